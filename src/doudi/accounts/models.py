@@ -1,0 +1,95 @@
+"""Users, roles, region scopes and API tokens (DOMAIN §1, R-S5)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+
+
+class Role(models.TextChoices):
+    GRID_WORKER = "grid_worker", "网格员/协理员"
+    TOWNSHIP = "township_caseworker", "乡镇（街道）经办人"
+    COUNTY = "county_officer", "县级民政"
+    CITY = "city_officer", "市级民政"
+    PROVINCE = "province_officer", "省级民政"
+    DEPARTMENT = "department_user", "部门用户"
+    CHARITY = "charity", "慈善组织"
+    AUDITOR = "auditor", "审计/纪检"
+    ADMIN = "administrator", "系统管理员"
+
+
+class Department(models.TextChoices):
+    CIVIL_AFFAIRS = "civil_affairs", "民政"
+    EDUCATION = "education", "教育"
+    HRSS = "hrss", "人力资源和社会保障"
+    HOUSING = "housing", "住房城乡建设"
+    HEALTH = "health", "卫生健康"
+    EMERGENCY = "emergency", "应急管理"
+    MEDICAL_INSURANCE = "medical_insurance", "医疗保障"
+    AGRICULTURE = "agriculture", "农业农村（乡村振兴）"
+    DISABLED = "disabled_federation", "残联"
+    PUBLIC_SECURITY = "public_security", "公安"
+    MARKET = "market_regulation", "市场监管"
+    TAX = "tax", "税务"
+    NATURAL_RESOURCES = "natural_resources", "自然资源"
+
+
+# What each role may do, beyond reading its own region subtree. Checked by ``accounts.permissions``.
+ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"registry.read"}),
+    Role.TOWNSHIP: frozenset({"registry.read", "registry.write", "registry.reveal"}),
+    Role.COUNTY: frozenset({"registry.read", "registry.write", "registry.reveal", "registry.import"}),
+    Role.CITY: frozenset({"registry.read", "registry.reveal", "registry.import"}),
+    Role.PROVINCE: frozenset({"registry.read", "registry.reveal", "registry.import"}),
+    Role.DEPARTMENT: frozenset(),
+    Role.CHARITY: frozenset(),
+    Role.AUDITOR: frozenset({"registry.read", "registry.reveal", "audit.read"}),
+    Role.ADMIN: frozenset(
+        {"registry.read", "registry.write", "registry.reveal", "registry.import", "audit.read", "admin"}
+    ),
+}
+
+
+class User(AbstractUser):
+    role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.GRID_WORKER)
+    region = models.ForeignKey(
+        "regions.Region", verbose_name="管辖区划", null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.CharField("所属部门", max_length=32, choices=Department.choices, blank=True)
+    display_name = models.CharField("姓名", max_length=64, blank=True)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = "用户"
+
+    def can(self, capability: str) -> bool:
+        return self.is_active and capability in ROLE_CAPABILITIES.get(self.role, frozenset())
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+
+class ApiToken(models.Model):
+    """A per-user API token; only its digest is stored. Shown once on creation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)  # first characters, to tell tokens apart in lists
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "API令牌"
+
+
+class LoginFailure(models.Model):
+    """Failed logins per username and address, for throttling (kept in the database so every worker
+    process sees the same count)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    address = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)

@@ -1,0 +1,132 @@
+"""Recording and verifying the audit trail (DOMAIN R-S5).
+
+``record_audit`` is called only from actions (and the reveal/read helpers), inside the caller's
+transaction, so an audit row exists exactly when the write it describes was committed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+from django.utils import timezone
+
+from doudi.core.crypto import sm3_hex
+from doudi.core.models import AuditEvent, AuditHead
+
+GENESIS = "0" * 64
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy (dates, decimals as strings) so what is stored is exactly what was hashed."""
+    if value is None:
+        return None
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _content(ev: AuditEvent) -> bytes:
+    body = {
+        "at": ev.at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+        "actor_id": ev.actor_id,
+        "actor": ev.actor_label,
+        "action": ev.action,
+        "subject_type": ev.subject_type,
+        "subject_id": ev.subject_id,
+        "region": ev.region_code,
+        "before": ev.before,
+        "after": ev.after,
+        "detail": ev.detail,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
+
+
+def chain_hash(prev_hash: str, ev: AuditEvent) -> str:
+    return sm3_hex(prev_hash.encode() + _content(ev))
+
+
+def record_audit(
+    *,
+    actor,
+    action: str,
+    region_code: str,
+    subject_type: str = "",
+    subject_id: str | int = "",
+    before: Any = None,
+    after: Any = None,
+    detail: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the writer's atomic block."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("record_audit must be called inside the action's transaction")
+    head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
+    user = actor if getattr(actor, "pk", None) else None
+    ev = AuditEvent(
+        at=timezone.now(),
+        actor=user,
+        actor_label=(user.get_username() if user else str(actor or "system"))[:150],
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        region_code=region_code or "",
+        before=_plain(before),
+        after=_plain(after),
+        detail=detail[:500],
+        prev_hash=head.last_hash,
+    )
+    ev.hash = chain_hash(head.last_hash, ev)
+    ev.save()
+    head.last_hash = ev.hash
+    head.count += 1
+    head.save(update_fields=["last_hash", "count"])
+    return ev
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    ok: bool
+    checked: int
+    broken_at: int | None = None  # id of the first event whose link does not hold
+    reason: str = ""
+
+
+def verify_chain(batch_size: int = 5000) -> ChainReport:
+    """Walk the whole chain in id order; stop at the first broken link (altered, removed or forged)."""
+    prev = GENESIS
+    checked = 0
+    last_id = 0
+    while True:
+        rows: Iterable[AuditEvent] = list(
+            AuditEvent.unscoped.filter(id__gt=last_id).order_by("id")[:batch_size]
+        )
+        if not rows:
+            break
+        for ev in rows:
+            if ev.prev_hash != prev:
+                return ChainReport(False, checked, ev.id, "上一条记录缺失或被改动（链接不连续）")
+            if chain_hash(prev, ev) != ev.hash:
+                return ChainReport(False, checked, ev.id, "记录内容与其哈希不符（被篡改）")
+            prev = ev.hash
+            checked += 1
+            last_id = ev.id
+    head = AuditHead.objects.filter(id=1).first()
+    if head and (head.last_hash != prev or head.count != checked):
+        return ChainReport(False, checked, None, "链尾与记录数不符（末尾记录被删除）")
+    return ChainReport(True, checked)
+
+
+@transaction.atomic
+def record_read(*, actor, action: str, region_code: str, subject_type: str, subject_id, detail: str):
+    """Log a sensitive read (e.g. revealing a full identity number)."""
+    return record_audit(
+        actor=actor,
+        action=action,
+        region_code=region_code,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
+    )

@@ -1,0 +1,57 @@
+"""Reads of the division tree. Regions are public reference data, so they are not region-scoped;
+callers narrow lists to the user's subtree with ``within``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from django.db.models import QuerySet
+
+from doudi.core.scoping import prefix_of
+from doudi.regions.models import Region
+
+
+def get_region(code: str) -> Region:
+    return Region.objects.get(code=str(code).ljust(12, "0"))
+
+
+def find_region(code: str | None) -> Region | None:
+    if not code:
+        return None
+    code = str(code).strip()
+    if not code.isdigit() or len(code) not in (6, 9, 12):
+        return None
+    return Region.objects.filter(code=code.ljust(12, "0")).first()
+
+
+def within(prefix: str) -> QuerySet[Region]:
+    return Region.objects.filter(code__startswith=prefix)
+
+
+def children(code: str) -> QuerySet[Region]:
+    return Region.objects.filter(parent_id=code)
+
+
+def ancestors(code: str) -> list[str]:
+    """12-digit codes from the region itself up to the province (for parameter inheritance)."""
+    code = str(code).ljust(12, "0")
+    out = []
+    for length in (12, 9, 6, 4, 2):
+        c = code[:length].ljust(12, "0")
+        if not out or out[-1] != c:
+            out.append(c)
+    return out
+
+
+@lru_cache(maxsize=4096)
+def region_name(code: str) -> str:
+    r = Region.objects.filter(code=code).values_list("full_name", flat=True).first()
+    return r or code
+
+
+def names_for(codes: set[str]) -> dict[str, str]:
+    return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
+
+
+def scope_prefix_for(code: str) -> str:
+    return prefix_of(code)
