@@ -1,0 +1,65 @@
+# Doudi — the two commands: `make demo` and `make test`. Everything they need is installed here.
+SHELL := /bin/bash
+export PATH := $(HOME)/.local/bin:$(PATH)
+UV ?= uv
+DOUDI := $(UV) run --frozen doudi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+VENDOR := src/doudi/static/vendor
+
+.PHONY: install uv pyenv assets system-deps browser-deps demo serve test test-pg lint bench bench-linkage clean
+
+install: pyenv assets ## the environment alone: Python packages from uv.lock, front-end assets from package-lock.json
+
+uv:
+	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+pyenv: uv
+	$(UV) sync --frozen
+
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+$(VENDOR)/htmx.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR) && cp node_modules/htmx.org/dist/htmx.min.js $@
+
+$(VENDOR)/echarts.min.js: node_modules/.package-lock.json
+	mkdir -p $(VENDOR) && cp node_modules/echarts/dist/echarts.min.js $@
+
+# Debian packages: Chromium for browser tests, CJK fonts for PDF notices and screenshots, Java for Spark.
+system-deps:
+	@missing=""; \
+	for pkg in chromium fonts-noto-cjk; do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+demo: install ## install, prepare ./var with demo data, and serve http://127.0.0.1:8000
+	$(DOUDI) init
+	$(DOUDI) demo seed
+	@echo "Doudi is serving at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
+	$(DOUDI) runserver $(HOST):$(PORT) --noreload
+
+serve:
+	$(DOUDI) runserver $(HOST):$(PORT) --noreload
+
+test: install system-deps ## every test on the embedded default (SQLite); set DATABASE_URL for PostgreSQL
+	$(UV) run --frozen pytest -q
+
+test-pg: install system-deps
+	bash .ci/run-pg
+
+lint: install
+	$(UV) run --frozen ruff check src tests benchmarks
+	$(UV) run --frozen ruff format --check src tests benchmarks
+	$(UV) run --frozen lint-imports
+	$(UV) run --frozen mypy src
+
+bench: install
+	$(UV) run --frozen python benchmarks/run_all.py
+
+clean:
+	rm -rf var/test .pytest_cache

@@ -1,0 +1,308 @@
+"""Policy parameters (DOMAIN §4): the registry of keys, resolved values with their metadata, overrides.
+
+A parameter is dated and per region (see ``baseline.resolve_parameters``); once resolved for one
+household's region, area type and date it is a ``ParamValue`` that remembers where it came from, so a
+result can list ``parameters_used``. ``Parameters`` is the frozen set of resolved values one assessment
+reads; ``Parameters.ints`` is the exact integer view the columnar evaluation uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal, InvalidOperation
+from functools import cached_property
+from types import MappingProxyType
+
+from doudi.policy.rules import codes
+from doudi.policy.rules.money import MAX_MONEY_YUAN, MAX_RATIO, decimal_places, to_fen, to_ratio_units
+
+
+class ParameterError(ValueError):
+    """A parameter value or key is unusable; ``key`` names it."""
+
+    def __init__(self, message: str, key: str):
+        super().__init__(message)
+        self.message = message
+        self.key = key
+
+
+# Value kinds: money (yuan, ≤ 2 decimals), ratio (≤ 4 decimals: shares, multiples, months of S),
+# count (non-negative integer), enum (one of ``choices``), grade_map ("kind:grade,…").
+MONEY, RATIO, COUNT, ENUM, GRADE_MAP = "money", "ratio", "count", "enum", "grade_map"
+
+
+@dataclass(frozen=True, slots=True)
+class ParamSpec:
+    key: str
+    kind: str
+    unit: str
+    label_zh: str
+    assessment: bool = False  # required by assess(); resolution fails without it
+    choices: tuple[str, ...] = ()
+
+
+def _specs(*items: ParamSpec) -> dict[str, ParamSpec]:
+    return {s.key: s for s in items}
+
+
+# Canonical keys are those of DOMAIN §4.
+SPECS: dict[str, ParamSpec] = _specs(
+    ParamSpec("dibao_standard.urban", MONEY, "yuan/month", "城市低保标准", True),
+    ParamSpec("dibao_standard.rural", MONEY, "yuan/month", "农村低保标准", True),
+    ParamSpec("marginal_income_multiple", RATIO, "ratio", "低保边缘收入倍数", True),
+    ParamSpec("rigid_expense_share", RATIO, "ratio", "刚性支出占收入比例", True),
+    ParamSpec("rigid_income_ceiling.annual", MONEY, "yuan/year", "上年度居民人均可支配收入", True),
+    ParamSpec("tekun_basic_multiple", RATIO, "ratio", "特困基本生活标准倍数", True),
+    ParamSpec("min_wage.monthly", MONEY, "yuan/month", "上年度最低工资标准", True),
+    ParamSpec("tekun_care_share.full", RATIO, "ratio", "全护理照料标准比例", True),
+    ParamSpec("tekun_care_share.partial", RATIO, "ratio", "半护理照料标准比例", True),
+    ParamSpec("tekun_care_share.self", RATIO, "ratio", "全自理照料标准比例", True),
+    ParamSpec("topup.serious_illness", RATIO, "ratio", "重病患者增发比例", True),
+    ParamSpec("topup.severe_disability", RATIO, "ratio", "重度残疾人增发比例", True),
+    ParamSpec("topup.elderly_70", RATIO, "ratio", "70周岁以上老年人增发比例", True),
+    ParamSpec("topup.minor", RATIO, "ratio", "未成年人增发比例", True),
+    ParamSpec("topup_combination", ENUM, "enum", "增发叠加方式", True, ("highest", "sum")),
+    ParamSpec("asset.financial_months", RATIO, "months", "人均金融资产上限（月低保标准倍数）", True),
+    ParamSpec("asset.max_vehicles", COUNT, "count", "非豁免机动车上限", True),
+    ParamSpec("asset.max_dwellings", COUNT, "count", "住房套数上限", True),
+    ParamSpec("tekun_disability.max_grade", GRADE_MAP, "grade_map", "特困无劳动能力残疾类别", True),
+    # Not read by the assessment, kept in the same store (DOMAIN §4).
+    ParamSpec("income_lookback_months", COUNT, "months", "收入计算月数"),
+    ParamSpec("dibao_gradual_exit_months", COUNT, "months", "低保渐退期月数"),  # R-X2
+    ParamSpec("temp_aid.epidemic_months", RATIO, "months", "突发公共事件先行救助月数"),
+    ParamSpec("temp_aid.township_cap_multiple", RATIO, "ratio", "乡镇临时救助审批上限倍数"),
+    ParamSpec("temp_aid.small_first_cap", MONEY, "yuan", "小金额先行救助上限"),
+    ParamSpec("review_interval_months.stable", COUNT, "months", "低保定期核查间隔（收入稳定）"),
+    ParamSpec("review_interval_months.unstable", COUNT, "months", "低保定期核查间隔（收入不稳定）"),
+    ParamSpec("rigid_validity_months", COUNT, "months", "刚性支出困难家庭认定有效期"),
+    ParamSpec("warning.deadline_wd.red", COUNT, "working_days", "红色预警核查时限"),
+    ParamSpec("warning.deadline_wd.orange", COUNT, "working_days", "橙色预警核查时限"),
+    ParamSpec("warning.deadline_wd.yellow", COUNT, "working_days", "黄色预警核查时限"),
+    ParamSpec("monitor_after_exit_months", COUNT, "months", "退出后持续监测月数"),
+)
+
+ASSESSMENT_KEYS: tuple[str, ...] = tuple(k for k, s in SPECS.items() if s.assessment)
+
+# The contract's flat override keys → canonical key. ``dibao_standard`` means the household's area type.
+FLAT_OVERRIDES: dict[str, str] = {
+    "dibao_standard": "dibao_standard.{area_type}",
+    "dibao_standard_urban": "dibao_standard.urban",
+    "marginal_income_multiple": "marginal_income_multiple",
+    "rigid_expense_share": "rigid_expense_share",
+    "rigid_income_ceiling_annual": "rigid_income_ceiling.annual",
+    "tekun_basic_multiple": "tekun_basic_multiple",
+    "min_wage_monthly": "min_wage.monthly",
+    "tekun_care_share_full": "tekun_care_share.full",
+    "tekun_care_share_partial": "tekun_care_share.partial",
+    "tekun_care_share_self": "tekun_care_share.self",
+    "topup_serious_illness": "topup.serious_illness",
+    "topup_severe_disability": "topup.severe_disability",
+    "topup_elderly_70": "topup.elderly_70",
+    "topup_minor": "topup.minor",
+    "topup_combination": "topup_combination",
+    "asset_financial_months": "asset.financial_months",
+    "asset_max_dwellings": "asset.max_dwellings",
+}
+
+
+def canonical_key(flat: str, area_type: str) -> str:
+    return FLAT_OVERRIDES[flat].format(area_type=area_type)
+
+
+def parse_value(key: str, raw: object) -> Decimal | str:
+    """Validate a raw value (row text, JSON number or Decimal) for ``key``; returns Decimal or text."""
+    spec = SPECS.get(key)
+    if spec is None:  # a key this rule set does not know: kept verbatim for other readers
+        return str(raw)
+    if spec.kind == ENUM:
+        if raw not in spec.choices:
+            raise ParameterError(f"参数 {key} 取值应为 {'、'.join(spec.choices)} 之一", key)
+        return str(raw)
+    if spec.kind == GRADE_MAP:
+        parse_grade_map(key, raw)
+        return str(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str | Decimal):
+        raise ParameterError(f"参数 {key} 应为数值", key)
+    try:
+        value = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+    except (InvalidOperation, ValueError):
+        raise ParameterError(f"参数 {key} 应为数值", key) from None
+    if not value.is_finite() or value < 0:
+        raise ParameterError(f"参数 {key} 应为不小于 0 的数值", key)
+    if spec.kind == MONEY and (decimal_places(value) > 2 or value > MAX_MONEY_YUAN):
+        raise ParameterError(f"参数 {key} 金额最多两位小数且不超过 {MAX_MONEY_YUAN} 元", key)
+    if spec.kind == RATIO and (decimal_places(value) > 4 or value > MAX_RATIO):
+        raise ParameterError(f"参数 {key} 最多四位小数且不超过 {MAX_RATIO}", key)
+    if spec.kind == COUNT and (value != value.to_integral_value() or value > 1000):
+        raise ParameterError(f"参数 {key} 应为不超过 1000 的整数", key)
+    return value
+
+
+def parse_grade_map(key: str, raw: object) -> tuple[int, ...]:
+    """``"intellectual:3,mental:3,physical:2,visual:1"`` → highest qualifying grade per kind code."""
+    out = [0] * (len(codes.DISABILITY_KINDS) + 1)
+    if not isinstance(raw, str):
+        raise ParameterError(f"参数 {key} 应为“类别:等级”列表", key)
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        kind, _, grade = part.partition(":")
+        if kind not in codes.DISABILITY_KINDS or grade not in ("1", "2", "3", "4"):
+            raise ParameterError(f"参数 {key} 含无效项 {part!r}", key)
+        out[codes.DISABILITY_KINDS[kind]] = int(grade)
+    return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class ParamValue:
+    """One resolved parameter with its provenance."""
+
+    key: str
+    value: Decimal | str
+    unit: str
+    effective_from: dt.date | None
+    effective_to: dt.date | None
+    source: str
+    unverified: bool
+    region_code: str | None  # None for a per-call override
+    area_type: str | None = None
+    override: bool = False
+
+    def value_text(self) -> str:
+        return str(self.value)
+
+    def as_used(self) -> dict[str, object]:
+        """The contract's ``parameters_used`` entry."""
+        return {
+            "key": self.key,
+            "value": self.value_text(),
+            "effective_from": self.effective_from.isoformat() if self.effective_from else None,
+            "source": self.source,
+            "unverified": self.unverified,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class ParamInts:
+    """Exact integer view of the assessment parameters (fen, 1/10,000 ratio units, counts)."""
+
+    as_of_ymd: int
+    dibao_fen: int  # S of the household's area type
+    marginal_multiple_e4: int
+    rigid_share_e4: int
+    rigid_ceiling_annual_fen: int
+    tekun_basic_e4: int
+    min_wage_fen: int
+    care_e4: tuple[int, int, int, int]  # indexed by care level code (0 none, self, partial, full)
+    topup_illness_e4: int
+    topup_severe_e4: int
+    topup_elderly_e4: int
+    topup_minor_e4: int
+    topup_sum: bool  # topup_combination == "sum"
+    financial_months_e4: int
+    max_vehicles: int
+    max_dwellings: int
+    tekun_disability_max_grade: tuple[int, ...]  # indexed by disability kind code
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """The resolved parameters of one (region, area type, date); immutable."""
+
+    as_of: dt.date
+    area_type: str
+    region_code: str
+    entries: Mapping[str, ParamValue] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "entries", MappingProxyType(dict(self.entries)))
+
+    def __hash__(self) -> int:
+        return hash((self.as_of, self.area_type, self.region_code, tuple(sorted(self.entries.items()))))
+
+    @property
+    def dibao_key(self) -> str:
+        return f"dibao_standard.{self.area_type}"
+
+    def entry(self, key: str) -> ParamValue:
+        try:
+            return self.entries[key]
+        except KeyError:
+            raise ParameterError(f"缺少参数 {key}", key) from None
+
+    def decimal(self, key: str) -> Decimal:
+        value = self.entry(key).value
+        if not isinstance(value, Decimal):
+            raise ParameterError(f"参数 {key} 不是数值", key)
+        return value
+
+    def text(self, key: str) -> str:
+        return str(self.entry(key).value)
+
+    @property
+    def dibao_standard(self) -> Decimal:
+        """``S`` of the household's area type (DOMAIN §5)."""
+        return self.decimal(self.dibao_key)
+
+    def with_overrides(self, overrides: Mapping[str, Decimal | str]) -> Parameters:
+        """Apply the contract's flat overrides for one call (``parameters`` in the input).
+
+        An override equal to the resolved value leaves the resolved entry (and its provenance) in place.
+        """
+        entries = dict(self.entries)
+        for flat, raw in overrides.items():
+            if flat not in FLAT_OVERRIDES:
+                raise ParameterError(f"未知参数 {flat}", flat)
+            key = canonical_key(flat, self.area_type)
+            value = parse_value(key, raw)
+            current = entries.get(key)
+            if current is not None and current.value == value:
+                continue
+            spec = SPECS[key]
+            entries[key] = ParamValue(
+                key=key,
+                value=value,
+                unit=spec.unit,
+                effective_from=self.as_of,
+                effective_to=None,
+                source=f"本次测算参数覆盖（parameters.{flat}）",
+                unverified=False,
+                region_code=None,
+                area_type=self.area_type,
+                override=True,
+            )
+        return replace(self, entries=entries)
+
+    @cached_property
+    def ints(self) -> ParamInts:
+        d = self.decimal
+        care = tuple(to_ratio_units(d(f"tekun_care_share.{level}")) for level in ("self", "partial", "full"))
+        return ParamInts(
+            as_of_ymd=self.as_of.year * 10000 + self.as_of.month * 100 + self.as_of.day,
+            dibao_fen=to_fen(self.dibao_standard),
+            marginal_multiple_e4=to_ratio_units(d("marginal_income_multiple")),
+            rigid_share_e4=to_ratio_units(d("rigid_expense_share")),
+            rigid_ceiling_annual_fen=to_fen(d("rigid_income_ceiling.annual")),
+            tekun_basic_e4=to_ratio_units(d("tekun_basic_multiple")),
+            min_wage_fen=to_fen(d("min_wage.monthly")),
+            care_e4=(0, *care),  # type: ignore[arg-type]
+            topup_illness_e4=to_ratio_units(d("topup.serious_illness")),
+            topup_severe_e4=to_ratio_units(d("topup.severe_disability")),
+            topup_elderly_e4=to_ratio_units(d("topup.elderly_70")),
+            topup_minor_e4=to_ratio_units(d("topup.minor")),
+            topup_sum=self.text("topup_combination") == "sum",
+            financial_months_e4=to_ratio_units(d("asset.financial_months")),
+            max_vehicles=int(d("asset.max_vehicles")),
+            max_dwellings=int(d("asset.max_dwellings")),
+            tekun_disability_max_grade=parse_grade_map(
+                "tekun_disability.max_grade", self.text("tekun_disability.max_grade")
+            ),
+        )
+
+    def check_complete(self) -> None:
+        """Raise ``ParameterError`` naming the first assessment key that did not resolve."""
+        for key in ASSESSMENT_KEYS:
+            if key == "dibao_standard.urban" or key == "dibao_standard.rural":
+                continue
+            self.entry(key)
+        self.entry(self.dibao_key)

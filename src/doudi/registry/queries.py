@@ -1,0 +1,213 @@
+"""Reads of the registry, always through the scoped managers (a missing scope raises).
+
+``household_as_of`` is the one call that answers "what did this household look like on date D" (R-H4).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from doudi.core import idnumber
+from doudi.registry.identity import index_for
+from doudi.registry.models import (
+    CategoryStatus,
+    Household,
+    HouseholdFact,
+    IdStatus,
+    Membership,
+    Person,
+    PersonFact,
+)
+
+
+def _holds_on(d: dt.date, start: str = "valid_from", end: str = "valid_to") -> Q:
+    return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
+
+
+def get_household(pk: int) -> Household:
+    """Raises Household.DoesNotExist outside the scope too — existence is not leaked."""
+    return Household.objects.get(pk=pk)
+
+
+def get_household_by_key(key: str) -> Household:
+    return Household.objects.get(household_key=key)
+
+
+def get_person(pk: int) -> Person:
+    return Person.objects.get(pk=pk)
+
+
+def search_households(
+    *,
+    name: str = "",
+    id_number: str = "",
+    region: str = "",
+    category: str = "",
+    area_type: str = "",
+    household_key: str = "",
+) -> QuerySet[Household]:
+    """Households in scope with a current member matching the name / identity number, narrowed by
+    region subtree, current category and area type. Name search is an exact match on the full name
+    (indexed); identity numbers match through the blind index (15-digit numbers find their
+    upgraded form)."""
+    qs = Household.objects.all()
+    person_filter = Q()
+    if name.strip():
+        person_filter &= Q(name=name.strip())
+    if id_number.strip():
+        idx = index_for(id_number)
+        person_filter &= Q(id_index=idx) if idx else Q(pk__in=[])
+    if person_filter:
+        qs = qs.filter(pk__in=Person.objects.filter(person_filter).values("household_id"))
+    if region.strip():
+        from doudi.core.scoping import prefix_of
+
+        qs = qs.filter(region_code__startswith=prefix_of(region.strip()))
+    if category:
+        qs = qs.filter(
+            pk__in=CategoryStatus.objects.filter(category=category, until__isnull=True).values("household_id")
+        )
+    if area_type:
+        qs = qs.filter(area_type=area_type)
+    if household_key.strip():
+        qs = qs.filter(household_key=household_key.strip())
+    return qs.order_by("household_key")
+
+
+@dataclass
+class MemberSnapshot:
+    person: Person
+    relation: str
+    valid_from: dt.date
+    categories: list[CategoryStatus] = field(default_factory=list)
+    facts: dict[str, PersonFact] = field(default_factory=dict)
+
+
+@dataclass
+class HouseholdSnapshot:
+    household: Household
+    as_of: dt.date
+    members: list[MemberSnapshot]
+    facts: dict[str, HouseholdFact]
+    categories: list[CategoryStatus]
+
+    @property
+    def current_category(self) -> str | None:
+        cats = {c.category for c in self.categories}
+        for c in ("TEKUN", "DIBAO", "MARGINAL", "RIGID", "FPJC", "OTHER"):
+            if c in cats:
+                return c
+        return None
+
+
+def age_on(birth: dt.date | None, d: dt.date) -> int | None:
+    if birth is None:
+        return None
+    return d.year - birth.year - ((d.month, d.day) < (birth.month, birth.day))
+
+
+def household_as_of(household: Household, as_of: dt.date) -> HouseholdSnapshot:
+    """Members, their facts and categories, and the household's facts, as they stood on ``as_of``.
+    Five queries whatever the household size."""
+    memberships = list(
+        Membership.objects.filter(_holds_on(as_of), household=household)
+        .select_related("person")
+        .order_by("relation", "person__birth_date")
+    )
+    person_ids = [m.person_id for m in memberships]
+    pfacts: dict[int, dict[str, PersonFact]] = defaultdict(dict)
+    for f in PersonFact.objects.filter(_holds_on(as_of), person_id__in=person_ids).order_by("valid_from"):
+        pfacts[f.person_id][f.kind] = f
+    cats = list(
+        CategoryStatus.objects.filter(_holds_on(as_of, "since", "until"), household=household).order_by(
+            "since"
+        )
+    )
+    by_person: dict[int, list[CategoryStatus]] = defaultdict(list)
+    for c in cats:
+        by_person[c.person_id].append(c)
+    members = [
+        MemberSnapshot(
+            m.person, m.relation, m.valid_from, by_person.get(m.person_id, []), pfacts.get(m.person_id, {})
+        )
+        for m in memberships
+    ]
+    members.sort(key=lambda m: (m.relation != "head", m.person.birth_date or dt.date.max))
+    hfacts = {
+        f.kind: f
+        for f in HouseholdFact.objects.filter(_holds_on(as_of), household=household).order_by("valid_from")
+    }
+    return HouseholdSnapshot(household, as_of, members, hfacts, cats)
+
+
+def category_history(household: Household) -> QuerySet[CategoryStatus]:
+    return CategoryStatus.objects.filter(household=household).select_related("person").order_by("-since")
+
+
+def membership_history(household: Household) -> QuerySet[Membership]:
+    return Membership.objects.filter(household=household).select_related("person").order_by("-valid_from")
+
+
+def fact_history(household: Household) -> dict[str, Any]:
+    return {
+        "person": PersonFact.objects.filter(person__memberships__household=household)
+        .select_related("person")
+        .distinct()
+        .order_by("-valid_from"),
+        "household": HouseholdFact.objects.filter(household=household).order_by("-valid_from"),
+    }
+
+
+def counts_by_category(as_of: dt.date | None = None) -> dict[str, Any]:
+    """Households and persons in scope by category and area type (home page, R-S1).
+
+    A household is counted under each category any of its members holds on the date."""
+    as_of = as_of or dt.date.today()
+    rows = (
+        CategoryStatus.objects.filter(_holds_on(as_of, "since", "until"))
+        .values("category", "household__area_type")
+        .annotate(persons=Count("person_id", distinct=True), households=Count("household_id", distinct=True))
+    )
+    table: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)
+    for r in rows:
+        table[r["category"]][r["household__area_type"]] = {
+            "persons": r["persons"],
+            "households": r["households"],
+        }
+    totals = {
+        "households": Household.objects.count(),
+        "persons": Person.objects.filter(household__isnull=False).count(),
+    }
+    return {"by_category": dict(table), "totals": totals, "as_of": as_of}
+
+
+def data_quality_findings() -> QuerySet[Person]:
+    """Persons whose identity number is invalid or missing (R-H1: kept and listed, never fixed)."""
+    return Person.objects.filter(id_status__in=[IdStatus.INVALID, IdStatus.MISSING]).order_by(
+        "region_code", "name"
+    )
+
+
+def duplicate_id_numbers() -> QuerySet:
+    """Blind indexes held by more than one person in scope."""
+    return (
+        Person.objects.exclude(id_index__isnull=True)
+        .values("id_index")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .order_by("-n")
+    )
+
+
+def describe_id_problem(person: Person) -> str:
+    if person.id_status == IdStatus.MISSING:
+        return "身份证号缺失"
+    try:
+        return idnumber.PROBLEM_ZH[idnumber.IdProblem(person.id_problem)]
+    except ValueError:
+        return ""
