@@ -15,7 +15,7 @@ uv:
 	@command -v $(UV) >/dev/null 2>&1 || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
 
 pyenv: uv
-	$(UV) sync --frozen
+	$(UV) sync --frozen --all-extras
 
 assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
 

@@ -35,11 +35,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_tasks_db",
+    "ninja",  # bundled Swagger UI templates and static files for /api/v1/docs (no CDN)
     "doudi.core",
     "doudi.regions",
     "doudi.accounts",
     "doudi.registry",
+    "doudi.policy",
     "doudi.web",
+    "doudi.devtools",
 ]
 
 MIDDLEWARE = [
@@ -54,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "doudi.core.scoping.ScopeMiddleware",
+    "doudi.core.middleware.SupervisorAccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "doudi.urls"
@@ -143,6 +147,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from finders; the root only needs to exist
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve without collectstatic on the embedded default
 

@@ -277,6 +277,9 @@ def end_membership(*, actor, person: Person, on: dt.date, reason: str) -> None:
     if not closed:
         raise RegistryError("该人员没有有效的家庭成员关系")
     CategoryStatus.unscoped.filter(person=person, until__isnull=True).update(until=on)
+    # the person keeps their region (history stays in scope) but has no current household
+    Person.unscoped.filter(pk=person.pk).update(household=None, relation="")
+    person.household, person.relation = None, ""
     record_audit(
         actor=actor,
         action="registry.member_leave",

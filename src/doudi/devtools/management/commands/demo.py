@@ -1,0 +1,53 @@
+"""``doudi demo seed [--households N] [--seed S]``: load the demo data (idempotent)."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from doudi.devtools import seed
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+class Command(BaseCommand):
+    help = "演示数据：doudi demo seed 生成合成的低收入家庭并创建各角色演示账号（可重复执行）"
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, title="子命令")
+        p = sub.add_parser("seed", help="载入演示数据（已存在则不重复载入）")
+        p.add_argument("--households", type=int, default=seed.DEFAULT_HOUSEHOLDS, help="家庭户数（默认 600）")
+        p.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
+
+    def handle(self, *args, **options):
+        if options["households"] < 1:
+            raise CommandError("--households 必须为正整数")
+        call_command("init", stdout=self.stdout, stderr=self.stderr)
+        report = seed.seed_demo(households=options["households"], seed=options["seed"])
+        out = self.stdout
+        if report.added_nothing:
+            out.write("演示数据已存在，未重复载入。")
+        else:
+            if report.roster_skipped:
+                out.write("演示名册已载入过，跳过。")
+            else:
+                out.write(f"演示名册：新增家庭 {report.households} 户，人员 {report.persons} 人")
+                if report.rejected:
+                    out.write(self.style.WARNING(f"名册中有 {report.rejected} 行未通过校验"))
+            out.write("演示事实已载入过，跳过。" if report.facts_skipped else f"演示事实：{report.facts} 条")
+            if report.users_created:
+                out.write(f"新建演示账号：{len(report.users_created)} 个")
+        rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
+        widths = [max(_width(r[i]) for r in rows) for i in range(3)]
+        out.write("")
+        out.write("演示账号：")
+        for r in rows:
+            out.write("  ".join([*(_pad(r[i], widths[i]) for i in range(3)), r[3]]))

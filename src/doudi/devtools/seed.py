@@ -1,0 +1,176 @@
+"""Demo seeding (``doudi demo seed``): synthetic households in a few real townships plus one demo
+account per role, loaded through the product's own paths — the roster importer, the bulk fact
+action and ``create_user`` — so the demo exercises what production uses.
+
+Idempotent, step by step: the roster is skipped when a loaded batch named ``DEMO_FILE_NAME`` exists,
+the facts when facts with ``source_ref="demo"`` exist, and each account when its username exists. A
+run that adds nothing reports that the demo data is already present.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.conf import settings
+
+from doudi.accounts.actions import create_user
+from doudi.accounts.models import Department, Role, User
+from doudi.core.scoping import all_regions
+from doudi.devtools import synth
+from doudi.regions.models import Region
+from doudi.registry.actions import bulk_add_facts
+from doudi.registry.models import Household, HouseholdFact, ImportBatch, Person, PersonFact
+from doudi.registry.roster import import_roster
+
+ACTOR = "demo seed"
+DEMO_FILE_NAME = "doudi-demo-roster.csv"  # marks the demo roster batch
+DEMO_SOURCE_REF = "demo"  # marks the demo facts
+DEMO_KEY_PREFIX = "DEMO-"
+DEMO_PASSWORD = "Doudi-demo-2025"
+DEFAULT_HOUSEHOLDS = 600
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    region_code: str
+    department: str = ""
+    display_name: str = ""
+
+
+ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("province", Role.PROVINCE, "220000000000", display_name="省民政厅演示用户"),
+    DemoAccount("yanbian", Role.CITY, "222400000000", display_name="延边州民政局演示用户"),
+    DemoAccount("yanji", Role.COUNTY, "222401000000", display_name="延吉市民政局演示用户"),
+    DemoAccount("jinxue", Role.TOWNSHIP, "222401001000", display_name="进学街道经办人"),
+    DemoAccount("grid-jinxue", Role.GRID_WORKER, "222401001000", display_name="进学街道网格员"),
+    DemoAccount("nanling", Role.TOWNSHIP, "220102001000", display_name="南岭街道经办人"),
+    DemoAccount("canlian", Role.DEPARTMENT, "220000000000", "disabled_federation", "省残联演示用户"),
+    DemoAccount("charity", Role.CHARITY, "220000000000", display_name="慈善总会演示用户"),
+    DemoAccount("auditor", Role.AUDITOR, "220000000000", display_name="审计演示用户"),
+    DemoAccount("admin", Role.ADMIN, "220000000000", display_name="系统管理员"),
+)
+
+
+@dataclass
+class SeedReport:
+    households: int = 0  # households created by the roster load
+    persons: int = 0  # persons created by the roster load
+    rejected: int = 0  # roster rows rejected (should be 0)
+    facts: int = 0
+    users_created: list[str] = field(default_factory=list)
+    roster_skipped: bool = False
+    facts_skipped: bool = False
+
+    @property
+    def added_nothing(self) -> bool:
+        return self.roster_skipped and self.facts_skipped and not self.users_created
+
+
+def seed_demo(
+    *, households: int = DEFAULT_HOUSEHOLDS, seed: int = 2024, as_of: dt.date = synth.DEFAULT_AS_OF
+) -> SeedReport:
+    """Seed the demo data on a database prepared by ``doudi init``."""
+    report = SeedReport()
+    with all_regions():
+        report.roster_skipped = ImportBatch.unscoped.filter(
+            file_name=DEMO_FILE_NAME, status=ImportBatch.Status.LOADED
+        ).exists()
+        report.facts_skipped = (
+            PersonFact.unscoped.filter(source_ref=DEMO_SOURCE_REF).exists()
+            or HouseholdFact.unscoped.filter(source_ref=DEMO_SOURCE_REF).exists()
+        )
+        if not (report.roster_skipped and report.facts_skipped):
+            data = synth.generate(households, seed=seed, as_of=as_of, key_prefix=DEMO_KEY_PREFIX)
+            if not report.roster_skipped:
+                _load_roster(data, report)
+            if not report.facts_skipped:
+                report.facts = _load_facts(data)
+        report.users_created = _create_accounts()
+    return report
+
+
+def _load_roster(data: synth.SynthData, report: SeedReport) -> None:
+    exports = Path(settings.DATA_DIR) / "exports"
+    exports.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=exports, prefix="demo-") as tmp:
+        path = synth.write_roster(data, Path(tmp) / DEMO_FILE_NAME)
+        result = import_roster(path, actor=ACTOR, as_of=data.as_of, file_name=DEMO_FILE_NAME)
+    report.households = result.households_created
+    report.persons = result.created
+    report.rejected = result.rejected
+
+
+def _load_facts(data: synth.SynthData) -> int:
+    """Map the generator's keys to registry ids (one query per table) and bulk-load the facts."""
+    persons = {
+        key: (pk, region)
+        for key, pk, region in Person.unscoped.filter(person_key__startswith=DEMO_KEY_PREFIX).values_list(
+            "person_key", "id", "region_code"
+        )
+    }
+    households = {
+        key: (pk, region)
+        for key, pk, region in Household.unscoped.filter(
+            household_key__startswith=DEMO_KEY_PREFIX
+        ).values_list("household_key", "id", "region_code")
+    }
+    person_facts = [
+        {"person_id": persons[f["person_key"]][0], "region_code": persons[f["person_key"]][1], **_fact(f)}
+        for f in data.person_fact_records()
+        if f["person_key"] in persons
+    ]
+    household_facts = [
+        {
+            "household_id": households[f["household_key"]][0],
+            "region_code": households[f["household_key"]][1],
+            **_fact(f),
+        }
+        for f in data.household_fact_records()
+        if f["household_key"] in households
+    ]
+    return bulk_add_facts(
+        actor=ACTOR, person_facts=person_facts, household_facts=household_facts, source_ref=DEMO_SOURCE_REF
+    )
+
+
+def _fact(record: dict) -> dict:
+    return {k: record[k] for k in ("kind", "value", "valid_from", "source")}
+
+
+def _create_accounts() -> list[str]:
+    existing = set(
+        User.objects.filter(username__in=[a.username for a in ACCOUNTS]).values_list("username", flat=True)
+    )
+    created = []
+    for a in ACCOUNTS:
+        if a.username in existing:
+            continue
+        create_user(
+            actor=ACTOR,
+            username=a.username,
+            password=DEMO_PASSWORD,
+            role=a.role,
+            region_code=a.region_code,
+            department=a.department,
+            display_name=a.display_name,
+            check_password=False,
+        )
+        created.append(a.username)
+    return created
+
+
+def account_rows() -> list[tuple[str, str, str, str]]:
+    """(username, password, role in Chinese, region name) of the demo accounts, for printing."""
+    names = dict(
+        Region.objects.filter(code__in={a.region_code for a in ACCOUNTS}).values_list("code", "full_name")
+    )
+    rows = []
+    for a in ACCOUNTS:
+        role = Role(a.role).label + (f"（{Department(a.department).label}）" if a.department else "")
+        rows.append((a.username, DEMO_PASSWORD, role, names.get(a.region_code, a.region_code)))
+    return rows

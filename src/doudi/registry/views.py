@@ -1,0 +1,189 @@
+"""Registry pages: household search and export, the household as of a date, audited reveals, and
+the identity-number data-quality list. Thin adapters over ``queries``, ``actions`` and ``exports``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.views.decorators.http import require_GET, require_POST
+
+from doudi.core.scoping import require_scope
+from doudi.regions.queries import names_for
+from doudi.registry import actions, exports, queries
+from doudi.registry.models import Household, IdStatus, Person
+from doudi.web.decorators import is_htmx, scoped_view
+from doudi.web.forms import HouseholdSearchForm
+
+PAGE_SIZE = 50
+EXPORT_MAX_ROWS = 100_000
+NOT_FOUND = "家庭不存在，或不在您的管辖范围内"
+
+
+def _private(response: HttpResponse, *, htmx: bool = True) -> HttpResponse:
+    add_never_cache_headers(response)
+    if htmx:
+        patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+def _search_form(request, data) -> HouseholdSearchForm:
+    return HouseholdSearchForm(data, scope_prefix=require_scope().prefix)
+
+
+@require_GET
+@scoped_view("registry.read")
+def search(request):
+    form = _search_form(request, request.GET or None)
+    page, rows = None, []
+    if not form.is_bound or form.is_valid():
+        qs = queries.search_households(**form.filters())
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        rows = exports.household_rows(list(page))
+    context = {"form": form, "page_obj": page, "rows": rows, "filters": form.filters()}
+    template = "registry/partials/search_results.html" if is_htmx(request) else "registry/search.html"
+    return _private(render(request, template, context))
+
+
+@require_POST
+@scoped_view("registry.read")
+def export(request):
+    form = _search_form(request, request.POST)
+    if not form.is_valid():
+        return render(request, "registry/search.html", {"form": form, "rows": []}, status=400)
+    filters = form.filters()
+    count = queries.search_households(**filters).count()
+    if count > EXPORT_MAX_ROWS:
+        form.add_error(None, f"结果超过 {EXPORT_MAX_ROWS:,} 户，请缩小查询范围后再导出")
+        return render(request, "registry/search.html", {"form": form, "rows": []}, status=400)
+    data = exports.export_households(actor=request.user, filters=filters, count=count)
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
+    response["Content-Disposition"] = f'attachment; filename="households-{stamp}.xlsx"'
+    return _private(response, htmx=False)
+
+
+def _as_of(request) -> tuple[dt.date, str]:
+    raw = (request.GET.get("as_of") or "").strip()
+    today = timezone.localdate()
+    if not raw:
+        return today, ""
+    try:
+        return dt.date.fromisoformat(raw), ""
+    except ValueError:
+        return today, f"日期“{raw}”无效，应为YYYY-MM-DD格式；已显示今天的情况"
+
+
+def _household_or_404(pk: int) -> Household:
+    try:
+        return queries.get_household(pk)
+    except Household.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+
+
+def _facts_context(request, household: Household, snapshot, *, revealed: bool) -> dict:
+    members = [
+        {"member": m, "facts": sorted(m.facts.values(), key=lambda f: f.kind)}
+        for m in snapshot.members
+        if m.facts
+    ]
+    household_facts = sorted(snapshot.facts.values(), key=lambda f: f.kind)
+    any_sensitive = any(f.sensitive for f in household_facts) or any(
+        f.sensitive for m in members for f in m["facts"]
+    )
+    return {
+        "household": household,
+        "as_of": snapshot.as_of,
+        "member_facts": members,
+        "household_facts": household_facts,
+        "revealed": revealed,
+        "any_sensitive": any_sensitive,
+        "can_reveal": request.user.can("registry.reveal"),
+    }
+
+
+def _snapshot_context(request, household: Household, as_of: dt.date, as_of_error: str) -> dict:
+    snapshot = queries.household_as_of(household, as_of)
+    members = []
+    for m in snapshot.members:
+        p = m.person
+        note = ""
+        if p.id_status in (IdStatus.INVALID, IdStatus.MISSING):
+            note = queries.describe_id_problem(p)
+        elif p.id_status == IdStatus.UPGRADED:
+            note = "登记时为15位旧号，已按规则升为18位"
+        members.append({"m": m, "p": p, "age": queries.age_on(p.birth_date, as_of), "id_note": note})
+    return {
+        "household": household,
+        "snapshot": snapshot,
+        "as_of": as_of,
+        "as_of_error": as_of_error,
+        "today": timezone.localdate(),
+        "members": members,
+        **_facts_context(request, household, snapshot, revealed=False),
+    }
+
+
+@require_GET
+@scoped_view("registry.read")
+def household(request, pk: int):
+    hh = _household_or_404(pk)
+    as_of, as_of_error = _as_of(request)
+    context = _snapshot_context(request, hh, as_of, as_of_error)
+    if is_htmx(request):
+        return _private(render(request, "registry/partials/snapshot.html", context))
+    summary = exports.household_rows([hh], today=timezone.localdate())[0]
+    context.update(
+        summary=summary,
+        category_history=queries.category_history(hh),
+        membership_history=queries.membership_history(hh),
+    )
+    return _private(render(request, "registry/household.html", context))
+
+
+@require_POST
+@scoped_view("registry.reveal")
+def reveal_id(request, pk: int):
+    try:
+        person = queries.get_person(pk)
+    except Person.DoesNotExist:
+        raise Http404("人员不存在，或不在您的管辖范围内") from None
+    try:
+        number = actions.reveal_id_number(actor=request.user, person=person) if person.id_enc else ""
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from None
+    return _private(render(request, "registry/partials/id_full.html", {"person": person, "number": number}))
+
+
+@require_POST
+@scoped_view("registry.reveal")
+def reveal_facts(request, pk: int):
+    hh = _household_or_404(pk)
+    as_of, _ = _as_of(request)
+    snapshot = queries.household_as_of(hh, as_of)
+    try:
+        actions.reveal_sensitive_facts(actor=request.user, household=hh)
+    except PermissionError as exc:
+        raise PermissionDenied(str(exc)) from None
+    context = _facts_context(request, hh, snapshot, revealed=True)
+    return _private(render(request, "registry/partials/facts.html", context))
+
+
+@require_GET
+@scoped_view("registry.read")
+def quality(request):
+    qs = queries.data_quality_findings().select_related("household")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    regions = names_for({p.region_code for p in page})
+    rows = [
+        {"p": p, "problem": queries.describe_id_problem(p), "region_name": regions.get(p.region_code, "")}
+        for p in page
+    ]
+    return _private(render(request, "registry/quality.html", {"page_obj": page, "rows": rows}), htmx=False)

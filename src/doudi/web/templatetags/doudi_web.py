@@ -1,0 +1,162 @@
+"""Template filters for Chinese labels of stored codes and for dated fact values."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django import template
+
+from doudi.registry.models import (
+    AreaType,
+    Category,
+    HouseholdFactKind,
+    IdStatus,
+    PersonFactKind,
+    Relation,
+    Source,
+)
+
+register = template.Library()
+
+SHORT_CATEGORY: dict[str, str] = {
+    Category.DIBAO: "低保",
+    Category.TEKUN: "特困",
+    Category.MARGINAL: "边缘",
+    Category.RIGID: "刚性支出",
+    Category.FPJC: "防返贫",
+    Category.OTHER: "其他",
+}
+SEX = {"M": "男", "F": "女"}
+
+# Labels for keys commonly found in fact values; unknown keys are shown as stored.
+VALUE_KEYS = {
+    "kind": "类别",
+    "grade": "等级",
+    "level": "级别",
+    "code": "代码",
+    "codes": "代码",
+    "disease": "疾病",
+    "diagnosis": "诊断",
+    "employed": "就业",
+    "status": "状态",
+    "employer": "单位",
+    "school": "学校",
+    "stage": "学段",
+    "grade_level": "年级",
+    "amount": "金额",
+    "monthly": "月收入",
+    "annual": "年收入",
+    "income": "收入",
+    "yuan": "金额（元）",
+    "months": "月数",
+    "total": "合计",
+    "medical": "医疗",
+    "education": "教育",
+    "housing": "住房",
+    "care": "照护",
+    "deposits": "存款",
+    "financial": "金融资产",
+    "vehicles": "车辆",
+    "vehicle": "车辆",
+    "dwellings": "住房套数",
+    "floor_area": "住房面积",
+    "business": "经营主体",
+    "capacity": "劳动能力",
+    "failed": "不能完成项数",
+    "care_level": "护理等级",
+    "region_code": "区划代码",
+    "area_type": "城乡类别",
+    "address": "住址",
+    "name": "姓名",
+    "id_number": "身份证号",
+    "sex": "性别",
+    "birth_date": "出生日期",
+    "note": "备注",
+}
+VALUE_WORDS = {"urban": "城市", "rural": "农村", "M": "男", "F": "女"}
+
+
+@register.filter
+def can(user, capability: str) -> bool:
+    """``{% if user|can:"audit.read" %}``"""
+    return bool(getattr(user, "is_authenticated", False) and user.can(capability))
+
+
+def _label(choices, value) -> str:
+    try:
+        return choices(value).label
+    except ValueError:
+        return value or "—"
+
+
+@register.filter
+def category_label(value) -> str:
+    return _label(Category, value)
+
+
+@register.filter
+def category_short(value) -> str:
+    return SHORT_CATEGORY.get(value, value or "—")
+
+
+@register.filter
+def relation_label(value) -> str:
+    return _label(Relation, value)
+
+
+@register.filter
+def source_label(value) -> str:
+    return _label(Source, value)
+
+
+@register.filter
+def area_label(value) -> str:
+    return _label(AreaType, value)
+
+
+@register.filter
+def id_status_label(value) -> str:
+    return _label(IdStatus, value)
+
+
+@register.filter
+def sex_label(value) -> str:
+    return SEX.get(value, "—")
+
+
+@register.filter
+def person_fact_label(value) -> str:
+    return _label(PersonFactKind, value)
+
+
+@register.filter
+def household_fact_label(value) -> str:
+    return _label(HouseholdFactKind, value)
+
+
+def _scalar(value) -> str:
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float | Decimal):
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return VALUE_WORDS.get(value, str(value)) if isinstance(value, str) else str(value)
+
+
+@register.filter
+def fact_value(value) -> str:
+    """A fact's value (``fact.data()``) as one readable line: ``类别：肢体；等级：2``."""
+    if isinstance(value, dict):
+        order = {k: i for i, k in enumerate(VALUE_KEYS)}
+        items = sorted(value.items(), key=lambda kv: (order.get(kv[0], len(order)), str(kv[0])))
+        parts = [f"{VALUE_KEYS.get(k, k)}：{fact_value(v)}" for k, v in items]
+        return "；".join(parts) if parts else "—"
+    if isinstance(value, list | tuple):
+        return "、".join(fact_value(v) for v in value) if value else "—"
+    return _scalar(value)

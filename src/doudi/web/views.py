@@ -1,0 +1,105 @@
+"""Login, home page (counts for the user's subtree) and the audit log."""
+
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from doudi.core.models import AuditEvent
+from doudi.regions.queries import names_for
+from doudi.registry import queries
+from doudi.registry.models import AreaType, Category
+from doudi.web.decorators import scoped_view
+from doudi.web.forms import AuditFilterForm, LoginForm
+from doudi.web.templatetags.doudi_web import SHORT_CATEGORY
+
+PAGE_SIZE = 50
+
+ACTION_LABELS = {
+    "registry.reveal_id": "查看完整身份证号",
+    "registry.reveal_facts": "查看敏感信息",
+    "registry.export": "导出家庭数据",
+    "registry.household_create": "新建家庭",
+    "registry.person_add": "登记家庭成员",
+    "registry.member_leave": "成员离开家庭",
+    "registry.category": "变更救助类别",
+    "registry.person_fact": "登记个人事实",
+    "registry.household_fact": "登记家庭事实",
+    "registry.bulk_facts": "批量载入事实",
+    "regions.load": "载入行政区划",
+    "regions.add": "新增区划",
+    "accounts.user_create": "新建用户",
+    "accounts.token_create": "创建API令牌",
+    "accounts.token_revoke": "吊销API令牌",
+}
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+
+class LogoutView(auth_views.LogoutView):
+    next_page = "web:login"
+
+
+def category_table(counts: dict) -> tuple[list[dict], dict]:
+    """Rows of the home table (one per category, urban/rural households and persons) and chart data."""
+    by_cat = counts["by_category"]
+    rows = []
+    for cat in Category.values:
+        cells = by_cat.get(cat, {})
+        row = {"category": cat, "label": SHORT_CATEGORY[cat], "full_label": Category(cat).label}
+        for area in AreaType.values:
+            c = cells.get(area, {})
+            row[f"{area}_households"] = c.get("households", 0)
+            row[f"{area}_persons"] = c.get("persons", 0)
+        row["households"] = row["urban_households"] + row["rural_households"]
+        row["persons"] = row["urban_persons"] + row["rural_persons"]
+        rows.append(row)
+    chart = {
+        "categories": [r["label"] for r in rows],
+        "series": [
+            {"name": "城市家庭（户）", "stack": "households", "data": [r["urban_households"] for r in rows]},
+            {"name": "农村家庭（户）", "stack": "households", "data": [r["rural_households"] for r in rows]},
+            {"name": "城市人员（人）", "stack": "persons", "data": [r["urban_persons"] for r in rows]},
+            {"name": "农村人员（人）", "stack": "persons", "data": [r["rural_persons"] for r in rows]},
+        ],
+    }
+    return rows, chart
+
+
+@never_cache
+@scoped_view
+def home(request):
+    context = {"region": request.user.region}
+    if request.user.can("registry.read"):
+        counts = queries.counts_by_category()
+        rows, chart = category_table(counts)
+        context.update(counts=counts, rows=rows, chart=chart, has_data=any(r["persons"] for r in rows))
+    return render(request, "web/home.html", context)
+
+
+@never_cache
+@scoped_view("audit.read")
+def audit_log(request):
+    present = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
+    actions = sorted({*present}, key=lambda a: (a not in ACTION_LABELS, a))
+    form = AuditFilterForm(request.GET or None, actions=[(a, ACTION_LABELS.get(a, a)) for a in actions])
+    events = AuditEvent.objects.select_related("actor").order_by("-id")
+    if form.is_bound and form.is_valid() and form.cleaned_data["action"]:
+        events = events.filter(action=form.cleaned_data["action"])
+    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    regions = names_for({e.region_code for e in page})
+    rows = [
+        {
+            "event": e,
+            "action_label": ACTION_LABELS.get(e.action, e.action),
+            "region_name": regions.get(e.region_code, e.region_code),
+        }
+        for e in page
+    ]
+    return render(request, "web/audit.html", {"form": form, "page_obj": page, "rows": rows})

@@ -1,0 +1,84 @@
+"""``doudi demo seed``: loads synthetic households, their facts and one account per role through the
+product's own import and actions, and a second run adds nothing."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from doudi.accounts.models import Role, User
+from doudi.core.models import AuditEvent
+from doudi.core.scoping import all_regions
+from doudi.devtools import seed, synth
+from doudi.registry.models import CategoryStatus, Household, HouseholdFact, ImportBatch, Person, PersonFact
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    with all_regions():
+        return {
+            "households": Household.unscoped.count(),
+            "persons": Person.unscoped.count(),
+            "categories": CategoryStatus.unscoped.count(),
+            "person_facts": PersonFact.unscoped.count(),
+            "household_facts": HouseholdFact.unscoped.count(),
+            "batches": ImportBatch.unscoped.count(),
+            "users": User.objects.count(),
+            "audit": AuditEvent.objects.count(),
+        }
+
+
+def test_demo_seed_loads_everything_once():
+    out = StringIO()
+    call_command("demo", "seed", "--households", "30", "--seed", "7", stdout=out)
+    text = out.getvalue()
+    data = synth.generate(30, seed=7, key_prefix=seed.DEMO_KEY_PREFIX)
+    first = _counts()
+    assert first["households"] == 30 and first["persons"] == data.n_persons
+    assert first["categories"] == data.n_persons  # every member has the roster category
+    # the importer adds a location fact per household; the seed adds every generated fact
+    assert first["person_facts"] == data.person_facts.num_rows
+    assert first["household_facts"] == data.household_facts.num_rows + 30
+    assert f"新增家庭 30 户，人员 {data.n_persons} 人" in text
+
+    with all_regions():
+        record = next(f for f in data.person_fact_records() if f["kind"] == "disability")
+        fact = PersonFact.unscoped.get(person__person_key=record["person_key"], kind="disability")
+        assert fact.data() == record["value"] and fact.value is None  # sensitive: encrypted at rest
+        assert fact.source_ref == "demo" and fact.valid_from == record["valid_from"]
+        row = next(r for r in data.roster.to_pylist() if r["person_key"] == record["person_key"])
+        person = Person.unscoped.get(person_key=record["person_key"])
+        assert (person.household.household_key, person.region_code) == (
+            row["household_key"],
+            row["region_code"],
+        )
+        assert fact.region_code == person.region_code
+        assert Household.unscoped.filter(household_key__startswith="DEMO-H").count() == 30
+
+    users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in seed.ACCOUNTS])}
+    assert len(users) == 10
+    assert users["yanji"].role == Role.COUNTY and users["yanji"].region_id == "222401000000"
+    assert (
+        users["nanling"].region_id == "220102001000" and users["canlian"].department == "disabled_federation"
+    )
+    assert users["grid-jinxue"].role == Role.GRID_WORKER and users["admin"].role == Role.ADMIN
+    assert users["jinxue"].check_password(seed.DEMO_PASSWORD)
+    for username in users:
+        assert username in text
+    assert seed.DEMO_PASSWORD in text and "县级民政" in text and "延吉市进学街道" in text
+
+    again = StringIO()
+    call_command("demo", "seed", "--households", "30", "--seed", "7", stdout=again)
+    assert _counts() == first
+    assert "演示数据已存在" in again.getvalue()
+    assert "yanji" in again.getvalue()  # the accounts table is printed every time
+
+
+def test_demo_seed_refuses_a_non_positive_count():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="households"):
+        call_command("demo", "seed", "--households", "0", stdout=StringIO())
