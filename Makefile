@@ -32,6 +32,7 @@ $(VENDOR)/echarts.min.js: node_modules/.package-lock.json
 system-deps:
 	@missing=""; \
 	for pkg in chromium fonts-noto-cjk; do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \

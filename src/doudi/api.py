@@ -11,6 +11,7 @@ from ninja.renderers import JSONRenderer
 from doudi.accounts.api import router as accounts_router
 from doudi.core import api_errors
 from doudi.core.api_auth import api_auth
+from doudi.policy.api import router as policy_router
 from doudi.registry.api import router as registry_router
 
 DESCRIPTION = """\
@@ -46,3 +47,6 @@ api = api_errors.ChineseErrorsAPI(
 api_errors.install(api)
 api.add_router("/", accounts_router)
 api.add_router("/", registry_router)
+api.add_router("/", policy_router)
+api.add_router("/batches", "doudi.exchange.api.router")
+api.add_router("/", "doudi.monitoring.api.router")

@@ -40,7 +40,10 @@ INSTALLED_APPS = [
     "doudi.regions",
     "doudi.accounts",
     "doudi.registry",
+    "doudi.exchange",
+    "doudi.matching",
     "doudi.policy",
+    "doudi.monitoring",
     "doudi.web",
     "doudi.devtools",
 ]
@@ -150,6 +153,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise serves from finders; the root only needs to exist
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve without collectstatic on the embedded default
+# Uploaded evidence (visit photos) is private: no MEDIA_URL is served; views stream files after checks.
+MEDIA_ROOT = DATA_DIR / "media"
 
 TASKS = {
     "default": {

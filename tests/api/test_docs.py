@@ -71,7 +71,10 @@ def test_docs_render_in_chromium_without_csp_violations(live_server):
             page.on("request", lambda r: requests.append(r.url))
             page.goto(f"{live_server.url}/api/v1/docs")
             page.wait_for_selector(".opblock", timeout=20000)
-            assert page.locator(".opblock").count() == 7
+            # every operation of the schema is rendered (the count grows as apps add routers)
+            schema = page.request.get(f"{live_server.url}/api/v1/openapi.json").json()
+            expected = sum(len(ops) for ops in schema["paths"].values())
+            assert page.locator(".opblock").count() == expected >= 7
             assert "兜底" in page.locator(".info .title").inner_text()
         finally:
             browser.close()

@@ -148,10 +148,52 @@ def seed() -> None:
         )
 
 
+MONITORING_ACCOUNTS = (("b-medical", "department_user", YANJI, "延吉市医保局测试用户", "medical_insurance"),)
+
+
+def seed_monitoring() -> None:
+    """The warning loop (tests/browser/test_monitoring_loop.py): a medical-insurance department user
+    and a red W-ILL warning on B-YJ-001 waiting in the county inbox."""
+    from doudi.accounts.actions import create_user
+    from doudi.core.scoping import all_regions
+    from doudi.monitoring.actions import raise_warning
+    from doudi.registry.models import Household
+
+    actor = "browser-test seed"
+    with all_regions():
+        for username, role, region, name, department in MONITORING_ACCOUNTS:
+            create_user(
+                actor=actor,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                region_code=region,
+                display_name=name,
+                department=department,
+                check_password=False,
+            )
+        raise_warning(
+            actor=actor,
+            household=Household.objects.get(household_key="B-YJ-001"),
+            indicator="W-ILL",
+            level="red",
+            raised_on=dt.date.today(),
+            evidence=[
+                {
+                    "source": "医保结算数据",
+                    "batch_id": 1,
+                    "record_id": "B-MED-1",
+                    "detail": "近3个月自付医疗费用超过家庭年收入50%",
+                }
+            ],
+        )
+
+
 if __name__ == "__main__":
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
     import django
 
     django.setup()
     seed()
+    seed_monitoring()
     print("browser seed: ok")

@@ -15,7 +15,7 @@ from doudi.core import idnumber
 from doudi.devtools import ids, synth
 from doudi.devtools.assessment import assessment_inputs
 from doudi.devtools.population import RIGID_CEILING_ANNUAL
-from doudi.policy import assess_many
+from doudi.policy.rules import assess_many
 
 CONTRACT_COLUMNS = ["household_key", "person_key", "id_number", "name", "sex", "birth_date", "relation",
                     "region_code", "area_type", "category", "since"]  # fmt: skip

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from doudi.core import idnumber
-from doudi.policy import assess
+from doudi.policy.rules import assess
 
 from ._factory import PINNED, born, lines, member, request
 
@@ -83,7 +83,7 @@ def test_contract_example_without_override_resolves_the_same_standard():
 
 
 def test_contract_example_id_number_as_printed_is_invalid_input():
-    from doudi.policy import AssessmentInputError
+    from doudi.policy.rules import AssessmentInputError
 
     data = contract_example()
     data["household"]["members"][0]["id_number"] = "222401195001011233"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from doudi.policy import assess
+from doudi.policy.rules import assess
 
 from ._factory import born, criterion, lines, member, member_result, request
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from doudi.core import idnumber
-from doudi.policy import AssessmentInputError, assess, assess_many
+from doudi.policy.rules import AssessmentInputError, assess, assess_many
 
 from ._factory import member, request
 

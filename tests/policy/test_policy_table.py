@@ -55,7 +55,7 @@ def test_same_as_the_dict_path():
     groups = [parameters_for(p, baseline_parameters) for p in parsed]
     h, m = build_tables(parsed, [0, 1])
     result = assess_table(h, m, groups)
-    from doudi.policy import assess_many
+    from doudi.policy.rules import assess_many
 
     totals = [r["monthly_total"] for r in assess_many(items)]
     assert result.households.column("monthly_total").to_pylist() == totals

@@ -49,6 +49,30 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     ),
 }
 
+# Monitoring loop (DOMAIN §8, R-M13–R-M17, R-P1): who reads warnings, who moves them along, who
+# answers need pushes. Scope rules on top of these live in ``monitoring.flows``.
+_MONITORING_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"monitoring.read", "monitoring.verify", "monitoring.report"}),
+    Role.TOWNSHIP: frozenset(
+        {
+            "monitoring.read",
+            "monitoring.assign",
+            "monitoring.verify",
+            "monitoring.dispose",
+            "monitoring.report",
+        }
+    ),
+    Role.COUNTY: frozenset({"monitoring.read", "monitoring.dispatch", "monitoring.dispose"}),
+    Role.CITY: frozenset({"monitoring.read", "monitoring.dispatch"}),
+    Role.PROVINCE: frozenset({"monitoring.read"}),
+    Role.DEPARTMENT: frozenset({"needs.respond"}),
+    Role.AUDITOR: frozenset({"monitoring.read"}),
+    Role.ADMIN: frozenset({"monitoring.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _MONITORING_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
+
 
 class User(AbstractUser):
     role = models.CharField("角色", max_length=32, choices=Role.choices, default=Role.GRID_WORKER)

@@ -29,11 +29,16 @@ import pyarrow as pa
 
 BLOCK = 1 << 22
 FIELD_COUNT_REASON = "字段数与表头不一致"
+ENCODING_ERROR = "文件编码无法识别：CSV 文件应为 UTF-8（可带 BOM）或 GB18030/GBK 编码"
 CSV_FIELD_LIMIT = 1 << 30  # the csv module's default (128 KiB) would refuse a whole file over one big field
 
 
 class TabularFileError(ValueError):
     """The file as a whole cannot be read (missing, empty, unknown encoding, broken workbook…)."""
+
+
+class _NotUtf8(Exception):
+    pass
 
 
 @dataclass
@@ -75,33 +80,18 @@ def sniff(path: Path) -> str:
     return "csv"
 
 
-def scan_text(path: Path) -> tuple[str, str, int]:
-    """Hash the bytes, pick the encoding (UTF-8 with or without BOM, else GB18030) and count the
-    physical lines (a last line without a newline counts)."""
+def hash_and_count(path: Path) -> tuple[str, int]:
+    """sha256 of the bytes and the number of physical lines (a last line without a newline counts)."""
     sha = hashlib.sha256()
-    utf8 = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok, lines, last = True, 0, b""
+    lines, last = 0, b""
     with path.open("rb") as fh:
         while block := fh.read(BLOCK):
             sha.update(block)
             lines += block.count(b"\n")
             last = block[-1:]
-            if utf8_ok:
-                try:
-                    utf8.decode(block)
-                except UnicodeDecodeError:
-                    utf8_ok = False
     if last and last != b"\n":
         lines += 1
-    if utf8_ok:
-        try:
-            utf8.decode(b"", final=True)
-            return sha.hexdigest(), "utf-8-sig", lines
-        except UnicodeDecodeError:
-            pass
-    if _gb_ok(path):
-        return sha.hexdigest(), "gb18030", lines
-    raise TabularFileError("文件编码无法识别：CSV 文件应为 UTF-8（可带 BOM）或 GB18030/GBK 编码")
+    return sha.hexdigest(), lines
 
 
 def _gb_ok(path: Path) -> bool:
@@ -193,7 +183,9 @@ def _csv_fast(path: Path, encoding: str, width: int, header_lines: int, lines: i
     )
     try:
         table = pcsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
-    except pa.ArrowInvalid:
+    except pa.ArrowInvalid as exc:
+        if "utf8" in str(exc).lower().replace("-", ""):
+            raise _NotUtf8 from exc
         return None  # e.g. one field larger than a block: the exact reader below copes
     if invalid or header_lines + table.num_rows != lines:
         return None
@@ -229,14 +221,22 @@ def _csv_exact(path: Path, encoding: str, width: int) -> tuple[pa.Table, list[tu
 
 
 def _read_csv(path: Path, name: str) -> Tabular:
-    digest, encoding, lines = scan_text(path)
-    header, header_lines = _csv_header(path, encoding)
-    width = len(header)
-    table = _csv_fast(path, encoding, width, header_lines, lines)
-    bad: list[tuple[int, str]] = []
-    if table is None:
-        table, bad = _csv_exact(path, encoding, width)
-    return Tabular(name, digest, "csv", encoding, header, table, bad)
+    """UTF-8 is tried first (the parser checks it as it goes, no separate pass); a file that is not
+    valid UTF-8 is read as GB18030 if it decodes as such."""
+    digest, lines = hash_and_count(path)
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            header, header_lines = _csv_header(path, encoding)
+            width = len(header)
+            table = _csv_fast(path, encoding, width, header_lines, lines)
+            bad: list[tuple[int, str]] = []
+            if table is None:
+                table, bad = _csv_exact(path, encoding, width)
+            return Tabular(name, digest, "csv", encoding, header, table, bad)
+        except (UnicodeDecodeError, _NotUtf8):
+            if encoding == "gb18030" or not _gb_ok(path):
+                raise TabularFileError(ENCODING_ERROR) from None
+    raise AssertionError("unreachable")
 
 
 # ----------------------------------------------------------------------------------------------- XLSX
@@ -327,4 +327,3 @@ def read_table(path: Path | str, file_name: str | None = None) -> Tabular:
         raise TabularFileError("文件过大，内存不足，无法读取") from exc
     except UnicodeDecodeError as exc:
         raise TabularFileError(f"文件编码错误：{exc.reason}") from exc
-

@@ -65,10 +65,15 @@ class SeedReport:
     users_created: list[str] = field(default_factory=list)
     roster_skipped: bool = False
     facts_skipped: bool = False
+    monitoring: object = None  # devtools.demo_monitoring.MonitoringSeed
 
     @property
     def added_nothing(self) -> bool:
-        return self.roster_skipped and self.facts_skipped and not self.users_created
+        batches = bool(self.monitoring and (self.monitoring.imported or self.monitoring.new_warnings))
+        return self.roster_skipped and self.facts_skipped and not self.users_created and not batches
+
+
+ROSTER_AS_OF = dt.date(2019, 1, 1)
 
 
 def seed_demo(
@@ -91,6 +96,10 @@ def seed_demo(
             if not report.facts_skipped:
                 report.facts = _load_facts(data)
         report.users_created = _create_accounts()
+        # the warning loop: demo department batches imported, linked and scanned (idempotent)
+        from doudi.devtools.demo_monitoring import seed_monitoring
+
+        report.monitoring = seed_monitoring()
     return report
 
 
@@ -99,7 +108,9 @@ def _load_roster(data: synth.SynthData, report: SeedReport) -> None:
     exports.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=exports, prefix="demo-") as tmp:
         path = synth.write_roster(data, Path(tmp) / DEMO_FILE_NAME)
-        result = import_roster(path, actor=ACTOR, as_of=data.as_of, file_name=DEMO_FILE_NAME)
+        # Memberships start before the earliest generated fact/category (2019), so the households
+        # look complete whatever "as of" date a demo user picks after that.
+        result = import_roster(path, actor=ACTOR, as_of=ROSTER_AS_OF, file_name=DEMO_FILE_NAME)
     report.households = result.households_created
     report.persons = result.created
     report.rejected = result.rejected

@@ -28,4 +28,11 @@ urlpatterns = [
     path("", include((web_patterns, "web"))),
     path("households/", include("doudi.registry.urls")),
     path("regions/", include((region_patterns, "regions"))),
+    path("policy/runs/", include("doudi.policy.urls_runs")),
+    path("policy/", include("doudi.policy.urls")),
+    path("matching/", include("doudi.matching.urls")),
+    path("exchange/", include("doudi.exchange.urls")),
+    path("monitoring/supervision/", include("doudi.monitoring.urls_supervision")),
+    path("monitoring/", include("doudi.monitoring.urls")),
+    path("report/", include("doudi.monitoring.urls_public")),
 ]

@@ -31,6 +31,7 @@ class ParameterError(ValueError):
 # Value kinds: money (yuan, ≤ 2 decimals), ratio (≤ 4 decimals: shares, multiples, months of S),
 # count (non-negative integer), enum (one of ``choices``), grade_map ("kind:grade,…").
 MONEY, RATIO, COUNT, ENUM, GRADE_MAP = "money", "ratio", "count", "enum", "grade_map"
+WARNING_LEVELS = ("red", "orange", "yellow")  # DOMAIN R-M13
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,23 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("warning.deadline_wd.orange", COUNT, "working_days", "橙色预警核查时限"),
     ParamSpec("warning.deadline_wd.yellow", COUNT, "working_days", "黄色预警核查时限"),
     ParamSpec("monitor_after_exit_months", COUNT, "months", "退出后持续监测月数"),
+    # Monitoring indicators (DOMAIN R-M12): per indicator ``enabled``, ``level`` and, where it applies, a threshold.
+    *(
+        spec
+        for ind, label in (
+            ("W-ILL", "因病"), ("W-DIS", "因残"), ("W-EDU", "因学"), ("W-DSR", "因灾"), ("W-JOB", "因失业"),
+            ("W-INC", "收入骤减"), ("W-EXP", "支出骤增"), ("W-POP", "人口变化"), ("W-ELIG", "反向核查"),
+            ("W-GAP", "政策落实"), ("W-FPJC", "防返贫"), ("W-NEW", "主动发现"),
+        )  # fmt: skip
+        for spec in (
+            ParamSpec(f"warning.{ind}.enabled", ENUM, "enum", f"{label}预警是否启用", choices=("true", "false")),
+            ParamSpec(f"warning.{ind}.level", ENUM, "enum", f"{label}预警默认等级", choices=WARNING_LEVELS),
+        )
+    ),
+    ParamSpec("warning.W-ILL.threshold", RATIO, "ratio", "因病预警：近3个月自付医疗费用占家庭年收入比例"),
+    ParamSpec("warning.W-INC.threshold", RATIO, "ratio", "收入骤减预警：数据收入较上期下降比例"),
+    ParamSpec("warning.W-GAP.threshold", COUNT, "months", "政策落实预警：纳入救助满几个月仍未享受"),
+    ParamSpec("warning.W-NEW.threshold", MONEY, "yuan", "主动发现：近3个月个人自付医疗费用金额"),
 )
 
 ASSESSMENT_KEYS: tuple[str, ...] = tuple(k for k, s in SPECS.items() if s.assessment)

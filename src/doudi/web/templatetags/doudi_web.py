@@ -73,8 +73,39 @@ VALUE_KEYS = {
     "sex": "性别",
     "birth_date": "出生日期",
     "note": "备注",
+    "ok": "符合规定",
+    "has_capable_supporter": "有赡养能力的义务人",
+    "nonresidential_property": "非住宅房产",
+    "flag": "是否重病",
+    "diagnosis_code": "诊断代码",
+    "in_school": "在学",
 }
-VALUE_WORDS = {"urban": "城市", "rural": "农村", "M": "男", "F": "女"}
+VALUE_WORDS = {
+    "urban": "城市",
+    "rural": "农村",
+    "M": "男",
+    "F": "女",
+    # labour capacity levels
+    "full": "完全",
+    "partial": "部分",
+    "none": "无",
+    # disability kinds
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "physical": "肢体",
+    "intellectual": "智力",
+    "mental": "精神",
+    "multiple": "多重",
+    # school stages
+    "preschool": "学前",
+    "primary": "小学",
+    "junior": "初中",
+    "senior": "高中",
+    "vocational": "职业教育",
+    "undergraduate": "本科",
+    "graduate": "研究生",
+}
 
 
 @register.filter

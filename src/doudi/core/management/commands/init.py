@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 from doudi.core.scoping import all_regions
+from doudi.policy import params_store
 from doudi.regions.actions import load_divisions
 
 
@@ -19,6 +20,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=0)
         with all_regions():
             added = load_divisions(actor="doudi init")
+            params_store.load_baseline(actor="doudi init")
         db = settings.DATABASES["default"]
         self.stdout.write(f"data directory: {settings.DATA_DIR}")
         self.stdout.write(f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}")

@@ -1,0 +1,235 @@
+"""``run_linkage``: link stored batches to the registry and write ``store/batches/<id>/links.parquet``.
+
+One run exports the registry snapshot once (unless given one), then runs the stages of
+``matching.stages`` per batch on DuckDB (default, embedded) or PySpark (``engine="spark"``), writes
+each links file atomically (one row per record, in the records' line order, so a re-run on the same
+inputs writes the same file) and reports the counts by method to ``exchange`` when that app is there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from doudi.matching import batches, model, stages, store
+
+ENGINES = ("duckdb", "spark")
+STEPS = ("prepare", *stages.STAGES, "write")
+
+
+class LinkageError(Exception):
+    """A batch cannot be linked (no records file, unknown engine); the message is for operators."""
+
+
+def _memory_limit() -> str:
+    """Half the machine's memory, at most 8 GB, unless DOUDI_LINKAGE_MEMORY says otherwise."""
+    configured = os.environ.get("DOUDI_LINKAGE_MEMORY") or getattr(settings, "DOUDI_LINKAGE_MEMORY", "")
+    if configured:
+        return str(configured)
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return "4GB"
+    return f"{max(1, min(8, total // 2**31))}GB"
+
+
+def duckdb_connection(*, memory_limit: str | None = None, threads: int | None = None):
+    import duckdb
+
+    con = duckdb.connect()
+    tmp = store.store_dir() / "tmp" / "duckdb"
+    tmp.mkdir(parents=True, exist_ok=True)
+    con.execute(f"SET memory_limit = '{memory_limit or _memory_limit()}'")
+    con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
+    con.execute(f"SET temp_directory = {store.sql_path(tmp)}")
+    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET enable_progress_bar = false")
+    return con
+
+
+def score_sql(method: str = "method", weight: str = "match_weight") -> str:
+    """Score 0–1: 1 for the deterministic methods, the match probability (6 decimals) for
+    probabilistic links, 0 for none. Computed here, once, for both engines."""
+    return f"""CAST(CASE WHEN {method} = 'none' THEN 0.0
+                    WHEN {method} = 'probabilistic' THEN round(1.0 / (1.0 + pow(2.0, -{weight})), 6)
+                    ELSE 1.0 END AS DOUBLE)"""
+
+
+def write_links(con, source: str, dest: Path) -> None:
+    """Write a links table (``record_id, line, person_id, person_key, method, match_weight``) in the
+    contract's schema, ordered by line, atomically."""
+    with store.atomic_path(dest) as tmp:
+        con.execute(
+            f"""
+            COPY (
+                SELECT CAST(record_id AS VARCHAR) AS record_id, CAST(person_id AS BIGINT) AS person_id,
+                       CAST(person_key AS VARCHAR) AS person_key, CAST(method AS VARCHAR) AS method,
+                       {score_sql()} AS score
+                FROM {source}
+                ORDER BY line, record_id
+            ) TO {store.sql_path(tmp)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1000000)
+            """
+        )
+
+
+def summary_of(batch_id: int, counts: dict[str, int], records: int, engine: str, mdl, seconds: float) -> dict:
+    return {
+        "batch": batch_id,
+        "records": records,
+        **{m: int(counts.get(m, 0)) for m in store.METHODS},
+        "linked": records - int(counts.get("none", 0)),
+        "engine": engine,
+        "threshold": mdl.threshold,
+        "seconds": round(seconds, 2),
+        "linked_at": timezone.now().isoformat(timespec="seconds"),
+    }
+
+
+class _Progress:
+    """Progress bar on a terminal, and the seconds each step took (``timings``)."""
+
+    def __init__(self, enabled: bool, total: int) -> None:
+        self.bar = None
+        self.timings: dict[str, float] = {}
+        self._last = time.perf_counter()
+        if enabled:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="步", desc="比对", leave=False)
+
+    def batch(self, batch_id: int) -> None:
+        self.timings = {}
+        self._last = time.perf_counter()
+        if self.bar:
+            self.bar.set_description(f"比对批次 {batch_id}")
+
+    def tick(self, step: str) -> None:
+        now = time.perf_counter()
+        self.timings[step] = round(now - self._last, 2)
+        self._last = now
+        if self.bar:
+            self.bar.set_postfix_str(step)
+            self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.close()
+
+
+def _check(batch_ids: list[int]) -> None:
+    for b in batch_ids:
+        if not store.records_path(b).is_file():
+            raise LinkageError(f"批次 {b} 没有可比对的记录文件（{store.records_path(b)}）")
+
+
+def run_linkage(
+    batch_ids: Iterable[int],
+    *,
+    engine: str = "duckdb",
+    progress: bool = False,
+    threshold: float = model.DEFAULT_THRESHOLD,
+    snapshot: Path | None = None,
+    memory_limit: str | None = None,
+    threads: int | None = None,
+    mark: bool = True,
+) -> dict[str, Any]:
+    """Link each batch; returns ``{"batches": {id: summary}, "total": counts by method}``.
+
+    ``snapshot``: an existing persons.parquet to link against (default: export the registry now).
+    ``mark``: report each summary to ``exchange.actions.mark_linked`` when the batch exists there."""
+    ids = [int(b) for b in batch_ids]
+    if engine not in ENGINES:
+        raise LinkageError(f"未知的比对引擎：{engine}（可选 duckdb 或 spark）")
+    _check(ids)
+    if snapshot is None:
+        from doudi.matching.snapshot import export_snapshot
+
+        snapshot = export_snapshot().path
+    mdl = model.Model(threshold=threshold)
+    bar = _Progress(progress, len(ids) * len(STEPS))
+    try:
+        if engine == "spark":
+            from doudi.matching import spark
+
+            summaries = spark.link_batches(ids, Path(snapshot), mdl, bar)
+        else:
+            summaries = _link_duckdb(ids, Path(snapshot), mdl, bar, memory_limit, threads)
+    finally:
+        bar.close()
+    if mark:
+        for b, summary in summaries.items():
+            batches.mark_linked(b, summary)
+    total = {m: sum(s[m] for s in summaries.values()) for m in ("records", *store.METHODS)}
+    return {"batches": summaries, "total": total}
+
+
+def _link_duckdb(ids, snapshot: Path, mdl, bar, memory_limit, threads) -> dict[int, dict]:
+    con = duckdb_connection(memory_limit=memory_limit, threads=threads)
+    run = stages.DuckRunner(con)
+    out = {}
+    try:
+        started = time.perf_counter()
+        stages.prepare_persons(run, f"read_parquet({store.sql_path(snapshot)})")
+        registry_seconds = round(time.perf_counter() - started, 2)
+        for b in ids:
+            started = time.perf_counter()
+            bar.batch(b)
+            records = stages.prepare_records(run, f"read_parquet({store.sql_path(store.records_path(b))})")
+            bar.tick("prepare")
+            counts = stages.run_stages(run, mdl, records, bar.tick)
+            write_links(con, "links", store.links_path(b))
+            bar.tick("write")
+            out[b] = summary_of(b, counts, records, "duckdb", mdl, time.perf_counter() - started)
+            out[b]["timings"] = {"registry": registry_seconds, **bar.timings}
+    finally:
+        con.close()
+    return out
+
+
+def read_links(batch_id: int):
+    """The links file of a batch as a pyarrow table."""
+    import pyarrow.parquet as pq
+
+    path = store.links_path(batch_id)
+    if not path.is_file():
+        raise LinkageError(f"批次 {batch_id} 尚未比对（没有比对结果文件）")
+    return pq.read_table(path)
+
+
+def scratch_dir() -> Path:
+    """A scratch directory under the store for engine intermediates."""
+    root = store.store_dir() / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"link-{dt.datetime.now():%Y%m%d%H%M%S}-", dir=root))
+
+
+EXPORT_COLUMNS = ("record_id", "person_key", "method", "score")
+
+
+def export_csv(batch_id: int, out: Path | str) -> int:
+    """Write the links of a batch as CSV (``record_id, person_key, method, score``; person_key empty
+    when none), atomically; returns the number of rows."""
+    import duckdb
+
+    source = store.links_path(batch_id)
+    if not source.is_file():
+        raise LinkageError(f"批次 {batch_id} 尚未比对（没有比对结果文件），请先运行 doudi match run")
+    out = Path(out)
+    con = duckdb.connect()
+    try:
+        with store.atomic_path(out) as tmp:
+            con.execute(
+                f"""COPY (SELECT record_id, person_key, method, score FROM read_parquet({store.sql_path(source)}))
+                    TO {store.sql_path(tmp)} (FORMAT csv, HEADER true)"""
+            )
+        return int(con.execute(f"SELECT count(*) FROM read_parquet({store.sql_path(source)})").fetchall()[0][0])
+    finally:
+        con.close()

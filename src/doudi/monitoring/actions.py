@@ -1,0 +1,400 @@
+"""Every write of the warning loop (DOMAIN §8: warn → push → verify → dispose → feed back → close).
+
+Each action is keyword-only with the actor first, runs in one transaction, checks the transition
+table (``monitoring.flows``), records an audit event, appends a typed ``ChainEvent`` to the
+household's chain (一户一条救助链) and notifies whoever must act next. Home visits (R-M14) and
+grassroots reports (R-M17) live in ``visit_actions``/``report_actions``, dispositions (R-M15) and
+need-push answers (R-P1) in ``disposition_actions``, the deadline jobs in ``deadline_actions``; all
+are re-exported here so callers import ``doudi.monitoring.actions`` only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from doudi.accounts.models import Role, User
+from doudi.core.audit import record_audit
+from doudi.core.scoping import is_within, prefix_of
+from doudi.core.workdays import add_working_days
+from doudi.monitoring import flows
+from doudi.monitoring.evidence import higher_level, merge_evidence, plain
+from doudi.monitoring.models import ChainEvent, Indicator, Level, PotentialCase, Warning
+from doudi.monitoring.notify_actions import county_officers, notify, township_staff
+from doudi.regions.models import Region
+
+S = Warning.Status
+DEFAULT_DEADLINE_WD = {Level.RED: 3, Level.ORANGE: 7, Level.YELLOW: 15}
+
+
+class MonitoringError(ValueError):
+    """A write refused for a reason shown to the user (Chinese)."""
+
+
+# --- shared helpers -------------------------------------------------------------------------------
+
+
+def deadline_days(
+    level: str, *, region_code: str = "220000000000", area_type: str = "urban", on: dt.date | None = None
+) -> int:
+    """``warning.deadline_wd.<level>`` for the region and date (policy parameter), else the default."""
+    default = DEFAULT_DEADLINE_WD[level]
+    try:
+        from doudi.policy import params_store
+
+        params = params_store.provider(
+            str(region_code).ljust(12, "0"), area_type or "urban", on or timezone.localdate()
+        )
+        value = params.entry(f"warning.deadline_wd.{level}").value
+        days = int(Decimal(str(value)))
+    except Exception:  # missing key, empty parameter table, bad value: the documented default
+        return default
+    return days if days > 0 else default
+
+
+def deadline_for(
+    *, level: str, raised_on: dt.date, region_code: str = "220000000000", area_type: str = "urban"
+) -> dt.date:
+    """The verification deadline: ``deadline_days`` working days after ``raised_on`` (R-M13)."""
+    return add_working_days(
+        raised_on, deadline_days(level, region_code=region_code, area_type=area_type, on=raised_on)
+    )
+
+
+def warning_link(warning_id: int) -> str:
+    return reverse("monitoring:detail", args=[warning_id])
+
+
+def actor_label(actor) -> str:
+    if getattr(actor, "pk", None):
+        return actor.label
+    return str(actor or "系统")
+
+
+def chain(
+    *,
+    warning: Warning | None = None,
+    household_id: int | None = None,
+    region_code: str = "",
+    kind: str,
+    ref,
+    summary: str,
+    data: dict | None = None,
+    actor=None,
+    at: dt.datetime | None = None,
+) -> ChainEvent | None:
+    """Append one typed event to a household's chain (nothing for a warning without a household)."""
+    household_id = household_id or (warning.household_id if warning else None)
+    if household_id is None:
+        return None
+    ref_type, ref_id = (ref._meta.label_lower, ref.pk) if hasattr(ref, "_meta") else ref
+    return ChainEvent.unscoped.create(
+        household_id=household_id,
+        region_code=region_code or (warning.region_code if warning else ""),
+        at=at or timezone.now(),
+        kind=kind,
+        ref_type=ref_type,
+        ref_id=ref_id,
+        summary=summary[:300],
+        data=plain({**(data or {}), **({"warning": warning.pk} if warning is not None else {})}),
+        actor=actor if getattr(actor, "pk", None) else None,
+    )
+
+
+def notify_township(warning: Warning, text: str, link: str = "") -> None:
+    notify(township_staff(warning.township_code), text=text, link=link or warning_link(warning.pk))
+
+
+def _audit(actor, action: str, warning: Warning, **kw) -> None:
+    record_audit(
+        actor=actor,
+        action=action,
+        region_code=warning.region_code,
+        subject_type="warning",
+        subject_id=warning.pk,
+        **kw,
+    )
+
+
+def locked(warning: Warning) -> Warning:
+    """The warning re-read under a row lock (its status may have moved since the page was drawn)."""
+    return Warning.unscoped.select_for_update().get(pk=warning.pk)
+
+
+def _check(actor, name: str, warning: Warning) -> None:
+    flows.check(actor, name, warning)
+
+
+# --- raise and merge (R-M13) ----------------------------------------------------------------------
+
+
+def _validate_level_indicator(indicator: str, level: str) -> None:
+    if indicator not in Indicator.values:
+        raise MonitoringError(f"未知的预警指标：{indicator}")
+    if level not in Level.values:
+        raise MonitoringError(f"未知的预警等级：{level}")
+
+
+@transaction.atomic
+def raise_warning(
+    *,
+    actor,
+    household=None,
+    potential_case: PotentialCase | None = None,
+    indicator: str,
+    level: str,
+    raised_on: dt.date,
+    evidence: list[dict],
+    source_batch_id: int | None = None,
+    person=None,
+    status: str = S.RAISED,
+    township_code: str = "",
+) -> Warning:
+    """Raise a warning, or merge into the open warning of the same cause for the same household or
+    potential case (R-M13): new evidence items are appended (an item already present — same
+    ``batch_id`` and ``record_id`` — is not repeated), the higher level is kept and the earlier
+    deadline. Re-raising evidence already present changes nothing."""
+    _validate_level_indicator(indicator, level)
+    if (household is None) == (potential_case is None):
+        raise MonitoringError("预警须对应一个家庭或一个潜在救助对象")
+    if household is not None:
+        dedupe_key, region_code, area = (
+            f"{indicator}:h{household.pk}",
+            household.region_code,
+            household.area_type,
+        )
+    else:
+        dedupe_key, region_code, area = (
+            f"{indicator}:p{potential_case.pk}",
+            potential_case.region_code,
+            "urban",
+        )
+    evidence = list(evidence or [])
+    for _attempt in range(2):
+        current = Warning.unscoped.select_for_update().filter(dedupe_key=dedupe_key, is_open=True).first()
+        if current is not None:
+            return _merge(actor, current, level=level, raised_on=raised_on, evidence=evidence, area=area)
+        deadline = deadline_for(level=level, raised_on=raised_on, region_code=region_code, area_type=area)
+        merged, _ = merge_evidence([], evidence)
+        try:
+            with transaction.atomic():
+                warning = Warning.unscoped.create(
+                    household=household,
+                    potential_case=potential_case,
+                    person=person,
+                    indicator=indicator,
+                    level=level,
+                    status=status,
+                    dedupe_key=dedupe_key,
+                    is_open=True,
+                    raised_on=raised_on,
+                    deadline=deadline,
+                    region_code=region_code,
+                    evidence=merged,
+                    source_batch_id=source_batch_id,
+                    township_code=township_code,
+                )
+        except IntegrityError:
+            continue  # another process opened it meanwhile: merge into theirs
+        break
+    else:  # pragma: no cover - two conflicts in a row
+        raise MonitoringError("预警正在被同时处理，请稍后重试")
+    label = f"{warning.get_indicator_display()}预警（{warning.get_level_display()}）"
+    chain(
+        warning=warning,
+        kind=ChainEvent.Kind.WARNING,
+        ref=warning,
+        actor=actor,
+        summary=f"{label}，核查期限 {deadline:%Y-%m-%d}",
+        data={"indicator": indicator, "level": level, "deadline": deadline, "evidence_items": len(merged)},
+    )
+    _audit(
+        actor,
+        "monitoring.warning_raise",
+        warning,
+        after={"indicator": indicator, "level": level, "deadline": deadline, "dedupe_key": dedupe_key},
+    )
+    if status == S.RAISED:
+        notify(county_officers(region_code), text=f"新{label}待派发", link=warning_link(warning.pk))
+    else:
+        notify(township_staff(township_code), text=f"新{label}，请指派核查", link=warning_link(warning.pk))
+    return warning
+
+
+def _merge(
+    actor, warning: Warning, *, level: str, raised_on: dt.date, evidence: list[dict], area: str
+) -> Warning:
+    merged, added = merge_evidence(warning.evidence, evidence)
+    new_level = higher_level(warning.level, level)
+    if not added and new_level == warning.level:
+        return warning  # nothing new: no write at all
+    before = {"level": warning.level, "deadline": warning.deadline, "evidence_items": len(warning.evidence)}
+    if new_level != warning.level:
+        candidate = deadline_for(
+            level=new_level, raised_on=raised_on, region_code=warning.region_code, area_type=area
+        )
+        warning.deadline = min(warning.deadline, candidate)
+    warning.level, warning.evidence = new_level, merged
+    warning.merged_count += 1
+    warning.save(update_fields=["level", "evidence", "merged_count", "deadline", "updated_at"])
+    chain(
+        warning=warning,
+        kind=ChainEvent.Kind.WARNING,
+        ref=warning,
+        actor=actor,
+        summary=f"{warning.get_indicator_display()}预警合并新线索 {added} 条（{warning.get_level_display()}）",
+        data={"merged": True, "added": added, "level": new_level},
+    )
+    _audit(
+        actor,
+        "monitoring.warning_merge",
+        warning,
+        before=before,
+        after={"level": new_level, "deadline": warning.deadline, "evidence_items": len(merged)},
+    )
+    return warning
+
+
+# --- routing -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
+    """County (or, after escalation, city) officer sends the warning to a township of its county."""
+    warning = locked(warning)
+    _check(actor, "dispatch", warning)
+    township = Region.objects.filter(code=str(township_code), level="township").first()
+    if township is None:
+        raise MonitoringError("请选择乡镇（街道）")
+    county = flows.region_at(warning.region_code, "county")
+    if not is_within(township.code, county):
+        raise MonitoringError("只能派发至该预警所在县（市、区）的乡镇（街道）")
+    if not is_within(township.code, actor.region_id):
+        raise MonitoringError("只能派发至您管辖范围内的乡镇（街道）")
+    if len(prefix_of(warning.region_code)) >= 9 and not is_within(warning.region_code, township.code):
+        own = Region.objects.filter(code=flows.region_at(warning.region_code, "township")).first()
+        raise MonitoringError(
+            f"该预警对象属于{own.name if own else '其他乡镇'}，只能派发至其所在乡镇（街道）"
+        )
+    before = {"status": warning.status, "township_code": warning.township_code}
+    warning.status, warning.township_code, warning.assigned_to = S.DISPATCHED, township.code, None
+    if not is_within(warning.region_code, township.code):
+        warning.region_code = township.code  # a county-level household: the township now owns the work
+    warning.save(update_fields=["status", "township_code", "assigned_to", "region_code", "updated_at"])
+    chain(
+        warning=warning,
+        kind=ChainEvent.Kind.DISPATCH,
+        ref=warning,
+        actor=actor,
+        summary=f"{actor_label(actor)}派发至{township.name}",
+        data={"township": township.code},
+    )
+    _audit(actor, "monitoring.dispatch", warning, before=before, after={"township_code": township.code})
+    notify(
+        township_staff(township.code),
+        text=f"收到派发的{warning.get_indicator_display()}预警，请指派核查",
+        link=warning_link(warning.pk),
+    )
+    return warning
+
+
+def assignable_workers(township_code: str):
+    """Active grid workers of a township (their region is the township or one of its villages)."""
+    prefix = township_code[:9]
+    return User.objects.filter(
+        role=Role.GRID_WORKER, is_active=True, region__code__startswith=prefix
+    ).order_by("display_name", "username")
+
+
+@transaction.atomic
+def assign(*, actor, warning: Warning, user: User) -> Warning:
+    """Township caseworker assigns a grid worker of the township to verify on the spot."""
+    warning = locked(warning)
+    _check(actor, "assign", warning)
+    if not assignable_workers(warning.township_code).filter(pk=getattr(user, "pk", None)).exists():
+        raise MonitoringError("只能指派本乡镇（街道）的网格员")
+    before = {"status": warning.status, "assigned_to": warning.assigned_to_id}
+    warning.status, warning.assigned_to = S.ASSIGNED, user
+    warning.save(update_fields=["status", "assigned_to", "updated_at"])
+    chain(
+        warning=warning,
+        kind=ChainEvent.Kind.DISPATCH,
+        ref=warning,
+        actor=actor,
+        summary=f"指派网格员{user.label}入户核查",
+        data={"assigned_to": user.pk},
+    )
+    _audit(actor, "monitoring.assign", warning, before=before, after={"assigned_to": user.pk})
+    notify(
+        [user.pk],
+        text=f"您有新的入户核查任务（{warning.get_indicator_display()}预警，"
+        f"期限 {warning.deadline:%Y-%m-%d}）",
+        link=warning_link(warning.pk),
+    )
+    return warning
+
+
+@transaction.atomic
+def close(*, actor, warning: Warning, outcome: str) -> Warning:
+    """Close a disposed warning with its outcome; fed back to the county (R-M15)."""
+    warning = locked(warning)
+    _check(actor, "close", warning)
+    outcome = (outcome or "").strip()
+    if not outcome:
+        raise MonitoringError("请填写办结情况")
+    if not hasattr(warning, "disposition"):
+        raise MonitoringError("尚未处置，不能办结")
+    today = timezone.localdate()
+    warning.status, warning.is_open, warning.closed_on, warning.outcome = (
+        S.CLOSED,
+        False,
+        today,
+        outcome[:500],
+    )
+    warning.save(update_fields=["status", "is_open", "closed_on", "outcome", "updated_at"])
+    if warning.potential_case_id and warning.disposition.kind == "no_hardship":
+        PotentialCase.unscoped.filter(pk=warning.potential_case_id, status=PotentialCase.Status.OPEN).update(
+            status=PotentialCase.Status.DISMISSED
+        )
+    chain(
+        warning=warning,
+        kind=ChainEvent.Kind.CLOSED,
+        ref=warning,
+        actor=actor,
+        summary=f"办结：{outcome[:120]}",
+        data={"outcome": outcome[:500], "closed_on": today},
+    )
+    _audit(actor, "monitoring.close", warning, after={"closed_on": today, "outcome": outcome[:500]})
+    notify(
+        county_officers(warning.region_code),
+        text=f"{warning.get_indicator_display()}预警已办结：{outcome[:60]}",
+        link=warning_link(warning.pk),
+    )
+    return warning
+
+
+# re-exports: the rest of the loop
+from doudi.monitoring.deadline_actions import escalate_overdue, notify_approaching_deadlines  # noqa: E402
+from doudi.monitoring.disposition_actions import dispose, respond_need  # noqa: E402
+from doudi.monitoring.report_actions import submit_report  # noqa: E402
+from doudi.monitoring.visit_actions import record_visit  # noqa: E402
+
+__all__ = [
+    "MonitoringError",
+    "assign",
+    "close",
+    "deadline_days",
+    "deadline_for",
+    "dispatch",
+    "dispose",
+    "escalate_overdue",
+    "notify_approaching_deadlines",
+    "raise_warning",
+    "record_visit",
+    "respond_need",
+    "submit_report",
+]

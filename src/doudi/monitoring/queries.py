@@ -1,0 +1,323 @@
+"""Reads of the warning loop, always through the scoped managers (a missing scope raises; a row
+outside the caller's subtree is simply not found).
+
+The inbox runs a fixed number of queries whatever the page size: the page (with household, assignee
+and person joined), its count, then one batch each for head names and region names.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from doudi.monitoring import flows
+from doudi.monitoring.models import (
+    ChainEvent,
+    Disposition,
+    GrassrootsReport,
+    Indicator,
+    Level,
+    NeedPush,
+    Notification,
+    Visit,
+    Warning,
+)
+from doudi.regions.queries import names_for
+from doudi.registry.models import Category, CategoryStatus, Person
+
+S = Warning.Status
+
+
+def warnings_in_scope() -> QuerySet[Warning]:
+    return Warning.objects.all()
+
+
+def get_warning(pk: int) -> Warning:
+    """Raises Warning.DoesNotExist outside the scope too (existence is not leaked)."""
+    return Warning.objects.select_related("household", "assigned_to", "potential_case", "person").get(pk=pk)
+
+
+@dataclass
+class InboxFilters:
+    view: str = "todo"  # todo | open | overdue | closed | all
+    indicator: str = ""
+    level: str = ""
+    status: str = ""
+    overdue: bool = False
+
+
+VIEWS = {"todo": "待我处理", "open": "全部未办结", "closed": "已办结", "all": "全部"}
+
+
+def inbox(user, f: InboxFilters, today: dt.date | None = None) -> QuerySet[Warning]:
+    today = today or timezone.localdate()
+    qs = warnings_in_scope()
+    # ``is_open`` stays a top-level condition: it is what lets the partial indexes (open warnings in
+    # deadline order, by township, by assignee) serve the page without sorting the whole scope
+    if f.view == "todo":
+        qs = qs.filter(is_open=True).filter(flows.todo_q(user))
+    elif f.view == "open":
+        qs = qs.filter(is_open=True)
+    elif f.view == "closed":
+        qs = qs.filter(is_open=False)
+    if user.role == "grid_worker" and f.view != "todo":
+        qs = qs.filter(assigned_to=user)
+    if f.indicator in Indicator.values:
+        qs = qs.filter(indicator=f.indicator)
+    if f.level in Level.values:
+        qs = qs.filter(level=f.level)
+    if f.status in S.values:
+        qs = qs.filter(status=f.status)
+    if f.overdue:
+        qs = qs.filter(is_open=True, deadline__lt=today)
+    order = ("deadline", "id") if f.view != "closed" else ("-closed_on", "-id")
+    return qs.select_related("household", "assigned_to").order_by(*order)
+
+
+class InboxPage:
+    """One page of an inbox without counting the whole result: the page is read with one extra row
+    (is there a next page?), and the total is counted only up to ``cap`` ("1,000+")."""
+
+    def __init__(self, qs: QuerySet[Warning], number, size: int = 50, cap: int = 1000) -> None:
+        try:
+            self.number = max(1, int(number or 1))
+        except (TypeError, ValueError):
+            self.number = 1
+        start = (self.number - 1) * size
+        rows = list(qs[start : start + size + 1])
+        if not rows and self.number > 1:  # past the end: show the first page
+            self.number, start = 1, 0
+            rows = list(qs[: size + 1])
+        self.has_next = len(rows) > size
+        self.object_list = rows[:size]
+        self.has_previous = self.number > 1
+        self.next_page_number = self.number + 1
+        self.previous_page_number = self.number - 1
+        if not self.has_next:
+            self.count, self.capped = start + len(self.object_list), False
+        else:
+            n = qs.order_by().values("pk")[: cap + 1].count()
+            self.count, self.capped = min(n, cap), n > cap
+
+    def __iter__(self):
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+
+INDICATOR_LABELS = dict(Indicator.choices)
+LEVEL_LABELS = dict(Level.choices)
+STATUS_LABELS = dict(S.choices)
+
+
+def inbox_rows(page: list[Warning], today: dt.date | None = None) -> list[dict[str, Any]]:
+    """Display rows for a page, labels resolved here (plain strings for a fast template): two batch
+    queries (head names, region names), none per row."""
+    today = today or timezone.localdate()
+    hh_ids = {w.household_id for w in page if w.household_id}
+    heads: dict[int, str] = {}
+    if hh_ids:
+        heads = dict(
+            Person.objects.filter(household_id__in=hh_ids, relation="head").values_list(
+                "household_id", "name"
+            )
+        )
+    names = names_for({w.region_code for w in page} | {w.township_code for w in page if w.township_code})
+    base = reverse("monitoring:inbox")
+    rows = []
+    for w in page:
+        if w.household_id:
+            subject = f"{w.household.household_key} {heads.get(w.household_id, '')}".strip()
+        else:
+            subject = "潜在救助对象" if w.potential_case_id else "群众报告线索"
+        region = names.get(w.region_code, "")
+        township = names.get(w.township_code, "") if w.township_code else ""
+        rows.append(
+            {
+                "pk": w.pk,
+                "link": f"{base}{w.pk}/",
+                "level": w.level,
+                "level_label": LEVEL_LABELS.get(w.level, w.level),
+                "indicator_label": INDICATOR_LABELS.get(w.indicator, w.indicator),
+                "merged": w.merged_count if w.merged_count > 1 else 0,
+                "subject": subject,
+                "region": region,
+                "township": township if township and township != region else "",
+                "status_label": STATUS_LABELS.get(w.status, w.status),
+                "assignee": w.assigned_to.label if w.assigned_to_id else "",
+                "deadline": w.deadline.isoformat(),
+                "overdue": w.is_open and w.deadline < today,
+                "escalated_to": flows.LEVEL_LABELS[flows.escalated_level(w.status, w.escalations)]
+                if w.is_open and w.escalations
+                else "",
+            }
+        )
+    return rows
+
+
+# --- the household chain (一户一条救助链) ----------------------------------------------------------
+
+
+@dataclass
+class ChainItem:
+    at: dt.datetime
+    kind: str
+    label: str
+    summary: str
+    actor: str = ""
+    link: str = ""
+    order: int = 0
+
+
+def _start_of(d: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(d, dt.time.min))
+
+
+def household_chain(household) -> list[ChainItem]:
+    """ChainEvents, policy decisions and category changes of a household, oldest first. Three
+    queries (plus the names of the persons in category rows, joined)."""
+    from doudi.policy.models import Decision
+
+    kinds = dict(ChainEvent.Kind.choices)
+    items: list[ChainItem] = []
+    decision_refs: set[int] = set()
+    for ev in ChainEvent.objects.filter(household=household).select_related("actor").order_by("at", "id"):
+        if ev.ref_type == "policy.decision":
+            decision_refs.add(ev.ref_id)
+        link = f"/monitoring/warnings/{ev.ref_id}/" if ev.ref_type == "monitoring.warning" else ""
+        items.append(
+            ChainItem(
+                ev.at,
+                ev.kind,
+                kinds.get(ev.kind, ev.kind),
+                ev.summary,
+                ev.actor.label if ev.actor else "",
+                link,
+                ev.pk,
+            )
+        )
+    for d in Decision.objects.filter(household=household).exclude(pk__in=decision_refs).order_by("taken_at"):
+        cat = (
+            Category(d.household_category).label
+            if d.household_category in Category.values
+            else "不符合救助条件"
+        )
+        items.append(
+            ChainItem(
+                d.taken_at,
+                ChainEvent.Kind.DECISION,
+                kinds[ChainEvent.Kind.DECISION],
+                f"认定结果：{cat}（截至 {d.as_of:%Y-%m-%d}，月救助金 {d.monthly_total} 元）",
+                link=f"/policy/decisions/{d.pk}/",
+            )
+        )
+    for c in CategoryStatus.objects.filter(household=household).select_related("person").order_by("since"):
+        label = Category(c.category).label if c.category in Category.values else c.category
+        items.append(
+            ChainItem(
+                _start_of(c.since),
+                ChainEvent.Kind.CATEGORY,
+                kinds[ChainEvent.Kind.CATEGORY],
+                f"{c.person.name} 纳入{label}（{c.since:%Y-%m-%d}起）",
+            )
+        )
+        if c.until:
+            items.append(
+                ChainItem(
+                    _start_of(c.until),
+                    ChainEvent.Kind.CATEGORY,
+                    kinds[ChainEvent.Kind.CATEGORY],
+                    f"{c.person.name} {label}终止（{c.until:%Y-%m-%d}）",
+                )
+            )
+    items.sort(key=lambda i: (i.at, i.order))
+    return items
+
+
+# --- detail page, needs, notifications --------------------------------------------------------------
+
+
+AUDIT_LABELS = {
+    "monitoring.warning_raise": ("warning", "预警"),
+    "monitoring.warning_merge": ("warning", "预警合并"),
+    "monitoring.dispatch": ("dispatch", "派发"),
+    "monitoring.assign": ("dispatch", "指派"),
+    "monitoring.visit": ("visit", "入户核查"),
+    "monitoring.dispose": ("disposition", "处置"),
+    "monitoring.close": ("closed", "办结"),
+}
+
+
+@dataclass
+class HistoryItem:
+    at: dt.datetime
+    kind: str
+    label: str
+    summary: str
+    actor_label: str = ""
+
+
+def warning_history(warning: Warning) -> list[HistoryItem]:
+    """What happened to this warning: its chain events; for a warning without a household (a
+    public report, a potential case) — which has no chain — its audit events."""
+    kinds = dict(ChainEvent.Kind.choices)
+    if warning.household_id is not None:
+        events = (
+            ChainEvent.objects.filter(household_id=warning.household_id)
+            .filter(Q(ref_type="monitoring.warning", ref_id=warning.pk) | Q(data__warning=warning.pk))
+            .select_related("actor")
+            .order_by("at", "id")
+        )
+        return [
+            HistoryItem(e.at, e.kind, kinds.get(e.kind, e.kind), e.summary, e.actor.label if e.actor else "")
+            for e in events
+        ]
+    from doudi.core.models import AuditEvent
+
+    rows = (
+        AuditEvent.objects.filter(
+            subject_type="warning", subject_id=str(warning.pk), action__in=list(AUDIT_LABELS)
+        )
+        .select_related("actor")
+        .order_by("id")
+    )
+    out = []
+    for ev in rows:
+        kind, label = AUDIT_LABELS[ev.action]
+        after = ev.after or {}
+        summary = label
+        if ev.action == "monitoring.close":
+            summary = f"办结：{after.get('outcome', '')}"
+        elif ev.action == "monitoring.dispose":
+            summary = f"处置：{dict(Disposition.Kind.choices).get(after.get('kind'), after.get('kind', ''))}"
+        out.append(HistoryItem(ev.at, kind, label, summary, ev.actor.label if ev.actor else ev.actor_label))
+    return out
+
+
+def visits(warning: Warning) -> QuerySet[Visit]:
+    return Visit.objects.filter(warning=warning).select_related("recorded_by").prefetch_related("photos")
+
+
+def reports(warning: Warning) -> QuerySet[GrassrootsReport]:
+    return GrassrootsReport.objects.filter(warning=warning).select_related("reporter").order_by("created_at")
+
+
+def needs_for(user, status: str = "") -> QuerySet[NeedPush]:
+    qs = NeedPush.objects.filter(department=user.department).select_related("household", "warning")
+    if status in NeedPush.Status.values:
+        qs = qs.filter(status=status)
+    return qs.order_by("-created_at", "-id")
+
+
+def unread_count(user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications(user) -> QuerySet[Notification]:
+    return Notification.objects.filter(user=user).order_by("-created_at", "-id")

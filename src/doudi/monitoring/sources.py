@@ -1,0 +1,437 @@
+"""Inputs of a monitoring scan, loaded set-based into DuckDB (DOMAIN R-M11, R-M12).
+
+Two kinds of input:
+
+* the batch store (STORE-CONTRACT): per dataset, the records of every linked batch joined to their
+  links, as the temporary table ``d_<dataset>`` — one row per record linked to a CURRENT registry
+  member, with ``batch_id``, ``batch_as_of``, ``target`` (the record's batch is one the scan was
+  asked to look at), ``record_id``, ``person_id``, ``household_id`` and the dataset's own columns;
+* the registry, exported from the database in bulk (one query per table, streamed in chunks):
+  ``mem`` (current members with age on the scan date), ``hh`` (households), ``cat`` (categories
+  held on the date), ``emp``/``sch`` (employment and schooling facts, plain JSON), ``need``
+  (assistance that reached a person, R-P1) and, only for the candidate persons/households an
+  indicator names, the SENSITIVE facts (``dis_reg``, ``ill_reg``, ``inc_reg``) decrypted once per
+  row with ``crypto.decrypt_json``.
+
+Raw SQL over the registry tables is deliberate: scans are system jobs over the whole province, so
+the region-scoped managers do not apply (the callers run under ``all_regions()``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing as mp
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
+from django.apps import apps
+from django.db import connection
+
+from doudi.core import crypto
+from doudi.exchange.datasets import DATASETS
+from doudi.matching import store
+from doudi.monitoring import decrypt_worker
+from doudi.monitoring.models import NeedPush
+from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact
+
+CHUNK = 100_000
+ID_CHUNK = 20_000  # ids per IN (…) query of the on-demand sensitive loads
+PARALLEL_DECRYPT = 20_000  # decrypt in worker processes from this many values
+WORKING_AGE = (16, 60)  # 劳动年龄: 16 to 59 years old on the scan date
+SEVERE_SQL = "({g} <= 2 OR ({g} = 3 AND {k} IN ('intellectual', 'mental')))"  # DOMAIN §3 重度残疾
+# Assistance that counts as having reached the person (W-GAP): a need push (R-P1) the department accepted or
+# gave — ``medical_assistance`` (or ``medical_premium_subsidy``) from medical insurance for a TEKUN member's
+# premium subsidy, ``education_aid`` from education for a DIBAO student.
+REACHED_STATUSES = (NeedPush.Status.ACCEPTED, NeedPush.Status.GIVEN)
+
+_DUCK = {"int": "INTEGER", "date": "DATE", "bool": "BOOLEAN"}
+
+
+def duck_type(column) -> str:
+    if column.type == "decimal":
+        return f"DECIMAL(18, {column.scale})"
+    return _DUCK.get(column.type, "VARCHAR")
+
+
+def severe(grade: str, kind: str) -> str:
+    return SEVERE_SQL.format(g=grade, k=kind)
+
+
+def lit(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, dt.date):
+        return f"DATE '{value.isoformat()}'"
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+# ------------------------------------------------------------------------------------------- batches
+
+
+@dataclass(frozen=True)
+class StoredBatch:
+    batch_id: int
+    dataset: str
+    as_of: dt.date | None
+
+    @property
+    def records(self) -> Path:
+        return store.records_path(self.batch_id)
+
+    @property
+    def links(self) -> Path:
+        return store.links_path(self.batch_id)
+
+
+def _exchange_meta(ids: Sequence[int]) -> dict[int, tuple[str, dt.date | None]]:
+    if not ids or not apps.is_installed("doudi.exchange"):
+        return {}
+    from doudi.exchange.models import Batch
+
+    manager = getattr(Batch, "unscoped", None) or Batch._default_manager
+    return {
+        pk: (ds, as_of) for pk, ds, as_of in manager.filter(pk__in=ids).values_list("pk", "dataset", "as_of")
+    }
+
+
+def _file_meta(path: Path) -> tuple[str | None, dt.date | None]:
+    meta = pq.read_schema(path).metadata or {}
+    dataset = meta.get(b"doudi.dataset")
+    as_of = meta.get(b"doudi.as_of")
+    return (
+        dataset.decode() if dataset else None,
+        dt.date.fromisoformat(as_of.decode()) if as_of else None,
+    )
+
+
+def linked_batches(batch_ids: Iterable[int] | None = None) -> list[StoredBatch]:
+    """Batches that have both records and links in the store (all of them, or the given ones), with
+    their dataset and as-of date from ``exchange.Batch`` (else from the records file's metadata)."""
+    ids = sorted(set(batch_ids)) if batch_ids is not None else store.stored_batch_ids()
+    ids = [b for b in ids if store.records_path(b).is_file() and store.links_path(b).is_file()]
+    meta = _exchange_meta(ids)
+    out = []
+    for b in ids:
+        dataset, as_of = meta.get(b, (None, None))
+        if dataset is None or as_of is None:
+            file_dataset, file_as_of = _file_meta(store.records_path(b))
+            dataset, as_of = dataset or file_dataset, as_of or file_as_of
+        if dataset is not None and dataset in DATASETS:
+            out.append(StoredBatch(b, dataset, as_of))
+    return out
+
+
+def dataset_columns(dataset: str) -> list[tuple[str, str]]:
+    """(column, DuckDB type) of a dataset's own columns."""
+    return [(c.key, duck_type(c)) for c in DATASETS[dataset].columns]
+
+
+COMMON_RECORD_COLUMNS = (
+    ("id_index", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("sex", "VARCHAR"),
+    ("birth_date", "DATE"),
+    ("region_code", "VARCHAR"),
+    ("county_code", "VARCHAR"),
+)
+
+
+def create_linked_table(con, dataset: str, batches: Sequence[StoredBatch], targets: set[int] | None) -> int:
+    """``d_<dataset>``: records of the dataset's batches linked to a current member (``mem``)."""
+    cols = dataset_columns(dataset)
+    typed = ", ".join(f"{name} {kind}" for name, kind in cols)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE d_{dataset} (batch_id BIGINT, batch_as_of DATE, target BOOLEAN,
+            record_id VARCHAR, person_id BIGINT, household_id BIGINT{", " + typed if typed else ""})"""
+    )
+    own = "".join(f", CAST(r.{name} AS {kind})" for name, kind in cols)
+    for b in batches:
+        target = "TRUE" if targets is None or b.batch_id in targets else "FALSE"
+        con.execute(
+            f"""INSERT INTO d_{dataset}
+                SELECT {b.batch_id}, {lit(b.as_of)}, {target}, r.record_id, l.person_id, m.household_id{own}
+                FROM read_parquet({store.sql_path(b.records)}) r
+                JOIN (SELECT record_id, person_id FROM read_parquet({store.sql_path(b.links)})
+                      WHERE person_id IS NOT NULL) l USING (record_id)
+                JOIN mem m ON m.person_id = l.person_id"""
+        )
+    return con.execute(f"SELECT count(*) FROM d_{dataset}").fetchall()[0][0]
+
+
+def create_unmatched_table(
+    con, dataset: str, batches: Sequence[StoredBatch], targets: set[int] | None, where: str = "TRUE"
+) -> None:
+    """``u_<dataset>``: records of the dataset that matched no registry person (method none), with
+    the identity and address columns discovery needs, filtered by ``where`` (over ``r.``)."""
+    cols = dataset_columns(dataset)
+    common = ", ".join(f"{n} {k}" for n, k in COMMON_RECORD_COLUMNS)
+    typed = ", ".join(f"{name} {kind}" for name, kind in cols)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE u_{dataset} (batch_id BIGINT, batch_as_of DATE, target BOOLEAN,
+            record_id VARCHAR, {common}{", " + typed if typed else ""})"""
+    )
+    sel = ", ".join(f"CAST(r.{n} AS {k})" for n, k in (*COMMON_RECORD_COLUMNS, *cols))
+    for b in batches:
+        target = "TRUE" if targets is None or b.batch_id in targets else "FALSE"
+        con.execute(
+            f"""INSERT INTO u_{dataset}
+                SELECT {b.batch_id}, {lit(b.as_of)}, {target}, r.record_id, {sel}
+                FROM read_parquet({store.sql_path(b.records)}) r
+                JOIN (SELECT record_id FROM read_parquet({store.sql_path(b.links)})
+                      WHERE person_id IS NULL) l USING (record_id)
+                WHERE {where}"""
+        )
+
+
+# ------------------------------------------------------------------------------------------ registry
+
+
+def _arrow(sql: str, schema: pa.Schema) -> pa.Table:
+    """Run ``sql`` (no parameters: only literals the scan itself writes) on the Django connection and
+    stream the rows into an Arrow table: ``COPY … TO STDOUT`` (CSV) on PostgreSQL, the cursor in
+    chunks elsewhere. Dates travel as ISO text and are parsed by Arrow."""
+    raw = pa.schema([pa.field(f.name, pa.string() if pa.types.is_date(f.type) else f.type) for f in schema])
+    if connection.vendor == "postgresql":
+        with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
+            with (
+                connection.cursor() as cursor,
+                cursor.cursor.copy(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)") as cp,
+            ):
+                for block in cp:
+                    tmp.write(block)
+            tmp.flush()
+            if tmp.tell() == 0:
+                return raw.empty_table().cast(schema)
+            table = pacsv.read_csv(
+                tmp.name,
+                read_options=pacsv.ReadOptions(column_names=raw.names, block_size=1 << 24),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=raw, strings_can_be_null=True, quoted_strings_can_be_null=False
+                ),  # fmt: skip
+            )
+    else:
+        batches = []
+        with connection.cursor() as cursor:
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(CHUNK):
+                arrays = [pa.array(col, f.type) for f, col in zip(raw, zip(*rows, strict=True), strict=True)]
+                batches.append(pa.RecordBatch.from_arrays(arrays, schema=raw))
+        table = pa.Table.from_batches(batches, schema=raw)
+    return table.cast(schema)
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _holds(day: dt.date, start: str = "valid_from", end: str = "valid_to") -> str:
+    d = "'" + day.isoformat() + "'"
+    return f"{start} <= {d} AND ({end} IS NULL OR {end} > {d})"
+
+
+def load_registry(con, as_of: dt.date) -> dict[str, int]:
+    """Create ``mem``, ``hh_base``, ``cat``, ``emp``, ``sch`` and ``need`` in ``con``."""
+    tables = {
+        "persons": _arrow(
+            f"SELECT id, household_id, relation, CAST(birth_date AS TEXT) FROM {_t(Person)} "
+            "WHERE household_id IS NOT NULL",
+            pa.schema(
+                [
+                    ("person_id", pa.int64()),
+                    ("household_id", pa.int64()),
+                    ("relation", pa.string()),
+                    ("birth_date", pa.date32()),
+                ]
+            ),  # fmt: skip
+        ),
+        "households": _arrow(
+            f"SELECT id, region_code, area_type FROM {_t(Household)}",
+            pa.schema(
+                [("household_id", pa.int64()), ("region_code", pa.string()), ("area_type", pa.string())]
+            ),
+        ),
+        "categories": _arrow(
+            f"SELECT person_id, household_id, category, CAST(since AS TEXT) FROM {_t(CategoryStatus)} "
+            f"WHERE category IN ('DIBAO', 'TEKUN', 'FPJC') AND {_holds(as_of, 'since', 'until')}",
+            pa.schema(
+                [
+                    ("person_id", pa.int64()),
+                    ("household_id", pa.int64()),
+                    ("category", pa.string()),
+                    ("since", pa.date32()),
+                ]
+            ),  # fmt: skip
+        ),
+        "plain_facts": _arrow(
+            f"SELECT person_id, kind, CAST(value AS TEXT), CAST(valid_from AS TEXT) FROM {_t(PersonFact)} "
+            f"WHERE kind IN ('employment', 'schooling') AND {_holds(as_of)}",
+            pa.schema(
+                [
+                    ("person_id", pa.int64()),
+                    ("kind", pa.string()),
+                    ("value", pa.string()),
+                    ("valid_from", pa.date32()),
+                ]
+            ),  # fmt: skip
+        ),
+        "needs": _arrow(
+            f"SELECT person_id, need FROM {_t(NeedPush)} WHERE person_id IS NOT NULL AND status IN "
+            f"({', '.join(repr(str(s)) for s in REACHED_STATUSES)})",
+            pa.schema([("person_id", pa.int64()), ("need", pa.string())]),
+        ),
+    }
+    for name, table in tables.items():
+        con.register(f"src_{name}", table)
+    lo, hi = WORKING_AGE
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE mem AS
+            SELECT person_id, household_id, relation, birth_date, relation = 'head' AS is_head,
+                   date_diff('year', birth_date, {lit(as_of)})
+                     - CASE WHEN strftime(birth_date, '%m%d') > {lit(as_of.strftime("%m%d"))} THEN 1 ELSE 0 END AS age
+            FROM src_persons WHERE household_id IS NOT NULL"""
+    )
+    con.execute("ALTER TABLE mem ADD COLUMN working_age BOOLEAN")
+    con.execute(f"UPDATE mem SET working_age = coalesce(age >= {lo} AND age < {hi}, FALSE)")
+    con.execute("CREATE OR REPLACE TEMP TABLE hh_base AS SELECT * FROM src_households")
+    con.execute("CREATE OR REPLACE TEMP TABLE cat AS SELECT * FROM src_categories")
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE emp AS
+           SELECT person_id, arg_max(json_extract_string(value, '$.employed') = 'true', valid_from) AS employed
+           FROM src_plain_facts WHERE kind = 'employment' GROUP BY person_id"""
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE sch AS
+           SELECT person_id,
+                  arg_max(json_extract_string(value, '$.in_school') = 'true', valid_from) AS in_school,
+                  arg_max(json_extract_string(value, '$.stage'), valid_from) AS stage
+           FROM src_plain_facts WHERE kind = 'schooling' GROUP BY person_id"""
+    )
+    con.execute("CREATE OR REPLACE TEMP TABLE need AS SELECT DISTINCT person_id, need FROM src_needs")
+    for name in tables:
+        con.unregister(f"src_{name}")
+    return {name: table.num_rows for name, table in tables.items()}
+
+
+# ------------------------------------------------------------------------- sensitive, on demand only
+
+
+def _decrypt_all(blobs: list[bytes]) -> list:
+    if len(blobs) < PARALLEL_DECRYPT or (os.cpu_count() or 1) < 2:
+        return [crypto.decrypt_json(b) for b in blobs]
+    # spawned workers (no fork of this multi-threaded process) get the field key, nothing else
+    key = crypto._keys()[0]
+    with mp.get_context("spawn").Pool(
+        os.cpu_count(), initializer=decrypt_worker.init, initargs=(key,)
+    ) as pool:
+        return pool.map(decrypt_worker.open_json, blobs, chunksize=5000)
+
+
+def _decrypted(model, owner: str, kind: str, ids: list[int], as_of: dt.date) -> list[tuple[int, Any]]:
+    """(owner id, value) of the ``kind`` fact holding on ``as_of`` for each of ``ids``; sensitive values
+    are decrypted once per row (in worker processes for large sets), only for these candidates."""
+    latest: dict[int, tuple[str, Any, Any]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), ID_CHUNK):
+            part = ",".join(str(int(i)) for i in ids[start : start + ID_CHUNK])
+            cursor.execute(
+                f"SELECT {owner}, CAST(valid_from AS TEXT), value_enc, CAST(value AS TEXT) FROM {_t(model)} "
+                f"WHERE kind = '{kind}' AND {_holds(as_of)} AND {owner} IN ({part})"
+            )
+            for oid, since, enc, value in cursor.fetchall():
+                if oid not in latest or since > latest[oid][0]:
+                    latest[oid] = (since, enc, value)
+    owners = list(latest)
+    sealed = [o for o in owners if latest[o][1] is not None]
+    opened = dict(zip(sealed, _decrypt_all([bytes(latest[o][1]) for o in sealed]), strict=True))
+    return [(o, opened[o] if o in opened else json.loads(latest[o][2] or "null")) for o in owners]
+
+
+def _num(value, default=None):
+    if value is None or value == "":
+        return default
+    try:
+        return float(value) if not isinstance(value, bool) else default
+    except (TypeError, ValueError):
+        return default
+
+
+def _ids(con, sql: str) -> list[int]:
+    return sorted(int(r[0]) for r in con.execute(sql).fetchall() if r[0] is not None)
+
+
+def load_disability(con, candidates_sql: str, as_of: dt.date) -> int:
+    """``dis_reg(person_id, kind, grade)``: the registry's disability fact of the candidates."""
+    rows = _decrypted(PersonFact, "person_id", "disability", _ids(con, candidates_sql), as_of)
+    table = pa.table(
+        {
+            "person_id": pa.array([r[0] for r in rows], pa.int64()),
+            "kind": pa.array([str((r[1] or {}).get("kind") or "") for r in rows], pa.string()),
+            "grade": pa.array([int(_num((r[1] or {}).get("grade"), 9)) for r in rows], pa.int32()),
+        }
+    )
+    con.register("src_dis", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE dis_reg AS SELECT * FROM src_dis")
+    con.unregister("src_dis")
+    return len(rows)
+
+
+def load_illness(con, candidates_sql: str, as_of: dt.date) -> int:
+    """``ill_reg(person_id, flag)``: persons the registry already knows as seriously ill."""
+    rows = _decrypted(PersonFact, "person_id", "serious_illness", _ids(con, candidates_sql), as_of)
+    flagged = [r[0] for r in rows if (r[1] or {}).get("flag") in (True, "true", 1)]
+    con.register("src_ill", pa.table({"person_id": pa.array(flagged, pa.int64())}))
+    con.execute("CREATE OR REPLACE TEMP TABLE ill_reg AS SELECT person_id, TRUE AS flag FROM src_ill")
+    con.unregister("src_ill")
+    return len(rows)
+
+
+def load_income(con, candidates_sql: str, as_of: dt.date) -> int:
+    """``inc_reg(household_id, total, months)`` and ``rigid_reg(household_id, other)``: the declared
+    income (sensitive) and the non-medical rigid expenditure of the candidate households."""
+    ids = _ids(con, candidates_sql)
+    income = list(_decrypted(HouseholdFact, "household_id", "income", ids, as_of))
+    rigid = list(_decrypted(HouseholdFact, "household_id", "rigid_expenditure", ids, as_of))
+    con.register(
+        "src_inc",
+        pa.table(
+            {
+                "household_id": pa.array([r[0] for r in income], pa.int64()),
+                "total": pa.array([_num((r[1] or {}).get("total")) for r in income], pa.float64()),
+                "months": pa.array([_num((r[1] or {}).get("months"), 12) for r in income], pa.float64()),
+            }
+        ),
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE inc_reg AS
+           SELECT household_id, CAST(round(total, 2) AS DECIMAL(18, 2)) AS total,
+                  CAST(CASE WHEN months > 0 THEN months ELSE 12 END AS INTEGER) AS months
+           FROM src_inc WHERE total IS NOT NULL AND total >= 0"""
+    )
+    con.unregister("src_inc")
+    other = [sum(_num((r[1] or {}).get(k), 0) for k in ("education", "housing", "care")) for r in rigid]
+    con.register(
+        "src_rigid",
+        pa.table(
+            {
+                "household_id": pa.array([r[0] for r in rigid], pa.int64()),
+                "other": pa.array(other, pa.float64()),
+            }
+        ),
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE rigid_reg AS "
+        "SELECT household_id, CAST(round(other, 2) AS DECIMAL(18, 2)) AS other FROM src_rigid"
+    )
+    con.unregister("src_rigid")
+    return len(income)
+
+
+LOADERS = {"dis_reg": load_disability, "ill_reg": load_illness, "inc_reg": load_income}

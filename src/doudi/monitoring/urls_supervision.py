@@ -1,0 +1,12 @@
+"""Mounted at ``monitoring/supervision/`` by ``web/urls.py``. Names: ``supervision:page``, ``supervision:export``."""
+
+from django.urls import path
+
+from doudi.monitoring import views_supervision as views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.supervision_page, name="page"),
+    path("export.xlsx", views.supervision_export, name="export"),
+]

@@ -1,0 +1,804 @@
+"""The registry roster import: an action module (exchange contract "Registry roster", DOMAIN R-H1, R-H4).
+
+``import_roster`` loads a roster file in one transaction: new persons and households are created,
+a changed row becomes new dated facts (membership, category, location, identity) closing the old
+ones at ``as_of`` — history is never overwritten — and an unchanged row (same ``roster_hash``) costs
+one indexed lookup. Writes are set-based: rows are read in chunks, existing state is fetched with
+``__in`` lookups, and inserts/updates go out in bulk (``COPY`` on PostgreSQL, ``executemany`` on
+SQLite). One ``ImportBatch`` row and one audit event record the load.
+
+Design choices: unknown extra columns are kept per person in the ``raw`` part of an encrypted
+IDENTITY ``PersonFact`` (``{"name", "id_number", "sex", "birth_date", "raw"}``, as the row said).
+A new person gets such a fact only when the row has extra values — otherwise the Person row is the
+current identity. When a later row changes the identity, the open identity fact is closed at
+``as_of`` (or, when there is none, the previous identity is first recorded as a closed fact from
+the person's first membership) and a new one opens. Persons absent from the file are left alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import queue
+import threading
+import time
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+
+from django.db import connection, transaction
+from django.db.models import Min, OuterRef, Subquery
+from django.utils import timezone
+
+from doudi.core import crypto
+from doudi.core.audit import record_audit
+from doudi.registry.identity import encode_identity
+from doudi.registry.models import (
+    CategoryStatus,
+    Household,
+    HouseholdFact,
+    HouseholdFactKind,
+    ImportBatch,
+    Membership,
+    Person,
+    PersonFact,
+    PersonFactKind,
+    Source,
+)
+from doudi.registry.roster_read import RosterFileError, RosterRow, RosterSource, RowChecker, open_roster
+
+__all__ = ["RosterFileError", "RosterReport", "import_roster"]
+
+log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 20_000  # rows validated, looked up and written together
+BACKGROUND_WRITES = True  # inserts run in a writer thread while the next chunk is checked and encrypted
+ERRORS_KEPT = 10_000  # rejected-row details stored on the batch (all are counted)
+PROVINCE = "220000000000"
+IDENTITY = PersonFactKind.IDENTITY
+LOCATION = HouseholdFactKind.LOCATION
+
+
+@dataclass
+class RosterReport:
+    batch_id: int | None
+    rows_read: int = 0
+    created: int = 0  # new persons
+    changed: int = 0  # persons whose row differed from the last load: new dated facts
+    unchanged: int = 0
+    rejected: int = 0
+    errors: list[dict] = field(default_factory=list)  # [{"line", "column", "reason"}], first ERRORS_KEPT
+    persons_total: int = 0
+    households_total: int = 0
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    households_created: int = 0
+    households_moved: int = 0  # region or urban/rural changed
+    id_status: dict[str, int] = field(default_factory=dict)  # of created and changed persons
+    identity_conflicts: int = 0  # recorded birth date/sex differs from a valid identity number
+    extra_columns: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (benchmarks)
+
+    def counts(self) -> dict:
+        keys = ("rows_read", "created", "changed", "unchanged", "rejected", "persons_total",
+                "households_total", "households_created", "households_moved", "identity_conflicts")  # fmt: skip
+        return {k: getattr(self, k) for k in keys} | {
+            "rejected_by_reason": self.rejected_by_reason,
+            "id_status": self.id_status,
+            "extra_columns": self.extra_columns,
+        }
+
+
+def import_roster(
+    path: Path | str,
+    *,
+    actor,
+    as_of: dt.date | None = None,
+    file_name: str | None = None,
+    progress: bool = False,
+    scope_code: str | None = None,
+) -> RosterReport:
+    """Load a roster file. Raises ``RosterFileError`` (Chinese message, nothing loaded) when the file
+    is unreadable or lacks a required column; bad rows are reported and skipped, the rest loads."""
+    as_of = as_of or timezone.localdate()
+    source = open_roster(path, file_name)
+    try:
+        return _import(source, actor=actor, as_of=as_of, scope_code=scope_code, progress=progress)
+    finally:
+        source.close()
+
+
+def _import(source: RosterSource, *, actor, as_of: dt.date, scope_code: str | None, progress: bool):
+    from doudi.regions.models import Region
+
+    regions = dict(Region.objects.values_list("code", "level"))
+    checker = RowChecker(source.header, regions=regions, scope_code=scope_code, today=timezone.localdate())
+    batch_region = scope_code.ljust(12, "0") if scope_code else PROVINCE
+    user = actor if getattr(actor, "pk", None) else None
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.unscoped.create(
+                region_code=batch_region,
+                file_name=source.file_name[:255],
+                content_hash=source.content_hash,
+                as_of=as_of,
+                created_by=user,
+            )
+            loader = _Loader(batch, checker, as_of=as_of, user=user, scope_code=scope_code)
+            loader.run(source.rows, total=source.rows_hint, progress=progress)
+            report = loader.finish()
+            record_audit(
+                actor=actor,
+                action="registry.roster_import",
+                region_code=batch_region,
+                subject_type="import_batch",
+                subject_id=batch.pk,
+                after={"file": source.file_name, "as_of": as_of, **report.counts()},
+                detail=f"名册导入 {source.file_name}",
+            )
+            return report
+    except Exception as exc:
+        _record_failure(source, as_of, batch_region, actor, user, exc)
+        raise
+
+
+def _record_failure(source, as_of, region, actor, user, exc: Exception) -> None:
+    """The load was rolled back; keep a failed batch row so the attempt is visible."""
+    reason = str(exc) if isinstance(exc, RosterFileError) else f"导入失败，已全部回滚：{type(exc).__name__}"
+    try:
+        with transaction.atomic():
+            batch = ImportBatch.unscoped.create(
+                region_code=region,
+                file_name=source.file_name[:255],
+                content_hash=source.content_hash,
+                as_of=as_of,
+                status=ImportBatch.Status.FAILED,
+                errors=[{"line": 0, "column": "", "reason": reason[:500]}],
+                created_by=user,
+            )
+            record_audit(
+                actor=actor,
+                action="registry.roster_import_failed",
+                region_code=region,
+                subject_type="import_batch",
+                subject_id=batch.pk,
+                detail=reason[:500],
+            )
+    except Exception:  # the outer error is what matters (e.g. the connection itself broke)
+        log.exception("could not record the failed roster import")
+
+
+def _chunks(items: Iterable, size: int) -> Iterator[list]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk
+
+
+def _iso(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+class _Bad(str):
+    """A household whose rows are all rejected, with the reason."""
+
+
+@dataclass(slots=True)
+class _Hh:
+    id: int
+    region: str
+    area: str
+    line: int
+
+
+class _Loader:
+    def __init__(self, batch: ImportBatch, checker: RowChecker, *, as_of, user, scope_code):
+        self.batch = batch
+        self.checker = checker
+        self.as_of = as_of
+        self.as_of_s = as_of.isoformat()
+        self.ref = str(batch.pk)
+        self.user_id = user.pk if user else None
+        self.scope = checker.scope_prefix
+        self.timings: Counter = Counter()
+        self.sql = _Sql(timezone.now(), self.timings)
+        self.report = RosterReport(batch_id=batch.pk, extra_columns=[c for c, _ in checker.extra])
+        self.hh: dict[str, _Hh | _Bad] = {}
+        self.id_status: Counter = Counter()
+        self.reasons: Counter = Counter()
+        self.in_size = min(connection.features.max_query_params or 10_000, 10_000) - 10
+        # a fresh registry needs no lookups at all
+        self.any_persons = Person.unscoped.exists()
+        self.any_households = Household.unscoped.exists()
+
+    # ------------------------------------------------------------------------------------ driver
+
+    def run(self, rows: Iterator[tuple[int, list]], *, total: int | None, progress: bool) -> None:
+        from tqdm import tqdm
+
+        cpu = time.thread_time()
+        try:
+            self._run(
+                rows, tqdm(total=total, disable=not progress, unit="行", desc="名册导入", mininterval=1)
+            )
+        finally:
+            self.sql.close()  # the writer thread is done with the connection before any rollback
+            self.timings["main thread cpu"] += time.thread_time() - cpu
+
+    def _run(self, rows, bar) -> None:
+        with bar:
+            clock = time.perf_counter()
+            for chunk in _chunks(rows, CHUNK_ROWS):
+                good = []
+                for line, values in chunk:
+                    row, errs = self.checker.check(line, values)
+                    if row is None:
+                        self.reject_line(line, errs)
+                    else:
+                        good.append(row)
+                now = time.perf_counter()
+                self.timings["read and check"] += now - clock
+                self.load(good)
+                clock = time.perf_counter()
+                self.timings["load"] += clock - now
+                bar.update(len(chunk))
+
+    def reject(self, row: RosterRow, column: str, label: str, detail: str = "") -> None:
+        self.reject_line(row.line, [(column, label, detail)])
+
+    def reject_line(self, line: int, errs: list[tuple[str, str, str]]) -> None:
+        self.report.rejected += 1
+        for column, label, detail in errs:
+            self.reasons[label] += 1
+            if len(self.report.errors) < ERRORS_KEPT:
+                reason = f"{label}：{detail}" if detail else label
+                self.report.errors.append({"line": line, "column": column, "reason": reason})
+
+    def load(self, rows: list[RosterRow]) -> None:
+        clock = time.perf_counter()
+        # into a fresh registry every row is a new person: encrypt while the writer works
+        idents = {r.line: encode_identity(r.id_number) for r in rows} if not self.any_persons else {}
+        now = time.perf_counter()
+        self.timings["identity"] += now - clock
+        self.sql.drain()
+        self.timings["wait for writer"] += time.perf_counter() - now
+        clock = time.perf_counter()
+        rows = self.households(rows)
+        now = time.perf_counter()
+        self.timings["households"] += now - clock
+        new, changed = [], []
+        existing = self.lookup_persons([r.person_key for r in rows]) if self.any_persons else {}
+        self.timings["person lookup"] += time.perf_counter() - now
+        for r in rows:
+            cur = existing.get(r.person_key)
+            if cur is None:
+                new.append(r)
+            elif self.scope is not None and not cur[2].startswith(self.scope):
+                self.reject(r, "person_key", "该人员属于辖区外，不能通过本辖区的名册修改")
+            elif cur[1] == r.roster_hash:
+                self.report.unchanged += 1
+            else:
+                changed.append((r, cur[0]))
+        if new:
+            self.create_persons(new, idents)
+        if changed:
+            self.change_persons(changed)
+
+    def finish(self) -> RosterReport:
+        self.sql.close()
+        rep = self.report
+        rep.rows_read = self.checker.rows_read
+        rep.errors.sort(key=lambda e: e["line"])
+        rep.rejected_by_reason = dict(self.reasons.most_common())
+        rep.id_status = dict(self.id_status)
+        rep.timings = {k: round(v, 2) for k, v in self.timings.items()}
+        persons, households = Person.unscoped.all(), Household.unscoped.all()
+        if self.scope:
+            persons = persons.filter(region_code__startswith=self.scope)
+            households = households.filter(region_code__startswith=self.scope)
+        rep.persons_total, rep.households_total = persons.count(), households.count()
+        if self.sql.pg and rep.created + rep.changed >= 50_000:
+            # fresh statistics after a bulk load keep the planner on the indexes (and autovacuum
+            # would only get to it later)
+            tables = (Person, Household, Membership, CategoryStatus, HouseholdFact, PersonFact)
+            with connection.cursor() as cur:
+                cur.execute("ANALYZE " + ", ".join(f'"{m._meta.db_table}"' for m in tables))
+        b = self.batch
+        b.status = ImportBatch.Status.LOADED
+        b.rows_read, b.rows_loaded = rep.rows_read, rep.created + rep.changed
+        b.rows_rejected, b.rows_unchanged = rep.rejected, rep.unchanged
+        b.errors = rep.errors
+        b.summary = rep.counts()
+        b.save()
+        return rep
+
+    # -------------------------------------------------------------------------------- households
+
+    def households(self, rows: list[RosterRow]) -> list[RosterRow]:
+        """Resolve each row's household: create new ones, move existing ones whose region or
+        urban/rural type changed (dated location fact), and reject rows contradicting their
+        household's first row in the file."""
+        kept, pending = [], {}
+        for r in rows:
+            h = self.hh.get(r.household_key)
+            if h is None:
+                first = pending.get(r.household_key)
+                if first is None:
+                    pending[r.household_key] = r
+                elif self._conflicts(r, first.region_code, first.area_type, first.line):
+                    continue
+            elif isinstance(h, _Bad):
+                self.reject(r, "household_key", h)
+                continue
+            elif self._conflicts(r, h.region, h.area, h.line):
+                continue
+            kept.append(r)
+        if not pending:
+            return kept
+        found = {}
+        if self.any_households:
+            cols = ("household_key", "id", "region_code", "area_type")
+            found = {k: (i, rc, a) for k, i, rc, a in self.sql.select(Household, cols, list(pending))}
+        new, moves = [], []
+        for key, r in pending.items():
+            if key not in found:
+                new.append(r)
+                continue
+            hid, region, area = found[key]
+            if self.scope is not None and not region.startswith(self.scope):
+                self.hh[key] = _Bad("该户属于辖区外，不能通过本辖区的名册修改")
+                continue
+            self.hh[key] = _Hh(hid, r.region_code, r.area_type, r.line)
+            if (region, area) != (r.region_code, r.area_type):
+                moves.append((hid, key, r, region))
+        if moves:
+            self.move_households(moves)
+        if new:
+            self.create_households(new)
+        out = []
+        for r in kept:
+            h = self.hh[r.household_key]
+            if isinstance(h, _Bad):
+                self.reject(r, "household_key", h)
+            else:
+                out.append(r)
+        return out
+
+    def _conflicts(self, r: RosterRow, region: str, area: str, line: int) -> bool:
+        if r.region_code != region:
+            self.reject(r, "region_code", "与同户其他行的区划代码不一致", f"第 {line} 行为 {region}")
+        elif r.area_type != area:
+            self.reject(r, "area_type", "与同户其他行的城乡类别不一致", f"第 {line} 行为 {area}")
+        else:
+            return False
+        return True
+
+    def create_households(self, rows: list[RosterRow]) -> None:
+        ids = self.sql.next_ids(Household, len(rows))
+        hh, facts = [], []
+        for hid, r in zip(ids, rows, strict=True):
+            self.hh[r.household_key] = _Hh(hid, r.region_code, r.area_type, r.line)
+            hh.append((hid, r.region_code, r.household_key, r.area_type))
+            value = json.dumps({"region_code": r.region_code, "area_type": r.area_type})
+            facts.append((r.region_code, hid, LOCATION, value, self.as_of_s, Source.ROSTER, self.ref, self.user_id))  # fmt: skip
+        self.sql.insert(Household, ("id", "region_code", "household_key", "area_type"), hh)
+        self.sql.insert(HouseholdFact, _FACT_FIELDS, facts)
+        self.report.households_created += len(rows)
+
+    def move_households(self, moves: list[tuple[int, str, RosterRow, str]]) -> None:
+        self.sql.drain()
+        ids = [m[0] for m in moves]
+        open_facts = list(
+            HouseholdFact.unscoped.filter(household_id__in=ids, kind=LOCATION, valid_to__isnull=True)
+            .values_list("id", "household_id", "valid_from")
+        )  # fmt: skip
+        late = {hid for _, hid, vf in open_facts if vf > self.as_of}
+        moves_ok = []
+        for m in moves:
+            if m[0] in late:
+                self.hh[m[1]] = _Bad(f"该户已有晚于 {self.as_of_s} 的区划记录，不能按此日期变更")
+            else:
+                moves_ok.append(m)
+        self.sql.close_rows(HouseholdFact, "valid_to", [(i, self.as_of) for i, hid, _ in open_facts if hid not in late])  # fmt: skip
+        facts, updates, relocated = [], [], []
+        for hid, _key, r, old_region in moves_ok:
+            value = json.dumps({"region_code": r.region_code, "area_type": r.area_type})
+            facts.append((r.region_code, hid, LOCATION, value, self.as_of_s, Source.ROSTER, self.ref, self.user_id))  # fmt: skip
+            updates.append((hid, r.region_code, r.area_type, self.sql.now_db))
+            if old_region != r.region_code:
+                relocated.append(hid)
+        self.sql.update(Household, ("region_code", "area_type", "updated_at"), updates)
+        # the household's rows, its current members and their facts follow it to the new region
+        household_region = Subquery(
+            Household.unscoped.filter(pk=OuterRef("household_id")).values("region_code")[:1]
+        )
+        person_region = Subquery(Person.unscoped.filter(pk=OuterRef("person_id")).values("region_code")[:1])
+        for chunk in _chunks(relocated, self.in_size):
+            for model in (Person, Membership, CategoryStatus, HouseholdFact):
+                model.unscoped.filter(household_id__in=chunk).update(region_code=household_region)
+            PersonFact.unscoped.filter(person__household_id__in=chunk).update(region_code=person_region)
+        self.sql.insert(HouseholdFact, _FACT_FIELDS, facts)
+        self.report.households_moved += len(moves_ok)
+
+    # ----------------------------------------------------------------------------------- persons
+
+    def lookup_persons(self, keys: list[str]) -> dict[str, tuple[int, str, str]]:
+        cols = ("person_key", "id", "roster_hash", "region_code")
+        return {k: (i, h, rc) for k, i, h, rc in self.sql.select(Person, cols, keys)}
+
+    def _identity(self, r: RosterRow, ident=None):
+        ident = ident or encode_identity(r.id_number)
+        self.id_status[ident.id_status] += 1
+        if ident.birth_date and (
+            (r.birth_date and r.birth_date != ident.birth_date) or (r.sex and r.sex != ident.sex)
+        ):
+            self.report.identity_conflicts += 1
+        return ident
+
+    def _identity_value(self, r: RosterRow) -> dict:
+        """What the row said about the person's identity (kept encrypted)."""
+        return {"name": r.name, "id_number": r.id_number, "sex": r.sex, "birth_date": _iso(r.birth_date),
+                "raw": r.extras}  # fmt: skip
+
+    def create_persons(self, rows: list[RosterRow], idents: dict) -> None:
+        ids = self.sql.next_ids(Person, len(rows))
+        persons, members, cats, facts = [], [], [], []
+        as_of, ref, uid = self.as_of_s, self.ref, self.user_id
+        clock = time.perf_counter()
+        for pid, r in zip(ids, rows, strict=True):
+            h = self.hh[r.household_key]
+            ident = self._identity(r, idents.get(r.line))
+            persons.append((pid, h.region, r.person_key, r.name, ident.id_enc, ident.id_index, ident.id_masked,
+                            ident.id_status, ident.id_problem, _iso(r.birth_date or ident.birth_date),
+                            r.sex or ident.sex, h.id, r.relation, r.roster_hash))  # fmt: skip
+            members.append((h.region, h.id, pid, r.relation, as_of, None, Source.ROSTER, ref))
+            if r.category:
+                cats.append(
+                    (h.region, pid, h.id, r.category, _iso(r.since) or as_of, None, Source.ROSTER, ref)
+                )
+            if r.extras:
+                enc = crypto.encrypt_json(self._identity_value(r))
+                facts.append((h.region, pid, IDENTITY, enc, as_of, Source.ROSTER, ref, uid))
+        self.timings["person rows"] += time.perf_counter() - clock
+        self.sql.insert(Person, _PERSON_FIELDS, persons)
+        self.sql.insert(Membership, _MEMBER_FIELDS, members)
+        self.sql.insert(CategoryStatus, _CATEGORY_FIELDS, cats)
+        self.sql.insert(PersonFact, _PFACT_FIELDS, facts)
+        self.report.created += len(rows)
+
+    def change_persons(self, rows: list[tuple[RosterRow, int]]) -> None:
+        """Each difference becomes a dated fact from ``as_of``; the open one is closed there."""
+        diff = _PersonChanges(self, [pid for _, pid in rows])
+        for r, pid in rows:
+            problem = diff.plan(r, pid)
+            if problem:
+                self.reject(r, *problem)
+            else:
+                self.report.changed += 1
+        diff.write()
+
+
+class _PersonChanges:
+    """Plans the dated facts for persons whose row changed (reads only), then writes them in bulk."""
+
+    def __init__(self, loader: _Loader, ids: list[int]):
+        loader.sql.drain()
+        self.L = loader
+        self.cur, self.mems, self.cats, self.facts = (
+            {},
+            defaultdict(list),
+            defaultdict(list),
+            defaultdict(list),
+        )
+        for chunk in _chunks(ids, loader.in_size):
+            qs = Person.unscoped.filter(id__in=chunk)
+            self.cur.update((p[0], p) for p in qs.values_list(*_PERSON_READ))
+            qs = Membership.unscoped.filter(person_id__in=chunk, valid_to__isnull=True)
+            for m in qs.values_list("id", "person_id", "household_id", "relation", "valid_from"):
+                self.mems[m[1]].append(m)
+            if loader.checker.has_category:
+                qs = CategoryStatus.unscoped.filter(person_id__in=chunk, until__isnull=True)
+                for c in qs.values_list("id", "person_id", "category", "since", "household_id"):
+                    self.cats[c[1]].append(c)
+            qs = PersonFact.unscoped.filter(person_id__in=chunk, kind=IDENTITY, valid_to__isnull=True)
+            for f in qs.values_list("id", "person_id", "valid_from", "value_enc"):
+                self.facts[f[1]].append(f)
+        self.updates, self.new_members, self.new_cats, self.new_facts = [], [], [], []
+        self.close_members, self.close_cats, self.close_facts = [], [], []
+        self.backfill: list[tuple[int, str, dict, bytes | None]] = []
+        self.moved: list[int] = []
+
+    def plan(self, r: RosterRow, pid: int) -> tuple[str, str] | None:
+        L, as_of = self.L, self.L.as_of
+        has = L.checker.has
+        _, name, id_enc, id_index, id_masked, id_status, id_problem, birth, sex, hh_id, relation, region = (
+            self.cur[pid]
+        )
+        h = L.hh[r.household_key]
+        ids = (id_enc, id_index, id_masked, id_status, id_problem)
+        id_birth = id_sex = None
+        if has["id_number"]:
+            ident = L._identity(r)
+            id_birth, id_sex = ident.birth_date, ident.sex
+            if (ident.id_index, ident.id_status) != (id_index, id_status):
+                ids = (ident.id_enc, ident.id_index, ident.id_masked, ident.id_status, ident.id_problem)
+        new_birth = (r.birth_date or id_birth) if has["birth_date"] or has["id_number"] else birth
+        new_sex = (r.sex or id_sex or "") if has["sex"] or has["id_number"] else sex
+        identity_changed = (r.name, ids[1], ids[3], new_birth, new_sex) != (
+            name,
+            id_index,
+            id_status,
+            birth,
+            sex,
+        )
+
+        facts = self.facts[pid]
+        prev_raw = crypto.decrypt_json(facts[-1][3]).get("raw") if facts and facts[-1][3] else None
+        raw_changed = bool(L.checker.extra) and r.extras != prev_raw
+        if (identity_changed or raw_changed) and any(f[2] > as_of for f in facts):
+            return "name", f"该人员已有晚于 {L.as_of_s} 的身份记录，不能按此日期变更"
+
+        mems = self.mems[pid]
+        new_member = not mems or any(m[2] != h.id or m[3] != r.relation for m in mems)
+        if new_member and any(m[4] > as_of for m in mems):
+            return "household_key", f"该人员已有晚于 {L.as_of_s} 的家庭成员关系，不能按此日期变更"
+
+        cat_close, cat_new, cat_end = [], None, as_of
+        if has["category"]:
+            cats, want = self.cats[pid], r.category
+            if want is None:
+                cat_close = cats
+            elif not (len(cats) == 1 and cats[0][2] == want and cats[0][4] == h.id):
+                cat_changed = not cats or any(c[2] != want for c in cats)
+                cat_end = (r.since or as_of) if cat_changed else as_of
+                cat_close, cat_new = cats, (want, cat_end)
+            if any(c[3] > cat_end for c in cat_close):
+                return "since", f"现有救助类别的起始日期晚于 {cat_end.isoformat()}，不能按此日期变更"
+
+        # the plan holds: record it
+        ref, as_of_s = L.ref, L.as_of_s
+        if identity_changed or raw_changed:
+            value = {
+                "name": r.name,
+                "id_number": r.id_number if has["id_number"] else None,
+                "sex": r.sex if has["sex"] else None,
+                "birth_date": _iso(r.birth_date) if has["birth_date"] else None,
+                "raw": r.extras if L.checker.extra else prev_raw,
+            }
+            if not facts and identity_changed:
+                old = {"name": name, "sex": sex, "birth_date": _iso(birth), "raw": None}
+                self.backfill.append((pid, h.region, old, id_enc))
+            self.close_facts += [(f[0], as_of) for f in facts]
+            enc = crypto.encrypt_json(value)
+            self.new_facts.append((h.region, pid, IDENTITY, enc, as_of_s, Source.ROSTER, ref, L.user_id))
+        if new_member:
+            self.close_members += [(m[0], as_of) for m in mems]
+            self.new_members.append((h.region, h.id, pid, r.relation, as_of_s, None, Source.ROSTER, ref))
+        self.close_cats += [(c[0], cat_end) for c in cat_close]
+        if cat_new:
+            self.new_cats.append((h.region, pid, h.id, cat_new[0], cat_new[1].isoformat(), None, Source.ROSTER, ref))  # fmt: skip
+        if region != h.region:
+            self.moved.append(pid)
+        self.updates.append((pid, r.name, *ids, _iso(new_birth), new_sex, h.id, r.relation, h.region,
+                             r.roster_hash, L.sql.now_db))  # fmt: skip
+        return None
+
+    def write(self) -> None:
+        L, sql = self.L, self.L.sql
+        sql.close_rows(Membership, "valid_to", self.close_members)
+        sql.close_rows(CategoryStatus, "until", self.close_cats)
+        sql.close_rows(PersonFact, "valid_to", self.close_facts)
+        if self.backfill:
+            # the identity held before this change, from the person's first membership (R-H4)
+            pids = [b[0] for b in self.backfill]
+            first = {}
+            for chunk in _chunks(pids, L.in_size):
+                qs = Membership.unscoped.filter(person_id__in=chunk).values("person_id")
+                first.update(qs.annotate(d=Min("valid_from")).values_list("person_id", "d"))
+            for pid, region, old, id_enc in self.backfill:
+                start = first.get(pid)
+                if start is None or start >= L.as_of:
+                    continue
+                old["id_number"] = crypto.decrypt(id_enc) if id_enc else ""
+                enc = crypto.encrypt_json(old)
+                self.new_facts.append((region, pid, IDENTITY, enc, start.isoformat(), Source.ROSTER, L.ref,
+                                       L.user_id, L.as_of_s))  # fmt: skip
+        sql.update(Person, _PERSON_UPDATE, self.updates)
+        # a person's facts follow them to their new region
+        person_region = Subquery(Person.unscoped.filter(pk=OuterRef("person_id")).values("region_code")[:1])
+        for chunk in _chunks(self.moved, L.in_size):
+            PersonFact.unscoped.filter(person_id__in=chunk).update(region_code=person_region)
+        sql.insert(Membership, _MEMBER_FIELDS, self.new_members)
+        sql.insert(CategoryStatus, _CATEGORY_FIELDS, self.new_cats)
+        closed = [f for f in self.new_facts if len(f) > 8]
+        sql.insert(PersonFact, _PFACT_FIELDS, [f for f in self.new_facts if len(f) == 8])
+        sql.insert(PersonFact, (*_PFACT_FIELDS, "valid_to"), closed)
+
+
+_FACT_FIELDS = ("region_code", "household_id", "kind", "value", "valid_from", "source", "source_ref", "recorded_by_id")  # fmt: skip
+_PFACT_FIELDS = ("region_code", "person_id", "kind", "value_enc", "valid_from", "source", "source_ref", "recorded_by_id")  # fmt: skip
+_PERSON_FIELDS = ("id", "region_code", "person_key", "name", "id_enc", "id_index", "id_masked", "id_status",
+                  "id_problem", "birth_date", "sex", "household_id", "relation", "roster_hash")  # fmt: skip
+_PERSON_READ = ("id", "name", "id_enc", "id_index", "id_masked", "id_status", "id_problem", "birth_date", "sex",
+                "household_id", "relation", "region_code")  # fmt: skip
+_PERSON_UPDATE = ("name", "id_enc", "id_index", "id_masked", "id_status", "id_problem", "birth_date", "sex",
+                  "household_id", "relation", "region_code", "roster_hash", "updated_at")  # fmt: skip
+_MEMBER_FIELDS = ("region_code", "household_id", "person_id", "relation", "valid_from", "valid_to", "source", "source_ref")  # fmt: skip
+_CATEGORY_FIELDS = ("region_code", "person_id", "household_id", "category", "since", "until", "source", "source_ref")  # fmt: skip
+
+
+class _Sql:
+    """Bulk inserts and updates, one small code path per database: ``COPY`` on PostgreSQL,
+    ``executemany`` elsewhere. Columns not given take the model's default (``auto_now`` → now)."""
+
+    def __init__(self, now: dt.datetime, timings: Counter):
+        self.timings = timings
+        self.pg = connection.vendor == "postgresql"
+        self.now = now
+        self.now_db = Person._meta.get_field("updated_at").get_db_prep_save(now, connection)
+        self._next: dict[str, int] = {}
+        self._specs: dict = {}
+        self._jobs: queue.Queue | None = None
+        self._writer: threading.Thread | None = None
+        self._error: BaseException | None = None
+
+    # The writer thread runs inserts on the same connection (same transaction) while the main thread
+    # checks and encrypts the next chunk: SQLite and the PostgreSQL server work without the GIL.
+    # Every other database access drains it first, so the connection is never used by both at once.
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            cpu = time.thread_time()
+            try:
+                if self._error is None:
+                    job()
+            except BaseException as exc:  # handed to the main thread by drain()
+                self._error = exc
+            finally:
+                self.timings["writer thread cpu"] += time.thread_time() - cpu
+                self._jobs.task_done()
+        self._jobs.task_done()
+
+    def drain(self) -> None:
+        if self._jobs is not None:
+            self._jobs.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._jobs.put(None)
+            self._writer.join()
+            self._writer = self._jobs = None
+        self.drain()
+
+    def _submit(self, job) -> None:
+        if not BACKGROUND_WRITES:
+            return job()
+        if self._writer is None:
+            self._jobs = queue.Queue(maxsize=8)
+            self._writer = threading.Thread(target=self._work, name="roster-writer", daemon=True)
+            self._writer.start()
+        self._jobs.put(job)
+
+    def next_ids(self, model, n: int) -> list[int] | range:
+        table = model._meta.db_table
+        if not self.pg and table in self._next:
+            start = self._next[table]
+            self._next[table] = start + n
+            return range(start, start + n)
+        self.drain()
+        with connection.cursor() as cur:
+            if self.pg:
+                cur.execute(
+                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+                )
+                return [row[0] for row in cur.fetchall()]
+            if table not in self._next:  # SQLite: the IMMEDIATE transaction holds the write lock
+                cur.execute(f'SELECT max(id) FROM "{table}"')
+                top = cur.fetchone()[0] or 0
+                cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
+                seq = cur.fetchone()
+                self._next[table] = max(top, seq[0] if seq else 0) + 1
+        start = self._next[table]
+        self._next[table] = start + n
+        return range(start, start + n)
+
+    def select(self, model, columns: tuple[str, ...], keys: list[str]) -> Iterator[tuple]:
+        """Rows of ``columns`` whose first column is one of ``keys`` (plain values, no conversion)."""
+        table, cols = model._meta.db_table, ", ".join(f'"{c}"' for c in columns)
+        key = columns[0]
+        self.drain()
+        size = 10_000 if self.pg else min(connection.features.max_query_params, 10_000) - 1
+        with connection.cursor() as cur:
+            for chunk in _chunks(keys, size):
+                if self.pg:  # a join keeps the index plan for any chunk size (= ANY turns to a scan)
+                    sel = ", ".join(f't."{c}"' for c in columns)
+                    sql = f'SELECT {sel} FROM unnest(%s::text[]) k(v) JOIN "{table}" t ON t."{key}" = k.v'
+                    cur.execute(sql, [chunk])
+                else:
+                    marks = ", ".join(["%s"] * len(chunk))
+                    cur.execute(f'SELECT {cols} FROM "{table}" WHERE "{key}" IN ({marks})', chunk)
+                yield from cur.fetchall()
+
+    def _spec(self, model, fields: tuple[str, ...]):
+        key = (model, fields)
+        if key not in self._specs:
+            self.drain()  # preparing values may ask the connection (first use only)
+            meta = model._meta
+            cols = [meta.get_field(f).column for f in fields]
+            consts = []
+            for f in meta.concrete_fields:
+                if f.column in cols or f.primary_key:
+                    continue
+                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                    value = self.now
+                elif f.has_default():
+                    value = f.get_default()
+                elif f.null:
+                    value = None
+                else:
+                    raise RuntimeError(f"roster import: no value for {meta.db_table}.{f.column}")
+                cols.append(f.column)
+                consts.append(f.get_db_prep_save(value, connection))
+            self._specs[key] = (meta.db_table, ", ".join(f'"{c}"' for c in cols), len(cols), tuple(consts))
+        return self._specs[key]
+
+    def insert(self, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+        if not rows:
+            return
+        table, cols, n, consts = self._spec(model, fields)
+        raw = connection.connection  # the DB-API connection of this transaction
+
+        def job():
+            clock = time.perf_counter()
+            cur = raw.cursor()
+            try:
+                if self.pg:
+                    with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as cp:
+                        for row in rows:
+                            cp.write_row(row + consts)
+                else:
+                    marks = ", ".join(["?"] * n)
+                    data = (row + consts for row in rows) if consts else rows
+                    cur.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', data)
+            finally:
+                cur.close()
+            self.timings[f"insert {table}"] += time.perf_counter() - clock
+
+        self._submit(job)
+
+    def update(self, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
+        """``rows`` are ``(id, *values)`` in the order of ``fields``."""
+        if not rows:
+            return
+        self.drain()
+        meta = model._meta
+        table, cols = meta.db_table, [meta.get_field(f).column for f in fields]
+        with connection.cursor() as cur:
+            if self.pg:
+                names = ", ".join(f'"{c}"' for c in cols)
+                cur.execute(
+                    f'CREATE TEMP TABLE "_roster_upd" AS SELECT "id", {names} FROM "{table}" WITH NO DATA'
+                )
+                with cur.copy(f'COPY "_roster_upd" ("id", {names}) FROM STDIN') as cp:
+                    for row in rows:
+                        cp.write_row(row)
+                sets = ", ".join(f'"{c}" = u."{c}"' for c in cols)
+                cur.execute(f'UPDATE "{table}" t SET {sets} FROM "_roster_upd" u WHERE t."id" = u."id"')
+                cur.execute('DROP TABLE "_roster_upd"')
+            else:
+                sets = ", ".join(f'"{c}" = %s' for c in cols)
+                cur.executemany(f'UPDATE "{table}" SET {sets} WHERE "id" = %s', (r[1:] + r[:1] for r in rows))
+
+    def close_rows(self, model, field_name: str, pairs: list[tuple[int, dt.date]]) -> None:
+        """Set the end date of open rows: ``pairs`` are ``(row id, end date)``."""
+        self.drain()
+        by_date = defaultdict(list)
+        for row_id, end in pairs:
+            by_date[end].append(row_id)
+        for end, ids in by_date.items():
+            for chunk in _chunks(ids, 5000):
+                model.unscoped.filter(id__in=chunk).update(**{field_name: end})

@@ -1,0 +1,33 @@
+"""The demo seed ends with the warning loop: demo department batches imported, linked and scanned."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from doudi.core.scoping import all_regions
+from doudi.exchange.models import Batch
+from doudi.monitoring.models import PotentialCase, Warning
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_seed_gives_the_county_inbox_warnings_to_work_on(store_dir):
+    call_command("demo", "seed", "--households", "200", stdout=StringIO(), stderr=StringIO())
+    with all_regions():
+        batches = list(Batch.unscoped.filter(file_name__startswith="doudi-demo-").values_list("status", flat=True))
+        warnings = list(Warning.unscoped.values_list("indicator", "level", "region_code"))
+        cases = PotentialCase.unscoped.count()
+    assert batches and set(batches) == {"linked"}
+    causes = {ind for ind, _, _ in warnings}
+    assert {"W-DIS", "W-JOB", "W-DSR", "W-NEW"} <= causes and len(causes) >= 8
+    assert {"red", "orange", "yellow"} <= {level for _, level, _ in warnings}
+    assert all(region.startswith("222401") for _, _, region in warnings)  # the demo county 延吉市
+    assert cases >= 3
+    # a second seed adds nothing
+    call_command("demo", "seed", "--households", "200", stdout=StringIO(), stderr=StringIO())
+    with all_regions():
+        assert Warning.unscoped.count() == len(warnings) and PotentialCase.unscoped.count() == cases
+        assert Batch.unscoped.filter(file_name__startswith="doudi-demo-").count() == len(batches)

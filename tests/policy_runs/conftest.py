@@ -1,0 +1,43 @@
+"""Fixtures for batch reassessment and simulation: the demo data (40 synthetic households in six
+townships, loaded by ``doudi demo seed``), its demo accounts, the immediate task backend and a private
+result store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from doudi.core.scoping import all_regions
+
+AS_OF = dt.date(2025, 8, 1)
+IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
+def _isolated(settings, tmp_path):
+    from doudi.policy import params_store
+
+    settings.TASKS = IMMEDIATE
+    settings.DOUDI_STORE_DIR = tmp_path / "store"
+    params_store.clear_cache()
+    yield
+    params_store.clear_cache()
+
+
+@pytest.fixture
+def demo(db):
+    """Seed the demo (init + 40 households + demo accounts); returns the accounts by username."""
+    from doudi.accounts.models import User
+
+    call_command("demo", "seed", "--households", "40", stdout=StringIO(), stderr=StringIO())
+    return {u.username: u for u in User.objects.all()}
+
+
+def demo_households():
+    from doudi.registry.models import Household
+
+    with all_regions():
+        return list(Household.unscoped.order_by("id"))
