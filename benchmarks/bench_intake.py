@@ -35,6 +35,12 @@ COUNTIES = ["220102", "220103", "220104", "220105", "220106", "220112", "220113"
 FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
 
 
+def _cpu() -> tuple[float, float]:
+    """CPU seconds of this process (all threads) and of its finished children (the workers)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
+
+
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "doudi.settings")
     if "DOUDI_DATA_DIR" not in os.environ:
@@ -138,14 +144,21 @@ def main() -> None:
             )
         for n in range(args.repeat):
             out = scratch / f"out{n}"
+            cpu0 = _cpu()
             t = time.perf_counter()
             result = intake.run(source, ds, out, workers=args.workers)
             seconds = time.perf_counter() - t
+            main_cpu, workers_cpu = (a - b for a, b in zip(_cpu(), cpu0, strict=True))
             size = (out / intake.RECORDS).stat().st_size / 1e6
             print(
                 f"run {n + 1}: {result.rows_read:,} rows read, {result.rows_loaded:,} loaded, "
                 f"{result.rows_rejected:,} rejected in {seconds:.2f} s → {result.rows_read / seconds:,.0f} rows/s "
                 f"(records.parquet {size:.0f} MB)"
+            )
+            print(
+                f"       CPU: main process {main_cpu:.1f} s (all its threads), workers {workers_cpu:.1f} s; "
+                f"{result.rows_read / ((main_cpu + workers_cpu) / cpu_count()):,.0f} rows/s if the "
+                f"{cpu_count()} cores were fully this run's"
             )
             shutil.rmtree(out)
         print(f"cores: {cpu_count()}  id status: {result.id_status}")

@@ -142,7 +142,9 @@ def insert_registry(r: dict) -> None:
     log(f"registry: {persons:,} persons in {n_h:,} households; encrypting facts")
     incomes = _encrypt_many([{"total": int(v), "months": 12} for v in r["income"]])
     dis_idx = np.flatnonzero(r["disabled"])
-    dis_enc = _encrypt_many([{"kind": KINDS[r["dis_kind"][i]], "grade": int(r["dis_grade"][i])} for i in dis_idx])
+    dis_enc = _encrypt_many(
+        [{"kind": KINDS[r["dis_kind"][i]], "grade": int(r["dis_grade"][i])} for i in dis_idx]
+    )
     since_p = r["since"][hh_of].astype(str)
     since_h = r["since"].astype(str)
     log("registry: inserting")
@@ -466,9 +468,9 @@ def main() -> None:
     print(f"database: {connection.vendor}; persons: {args.persons:,}; records: {args.records:,}; "
           f"linked share: {args.linked}; cpus: {os.cpu_count()}; load average {load[0]:.1f} {load[1]:.1f}")  # fmt: skip
     for label, seconds, cpu, result in runs:
-        stages = ", ".join(f"{k} {v:.1f}" for k, v in result.timings.items())
+        stages = ", ".join(f"{k} {v:.1f}/{result.cpu.get(k, 0):.1f}" for k, v in result.timings.items())
         print(
-            f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU ({stages}); new {result.total('new'):,}, "
+            f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU (stage wall/CPU: {stages}); new {result.total('new'):,}, "
             f"merged {result.total('merged'):,}, unchanged {result.total('unchanged'):,}; "
             f"potential cases new {result.potential['new']:,}"
         )

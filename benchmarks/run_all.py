@@ -25,14 +25,32 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-# script → (modest arguments, data-directory group: scripts of one group share a scratch directory)
+# script → (modest arguments, data-directory group: scripts of one group share a scratch directory).
+# "{data_dir}" in an argument is replaced by the script's scratch data directory.
 PLAN: dict[str, tuple[list[str], str]] = {
     "bench_roster.py": (["--persons", "50000"], "registry"),
     "bench_search.py": (["--queries", "100"], "registry"),
     "bench_intake.py": (["--rows", "100000"], "intake"),
     "bench_monitor.py": (["--persons", "50000", "--records", "500000"], "monitor"),
-    "bench_linkage.py": ([], "linkage"),
+    "bench_linkage.py": (
+        [
+            "--persons",
+            "50000",
+            "--records",
+            "200000",
+            "--peer-records",
+            "20000",
+            "--workdir",
+            "{data_dir}/linkage",
+        ],
+        "linkage",
+    ),
+    "bench_inbox.py": (["--warnings", "10000", "--requests", "50"], "inbox"),
     "bench_policy.py": (["--households", "100000", "--api-requests", "300"], "policy"),
+}
+# commands run once in a script's data directory before it (its documented preparation)
+SETUP: dict[str, list[list[str]]] = {
+    "bench_inbox.py": [["-m", "doudi", "init"], ["-m", "doudi", "demo", "seed", "--households", "2000"]],
 }
 PEERS = {"peers/run_openfisca.py": ["--households", "100000"]}
 
@@ -73,6 +91,9 @@ def main() -> None:
             data_dir = scratch / group
             data_dir.mkdir(exist_ok=True)
             env = {**base_env, "DOUDI_DATA_DIR": str(data_dir)}
+            extra = [arg.replace("{data_dir}", str(data_dir)) for arg in extra]
+            for step in SETUP.get(name, []):
+                subprocess.call([sys.executable, *step], env=env, cwd=HERE.parent, stdout=subprocess.DEVNULL)
             code, seconds = _run([sys.executable, str(HERE / name), *extra], env, name)
             results.append((name, code, seconds))
         uv = shutil.which("uv")

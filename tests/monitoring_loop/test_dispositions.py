@@ -70,7 +70,6 @@ def test_emergency_records_the_referrals(raise_on, loop):
 def test_eligibility_reassesses_with_the_policy_engine(raise_on, loop, staff):
     from doudi.policy.actions import load_baseline_parameters
     from doudi.policy.models import Decision
-    from doudi.registry import actions as registry_actions
 
     with all_regions():
         load_baseline_parameters(actor="test")
@@ -89,7 +88,6 @@ def test_eligibility_reassesses_with_the_policy_engine(raise_on, loop, staff):
     event = _chain(w)[-1]
     assert event.kind == "decision" and event.ref_type == "policy.decision" and event.ref_id == decision.pk
     assert event.summary.startswith("复核认定：低保对象 → ")
-    del registry_actions
 
 
 def test_eligibility_without_the_data_is_a_clear_error(raise_on, loop):

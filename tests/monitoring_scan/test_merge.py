@@ -154,3 +154,10 @@ def test_the_background_task_scans_a_linked_batch(scan_env, settings, django_cap
         enqueue_batch_scan(1)
         assert open_warnings() == []  # not before the commit
     assert [w.indicator for w in open_warnings()] == ["W-DIS"]
+
+
+def test_batches_older_than_the_lookback_are_not_read(scan_env):
+    fam = two_member_family()
+    write_batch(1, "disability", [severe(fam.members[0], certified=D(2024, 5, 1))], as_of=D(2024, 6, 1))
+    assert run_all(AS_OF).total("new") == 0  # 14 months before the scan date
+    assert run_all(D(2024, 7, 1)).total("new") == 1

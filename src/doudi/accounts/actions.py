@@ -101,5 +101,8 @@ def user_for_token(plain: str) -> User | None:
     )
     if tok is None or not tok.user.is_active:
         return None
-    ApiToken.objects.filter(pk=tok.pk).update(last_used_at=timezone.now())
+    now = timezone.now()
+    # one write a minute at most: an UPDATE on every API call costs more than the call itself
+    if tok.last_used_at is None or (now - tok.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=tok.pk).update(last_used_at=now)
     return tok.user

@@ -166,9 +166,9 @@ def validation_sql(ds: Dataset, present: set[str], extras: list[tuple[str, str]]
     typed values ``v_<key>``, each cell's problem ``e_<name>`` (a reason or NULL) and ``bad``."""
     cols = ds.all_columns
     texts = [
-        f"{trimmed(c.key)} AS {c.key}" if c.key in present else f"NULL::VARCHAR AS {c.key}" for c in cols
+        f"NULLIF({c.key}, '') AS {c.key}" if c.key in present else f"NULL::VARCHAR AS {c.key}" for c in cols
     ]
-    texts += [f"{trimmed(name)} AS {name}" for name, _ in extras]
+    texts += [f"NULLIF({name}, '') AS {name}" for name, _ in extras]
     typed = [f"{value_sql(c, c.key)} AS v_{c.key}" for c in cols if c.type != "str"]
     problems = [f"{reason_case(branches(c, ds, today))} AS e_{c.key}" for c in cols]
     problems += [f"{reason_case(extra_branches(name, label))} AS e_{name}" for name, label in extras]

@@ -121,14 +121,8 @@ def prenormalize(values: pa.Array) -> pa.Array:
     return values
 
 
-def classify(values: pa.Array, today: dt.date, con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """One row per value, in order (``values`` has no nulls): norm, status, birth, sex, county."""
-    fast = pc.match_substring_regex(values, FAST)
-    if not pc.all(fast).as_py():  # fold spaces and full-width digits of the others, set-based too
-        values = pc.if_else(fast, values, prenormalize(pc.if_else(fast, "", values)))
-        fast = pc.match_substring_regex(values, FAST)
-    fast_values = pc.filter(values, fast)
-    con.register("src", pa.table({"i": arange(len(fast_values)), "v": fast_values}))
+def _duck(values: pa.Array, today: dt.date, con: duckdb.DuckDBPyConnection) -> pa.Table:
+    con.register("src", pa.table({"i": arange(len(values)), "v": values}))
     try:
         out = con.sql(_classify_sql(today)).to_arrow_table()
     finally:
@@ -136,15 +130,35 @@ def classify(values: pa.Array, today: dt.date, con: duckdb.DuckDBPyConnection) -
     order = out.column("i").combine_chunks()
     if len(order) and not pc.all(pc.equal(order, arange(len(order)))).as_py():
         out = out.sort_by("i")  # DuckDB keeps the order of a plain scan; this is only a safeguard
-    out = out.drop_columns(["i"]).cast(SCHEMA)
-    if len(fast_values) == len(values):
-        return out
-    slow_mask = pc.invert(fast)
-    slow = _slow_rows(pc.filter(values, slow_mask).to_pylist(), today)
-    # put both parts back in the order of ``values``
-    fast_rank = pc.subtract(pc.cumulative_sum(pc.cast(fast, pa.int64())), 1)
-    slow_rank = pc.add(pc.subtract(pc.cumulative_sum(pc.cast(slow_mask, pa.int64())), 1), out.num_rows)
-    return pa.concat_tables([out, slow]).take(pc.if_else(fast, fast_rank, slow_rank))
+    return out.drop_columns(["i"]).cast(SCHEMA)
+
+
+def _rank(mask: pa.Array) -> pa.Array:
+    """For each position, how many earlier positions have ``mask`` set (its rank if it has)."""
+    return pc.max_element_wise(pc.subtract(pc.cumulative_sum(pc.cast(mask, pa.int64())), 1), 0)
+
+
+def classify(values: pa.Array, today: dt.date, con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """One row per value, in order (``values`` has no nulls): norm, status, birth, sex, county.
+
+    Three groups: plain ASCII digits/X (the SQL above), values that become so once spaces and
+    full-width digits are folded (the same SQL), and the rest (``idnumber.validate``)."""
+    fast = pc.match_substring_regex(values, FAST)
+    if pc.all(fast).as_py():
+        return _duck(values, today, con)
+    slow = pc.filter(values, pc.invert(fast))
+    folded = prenormalize(slow)
+    refast = pc.match_substring_regex(folded, FAST)
+    out = _duck(pa.concat_arrays([pc.filter(values, fast), pc.filter(folded, refast)]), today, con)
+    rest = _slow_rows(pc.filter(slow, pc.invert(refast)).to_pylist(), today)
+    n_fast = len(values) - len(slow)
+    n_refast = out.num_rows - n_fast
+    # where each value's row is in out + rest: first the plain ones, then the folded, then the rest
+    slow_place = pc.if_else(
+        refast, pc.add(_rank(refast), n_fast), pc.add(_rank(pc.invert(refast)), n_fast + n_refast)
+    )
+    place = pc.if_else(fast, _rank(fast), pc.take(slow_place, _rank(pc.invert(fast))))
+    return pa.concat_tables([out, rest]).take(place)
 
 
 def _birth_ok(s: str, today: dt.date) -> bool:

@@ -41,14 +41,15 @@ def spark_session(master: str | None = None, *, shuffle_partitions: int | None =
     builder = SparkSession.builder.appName("doudi-linkage")
     if master:
         builder = builder.master(master)
-    partitions = shuffle_partitions or int(os.environ.get("DOUDI_SPARK_PARTITIONS", "8"))
+    partitions = shuffle_partitions or int(os.environ.get("DOUDI_SPARK_PARTITIONS", "4"))
     return (
         builder.config("spark.sql.shuffle.partitions", str(partitions))
         .config("spark.default.parallelism", str(partitions))
         .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.jars", similarity_jar_location())
-        .config("spark.driver.memory", os.environ.get("DOUDI_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.driver.memory", os.environ.get("DOUDI_SPARK_DRIVER_MEMORY", "4g"))
         .config("spark.local.dir", str(store.store_dir() / "tmp" / "spark"))
         .getOrCreate()
     )

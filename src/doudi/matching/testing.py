@@ -137,12 +137,16 @@ def person(
     }
 
 
-def write_snapshot(rows: Iterable[Mapping[str, Any]], path: Path | None = None) -> Path:
-    """Write a registry snapshot file directly (tests of the stages without a database)."""
+def persons_table(rows: Iterable[Mapping[str, Any]]) -> pa.Table:
     from doudi.matching.snapshot import SCHEMA
 
+    return pa.Table.from_pylist([dict(r) for r in rows], schema=SCHEMA)
+
+
+def write_snapshot(rows: Iterable[Mapping[str, Any]], path: Path | None = None) -> Path:
+    """Write a registry snapshot file directly (tests of the stages without a database)."""
     path = Path(path) if path else store.snapshot_path()
-    table = pa.Table.from_pylist([dict(r) for r in rows], schema=SCHEMA)
+    table = persons_table(rows)
     with store.atomic_path(path) as tmp:
         pq.write_table(table, tmp)
     return path

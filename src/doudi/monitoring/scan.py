@@ -6,6 +6,8 @@ linked batch store and the registry, then written in bulk by ``scan_actions``.
   from THIS batch count. Indicators that are not record-triggered (W-GAP) wait for the full scan.
 * ``scan_all(as_of)`` — the monthly full scan over every linked batch up to ``as_of``.
 
+Either way only batches of the last ``LOOKBACK_MONTHS`` months are read (a batch without a date always is).
+
 Idempotent. Evidence items are keyed by ``batch_id:record_id`` (``evidence.evidence_key``). For each
 household and indicator (``dedupe_key = "<ID>:h<household_id>"``):
 
@@ -41,6 +43,9 @@ from doudi.monitoring import discovery, indicators, params, scan_actions, source
 from doudi.monitoring.models import Warning
 
 ACTOR = "监测预警扫描"
+# Batches older than this are not read: the longest window is 12 months (W-EXP, W-DSR, W-POP…), plus one
+# month so that the first batch that showed a repeated fact is still in view.
+LOOKBACK_MONTHS = 13
 RANK = {"yellow": 1, "orange": 2, "red": 3}
 
 
@@ -55,7 +60,8 @@ class ScanResult:
     batches: list[int]
     counts: dict[tuple[str, str], Counter] = field(default_factory=lambda: defaultdict(Counter))
     potential: Counter = field(default_factory=Counter)
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)  # wall seconds by stage
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds (all threads) by stage
     warning_ids: list[int] = field(default_factory=list)
 
     def total(self, what: str) -> int:
@@ -156,14 +162,17 @@ def run_scan(
 ) -> ScanResult:
     today = today or timezone.localdate()
     with scan_lock():
-        batches = [b for b in sources.linked_batches() if b.as_of is None or b.as_of <= as_of or
-                   (targets is not None and b.batch_id in targets)]  # fmt: skip
+        oldest = _months_before(as_of, LOOKBACK_MONTHS)
+        batches = [
+            b for b in sources.linked_batches()
+            if (targets is not None and b.batch_id in targets) or b.as_of is None or oldest < b.as_of <= as_of
+        ]  # fmt: skip
         result = ScanResult(as_of=as_of, full=targets is None,
                             batches=[b.batch_id for b in batches if targets is None or b.batch_id in targets])  # fmt: skip
         con = duckdb_connection(memory_limit=memory_limit, threads=threads)
         try:
             plan = _evaluate(con, batches, targets, as_of, result)
-            started = time.perf_counter()
+            started = (time.perf_counter(), time.process_time())
             found = discovery.find(con, batches, targets, as_of, plan["dates"]) if discover else None
             started = _tick(result, "discovery", started)
             ids = scan_actions.apply_scan(
@@ -171,7 +180,7 @@ def run_scan(
                 discovered=found, result=result,
             )  # fmt: skip
             result.warning_ids = ids
-            result.timings["write"] = time.perf_counter() - started
+            _tick(result, "write", started)
         finally:
             con.close()
     return result
@@ -180,14 +189,15 @@ def run_scan(
 # -------------------------------------------------------------------------------------- evaluation
 
 
-def _tick(result: ScanResult, name: str, started: float) -> float:
-    now = time.perf_counter()
-    result.timings[name] = result.timings.get(name, 0.0) + now - started
+def _tick(result: ScanResult, name: str, started: tuple[float, float]) -> tuple[float, float]:
+    now = (time.perf_counter(), time.process_time())
+    result.timings[name] = result.timings.get(name, 0.0) + now[0] - started[0]
+    result.cpu[name] = result.cpu.get(name, 0.0) + now[1] - started[1]
     return now
 
 
 def _evaluate(con, batches, targets, as_of, result: ScanResult) -> dict:
-    t = time.perf_counter()
+    t = (time.perf_counter(), time.process_time())
     sources.load_registry(con, as_of)
     pairs = con.execute("SELECT DISTINCT region_code, area_type FROM hh_base").fetchall()
     con.register("prm_src", params.table(pairs, as_of))

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing as mp
-import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -38,13 +36,11 @@ from django.db import connection
 from doudi.core import crypto
 from doudi.exchange.datasets import DATASETS
 from doudi.matching import store
-from doudi.monitoring import decrypt_worker
 from doudi.monitoring.models import NeedPush
 from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact
 
 CHUNK = 100_000
 ID_CHUNK = 20_000  # ids per IN (…) query of the on-demand sensitive loads
-PARALLEL_DECRYPT = 20_000  # decrypt in worker processes from this many values
 WORKING_AGE = (16, 60)  # 劳动年龄: 16 to 59 years old on the scan date
 SEVERE_SQL = "({g} <= 2 OR ({g} = 3 AND {k} IN ('intellectual', 'mental')))"  # DOMAIN §3 重度残疾
 # Assistance that counts as having reached the person (W-GAP): a need push (R-P1) the department accepted or
@@ -324,19 +320,12 @@ def load_registry(con, as_of: dt.date) -> dict[str, int]:
 
 
 def _decrypt_all(blobs: list[bytes]) -> list:
-    if len(blobs) < PARALLEL_DECRYPT or (os.cpu_count() or 1) < 2:
-        return [crypto.decrypt_json(b) for b in blobs]
-    # spawned workers (no fork of this multi-threaded process) get the field key, nothing else
-    key = crypto._keys()[0]
-    with mp.get_context("spawn").Pool(
-        os.cpu_count(), initializer=decrypt_worker.init, initargs=(key,)
-    ) as pool:
-        return pool.map(decrypt_worker.open_json, blobs, chunksize=5000)
+    return [crypto.decrypt_json(b) for b in blobs]
 
 
 def _decrypted(model, owner: str, kind: str, ids: list[int], as_of: dt.date) -> list[tuple[int, Any]]:
     """(owner id, value) of the ``kind`` fact holding on ``as_of`` for each of ``ids``; sensitive values
-    are decrypted once per row (in worker processes for large sets), only for these candidates."""
+    are decrypted once per row, only for these candidates."""
     latest: dict[int, tuple[str, Any, Any]] = {}
     with connection.cursor() as cursor:
         for start in range(0, len(ids), ID_CHUNK):

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Min, OuterRef, Subquery
@@ -180,10 +181,6 @@ def _iso(d: dt.date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-class _Bad(str):
-    """A household whose rows are all rejected, with the reason."""
-
-
 @dataclass(slots=True)
 class _Hh:
     id: int
@@ -201,10 +198,11 @@ class _Loader:
         self.ref = str(batch.pk)
         self.user_id = user.pk if user else None
         self.scope = checker.scope_prefix
-        self.timings: Counter = Counter()
+        self.timings: defaultdict[str, float] = defaultdict(float)
         self.sql = _Sql(timezone.now(), self.timings)
         self.report = RosterReport(batch_id=batch.pk, extra_columns=[c for c, _ in checker.extra])
-        self.hh: dict[str, _Hh | _Bad] = {}
+        self.hh: dict[str, _Hh] = {}
+        self.bad_hh: dict[str, str] = {}  # household key → why all its rows are rejected
         self.id_status: Counter = Counter()
         self.reasons: Counter = Counter()
         self.in_size = min(connection.features.max_query_params or 10_000, 10_000) - 10
@@ -214,7 +212,7 @@ class _Loader:
 
     # ------------------------------------------------------------------------------------ driver
 
-    def run(self, rows: Iterator[tuple[int, list]], *, total: int | None, progress: bool) -> None:
+    def run(self, rows: Iterator[tuple[int, Any]], *, total: int | None, progress: bool) -> None:
         from tqdm import tqdm
 
         cpu = time.thread_time()
@@ -319,8 +317,12 @@ class _Loader:
         """Resolve each row's household: create new ones, move existing ones whose region or
         urban/rural type changed (dated location fact), and reject rows contradicting their
         household's first row in the file."""
-        kept, pending = [], {}
+        kept: list[RosterRow] = []
+        pending: dict[str, RosterRow] = {}
         for r in rows:
+            if r.household_key in self.bad_hh:
+                self.reject(r, "household_key", self.bad_hh[r.household_key])
+                continue
             h = self.hh.get(r.household_key)
             if h is None:
                 first = pending.get(r.household_key)
@@ -328,9 +330,6 @@ class _Loader:
                     pending[r.household_key] = r
                 elif self._conflicts(r, first.region_code, first.area_type, first.line):
                     continue
-            elif isinstance(h, _Bad):
-                self.reject(r, "household_key", h)
-                continue
             elif self._conflicts(r, h.region, h.area, h.line):
                 continue
             kept.append(r)
@@ -347,7 +346,7 @@ class _Loader:
                 continue
             hid, region, area = found[key]
             if self.scope is not None and not region.startswith(self.scope):
-                self.hh[key] = _Bad("该户属于辖区外，不能通过本辖区的名册修改")
+                self.bad_hh[key] = "该户属于辖区外，不能通过本辖区的名册修改"
                 continue
             self.hh[key] = _Hh(hid, r.region_code, r.area_type, r.line)
             if (region, area) != (r.region_code, r.area_type):
@@ -358,9 +357,8 @@ class _Loader:
             self.create_households(new)
         out = []
         for r in kept:
-            h = self.hh[r.household_key]
-            if isinstance(h, _Bad):
-                self.reject(r, "household_key", h)
+            if r.household_key in self.bad_hh:
+                self.reject(r, "household_key", self.bad_hh[r.household_key])
             else:
                 out.append(r)
         return out
@@ -397,7 +395,8 @@ class _Loader:
         moves_ok = []
         for m in moves:
             if m[0] in late:
-                self.hh[m[1]] = _Bad(f"该户已有晚于 {self.as_of_s} 的区划记录，不能按此日期变更")
+                self.bad_hh[m[1]] = f"该户已有晚于 {self.as_of_s} 的区划记录，不能按此日期变更"
+                del self.hh[m[1]]
             else:
                 moves_ok.append(m)
         self.sql.close_rows(HouseholdFact, "valid_to", [(i, self.as_of) for i, hid, _ in open_facts if hid not in late])  # fmt: skip
@@ -485,27 +484,30 @@ class _PersonChanges:
     def __init__(self, loader: _Loader, ids: list[int]):
         loader.sql.drain()
         self.L = loader
-        self.cur, self.mems, self.cats, self.facts = (
-            {},
-            defaultdict(list),
-            defaultdict(list),
-            defaultdict(list),
-        )
+        self.cur: dict[int, tuple] = {}
+        self.mems: defaultdict[int, list[tuple]] = defaultdict(list)  # open memberships by person
+        self.cats: defaultdict[int, list[tuple]] = defaultdict(list)  # open categories
+        self.facts: defaultdict[int, list[tuple]] = defaultdict(list)  # open identity facts
         for chunk in _chunks(ids, loader.in_size):
-            qs = Person.unscoped.filter(id__in=chunk)
-            self.cur.update((p[0], p) for p in qs.values_list(*_PERSON_READ))
-            qs = Membership.unscoped.filter(person_id__in=chunk, valid_to__isnull=True)
-            for m in qs.values_list("id", "person_id", "household_id", "relation", "valid_from"):
+            persons = Person.unscoped.filter(id__in=chunk).values_list(*_PERSON_READ)
+            self.cur.update((p[0], p) for p in persons)
+            members = Membership.unscoped.filter(person_id__in=chunk, valid_to__isnull=True)
+            for m in members.values_list("id", "person_id", "household_id", "relation", "valid_from"):
                 self.mems[m[1]].append(m)
             if loader.checker.has_category:
-                qs = CategoryStatus.unscoped.filter(person_id__in=chunk, until__isnull=True)
-                for c in qs.values_list("id", "person_id", "category", "since", "household_id"):
+                cats = CategoryStatus.unscoped.filter(person_id__in=chunk, until__isnull=True)
+                for c in cats.values_list("id", "person_id", "category", "since", "household_id"):
                     self.cats[c[1]].append(c)
-            qs = PersonFact.unscoped.filter(person_id__in=chunk, kind=IDENTITY, valid_to__isnull=True)
-            for f in qs.values_list("id", "person_id", "valid_from", "value_enc"):
+            facts = PersonFact.unscoped.filter(person_id__in=chunk, kind=IDENTITY, valid_to__isnull=True)
+            for f in facts.values_list("id", "person_id", "valid_from", "value_enc"):
                 self.facts[f[1]].append(f)
-        self.updates, self.new_members, self.new_cats, self.new_facts = [], [], [], []
-        self.close_members, self.close_cats, self.close_facts = [], [], []
+        self.updates: list[tuple] = []
+        self.new_members: list[tuple] = []
+        self.new_cats: list[tuple] = []
+        self.new_facts: list[tuple] = []
+        self.close_members: list[tuple[int, dt.date]] = []
+        self.close_cats: list[tuple[int, dt.date]] = []
+        self.close_facts: list[tuple[int, dt.date]] = []
         self.backfill: list[tuple[int, str, dict, bytes | None]] = []
         self.moved: list[int] = []
 
@@ -592,7 +594,7 @@ class _PersonChanges:
         if self.backfill:
             # the identity held before this change, from the person's first membership (R-H4)
             pids = [b[0] for b in self.backfill]
-            first = {}
+            first: dict[int, dt.date] = {}
             for chunk in _chunks(pids, L.in_size):
                 qs = Membership.unscoped.filter(person_id__in=chunk).values("person_id")
                 first.update(qs.annotate(d=Min("valid_from")).values_list("person_id", "d"))
@@ -632,14 +634,14 @@ class _Sql:
     """Bulk inserts and updates, one small code path per database: ``COPY`` on PostgreSQL,
     ``executemany`` elsewhere. Columns not given take the model's default (``auto_now`` → now)."""
 
-    def __init__(self, now: dt.datetime, timings: Counter):
+    def __init__(self, now: dt.datetime, timings: defaultdict[str, float]):
         self.timings = timings
         self.pg = connection.vendor == "postgresql"
         self.now = now
         self.now_db = Person._meta.get_field("updated_at").get_db_prep_save(now, connection)
         self._next: dict[str, int] = {}
         self._specs: dict = {}
-        self._jobs: queue.Queue | None = None
+        self._jobs: queue.Queue = queue.Queue(maxsize=8)
         self._writer: threading.Thread | None = None
         self._error: BaseException | None = None
 
@@ -661,7 +663,7 @@ class _Sql:
         self._jobs.task_done()
 
     def drain(self) -> None:
-        if self._jobs is not None:
+        if self._writer is not None:
             self._jobs.join()
         if self._error is not None:
             error, self._error = self._error, None
@@ -671,14 +673,13 @@ class _Sql:
         if self._writer is not None:
             self._jobs.put(None)
             self._writer.join()
-            self._writer = self._jobs = None
+            self._writer = None
         self.drain()
 
     def _submit(self, job) -> None:
         if not BACKGROUND_WRITES:
             return job()
         if self._writer is None:
-            self._jobs = queue.Queue(maxsize=8)
             self._writer = threading.Thread(target=self._work, name="roster-writer", daemon=True)
             self._writer.start()
         self._jobs.put(job)
@@ -711,7 +712,7 @@ class _Sql:
         table, cols = model._meta.db_table, ", ".join(f'"{c}"' for c in columns)
         key = columns[0]
         self.drain()
-        size = 10_000 if self.pg else min(connection.features.max_query_params, 10_000) - 1
+        size = 10_000 if self.pg else min(connection.features.max_query_params or 10_000, 10_000) - 1
         with connection.cursor() as cur:
             for chunk in _chunks(keys, size):
                 if self.pg:  # a join keeps the index plan for any chunk size (= ANY turns to a scan)
@@ -791,7 +792,7 @@ class _Sql:
                 cur.execute('DROP TABLE "_roster_upd"')
             else:
                 sets = ", ".join(f'"{c}" = %s' for c in cols)
-                cur.executemany(f'UPDATE "{table}" SET {sets} WHERE "id" = %s', (r[1:] + r[:1] for r in rows))
+                cur.executemany(f'UPDATE "{table}" SET {sets} WHERE "id" = %s', [r[1:] + r[:1] for r in rows])
 
     def close_rows(self, model, field_name: str, pairs: list[tuple[int, dt.date]]) -> None:
         """Set the end date of open rows: ``pairs`` are ``(row id, end date)``."""

@@ -275,8 +275,7 @@ class RowChecker:
 
     def __init__(self, header: list[str], *, regions: dict[str, str], scope_code: str | None, today: dt.date):
         cols = [_text(h).lstrip("\ufeff").strip().lower() for h in header]
-        seen: set[str] = set()
-        dup = sorted({c for c in cols if c and (c in seen or seen.add(c))})
+        dup = sorted({c for c in cols if c and cols.count(c) > 1})
         if dup:
             raise RosterFileError("表头列名重复：" + "、".join(dup))
         missing = [c for c in REQUIRED if c not in cols]
@@ -369,16 +368,15 @@ class RowChecker:
         birth = self._date(values, i["birth_date"], t[i["birth_date"]], "birth_date", errs)
         if birth is not None and (birth > self.today or birth.year < 1880):
             errs.append(("birth_date", "出生日期不合理", birth.isoformat()))
-        category = t[i["category"]]
-        if category:
-            category = CATEGORIES.get(category) or CATEGORIES.get(category.upper())
+        category: str | None = None
+        if cat_raw := t[i["category"]]:
+            category = CATEGORIES.get(cat_raw) or CATEGORIES.get(cat_raw.upper())
             if category is None:
-                errs.append(("category", "救助类别无效", t[i["category"]]))
-        else:
-            category = None
+                errs.append(("category", "救助类别无效", cat_raw))
         since = self._date(values, i["since"], t[i["since"]], "since", errs)
         if errs:
             return None, errs
+        assert relation is not None and area is not None  # no errors: both were recognised
 
         extras = None
         if self.extra:
