@@ -1,6 +1,6 @@
 """An OpenFisca country-package-like model of Doudi's core assessment rules, for benchmarking only.
 
-Entities ``Person`` / ``Household`` (role ``member``); variables per rule of ``/work/shared/DOMAIN.md``
+Entities ``Person`` / ``Household`` (role ``member``); variables per rule of the domain reference (DOMAIN)
 §5–§6 (R-A1, R-T1–R-T5, R-D1, R-M1, R-R1, R-D4/R-D5, R-B1–R-B5) in ``variables/``; the Jilin baseline
 values in force on 2025-08-01 as YAML in ``parameters/``. Not a dependency of Doudi: run it with
 

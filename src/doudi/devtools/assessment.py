@@ -1,4 +1,4 @@
-"""Synthetic households as assessment-contract inputs (``/work/shared/contracts/assessment.md``).
+"""Synthetic households as assessment-contract inputs (the assessment contract).
 
 For benchmarks of ``doudi.policy.assess_many`` and for checking that the generator's categories are
 the ones the rules give. Members carry their true (valid) identity numbers, not the noisy recorded
