@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def test_demo_seed_gives_the_county_inbox_warnings_to_work_on(store_dir):
     call_command("demo", "seed", "--households", "200", stdout=StringIO(), stderr=StringIO())
     with all_regions():
-        batches = list(Batch.unscoped.filter(file_name__startswith="doudi-demo-").values_list("status", flat=True))
+        batches = list(
+            Batch.unscoped.filter(file_name__startswith="doudi-demo-").values_list("status", flat=True)
+        )
         warnings = list(Warning.unscoped.values_list("indicator", "level", "region_code"))
         cases = PotentialCase.unscoped.count()
     assert batches and set(batches) == {"linked"}

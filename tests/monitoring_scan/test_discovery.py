@@ -46,6 +46,8 @@ def test_severe_disability_without_employment(scan_env):
     [w] = open_warnings("W-NEW")
     assert w.potential_case_id == case.pk and w.household_id is None and w.region_code == T1
     assert w.level == "orange" and w.dedupe_key == f"W-NEW:p{case.pk}"
+    # straight into the township's inbox
+    assert (w.status, w.township_code) == ("dispatched", T1)
     assert result.potential["new"] == 1
 
 
@@ -99,6 +101,8 @@ def test_records_without_a_number_or_region_are_not_routed(scan_env):
     [case] = cases()
     assert case.region_code == "222401000000"
     assert result.potential["skipped_no_id"] == 1
+    # known only by its county: it waits in the county inbox to be dispatched
+    assert Warning.unscoped.get().status == "raised"
 
 
 def test_discovery_is_idempotent_and_merges_by_person(scan_env):

@@ -6,8 +6,9 @@ few people NOT in the registry, written as CSV files and taken through the produ
 → one incremental monitoring scan of the new batches (``monitoring.scan.scan_batches``). The demo county
 inbox then holds warnings of several causes and levels (因残, 因失业 incl. a red zero-employment household,
 因病, 因灾 incl. a red collapsed dwelling, 收入骤减, 人口变化 with a red main-earner death, 因学, 反向核查,
-防返贫) and a few potential cases (主动发现). The monthly full scan (``doudi monitor run``) adds the
-policy-reach checks (W-GAP) on top.
+防返贫) and a few potential cases (主动发现, sent straight to their townships). The monthly full scan
+(``doudi monitor run``) adds the policy-reach checks (W-GAP) on top: ~200 on the default demo, whose
+households have no need pushes yet.
 
 Idempotent: a dataset whose demo file (``doudi-demo-<dataset>.csv``) was already received is not
 generated again; batches not linked yet are linked; the scan only looks at batches no scan has seen.

@@ -216,7 +216,7 @@ WHERE d.flagged_on > {D12} AND d.flagged_on <= {D}
 INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
         I.ILL, "因病", ("medical_expense", "serious_illness"), "orange",
-        "近3个月自付医疗费用超过家庭年收入时为红色", ILL, "warning.W-ILL.threshold",
+        "近3个月自付医疗费用达到家庭年收入时为红色", ILL, "warning.W-ILL.threshold",
         needs={"inc_reg": "SELECT DISTINCT household_id FROM d_medical_expense WHERE period_end > {D3} AND period_end <= {D}",
                "ill_reg": "SELECT DISTINCT person_id FROM d_serious_illness"},
     ),

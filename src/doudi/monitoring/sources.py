@@ -19,10 +19,11 @@ the region-scoped managers do not apply (the callers run under ``all_regions()``
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,7 @@ from doudi.monitoring.models import NeedPush
 from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact
 
 CHUNK = 100_000
-ID_CHUNK = 20_000  # ids per IN (…) query of the on-demand sensitive loads
+ID_CHUNK = 5_000  # ids per IN (…) query elsewhere (discovery's existing cases)
 WORKING_AGE = (16, 60)  # 劳动年龄: 16 to 59 years old on the scan date
 SEVERE_SQL = "({g} <= 2 OR ({g} = 3 AND {k} IN ('intellectual', 'mental')))"  # DOMAIN §3 重度残疾
 # Assistance that counts as having reached the person (W-GAP): a need push (R-P1) the department accepted or
@@ -323,18 +324,37 @@ def _decrypt_all(blobs: list[bytes]) -> list:
     return [crypto.decrypt_json(b) for b in blobs]
 
 
+@contextlib.contextmanager
+def _id_table(cursor, ids: list[int]) -> Iterator[str]:
+    """A session-local temporary table holding ``ids`` (scratch space of the scan, not domain data):
+    a join against it beats long ``IN (…)`` lists on both databases."""
+    name = connection.ops.quote_name("tmp_scan_ids")
+    cursor.execute(f"CREATE TEMPORARY TABLE {name} (id bigint PRIMARY KEY)")
+    try:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {name} (id) FROM STDIN") as copy:
+                for i in ids:
+                    copy.write_row((i,))
+        else:
+            cursor.executemany(f"INSERT INTO {name} (id) VALUES (%s)", [(i,) for i in ids])
+        yield name
+    finally:
+        cursor.execute(f"DROP TABLE {name}")
+
+
 def _decrypted(model, owner: str, kind: str, ids: list[int], as_of: dt.date) -> list[tuple[int, Any]]:
     """(owner id, value) of the ``kind`` fact holding on ``as_of`` for each of ``ids``; sensitive values
     are decrypted once per row, only for these candidates."""
     latest: dict[int, tuple[str, Any, Any]] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), ID_CHUNK):
-            part = ",".join(str(int(i)) for i in ids[start : start + ID_CHUNK])
-            cursor.execute(
-                f"SELECT {owner}, CAST(valid_from AS TEXT), value_enc, CAST(value AS TEXT) FROM {_t(model)} "
-                f"WHERE kind = '{kind}' AND {_holds(as_of)} AND {owner} IN ({part})"
-            )
-            for oid, since, enc, value in cursor.fetchall():
+    if not ids:
+        return []
+    with connection.cursor() as cursor, _id_table(cursor, ids) as cand:
+        cursor.execute(
+            f"SELECT f.{owner}, CAST(f.valid_from AS TEXT), f.value_enc, CAST(f.value AS TEXT) "
+            f"FROM {_t(model)} f JOIN {cand} c ON c.id = f.{owner} WHERE f.kind = '{kind}' AND {_holds(as_of, 'f.valid_from', 'f.valid_to')}"
+        )
+        while rows := cursor.fetchmany(CHUNK):
+            for oid, since, enc, value in rows:
                 if oid not in latest or since > latest[oid][0]:
                     latest[oid] = (since, enc, value)
     owners = list(latest)
