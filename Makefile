@@ -41,10 +41,14 @@ system-deps:
 demo: install ## install, prepare ./var with demo data, and serve http://127.0.0.1:8000
 	$(DOUDI) init
 	$(DOUDI) demo seed
-	@echo "Doudi is serving at http://$(HOST):$(PORT)/  (Ctrl-C to stop)"
-	$(DOUDI) runserver $(HOST):$(PORT) --noreload
+	@$(MAKE) --no-print-directory serve
 
+# the web server, with a background worker beside it (uploads, linking, scans, the daily deadline job)
 serve:
+	@log="$${DOUDI_DATA_DIR:-var}/worker.log"; mkdir -p "$$(dirname $$log)"; \
+	echo "Doudi is serving at http://$(HOST):$(PORT)/  (Ctrl-C to stop; worker log: $$log)"; \
+	$(DOUDI) db_worker >>"$$log" 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(DOUDI) runserver $(HOST):$(PORT) --noreload
 
 test: install system-deps ## every test on the embedded default (SQLite); set DATABASE_URL for PostgreSQL
@@ -61,6 +65,12 @@ lint: install
 
 bench: install
 	$(UV) run --frozen python benchmarks/run_all.py
+
+# province scale: 2,000,000 registry persons × 20,000,000 department records, with the floor, the Splink peer and
+# quality against the synthetic truth (the data is generated once into BENCH_DIR, ~2.5 GB); ARGS="--spark-records 20000" adds the engine comparison
+BENCH_DIR ?= /tmp/doudi-bench-linkage
+bench-linkage: install system-deps
+	$(UV) run --frozen python benchmarks/bench_linkage.py --workdir $(BENCH_DIR) --json $(BENCH_DIR)/report.json $(ARGS)
 
 clean:
 	rm -rf var/test .pytest_cache

@@ -7,9 +7,10 @@ Writes a deterministic synthetic CSV of N department records (unless ``--file`` 
 noise real department data has: legacy 15-digit numbers, lower-case ``x``, full-width digits, missing
 numbers, wrong check characters, a few bad values and duplicated record ids. Then times
 ``exchange.intake.run`` on it — reading, row validation, identity-number normalisation, blind
-indexes (on all cores), names and pinyin, and writing the Parquet store files — and prints rows/s.
-The time does not include generating the file. Every person is distinct (the worst case for the
-per-value work: one HMAC per row).
+indexes (on all cores), names and pinyin, and writing the Parquet store files — and prints rows/s
+and the peak memory of the main process (the intake streams the file in chunks, ``--chunk-rows``,
+so it should not grow with ``--rows``). The time does not include generating the file. Every
+person is distinct (the worst case for the per-value work: one HMAC per row).
 """
 
 from __future__ import annotations
@@ -124,6 +125,7 @@ def main() -> None:
         "--workers", type=int, default=None, help="HMAC worker processes (default: all cores)"
     )
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--chunk-rows", type=int, default=None, help="rows per chunk (default: the intake's)")
     args = parser.parse_args()
     _setup()
     from doudi.exchange import datasets, intake
@@ -146,7 +148,8 @@ def main() -> None:
             out = scratch / f"out{n}"
             cpu0 = _cpu()
             t = time.perf_counter()
-            result = intake.run(source, ds, out, workers=args.workers)
+            chunks = {"chunk_rows": args.chunk_rows} if args.chunk_rows else {}
+            result = intake.run(source, ds, out, workers=args.workers, **chunks)
             seconds = time.perf_counter() - t
             main_cpu, workers_cpu = (a - b for a, b in zip(_cpu(), cpu0, strict=True))
             size = (out / intake.RECORDS).stat().st_size / 1e6
@@ -165,6 +168,7 @@ def main() -> None:
         print(f"rejected by reason: {result.rejected_by_reason}")
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         print(f"peak memory (main process): {peak:,.0f} MB")
+        print("load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 

@@ -279,7 +279,9 @@ def main() -> None:
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/doudi-bench-linkage"))
     ap.add_argument("--memory", default="6GB", help="DuckDB memory_limit")
     ap.add_argument("--threads", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--peer-records", type=int, default=2_000_000, help="records for Splink alone (0: skip)")
+    ap.add_argument(
+        "--peer-records", type=int, default=-1, help="records for Splink alone (default: all; 0: skip)"
+    )
     ap.add_argument(
         "--spark-records", type=int, default=0, help="records for the engine comparison (0: skip)"
     )
@@ -317,7 +319,7 @@ def main() -> None:
     report["staged"] = _child(args, "staged", records)
     report["staged"]["quality"] = _quality(report["staged"]["links"], truth)
     if args.peer_records:
-        n = min(args.peer_records, args.records)
+        n = args.records if args.peer_records < 0 else min(args.peer_records, args.records)
         sub = args.data if n == args.records else _subset(args.data, n)
         peer = _child(args, "peer", sub / "records.parquet")
         peer["quality"] = _quality(peer["links"], sub / "truth.parquet")

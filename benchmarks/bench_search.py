@@ -53,16 +53,26 @@ def main() -> None:
         max_id = Person.objects.order_by("-id").values_list("id", flat=True).first()
         picks = list(
             Person.objects.filter(id__in=[rng.randint(1, max_id) for _ in range(args.queries * 2)])
-            .exclude(id_enc=None).values_list("name", "id_enc", "region_code")[: args.queries]
+            .exclude(id_enc=None)
+            .values_list("name", "id_enc", "region_code")[: args.queries]
         )
         samples = [(name, Person(id_enc=enc).id_number(), region) for name, enc, region in picks]
-        county = max({r[:6] for _, _, r in samples}, key=lambda c: sum(r.startswith(c) for _, _, r in samples))
+        county = max(
+            {r[:6] for _, _, r in samples}, key=lambda c: sum(r.startswith(c) for _, _, r in samples)
+        )
         users = {}
-        for username, role, region in (("bench-province", "province_officer", "220000000000"),
-                                       ("bench-county", "county_officer", county.ljust(12, "0"))):
+        for username, role, region in (
+            ("bench-province", "province_officer", "220000000000"),
+            ("bench-county", "county_officer", county.ljust(12, "0")),
+        ):
             users[username] = User.objects.filter(username=username).first() or create_user(
-                actor="bench", username=username, password="Bench-passw0rd!", role=role,
-                region_code=region, check_password=False)
+                actor="bench",
+                username=username,
+                password="Bench-passw0rd!",
+                role=role,
+                region_code=region,
+                check_password=False,
+            )
 
     print(f"persons in registry: {total:,}; queries per case: {len(samples)}")
     print(f"{'case':52s} {'p50 ms':>8s} {'p95 ms':>8s} {'max ms':>8s}")
@@ -70,10 +80,10 @@ def main() -> None:
         client = Client()
         client.force_login(user)
         cases = {
-            "API  name": lambda n, i: client.get("/api/v1/households", {"name": n}),
-            "API  id number": lambda n, i: client.get("/api/v1/households", {"id_number": i}),
-            "page name": lambda n, i: client.get("/households/", {"name": n}),
-            "page id number": lambda n, i: client.get("/households/", {"id_number": i}),
+            "API  name": lambda n, i, c=client: c.get("/api/v1/households", {"name": n}),
+            "API  id number": lambda n, i, c=client: c.get("/api/v1/households", {"id_number": i}),
+            "page name": lambda n, i, c=client: c.get("/households/", {"name": n}),
+            "page id number": lambda n, i, c=client: c.get("/households/", {"id_number": i}),
         }
         for label, call in cases.items():
             call(*samples[0][:2])  # warm up
@@ -83,8 +93,10 @@ def main() -> None:
                 resp = call(name, number)
                 times.append((time.perf_counter() - t0) * 1000)
                 assert resp.status_code == 200, resp.status_code
-            print(f"{username + ' · ' + label:52s} {statistics.median(times):8.1f} {_pct(times, 95):8.1f} "
-                  f"{max(times):8.1f}")
+            print(
+                f"{username + ' · ' + label:52s} {statistics.median(times):8.1f} {_pct(times, 95):8.1f} "
+                f"{max(times):8.1f}"
+            )
 
 
 if __name__ == "__main__":

@@ -66,21 +66,35 @@ def households(regions):
 
     out = {}
     specs = [
-        ("H-YJ1", YANJI_T1, "urban", [("P-YJ1-1", "金明哲", "222401", dt.date(1950, 3, 1), True, "head"),
-                                       ("P-YJ1-2", "朴英子", "222401", dt.date(1952, 7, 9), False, "spouse")]),
+        (
+            "H-YJ1",
+            YANJI_T1,
+            "urban",
+            [
+                ("P-YJ1-1", "金明哲", "222401", dt.date(1950, 3, 1), True, "head"),
+                ("P-YJ1-2", "朴英子", "222401", dt.date(1952, 7, 9), False, "spouse"),
+            ],
+        ),
         ("H-YJ2", YANJI_T2, "urban", [("P-YJ2-1", "李春花", "222401", dt.date(1985, 5, 20), False, "head")]),
         ("H-NG1", NANGUAN_T1, "urban", [("P-NG1-1", "王建国", "220102", dt.date(1960, 1, 15), True, "head")]),
     ]
     with all_regions():
         for key, region, area, members in specs:
-            hh = actions.create_household(actor="test", household_key=key, region_code=region,
-                                          area_type=area, since=dt.date(2024, 1, 1))
+            hh = actions.create_household(
+                actor="test", household_key=key, region_code=region, area_type=area, since=dt.date(2024, 1, 1)
+            )
             for i, (pkey, name, r6, born, male, rel) in enumerate(members):
                 person = actions.add_person_to_household(
-                    actor="test", household=hh, person_key=pkey, name=name,
-                    id_number=idnumber.make(r6, born, 100 + i, male=male), relation=rel,
-                    since=dt.date(2024, 1, 1))
-                actions.set_category(actor="test", person=person, category="DIBAO",
-                                     since=dt.date(2024, 3, 1), source="roster")
+                    actor="test",
+                    household=hh,
+                    person_key=pkey,
+                    name=name,
+                    id_number=idnumber.make(r6, born, 100 + i, male=male),
+                    relation=rel,
+                    since=dt.date(2024, 1, 1),
+                )
+                actions.set_category(
+                    actor="test", person=person, category="DIBAO", since=dt.date(2024, 3, 1), source="roster"
+                )
             out[key] = hh
     return out

@@ -89,7 +89,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": _SQLITE_PATH,
+            "NAME": str(_SQLITE_PATH),
             "OPTIONS": {
                 # WAL lets the web app read while an import or the task worker writes.
                 "init_command": (

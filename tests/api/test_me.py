@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from doudi.accounts.models import ROLE_CAPABILITIES
-
 from tests.conftest import YANJI_T1
 
 from .conftest import body

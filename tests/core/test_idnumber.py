@@ -32,8 +32,12 @@ def test_every_single_character_typo_is_caught(region, born, seq, male, pos, dat
     assert not idnumber.validate(typo).valid
 
 
-@given(regions6, st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(1999, 12, 31)),
-       st.integers(0, 499), st.booleans())
+@given(
+    regions6,
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(1999, 12, 31)),
+    st.integers(0, 499),
+    st.booleans(),
+)
 def test_legacy_15_digit_upgrades_to_the_18_digit_number(region, born, seq, male):
     number18 = idnumber.make(region, born, seq, male=male)
     legacy = number18[:6] + number18[8:17]

@@ -66,7 +66,8 @@ def test_a_good_row_of_every_type_loads_with_typed_columns(key, tmp_path):
         "record_id", "line", "id_index", "id_status", "id_repair_indexes", "id_birth_date", "name",
         "name_pinyin", "sex", "birth_date", "region_code", "county_code",
     ]  # fmt: skip
-    assert table.column_names[12:] == [c.key for c in ds.columns] + ["extra"]
+    assert table.column_names[12:] == [c.key for c in ds.columns] + ["extra", "id_masked"]
+    assert table.column("id_masked").to_pylist() == [ID_A[:6] + "********" + ID_A[-4:]]
     for c in ds.columns:
         assert table.schema.field(c.key).type == intake.column_type(c), c.key
     row = table.to_pylist()[0]

@@ -159,11 +159,16 @@ def test_bulk_blind_indexes_and_pinyin_equal_the_reference_inline_and_in_workers
         assert pool.result(pool.submit("index", pa.array(values))).to_pylist() == expected
 
 
-def test_a_failing_worker_is_replaced_by_inline_work(monkeypatch):
+@pytest.mark.parametrize("died_first", [False, True])
+def test_a_failing_worker_is_replaced_by_inline_work(monkeypatch, died_first):
     monkeypatch.setattr(workers, "POOL_MIN", 10)
     monkeypatch.setattr(workers, "_WORKER", "import sys; sys.exit(3)")
     values = [f"{i:018d}" for i in range(50)]
     with workers.Pool(KEY, workers=2) as pool:
+        if died_first:  # the jobs are sent after the workers' output has ended (a slow, busy machine)
+            pool.start()
+            for w in pool._procs:
+                w.reader.join(timeout=30)
         assert pool.result(pool.submit("index", pa.array(values))).to_pylist() == blind.index_values(
             values, KEY
         )

@@ -43,10 +43,12 @@ def baseline(regions):
     params_store.clear_cache()
 
 
-def write_batch(batch_id: int, dataset: str, rows: list[dict], *, as_of: dt.date = AS_OF) -> int:
+def write_batch(
+    batch_id: int, dataset: str, rows: list[dict], *, as_of: dt.date = AS_OF, masked: bool = False
+) -> int:
     """Write ``records.parquet`` and ``links.parquet`` of a batch. Each row: ``person`` (a registry
     Person, or None for an unmatched record), optional ``id_number``/``name``/``region_code`` and the
-    dataset's own columns."""
+    dataset's own columns. ``masked``: with the ``id_masked`` column today's intake writes."""
     ds = DATASETS[dataset]
     common, own, links = [], {c.key: [] for c in ds.columns}, []
     for i, row in enumerate(rows):
@@ -74,6 +76,9 @@ def write_batch(batch_id: int, dataset: str, rows: list[dict], *, as_of: dt.date
     for c in ds.columns:
         cols[c.key] = pa.array(own[c.key], column_type(c))
     cols["extra"] = base.column("extra")
+    if masked:
+        numbers = [r.get("id_number", r["person"].id_number() if r.get("person") else None) for r in rows]
+        cols["id_masked"] = pa.array([idnumber.mask(n) or None for n in numbers], pa.string())
     table = pa.table(cols).replace_schema_metadata(
         {"doudi.dataset": dataset, "doudi.contract": "records/1", "doudi.as_of": as_of.isoformat()}
     )

@@ -51,6 +51,14 @@ def test_severe_disability_without_employment(scan_env):
     assert result.potential["new"] == 1
 
 
+def test_the_case_shows_the_masked_number_the_intake_stored(scan_env):
+    write_batch(1, "disability", [severe(OUT_A)], masked=True)
+    run_all()
+    [case] = cases()
+    assert case.id_masked == OUT_A[:6] + "********" + OUT_A[-4:]
+    assert OUT_A not in str(case.signals)
+
+
 def test_registry_persons_are_not_potential_cases(scan_env):
     fam = make_family("H")
     write_batch(1, "disability", [{"person": fam.head, "disability_kind": "physical", "disability_grade": 1,

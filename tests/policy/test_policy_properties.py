@@ -10,8 +10,7 @@ from decimal import Decimal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from doudi.policy.rules import assess, assess_many
-from doudi.policy.rules import codes
+from doudi.policy.rules import assess, assess_many, codes
 
 from ._oracle import oracle
 

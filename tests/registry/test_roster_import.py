@@ -17,7 +17,7 @@ from doudi.core import crypto, idnumber
 from doudi.core.audit import verify_chain
 from doudi.core.models import AuditEvent
 from doudi.core.scoping import all_regions
-from doudi.registry import roster
+from doudi.registry import bulk_sql, roster
 from doudi.registry.identity import index_for
 from doudi.registry.models import (
     CategoryStatus,
@@ -375,7 +375,7 @@ def test_chunked_load_matches_and_households_span_chunks(regions, tmp_path, monk
 def test_failure_mid_import_leaves_nothing(regions, tmp_path, monkeypatch):
     monkeypatch.setattr(roster, "CHUNK_ROWS", 1)
     calls = {"n": 0}
-    real = roster._Sql.insert
+    real = bulk_sql.BulkSql.insert
 
     def failing(self, model, fields, rows):
         if model is Person:
@@ -384,7 +384,7 @@ def test_failure_mid_import_leaves_nothing(regions, tmp_path, monkeypatch):
                 raise RuntimeError("disk full")
         return real(self, model, fields, rows)
 
-    monkeypatch.setattr(roster._Sql, "insert", failing)
+    monkeypatch.setattr(bulk_sql.BulkSql, "insert", failing)
     with pytest.raises(RuntimeError):
         load(write_csv(tmp_path / "r.csv", base_rows()))
     assert set(table_counts().values()) == {0}
@@ -394,13 +394,13 @@ def test_failure_mid_import_leaves_nothing(regions, tmp_path, monkeypatch):
 
 @pytest.mark.django_db
 def test_failure_in_the_writer_thread_rolls_everything_back(regions, tmp_path, monkeypatch):
-    real = roster._Sql._spec
+    real = bulk_sql.BulkSql._spec
 
     def broken(self, model, fields):
         table, *rest = real(self, model, fields)
         return ("registry_no_such_table" if model is Membership else table, *rest)
 
-    monkeypatch.setattr(roster._Sql, "_spec", broken)
+    monkeypatch.setattr(bulk_sql.BulkSql, "_spec", broken)
     with pytest.raises(Exception, match="registry_no_such_table"):
         load(write_csv(tmp_path / "r.csv", base_rows()))
     assert set(table_counts().values()) == {0}

@@ -20,9 +20,15 @@ def yj1(households):
 
 def test_household_as_of_follows_membership_dates(yj1):
     with all_regions():
-        actions.add_person_to_household(actor="t", household=yj1, person_key="P-NEW", name="金小明",
-                                        id_number=idnumber.make("222401", dt.date(2010, 2, 2), 7, male=True),
-                                        relation="grandchild", since=dt.date(2025, 1, 1))
+        actions.add_person_to_household(
+            actor="t",
+            household=yj1,
+            person_key="P-NEW",
+            name="金小明",
+            id_number=idnumber.make("222401", dt.date(2010, 2, 2), 7, male=True),
+            relation="grandchild",
+            since=dt.date(2025, 1, 1),
+        )
         leaver = Person.objects.get(person_key="P-YJ1-2")
         actions.end_membership(actor="t", person=leaver, on=dt.date(2025, 6, 1), reason="死亡")
     with using_scope(YANJI):
@@ -36,12 +42,23 @@ def test_household_as_of_follows_membership_dates(yj1):
 def test_new_fact_closes_the_previous_one_and_is_encrypted_when_sensitive(yj1):
     with all_regions():
         p = Person.objects.get(person_key="P-YJ1-1")
-        actions.record_person_fact(actor="t", person=p, kind="disability",
-                                   value={"kind": "physical", "grade": 3}, valid_from=dt.date(2024, 2, 1),
-                                   source="department", source_ref="batch-1")
-        actions.record_person_fact(actor="t", person=p, kind="disability",
-                                   value={"kind": "physical", "grade": 2}, valid_from=dt.date(2025, 2, 1),
-                                   source="home_visit")
+        actions.record_person_fact(
+            actor="t",
+            person=p,
+            kind="disability",
+            value={"kind": "physical", "grade": 3},
+            valid_from=dt.date(2024, 2, 1),
+            source="department",
+            source_ref="batch-1",
+        )
+        actions.record_person_fact(
+            actor="t",
+            person=p,
+            kind="disability",
+            value={"kind": "physical", "grade": 2},
+            valid_from=dt.date(2025, 2, 1),
+            source="home_visit",
+        )
         rows = list(PersonFact.objects.filter(person=p, kind="disability").order_by("valid_from"))
         assert rows[0].valid_to == dt.date(2025, 2, 1) and rows[1].valid_to is None
         assert rows[0].value is None and rows[0].value_enc  # encrypted at rest
@@ -61,21 +78,40 @@ def test_new_fact_closes_the_previous_one_and_is_encrypted_when_sensitive(yj1):
 def test_backdated_fact_before_an_open_one_is_refused(yj1):
     with all_regions():
         p = Person.objects.get(person_key="P-YJ1-1")
-        actions.record_person_fact(actor="t", person=p, kind="employment", value={"employed": True},
-                                   valid_from=dt.date(2025, 2, 1), source="self_declared")
+        actions.record_person_fact(
+            actor="t",
+            person=p,
+            kind="employment",
+            value={"employed": True},
+            valid_from=dt.date(2025, 2, 1),
+            source="self_declared",
+        )
         with pytest.raises(actions.RegistryError, match="按时间顺序"):
-            actions.record_person_fact(actor="t", person=p, kind="employment", value={"employed": False},
-                                       valid_from=dt.date(2025, 1, 1), source="self_declared")
+            actions.record_person_fact(
+                actor="t",
+                person=p,
+                kind="employment",
+                value={"employed": False},
+                valid_from=dt.date(2025, 1, 1),
+                source="self_declared",
+            )
 
 
 def test_category_history(yj1):
     with all_regions():
         p = Person.objects.get(person_key="P-YJ1-1")
-        actions.set_category(actor="t", person=p, category="TEKUN", since=dt.date(2025, 3, 1),
-                             source="caseworker")
+        actions.set_category(
+            actor="t", person=p, category="TEKUN", since=dt.date(2025, 3, 1), source="caseworker"
+        )
     with using_scope(YANJI):
-        cats = lambda d: {c.category for c in queries.household_as_of(yj1, d).categories  # noqa: E731
-                          if c.person.person_key == "P-YJ1-1"}
+
+        def cats(d):
+            return {
+                c.category
+                for c in queries.household_as_of(yj1, d).categories
+                if c.person.person_key == "P-YJ1-1"
+            }
+
         assert cats(dt.date(2025, 2, 28)) == {"DIBAO"}
         assert cats(dt.date(2025, 3, 1)) == {"TEKUN"}
         assert cats(dt.date(2024, 1, 1)) == set()
@@ -85,14 +121,33 @@ def test_identity_numbers_encrypted_indexed_and_flagged(households):
     with all_regions():
         hh = households["H-NG1"]
         good = idnumber.make("220102", dt.date(1970, 1, 1), 3, male=True)
-        p1 = actions.add_person_to_household(actor="t", household=hh, person_key="P-15", name="赵一",
-                                             id_number=good[:6] + good[8:17], relation="spouse",
-                                             since=dt.date(2024, 1, 1))
-        p2 = actions.add_person_to_household(actor="t", household=hh, person_key="P-BAD", name="赵二",
-                                             id_number="220102197001010000", relation="child",
-                                             since=dt.date(2024, 1, 1))
-        p3 = actions.add_person_to_household(actor="t", household=hh, person_key="P-NONE", name="赵三",
-                                             id_number="", relation="child", since=dt.date(2024, 1, 1))
+        p1 = actions.add_person_to_household(
+            actor="t",
+            household=hh,
+            person_key="P-15",
+            name="赵一",
+            id_number=good[:6] + good[8:17],
+            relation="spouse",
+            since=dt.date(2024, 1, 1),
+        )
+        p2 = actions.add_person_to_household(
+            actor="t",
+            household=hh,
+            person_key="P-BAD",
+            name="赵二",
+            id_number="220102197001010000",
+            relation="child",
+            since=dt.date(2024, 1, 1),
+        )
+        p3 = actions.add_person_to_household(
+            actor="t",
+            household=hh,
+            person_key="P-NONE",
+            name="赵三",
+            id_number="",
+            relation="child",
+            since=dt.date(2024, 1, 1),
+        )
     assert p1.id_status == IdStatus.UPGRADED and p1.id_number() == good
     assert p1.birth_date == dt.date(1970, 1, 1) and p1.sex == "M"
     assert good.encode() not in bytes(p1.id_enc)

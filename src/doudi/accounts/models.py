@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
@@ -82,7 +84,7 @@ class User(AbstractUser):
     department = models.CharField("所属部门", max_length=32, choices=Department.choices, blank=True)
     display_name = models.CharField("姓名", max_length=64, blank=True)
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
 
     class Meta:
         verbose_name = "用户"

@@ -42,7 +42,7 @@ def encrypt(plain: str, *, key: bytes | None = None) -> bytes:
     return nonce + body + enc.tag
 
 
-def decrypt(blob: bytes, *, key: bytes | None = None) -> str:
+def decrypt(blob: bytes | memoryview, *, key: bytes | None = None) -> str:
     key = key or _keys()[0]
     blob = bytes(blob)
     nonce, body, tag = blob[:NONCE_BYTES], blob[NONCE_BYTES:-TAG_BYTES], blob[-TAG_BYTES:]
@@ -54,7 +54,7 @@ def encrypt_json(value: Any) -> bytes:
     return encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 
 
-def decrypt_json(blob: bytes) -> Any:
+def decrypt_json(blob: bytes | memoryview) -> Any:
     return json.loads(decrypt(blob))
 
 

@@ -2,54 +2,101 @@
 
 The file formats of the exchange contract: CSV in UTF-8 (a BOM is accepted) or GB18030/GBK with a
 header row, the first sheet of an ``.xlsx`` workbook, or Parquet, all with the same header. The
-format is told by the file's first bytes, not its name. ``read_table`` returns every value as text
-(``None`` for an empty cell) with the line number a person sees (the header is line 1), so callers
-validate set-based instead of row by row.
+format is told by the file's first bytes, not its name. Every value comes as text (``None`` for an
+empty cell) with the line number a person sees (the header is line 1), so callers validate
+set-based instead of row by row.
 
-CSV takes a fast path: pyarrow parses it in parallel blocks and the line numbers follow from the row
-positions. When they cannot (blank lines, quoted values over several lines, rows with the wrong
-number of fields, a single field larger than a parse block) the file is read again with Python's
-``csv`` module, which gives exact lines; rows whose field count differs from the header are returned
-in ``bad_rows`` instead of being guessed at. Generalised from ``registry.roster_read`` (same
-encodings, same Chinese messages), which streams rows for the roster instead.
+``open_stream`` reads the header at once and the rows in chunks of about ``chunk_rows``, so a file
+of any length is read in bounded memory: CSV in blocks of whole records (``core.tabular_csv``),
+Parquet by record batches; a workbook (at most Excel's row limit) is read whole and handed out in
+slices. ``read_table`` is the same for a whole file in one table. Generalised from
+``registry.roster_read`` (same encodings, same Chinese messages), which streams rows for the roster.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
+import contextlib
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 
 BLOCK = 1 << 22
-FIELD_COUNT_REASON = "字段数与表头不一致"
-ENCODING_ERROR = "文件编码无法识别：CSV 文件应为 UTF-8（可带 BOM）或 GB18030/GBK 编码"
-CSV_FIELD_LIMIT = 1 << 30  # the csv module's default (128 KiB) would refuse a whole file over one big field
+CHUNK_ROWS = 1 << 20  # rows per chunk unless the caller says otherwise
+CHUNK_BYTES = 64 << 20  # and at most about this much text, however wide the rows
 
 
 class TabularFileError(ValueError):
     """The file as a whole cannot be read (missing, empty, unknown encoding, broken workbook…)."""
 
 
-class _NotUtf8(Exception):
-    pass
+@dataclass
+class Chunk:
+    table: pa.Table  # columns c0..cN-1 (string, None when empty) + "line" (int32)
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of unparsable rows
+    done: float = 1.0  # fraction of the file read once this chunk is
+
+    @property
+    def rows(self) -> int:
+        return self.table.num_rows + len(self.bad_rows)
+
+
+class _Reader(Protocol):
+    encoding: str
+    header: list[str]
+
+    @property
+    def content_hash(self) -> str: ...
+
+    def chunks(self) -> Iterator[Chunk]: ...
+
+
+@dataclass
+class TableStream:
+    """A file opened by ``open_stream``: what is known at once, and its rows by ``chunks()``."""
+
+    file_name: str
+    format: str  # csv / xlsx / parquet
+    encoding: str  # CSV only: utf-8-sig or gb18030
+    header: list[str]  # as in the file (stripped, BOM removed); "" for an unnamed column
+    reader: _Reader
+
+    @property
+    def content_hash(self) -> str:
+        """sha256 hex of the file bytes (free once ``chunks()`` has been read to the end)."""
+        return self.reader.content_hash
+
+    def chunks(self) -> Iterator[Chunk]:
+        """The rows in chunks, in file order; ``TabularFileError`` when the rest cannot be read."""
+        with _refusals():
+            yield from self.reader.chunks()
+
+
+@contextlib.contextmanager
+def _refusals() -> Iterator[None]:
+    try:
+        yield
+    except MemoryError as exc:
+        raise TabularFileError("文件过大，内存不足，无法读取") from exc
+    except UnicodeDecodeError as exc:
+        raise TabularFileError(f"文件编码错误：{exc.reason}") from exc
 
 
 @dataclass
 class Tabular:
+    """A whole file (``read_table``)."""
+
     file_name: str
-    content_hash: str  # sha256 hex of the file bytes
-    format: str  # csv / xlsx / parquet
-    encoding: str  # CSV only: utf-8-sig or gb18030
-    header: list[str]  # as in the file (stripped, BOM removed); "" for an unnamed column
-    table: pa.Table  # columns c0..cN-1 (string, None when empty) + "line" (int32)
-    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of unparsable rows
+    content_hash: str
+    format: str
+    encoding: str
+    header: list[str]
+    table: pa.Table  # columns c0..cN-1 + "line"
+    bad_rows: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def rows(self) -> int:
@@ -80,32 +127,6 @@ def sniff(path: Path) -> str:
     return "csv"
 
 
-def hash_and_count(path: Path) -> tuple[str, int]:
-    """sha256 of the bytes and the number of physical lines (a last line without a newline counts)."""
-    sha = hashlib.sha256()
-    lines, last = 0, b""
-    with path.open("rb") as fh:
-        while block := fh.read(BLOCK):
-            sha.update(block)
-            lines += block.count(b"\n")
-            last = block[-1:]
-    if last and last != b"\n":
-        lines += 1
-    return sha.hexdigest(), lines
-
-
-def _gb_ok(path: Path) -> bool:
-    dec = codecs.getincrementaldecoder("gb18030")()
-    try:
-        with path.open("rb") as fh:
-            while block := fh.read(BLOCK):
-                dec.decode(block)
-        dec.decode(b"", final=True)
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 def cell_text(v: Any) -> str | None:
     """A cell as text: integral floats without ``.0``, datetimes at midnight as dates; None if empty."""
     if v is None:
@@ -123,160 +144,77 @@ def cell_text(v: Any) -> str | None:
     return str(v)
 
 
-def _clean_header(values) -> list[str]:
+def clean_header(values) -> list[str]:
     out = [(cell_text(h) or "").lstrip("\ufeff").strip() for h in values]
     if not any(out):
         raise TabularFileError("文件为空或第 1 行不是表头")
     return out
 
 
-def _names(width: int) -> list[str]:
+def names(width: int) -> list[str]:
     return [f"c{i}" for i in range(width)]
 
 
-def _from_columns(cols: list[list], lines: list[int]) -> pa.Table:
+def from_columns(cols: list[list], lines: list[int]) -> pa.Table:
     arrays = {f"c{i}": pa.array(c, type=pa.string()) for i, c in enumerate(cols)}
     arrays["line"] = pa.array(lines, type=pa.int32())
     return pa.table(arrays)
 
 
-# ------------------------------------------------------------------------------------------------ CSV
-
-
-def _csv_header(path: Path, encoding: str) -> tuple[list[str], int]:
-    """The header and the number of physical lines it took."""
-    with path.open("r", encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh)
-        try:
-            header = next(reader, None)
-        except csv.Error as exc:
-            raise TabularFileError(f"第 1 行无法解析：{exc}") from exc
-        if not header:
-            raise TabularFileError("文件为空或第 1 行不是表头")
-        return _clean_header(header), reader.line_num
-
-
-def _csv_fast(path: Path, encoding: str, width: int, header_lines: int, lines: int) -> pa.Table | None:
-    """pyarrow's parallel parser, or None when the line numbers would not be exact."""
-    import pyarrow.csv as pcsv
-
-    invalid = 0
-
-    def on_invalid(_row) -> str:
-        nonlocal invalid
-        invalid += 1
-        return "skip"
-
-    names = _names(width)
-    read = pcsv.ReadOptions(
-        column_names=names,
-        skip_rows=1,
-        block_size=BLOCK,
-        encoding="utf8" if encoding == "utf-8-sig" else encoding,
-    )
-    parse = pcsv.ParseOptions(invalid_row_handler=on_invalid)
-    convert = pcsv.ConvertOptions(
-        column_types={n: pa.string() for n in names},
-        null_values=[""],
-        strings_can_be_null=True,
-        quoted_strings_can_be_null=True,
-    )
-    try:
-        table = pcsv.read_csv(path, read_options=read, parse_options=parse, convert_options=convert)
-    except pa.ArrowInvalid as exc:
-        if "utf8" in str(exc).lower().replace("-", ""):
-            raise _NotUtf8 from exc
-        return None  # e.g. one field larger than a block: the exact reader below copes
-    if invalid or header_lines + table.num_rows != lines:
-        return None
-    start = header_lines + 1
-    line = pa.array(range(start, start + table.num_rows), type=pa.int32())
-    return table.append_column("line", line)
-
-
-def _csv_exact(path: Path, encoding: str, width: int) -> tuple[pa.Table, list[tuple[int, str]]]:
-    """Python's csv reader: exact line numbers; rows with a wrong field count are reported."""
-    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))
-    cols: list[list] = [[] for _ in range(width)]
-    lines: list[int] = []
-    bad: list[tuple[int, str]] = []
-    with path.open("r", encoding=encoding, newline="") as fh:
-        reader = csv.reader(fh)
-        next(reader, None)
-        last = reader.line_num
-        try:
-            for values in reader:
-                start, last = last + 1, reader.line_num
-                if not values or (len(values) == 1 and not values[0]):
-                    continue
-                if len(values) != width:
-                    bad.append((start, f"{FIELD_COUNT_REASON}：该行 {len(values)} 个字段，表头 {width} 列"))
-                    continue
-                for col, v in zip(cols, values, strict=True):
-                    col.append(v if v else None)
-                lines.append(start)
-        except csv.Error as exc:
-            raise TabularFileError(f"第 {last + 1} 行无法解析：{exc}") from exc
-    return _from_columns(cols, lines), bad
-
-
-def _read_csv(path: Path, name: str) -> Tabular:
-    """UTF-8 is tried first (the parser checks it as it goes, no separate pass); a file that is not
-    valid UTF-8 is read as GB18030 if it decodes as such."""
-    digest, lines = hash_and_count(path)
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            header, header_lines = _csv_header(path, encoding)
-            width = len(header)
-            table = _csv_fast(path, encoding, width, header_lines, lines)
-            bad: list[tuple[int, str]] = []
-            if table is None:
-                table, bad = _csv_exact(path, encoding, width)
-            return Tabular(name, digest, "csv", encoding, header, table, bad)
-        except (UnicodeDecodeError, _NotUtf8):
-            if encoding == "gb18030" or not _gb_ok(path):
-                raise TabularFileError(ENCODING_ERROR) from None
-    raise AssertionError("unreachable")
-
-
 # ----------------------------------------------------------------------------------------------- XLSX
 
 
-def _read_xlsx(path: Path, name: str) -> Tabular:
-    import openpyxl
+class _XlsxStream:
+    """The first sheet, read whole (a workbook holds at most Excel's row limit), in slices."""
 
-    digest = file_digest(path)
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # zip/XML errors of every kind mean the same to the user
-        raise TabularFileError(f"Excel 文件无法读取：{exc}") from exc
-    try:
-        it = wb.worksheets[0].iter_rows(values_only=True)
-        header = _clean_header(next(it, None) or ())
-        width = len(header)
-        cols: list[list] = [[] for _ in range(width)]
-        lines: list[int] = []
-        for line, values in enumerate(it, start=2):
-            texts = [cell_text(v) for v in (values or ())[:width]]
-            if not any(t is not None for t in texts):
-                continue
-            texts += [None] * (width - len(texts))
-            for col, v in zip(cols, texts, strict=True):
-                col.append(v)
-            lines.append(line)
-    except TabularFileError:
-        raise
-    except Exception as exc:
-        raise TabularFileError(f"Excel 文件读取中断：{exc}") from exc
-    finally:
-        wb.close()
-    return Tabular(name, digest, "xlsx", "", header, _from_columns(cols, lines))
+    encoding = ""
+
+    def __init__(self, path: Path, chunk_rows: int):
+        import openpyxl
+
+        self.chunk_rows = chunk_rows
+        self.content_hash = file_digest(path)
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # zip/XML errors of every kind mean the same to the user
+            raise TabularFileError(f"Excel 文件无法读取：{exc}") from exc
+        try:
+            it = wb.worksheets[0].iter_rows(values_only=True)
+            self.header = clean_header(next(it, None) or ())
+            width = len(self.header)
+            cols: list[list] = [[] for _ in range(width)]
+            lines: list[int] = []
+            for line, values in enumerate(it, start=2):
+                texts = [cell_text(v) for v in (values or ())[:width]]
+                if not any(t is not None for t in texts):
+                    continue
+                texts += [None] * (width - len(texts))
+                for col, v in zip(cols, texts, strict=True):
+                    col.append(v)
+                lines.append(line)
+        except TabularFileError:
+            raise
+        except Exception as exc:
+            raise TabularFileError(f"Excel 文件读取中断：{exc}") from exc
+        finally:
+            wb.close()
+        self.table = from_columns(cols, lines)
+
+    def chunks(self) -> Iterator[Chunk]:
+        n = self.table.num_rows
+        for start in range(0, n, self.chunk_rows):
+            end = min(start + self.chunk_rows, n)
+            yield Chunk(self.table.slice(start, end - start), done=end / n)
 
 
 # -------------------------------------------------------------------------------------------- Parquet
 
 
-def _as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
+def _text_type_ok(t: pa.DataType) -> bool:
+    return not (pa.types.is_nested(t) or pa.types.is_dictionary(t) and pa.types.is_nested(t.value_type))
+
+
+def _as_text(col: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
     import pyarrow.compute as pc
 
     t = col.type
@@ -285,45 +223,83 @@ def _as_text(col: pa.ChunkedArray) -> pa.ChunkedArray:
     if pa.types.is_timestamp(t):
         col = pc.strftime(col, format="%Y-%m-%d %H:%M:%S")
         return pc.replace_substring_regex(col, pattern=" 00:00:00$", replacement="")
-    if pa.types.is_nested(t) or pa.types.is_dictionary(t) and pa.types.is_nested(t.value_type):
-        raise TabularFileError(f"Parquet 列类型不受支持：{t}")
     return col.cast(pa.string())
 
 
-def _read_parquet(path: Path, name: str) -> Tabular:
-    import pyarrow.parquet as pq
+class _ParquetStream:
+    """Record batches of ``chunk_rows`` rows, converted to text."""
 
-    digest = file_digest(path)
-    try:
-        table = pq.read_table(path)
-    except Exception as exc:
-        raise TabularFileError(f"Parquet 文件无法读取：{exc}") from exc
-    header = _clean_header(table.column_names)
-    try:
-        arrays = [_as_text(table.column(i)) for i in range(table.num_columns)]
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
-        raise TabularFileError(f"Parquet 列无法转换为文本：{exc}") from exc
-    out = pa.table(dict(zip(_names(len(header)), arrays, strict=True)))
-    out = out.append_column("line", pa.array(range(2, table.num_rows + 2), type=pa.int32()))
-    return Tabular(name, digest, "parquet", "", header, out)
+    encoding = ""
+
+    def __init__(self, path: Path, chunk_rows: int):
+        import pyarrow.parquet as pq
+
+        self.chunk_rows = chunk_rows
+        self.content_hash = file_digest(path)
+        try:
+            self.file = pq.ParquetFile(path)
+            schema = self.file.schema_arrow
+        except Exception as exc:
+            raise TabularFileError(f"Parquet 文件无法读取：{exc}") from exc
+        self.header = clean_header(schema.names)
+        for t in schema.types:
+            if not _text_type_ok(t):
+                raise TabularFileError(f"Parquet 列类型不受支持：{t}")
+
+    def chunks(self) -> Iterator[Chunk]:
+        meta = self.file.metadata
+        total, line = meta.num_rows, 2
+        cols = names(len(self.header))
+        width = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups)) / max(total, 1)
+        rows = min(self.chunk_rows, max(total, 1), max(int(CHUNK_BYTES / max(width, 1)), 1))
+        batches = self.file.iter_batches(batch_size=rows)
+        while True:
+            try:
+                batch = next(batches, None)
+            except Exception as exc:
+                raise TabularFileError(f"Parquet 文件无法读取：{exc}") from exc
+            if batch is None:
+                return
+            try:
+                arrays = [_as_text(batch.column(i)) for i in range(batch.num_columns)]
+            except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+                raise TabularFileError(f"Parquet 列无法转换为文本：{exc}") from exc
+            n = batch.num_rows
+            arrays.append(pa.array(range(line, line + n), type=pa.int32()))
+            line += n
+            yield Chunk(pa.table(arrays, names=[*cols, "line"]), done=(line - 2) / max(total, 1))
 
 
-READERS: dict[str, Callable[[Path, str], Tabular]] = {
-    "csv": _read_csv,
-    "xlsx": _read_xlsx,
-    "parquet": _read_parquet,
-}
+# ----------------------------------------------------------------------------------------------- open
 
 
-def read_table(path: Path | str, file_name: str | None = None) -> Tabular:
-    """Read a whole file into Arrow text columns; ``TabularFileError`` (Chinese) when it cannot."""
+def open_stream(path: Path | str, file_name: str | None = None, chunk_rows: int = CHUNK_ROWS) -> TableStream:
+    """The header of a file, its rows to come by ``chunks()``; ``TabularFileError`` (Chinese) when
+    the file cannot be read."""
+    from doudi.core.tabular_csv import CsvStream
+
     path = Path(path)
     if not path.is_file():
         raise TabularFileError(f"文件不存在或无法读取：{path.name}")
     fmt = sniff(path)
-    try:
-        return READERS[fmt](path, file_name or path.name)
-    except MemoryError as exc:
-        raise TabularFileError("文件过大，内存不足，无法读取") from exc
-    except UnicodeDecodeError as exc:
-        raise TabularFileError(f"文件编码错误：{exc.reason}") from exc
+    reader_of: dict[str, Callable[[Path, int], _Reader]] = {
+        "csv": CsvStream, "xlsx": _XlsxStream, "parquet": _ParquetStream
+    }  # fmt: skip
+    with _refusals():
+        reader = reader_of[fmt](path, max(chunk_rows, 1))
+    return TableStream(file_name or path.name, fmt, reader.encoding, reader.header, reader)
+
+
+def read_table(path: Path | str, file_name: str | None = None) -> Tabular:
+    """A whole file in one table (for small files and tests; ``open_stream`` bounds the memory)."""
+    stream = open_stream(path, file_name, chunk_rows=1 << 62)
+    parts = list(stream.chunks())
+    width = len(stream.header)
+    empty = pa.table(
+        {**{n: pa.array([], pa.string()) for n in names(width)}, "line": pa.array([], pa.int32())}
+    )
+    table = pa.concat_tables([p.table for p in parts]) if parts else empty
+    bad = [b for p in parts for b in p.bad_rows]
+    return Tabular(
+        stream.file_name, stream.content_hash, stream.format, stream.encoding, stream.header, table, bad
+    )

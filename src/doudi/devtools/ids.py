@@ -84,7 +84,7 @@ def add_noise(
     About ``rate`` of the rows get a wrong check character, a legacy 15-digit number (only for persons
     born in the 1900s, who could hold one) or no number; in addition numbers ending in ``X`` are
     recorded with a lower-case ``x`` at about 1.5 × ``rate``."""
-    n = matrix.shape[0]
+    n: int = matrix.shape[0]
     kind = np.zeros(n, dtype=np.int8)
     hit = rng.random(n) < rate
     pick = rng.choice(3, size=n, p=[0.4, 0.3, 0.3]) + 1  # bad_check, legacy15, missing

@@ -126,7 +126,8 @@ def _between(rng: np.random.Generator, lo, hi, n: int) -> np.ndarray:
 def _counts(rng: np.random.Generator, probs: np.ndarray) -> np.ndarray:
     """One draw per row of a probability matrix over 0..k-1."""
     cum = probs.cumsum(axis=1)[:, :-1]
-    return (rng.random(probs.shape[0])[:, None] >= cum).sum(axis=1)
+    rows: int = probs.shape[0]
+    return (rng.random(rows)[:, None] >= cum).sum(axis=1)
 
 
 def _draw_surnames(rng: np.random.Generator, korean: np.ndarray, k: int) -> np.ndarray:

@@ -13,6 +13,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
@@ -24,6 +25,9 @@ from doudi.regions.models import Region
 from doudi.registry.actions import bulk_add_facts
 from doudi.registry.models import Household, HouseholdFact, ImportBatch, Person, PersonFact
 from doudi.registry.roster import import_roster
+
+if TYPE_CHECKING:
+    from doudi.devtools.demo_monitoring import MonitoringSeed
 
 ACTOR = "demo seed"
 DEMO_FILE_NAME = "doudi-demo-roster.csv"  # marks the demo roster batch
@@ -65,7 +69,7 @@ class SeedReport:
     users_created: list[str] = field(default_factory=list)
     roster_skipped: bool = False
     facts_skipped: bool = False
-    monitoring: object = None  # devtools.demo_monitoring.MonitoringSeed
+    monitoring: MonitoringSeed | None = None
 
     @property
     def added_nothing(self) -> bool:

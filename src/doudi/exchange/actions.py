@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -260,6 +261,15 @@ def mark_linked(*, batch: Batch | int, summary: dict[str, Any], actor="matching"
     return locked
 
 
+def link_when_loaded(batch: Batch) -> None:
+    """A batch sent through the page or the API is linked and scanned in the background (the command
+    line leaves that to ``doudi match run``, which scans what it linked)."""
+    if batch.status == Status.LOADED and apps.is_installed("doudi.matching"):
+        from doudi.matching.tasks import enqueue_linkage
+
+        enqueue_linkage(batch.pk)
+
+
 def import_file(
     *,
     actor,
@@ -299,6 +309,7 @@ def accept_upload(*, user, upload, dataset: str, as_of: dt.date) -> tuple[Receip
         raise PermissionError(f"本部门不能报送“{ds.label}”数据（应由{ds.provider_labels}报送）")
     if not user.region_id:
         raise PermissionError("账号未设置管辖区划，不能报送数据")
+    path: Path | None
     path = store.incoming_path(upload.name or "upload")
     try:
         with path.open("wb") as fh:
@@ -314,6 +325,7 @@ def accept_upload(*, user, upload, dataset: str, as_of: dt.date) -> tuple[Receip
             path = None  # the task owns (and deletes) the file now
             return receipt, True
         receipt.batch = load(actor=user, batch=receipt.batch, path=path)
+        link_when_loaded(receipt.batch)
         return receipt, False
     finally:
         if path is not None:

@@ -18,7 +18,7 @@ _DIGEST_BYTES = INDEX_HEX_CHARS // 2
 def index_values(values: list[str], key: bytes) -> list[str]:
     """Blind indexes of ``values`` (already normalised)."""
     base = hmac.HMAC(key, hashes.SM3())
-    out = []
+    out: list[str] = []
     append = out.append
     for v in values:
         h = base.copy()

@@ -10,6 +10,7 @@ name the column ("死亡日期不是有效日期") so they can be counted; ``d``
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from doudi.exchange.datasets import SEX_ALIASES, TEXT_MAX, Column, Dataset
 
@@ -42,14 +43,15 @@ def mask_id(expr: str) -> str:
 
 
 def _enum_map(c: Column) -> dict[str, str]:
-    words = {k.lower(): k for k in c.choices} | {label.lower(): k for k, label in c.choices.items()}
+    choices: Mapping[str, str] = c.choices or {}
+    words = {k.lower(): k for k in choices} | {label.lower(): k for k, label in choices.items()}
     if c.key == "sex":
         words |= SEX_ALIASES | {"男性": "M", "女性": "F"}
     return words
 
 
 def choices_hint(c: Column) -> str:
-    return "、".join(f"{k}（{label}）" for k, label in c.choices.items())
+    return "、".join(f"{k}（{label}）" for k, label in (c.choices or {}).items())
 
 
 def date_sql(t: str) -> str:

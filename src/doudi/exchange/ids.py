@@ -261,6 +261,17 @@ class IdColumns:
     id_birth_date: pa.Array
     id_sex: pa.Array
     id_county: pa.Array
+    id_masked: pa.Array
+
+
+def masked(norms: pa.Array) -> pa.Array:
+    """``idnumber.mask`` set-based: ``220102********1234`` (R-S4), all stars up to 10 characters."""
+    length = pc.utf8_length(norms)
+    stars = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 10), 0))
+    long = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(norms, 0, 6), stars, pc.utf8_slice_codeunits(norms, -4), ""
+    )
+    return pc.if_else(pc.greater(length, 10), long, pc.binary_repeat("*", length))
 
 
 class IdBatch:
@@ -274,7 +285,9 @@ class IdBatch:
         self.info = classify(enc.dictionary, today, con)
         self.norms = self.info.column("norm").combine_chunks()
         status = self.info.column("status").combine_chunks()
-        self.repairable = pc.and_(pc.equal(status, "invalid"), pc.equal(pc.utf8_length(self.norms), 18))
+        # no null here: a blank number has no norm, and one null would void the ranks after it
+        repairable = pc.and_(pc.equal(status, "invalid"), pc.equal(pc.utf8_length(self.norms), 18))
+        self.repairable = pc.fill_null(repairable, False)
         candidates = [repair_candidates(n, today) for n in pc.filter(self.norms, self.repairable).to_pylist()]
         self.repair_counts = [len(c) for c in candidates]
         flat = pa.array([c for cs in candidates for c in cs], pa.string())
@@ -291,6 +304,7 @@ class IdBatch:
             "id_birth_date": self.info.column("birth").combine_chunks(),
             "id_sex": self.info.column("sex").combine_chunks(),
             "id_county": self.info.column("county").combine_chunks(),
+            "id_masked": masked(self.norms),
         }
         # repair candidates: one list per repairable value, plus an empty list for all the others
         offsets = [0]

@@ -1,64 +1,66 @@
 """The generic validate-and-load pipeline of a department batch (DOMAIN R-M10, STORE-CONTRACT).
 
-``run(path, dataset, out_dir)`` reads the file (``core.tabular``), checks the header against the
-dataset declaration, validates every row set-based in DuckDB (``exchange.checks``), turns the good
-rows into the store columns and writes two files into ``out_dir``:
+``run(path, dataset, out_dir)`` opens the file (``core.tabular``), checks the header against the
+dataset declaration, then streams it in chunks: each chunk's rows are validated set-based in DuckDB
+(``exchange.checks``), the good ones turned into the store columns (``exchange.stream``), and both
+appended to two files in ``out_dir``:
 
 * ``records.parquet`` — one row per good record, no plain identity number (blind indexes only);
-* ``rejected.parquet`` — one row per problem: line, column, value (masked), reason, detail.
+* ``rejected.parquet`` — one row per problem, in line order: line, column, value (masked), reason,
+  detail.
+
+Memory is bounded by the chunk size, not the file: a chunk is read (in a thread) while the one
+before is validated and the one before that collected from the worker processes (HMAC, pinyin).
+Record ids are unique over the whole file: the ids of earlier chunks stay in a DuckDB table, which
+spills to a private temporary directory when it outgrows DuckDB's memory limit.
 
 It touches no database and no final path: the caller (``exchange.actions.load``) gives a temporary
-directory and renames it into place, so an interrupted run leaves nothing behind. A file that cannot
-be taken as a whole (unreadable, empty, a required column missing) raises ``IntakeFileError`` with a
-Chinese message. The per-value work (HMAC, pinyin) is done once per DISTINCT value, the HMAC in
-worker processes while the main process prepares names and the other columns.
+directory and renames it into place; a run that fails removes what it wrote, so an interrupted run
+leaves nothing behind. A file that cannot be taken as a whole (unreadable, empty, a required column
+missing) raises ``IntakeFileError`` with a Chinese message. The per-value work (HMAC, pinyin) is done
+once per DISTINCT value of a chunk, in worker processes while the main process validates.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import queue
+import shutil
+import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from doudi.core import tabular
-from doudi.exchange import checks
 from doudi.exchange.datasets import Dataset
-from doudi.exchange.ids import IdBatch
-from doudi.exchange.pinyin import NameBatch
+from doudi.exchange.stream import (  # noqa: F401 - the store's constants are part of this module's API
+    DUPLICATE,
+    PARQUET_TYPES,
+    REJECTED_SCHEMA,
+    RID_HASH_PREFIX,
+    ChunkWork,
+    Prepared,
+    column_type,
+    prefetch,
+)
 from doudi.exchange.workers import Pool, cpu_count
 
 RECORDS = "records.parquet"
 REJECTED = "rejected.parquet"
-DUPLICATE = "记录编号重复"
-RID_HASH_PREFIX = "idx:"
 EARLY_WORKERS_BYTES = 4 << 20  # start the HMAC workers before reading files larger than this
+UNIQUE_COLUMNS = {"record_id", "line", "id_index", "id_repair_indexes"}  # (nearly) one value per row
+# Rows per chunk. About three chunks are in memory at once (read, validated, written); larger
+# chunks were no faster (2,000,000 rows: the same time from 125,000 to 1,000,000 rows a chunk).
+CHUNK_ROWS = 250_000
 
 Progress = Callable[[float, str], None]
-
-PARQUET_TYPES = {
-    "str": pa.string(),
-    "enum": pa.string(),
-    "month": pa.string(),
-    "int": pa.int32(),
-    "date": pa.date32(),
-    "bool": pa.bool_(),
-}
-REJECTED_SCHEMA = pa.schema(
-    [
-        ("line", pa.int32()),
-        ("column", pa.string()),
-        ("value", pa.string()),
-        ("reason", pa.string()),
-        ("detail", pa.string()),
-    ]  # fmt: skip
-)
 
 
 class IntakeFileError(ValueError):
@@ -88,9 +90,14 @@ class IntakeResult:
             "seconds": round(self.seconds, 2),
         }
 
-
-def column_type(c) -> pa.DataType:
-    return pa.decimal128(18, c.scale) if c.type == "decimal" else PARQUET_TYPES[c.type]
+    def add(self, records: pa.Table, prepared: Prepared) -> None:
+        """Count one chunk (lines are disjoint between chunks, so row counts add up)."""
+        self.rows_loaded += records.num_rows
+        self.rows_rejected += prepared.rejected
+        for reason, n in prepared.by_reason.items():
+            self.rejected_by_reason[reason] = self.rejected_by_reason.get(reason, 0) + n
+        for s in pc.value_counts(records.column("id_status")).to_pylist():
+            self.id_status[s["values"]] = self.id_status.get(s["values"], 0) + s["counts"]
 
 
 # --------------------------------------------------------------------------------------------- header
@@ -129,154 +136,86 @@ def resolve_header(header: list[str], ds: Dataset) -> tuple[dict[str, int], list
         need = ", ".join(c.key for c in ds.all_columns if c.in_header)
         raise IntakeFileError(f"缺少必需的列：{names}。{ds.label}（{ds.key}）的表头应包含：{need}")
     labels = {label for label, _ in extras}
-    unique = []
+    unique: list[tuple[str, int]] = []
     for label, i in extras:  # an unnamed column must not collide with a named one
-        while label in labels and sum(1 for lbl, _ in unique if lbl == label):
+        while label in labels and any(lbl == label for lbl, _ in unique):
             label += "_"
         unique.append((label, i))
     return mapping, unique
 
 
-def _trimmed(col: pa.ChunkedArray) -> pa.ChunkedArray:
-    return pc.utf8_trim_whitespace(col)  # an empty text becomes NULL in the validation query
+class _Output:
+    """``records.parquet`` and ``rejected.parquet``, appended chunk by chunk (zstd) by a thread of
+    their own (encoding and compressing take a core while the next chunk is validated);
+    ``discard`` removes them again — and ``out_dir`` if this run created it."""
 
+    def __init__(self, out_dir: Path, ds: Dataset):
+        self.out_dir = out_dir
+        self.meta = {"doudi.dataset": ds.key, "doudi.contract": "records/1"}
+        self.created = not out_dir.exists()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.records: pq.ParquetWriter | None = None
+        self.rejected: pq.ParquetWriter | None = self._writer(REJECTED, REJECTED_SCHEMA)
+        self.failure: BaseException | None = None
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
+        self.thread = threading.Thread(target=self._drain, name="intake-write", daemon=True)
+        self.thread.start()
 
-def _source(table: pa.Table, mapping: dict[str, int], extras: list[tuple[str, int]]) -> pa.Table:
-    """The file's columns named by key (extras ``x0``…), trimmed — except the identity number,
-    whose whitespace anywhere ``idnumber.normalize`` removes anyway."""
-    cols = {
-        k: table.column(f"c{i}") if k == "id_number" else _trimmed(table.column(f"c{i}"))
-        for k, i in mapping.items()
-    }
-    cols |= {f"x{j}": _trimmed(table.column(f"c{i}")) for j, (_, i) in enumerate(extras)}
-    cols["line"] = table.column("line")
-    return pa.table(cols)
-
-
-# ------------------------------------------------------------------------------------------- pipeline
-
-
-class _Run:
-    def __init__(self, ds: Dataset, today: dt.date, threads: int):
-        self.ds = ds
-        self.today = today
-        self.con = duckdb.connect()
-        self.con.execute(f"SET threads = {max(threads, 1)}")
-        self.con.execute("SET preserve_insertion_order = true")
-
-    def sql(self, query: str) -> pa.Table:
-        return self.con.sql(query).to_arrow_table()
-
-    def validate(
-        self, src: pa.Table, extras: list[tuple[str, int]], bad_rows: list[tuple[int, str]]
-    ) -> tuple[pa.Table, pa.Array]:
-        """The good rows in store form and which rows of ``src`` they are (a mask); the problems of
-        the others go to the ``errors`` table.
-
-        One pass over the whole file computes the output columns and a ``bad`` flag (no table is
-        materialised: that, or a filter, would make DuckDB evaluate the checks several times). The
-        bad rows — usually few — are then validated again in full for their reasons and details."""
-        named = [(f"x{j}", label) for j, (label, _) in enumerate(extras)]
-        validation = checks.validation_sql(self.ds, set(src.column_names), named, self.today)
-        self.con.register("src", src)
-        checked = self.sql(f"SELECT {', '.join(self._outputs(named))}, bad FROM ({validation})")
-        self.con.unregister("src")
-        bad = checked.column("bad").combine_chunks()
-        keep = pc.invert(bad)
-        good = checked.filter(keep).drop_columns(["bad"])
-        self.con.register("src", src.filter(bad))
-        self.con.execute("CREATE TEMP TABLE v AS " + validation)
-        self.con.unregister("src")
-        self.con.register("good_ids", good.select(["line", "record_id"]))
-        self.con.execute(
-            """CREATE TEMP TABLE dup AS
-               SELECT line, record_id, first_line FROM (
-                   SELECT line, record_id, min(line) OVER (PARTITION BY record_id) AS first_line
-                   FROM good_ids WHERE record_id IN (
-                       SELECT record_id FROM good_ids GROUP BY record_id HAVING count(*) > 1))
-               WHERE line > first_line"""
+    def _writer(self, name: str, schema: pa.Schema) -> pq.ParquetWriter:
+        schema = schema.with_metadata({**(schema.metadata or {}), **self.meta})
+        # a dictionary is only tried on columns that repeat: on unique ones it is wasted time
+        dictionary = [n for n in schema.names if n not in UNIQUE_COLUMNS]
+        return pq.ParquetWriter(
+            self.out_dir / name, schema, compression="zstd", compression_level=1, use_dictionary=dictionary
         )
-        self.con.unregister("good_ids")
-        broken = pa.table(
-            {
-                "line": pa.array([b[0] for b in bad_rows], pa.int32()),
-                "reason": pa.array([b[1].split("：")[0] for b in bad_rows], pa.string()),
-                "detail": pa.array([b[1].partition("：")[2] for b in bad_rows], pa.string()),
-            }  # fmt: skip
-        )
-        self.con.register("broken", broken)
-        self.con.execute(
-            f"""CREATE TEMP TABLE errors AS
-                SELECT CAST(line AS INTEGER) AS line, "column", value, reason, detail FROM (
-                    {checks.errors_sql(self.ds, named, self.today)}
-                    UNION ALL
-                    SELECT line, 'record_id', {checks.mask_runs("left(record_id, 200)")}, '{DUPLICATE}',
-                           '与第 ' || first_line || ' 行相同', 0 FROM dup
-                    UNION ALL
-                    SELECT line, '', NULL, reason, detail, 0 FROM broken)
-                ORDER BY line, k
-            """
-        )
-        self.con.unregister("broken")
-        dup_lines = self.sql("SELECT line FROM dup").column("line").combine_chunks()
-        if len(dup_lines):
-            keep = pc.and_(keep, pc.invert(pc.is_in(checked.column("line"), value_set=dup_lines)))
-            good = checked.filter(keep).drop_columns(["bad"])
-        return good, keep
 
-    def _outputs(self, extras: list[tuple[str, str]]) -> list[str]:
-        """The store form of the declared columns (identity numbers and names are finished later)."""
-        out = ["line", "record_id", f"{checks.mask_runs('name')} AS name", "v_sex AS sex",
-               "v_birth_date AS birth_date",
-               "CASE WHEN regexp_full_match(region_code, '[0-9]{6}|[0-9]{9}|[0-9]{12}') "
-               "THEN rpad(region_code, 12, '0') END AS region_code"]  # fmt: skip
-        for c in self.ds.columns:
-            expr = checks.mask_runs(c.key) if c.type == "str" else f"v_{c.key}"
-            out.append(f"CAST({expr} AS {_duck_type(c)}) AS {c.key}")
-        if extras:
-            entries = ", ".join(
-                f"{{'k': {checks.lit(label)}, 'v': {checks.mask_runs(name)}}}" for name, label in extras
-            )
-            out.append(
-                f"CAST(CAST(map_from_entries(list_filter([{entries}], lambda e: e.v IS NOT NULL)) AS JSON) AS VARCHAR)"
-                " AS extra"
-            )
-        else:
-            out.append("'{}' AS extra")
-        return out
+    def _drain(self) -> None:
+        while (item := self.queue.get()) is not None:
+            if self.failure is None:  # after a failure, only empty the queue
+                try:
+                    self._write(*item)
+                except BaseException as exc:
+                    self.failure = exc
 
-    def counts(self) -> tuple[int, dict[str, int]]:
-        rejected = self.con.sql("SELECT count(DISTINCT line) FROM errors").fetchall()[0][0]
-        by_reason = self.con.sql(
-            "SELECT reason, count(DISTINCT line) AS n FROM errors GROUP BY reason ORDER BY n DESC, reason"
-        ).fetchall()
-        return int(rejected), {r: int(n) for r, n in by_reason}
+    def _write(self, records: pa.Table, errors: pa.Table) -> None:
+        if self.records is None:
+            self.records = self._writer(RECORDS, records.schema)
+        if records.num_rows:
+            self.records.write_table(records)
+        if errors.num_rows and self.rejected is not None:
+            self.rejected.write_table(errors)
+
+    def write(self, records: pa.Table, errors: pa.Table) -> None:
+        """Queue one chunk's rows (at most one chunk waits)."""
+        if self.failure is not None:
+            raise self.failure
+        self.queue.put((records, errors))
+
+    def _stop(self) -> None:
+        if self.thread.is_alive():
+            self.queue.put(None)
+            self.thread.join()
 
     def close(self) -> None:
-        self.con.close()
+        self._stop()
+        if self.failure is not None:
+            raise self.failure
+        for writer in (self.records, self.rejected):
+            if writer is not None:
+                writer.close()
+        self.records = self.rejected = None
 
-
-def _duck_type(c) -> str:
-    return {"int": "INTEGER", "date": "DATE", "bool": "BOOLEAN"}.get(c.type) or (
-        f"DECIMAL(18, {c.scale})" if c.type == "decimal" else "VARCHAR"
-    )
-
-
-def _record_ids(rid: pa.Array, pool: Pool) -> pa.Array:
-    """A record id that may hold an identity number (15+ digits in a row) is stored as its blind index."""
-    suspect = pc.match_substring_regex(rid, checks.ID_RUN)
-    if not pc.any(suspect).as_py():
-        return rid
-    hashed = pc.binary_join_element_wise(
-        RID_HASH_PREFIX, pool.result(pool.submit("index", pc.filter(rid, suspect))), ""
-    )
-    rank = pc.subtract(pc.cumulative_sum(pc.cast(suspect, pa.int64())), 1)  # position among the suspects
-    return pc.if_else(suspect, pc.take(hashed, pc.max_element_wise(rank, 0)), rid)
-
-
-def _write(table: pa.Table, path: Path, metadata: dict[str, str]) -> None:
-    table = table.replace_schema_metadata({**(table.schema.metadata or {}), **metadata})
-    pq.write_table(table, path, compression="zstd", compression_level=1)
+    def discard(self) -> None:
+        with contextlib.suppress(BaseException):
+            self._stop()
+            for writer in (self.records, self.rejected):
+                if writer is not None:
+                    writer.close()
+        if self.created:
+            shutil.rmtree(self.out_dir, ignore_errors=True)
+        else:
+            for name in (RECORDS, REJECTED):
+                (self.out_dir / name).unlink(missing_ok=True)
 
 
 def run(
@@ -289,6 +228,7 @@ def run(
     key: bytes | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    chunk_rows: int = CHUNK_ROWS,
 ) -> IntakeResult:
     """Validate ``path`` as dataset ``ds`` and write the store files into ``out_dir``."""
     started = time.perf_counter()
@@ -303,71 +243,66 @@ def run(
     with Pool(key, workers=workers) as pool:
         path = Path(path)
         if path.is_file() and path.stat().st_size > EARLY_WORKERS_BYTES:
-            pool.start()  # the workers import while the file is read
+            pool.start()  # the workers import while the file is opened
         try:
-            tab = tabular.read_table(path, file_name)
+            stream = tabular.open_stream(path, file_name, chunk_rows)
         except tabular.TabularFileError as exc:
             raise IntakeFileError(str(exc)) from exc
-        mapping, extras = resolve_header(tab.header, ds)
-        if tab.rows == 0:
-            raise IntakeFileError("文件只有表头，没有数据行")
-        result = IntakeResult(tab.file_name, tab.content_hash, tab.format, tab.encoding, rows_read=tab.rows)
+        mapping, extras = resolve_header(stream.header, ds)
+        result = IntakeResult(stream.file_name, "", stream.format, stream.encoding)
         result.extra_columns = [label for label, _ in extras]
-        say(0.2, "逐行校验")
-        work = _Run(ds, today, cpu_count())
-        try:
-            src = _source(tab.table, mapping, extras)
-            bad_rows = tab.bad_rows
-            del tab
-            # the blind indexes are computed (by the workers) while the rows are validated
-            id_text = src.column("id_number").combine_chunks()
-            ids = IdBatch(id_text, today=today, con=work.con, pool=pool)
-            good, keep = work.validate(src, extras, bad_rows)
-            del src
-            say(0.5, "姓名与拼音")
-            name_batch = NameBatch(good.column("name"), pool)
-            record_ids = _record_ids(good.column("record_id").combine_chunks(), pool)
-            say(0.65, "计算盲索引")
-            idc = ids.columns(keep)
-            names, pinyin = name_batch.columns()
-            say(0.85, "写入数据仓")
-            sex = pc.coalesce(good.column("sex").combine_chunks(), idc.id_sex)
-            birth = pc.coalesce(good.column("birth_date").combine_chunks(), idc.id_birth_date)
-            region = good.column("region_code").combine_chunks()
-            county = pc.coalesce(pc.utf8_slice_codeunits(region, 0, 6), idc.id_county)
-            cols = {
-                "record_id": record_ids,
-                "line": good.column("line").combine_chunks().cast(pa.int32()),
-                "id_index": idc.id_index,
-                "id_status": idc.id_status,
-                "id_repair_indexes": idc.id_repair_indexes,
-                "id_birth_date": idc.id_birth_date,
-                "name": names,
-                "name_pinyin": pinyin,
-                "sex": sex,
-                "birth_date": birth,
-                "region_code": region,
-                "county_code": county,
-            }
-            for c in ds.columns:
-                cols[c.key] = good.column(c.key).combine_chunks().cast(column_type(c))
-            cols["extra"] = good.column("extra").combine_chunks()
-            records = pa.table(cols)
-            rejected = work.sql("SELECT * FROM errors").cast(REJECTED_SCHEMA)
-            result.rows_rejected, result.rejected_by_reason = work.counts()
-        finally:
-            work.close()
-    result.rows_loaded = records.num_rows
-    result.id_status = {
-        s["values"]: s["counts"] for s in pc.value_counts(records.column("id_status")).to_pylist()
-    }
-    meta = {"doudi.dataset": ds.key, "doudi.contract": "records/1"}
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write(records, out_dir / RECORDS, meta)
-    _write(rejected, out_dir / REJECTED, meta)
+        with tempfile.TemporaryDirectory(prefix="doudi-intake-") as spill:
+            work = ChunkWork(ds, today, mapping, extras, pool, threads=cpu_count(), spill_dir=Path(spill))
+            out = _Output(out_dir, ds)
+            try:
+                _stream(stream, work, out, result, say)
+                result.content_hash = stream.content_hash  # computed as the chunks were read
+                if result.rows_read == 0:
+                    raise IntakeFileError("文件只有表头，没有数据行")
+                say(0.99, "写入数据仓")
+                out.close()
+            except BaseException:
+                out.discard()
+                raise
+            finally:
+                work.close()
+    result.rejected_by_reason = dict(
+        sorted(result.rejected_by_reason.items(), key=lambda rn: (-rn[1], rn[0]))
+    )
     result.seconds = time.perf_counter() - started
     say(1.0, "完成")
     return result
+
+
+def _stream(
+    stream: tabular.TableStream, work: ChunkWork, out: _Output, result: IntakeResult, say: Progress
+) -> None:
+    """Chunk by chunk: chunk k+1 is read while chunk k is validated and chunk k-1 collected, so the
+    reader thread, DuckDB and the worker processes are busy at the same time."""
+    pending: tuple[Prepared, float] | None = None
+
+    def finish(prepared: Prepared, done: float) -> None:
+        records = prepared.finish()
+        out.write(records, prepared.errors)
+        result.add(records, prepared)
+        say(0.02 + 0.96 * done, f"逐行校验（已读 {result.rows_read:,} 行）")
+
+    try:
+        with contextlib.closing(prefetch(stream.chunks())) as chunks:
+            for chunk in chunks:
+                result.rows_read += chunk.rows
+                if not chunk.rows:
+                    continue
+                prepared = work.prepare(chunk)
+                done = chunk.done
+                del chunk  # the text columns are not needed any more: free them before finishing
+                if pending:
+                    finish(*pending)
+                pending = (prepared, done)
+    except tabular.TabularFileError as exc:
+        raise IntakeFileError(str(exc)) from exc
+    if pending:
+        finish(*pending)
 
 
 def read_rejected(path: Path, *, offset: int = 0, limit: int | None = None) -> list[dict]:

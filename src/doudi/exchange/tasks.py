@@ -44,6 +44,8 @@ def load_batch(batch_id: int, path: str) -> dict:
                 batch = actions.load(actor=batch.created_by or "task", batch=batch, path=path)
             except intake.IntakeFileError:
                 batch.refresh_from_db()
+            else:
+                actions.link_when_loaded(batch)
             return {"batch": batch_id, "status": batch.status}
     finally:
         Path(path).unlink(missing_ok=True)

@@ -83,6 +83,7 @@ class _Worker:
         self.inbox: queue.Queue = queue.Queue()
         self.pending: collections.deque[int] = collections.deque()
         self.results: dict[int, object] = {}
+        self.dead = False  # the worker's output ended: what is sent from now on fails at once
         self.cond = threading.Condition()
         self.inbox.put(key)
         self.writer = threading.Thread(target=self._write, daemon=True)
@@ -92,11 +93,15 @@ class _Worker:
 
     def send(self, job_id: int, task: str, values: pa.Array) -> None:
         with self.cond:
+            if self.dead:  # the reader is gone and would never answer this job
+                self.results[job_id] = _FAILED
+                return
             self.pending.append(job_id)
         self.inbox.put((task, values))
 
     def _write(self) -> None:
         stdin = self.proc.stdin
+        assert stdin is not None  # Popen(stdin=PIPE)
         with contextlib.suppress(OSError):
             while (item := self.inbox.get()) is not None:
                 pickle.dump(item, stdin, protocol=_PROTOCOL)
@@ -105,11 +110,14 @@ class _Worker:
             stdin.close()
 
     def _read(self) -> None:
+        stdout = self.proc.stdout
+        assert stdout is not None  # Popen(stdout=PIPE)
         while True:
             try:
-                result = pickle.load(self.proc.stdout)
+                result = pickle.load(stdout)
             except Exception:  # EOF or a broken pipe: every job still pending has failed
                 with self.cond:
+                    self.dead = True
                     while self.pending:
                         self.results[self.pending.popleft()] = _FAILED
                     self.cond.notify_all()

@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
 from django.conf import settings
 from django.utils import timezone
 
@@ -63,21 +65,38 @@ def score_sql(method: str = "method", weight: str = "match_weight") -> str:
                     ELSE 1.0 END AS DOUBLE)"""
 
 
-def write_links(con, source: str, dest: Path) -> None:
+LINKS_SCHEMA = pa.schema(
+    [
+        pa.field("record_id", pa.string(), nullable=False),
+        pa.field("person_id", pa.int64()),
+        pa.field("person_key", pa.string()),
+        pa.field("method", pa.string(), nullable=False),
+        pa.field("score", pa.float64(), nullable=False),
+    ]
+)
+
+
+def write_links(con, source: str, dest: Path) -> int:
     """Write a links table (``record_id, line, person_id, person_key, method, match_weight``) in the
-    contract's schema, ordered by line, atomically."""
-    with store.atomic_path(dest) as tmp:
-        con.execute(
-            f"""
-            COPY (
-                SELECT CAST(record_id AS VARCHAR) AS record_id, CAST(person_id AS BIGINT) AS person_id,
-                       CAST(person_key AS VARCHAR) AS person_key, CAST(method AS VARCHAR) AS method,
-                       {score_sql()} AS score
-                FROM {source}
-                ORDER BY line, record_id
-            ) TO {store.sql_path(tmp)} (FORMAT parquet, COMPRESSION snappy, ROW_GROUP_SIZE 1000000)
-            """
-        )
+    contract's schema (``LINKS_SCHEMA``), ordered by line, atomically; returns the number of rows.
+    Streamed through Arrow with a fixed schema, so both engines write the very same file."""
+    reader = con.sql(
+        f"""
+        SELECT CAST(record_id AS VARCHAR) AS record_id, CAST(person_id AS BIGINT) AS person_id,
+               CAST(person_key AS VARCHAR) AS person_key, CAST(method AS VARCHAR) AS method,
+               {score_sql()} AS score
+        FROM {source}
+        ORDER BY line, record_id
+        """
+    ).to_arrow_reader(500_000)
+    rows = 0
+    with store.atomic_path(dest) as tmp, pq.ParquetWriter(tmp, LINKS_SCHEMA, compression="snappy") as writer:
+        for batch in reader:
+            rows += batch.num_rows
+            writer.write_batch(
+                pa.RecordBatch.from_arrays(batch.columns, schema=LINKS_SCHEMA), row_group_size=1_000_000
+            )
+    return rows
 
 
 def summary_of(batch_id: int, counts: dict[str, int], records: int, engine: str, mdl, seconds: float) -> dict:
@@ -148,7 +167,8 @@ def run_linkage(
     ids = [int(b) for b in batch_ids]
     if engine not in ENGINES:
         raise LinkageError(f"未知的比对引擎：{engine}（可选 duckdb 或 spark）")
-    _check(ids)
+    if not (engine == "spark" and os.environ.get("DOUDI_SPARK_STORE_URI")):
+        _check(ids)  # (on a cluster store the executors read the records, not this machine)
     if snapshot is None:
         from doudi.matching.snapshot import export_snapshot
 
@@ -224,12 +244,15 @@ def export_csv(batch_id: int, out: Path | str) -> int:
         raise LinkageError(f"批次 {batch_id} 尚未比对（没有比对结果文件），请先运行 doudi match run")
     out = Path(out)
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     try:
         with store.atomic_path(out) as tmp:
             con.execute(
                 f"""COPY (SELECT record_id, person_key, method, score FROM read_parquet({store.sql_path(source)}))
                     TO {store.sql_path(tmp)} (FORMAT csv, HEADER true)"""
             )
-        return int(con.execute(f"SELECT count(*) FROM read_parquet({store.sql_path(source)})").fetchall()[0][0])
+        return int(
+            con.execute(f"SELECT count(*) FROM read_parquet({store.sql_path(source)})").fetchall()[0][0]
+        )
     finally:
         con.close()

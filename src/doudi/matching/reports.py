@@ -81,6 +81,7 @@ def batch_report(batch_id: int, prefix: str) -> BatchReport:
     con = duckdb.connect()
     try:
         con.execute("SET threads = 2")
+        con.execute("SET enable_progress_bar = false")
         rows = con.execute(
             f"""
             WITH r AS (

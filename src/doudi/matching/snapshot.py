@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 from django.db import connection
+from django.db.models import Field
 
 from doudi.matching import store
 from doudi.matching.names import normalize_and_pinyin
@@ -61,9 +63,16 @@ class SnapshotInfo:
     seconds: float
 
 
+def _column(name: str) -> str:
+    field = Person._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"Person.{name} is not a database column")
+    return field.column
+
+
 def _select_sql() -> str:
     meta = Person._meta
-    col = {f: meta.get_field(f).column for f in ("person_key", "id_index", "id_status", "name", "sex")}
+    col = {f: _column(f) for f in ("person_key", "id_index", "id_status", "name", "sex")}
     birth = meta.get_field("birth_date").column
     region = meta.get_field("region_code").column
     return (
@@ -94,7 +103,7 @@ def _read_cursor() -> pa.Table:
     with connection.cursor() as cursor:
         cursor.execute(_select_sql())
         while rows := cursor.fetchmany(CHUNK):
-            columns = list(zip(*rows, strict=True))
+            columns: list[Sequence[object]] = list(zip(*rows, strict=True))
             columns[6] = [None if v is None else str(v) for v in columns[6]]
             batches.append(pa.RecordBatch.from_arrays(list(columns), schema=_RAW_SCHEMA))
     return pa.Table.from_batches(batches, schema=_RAW_SCHEMA)

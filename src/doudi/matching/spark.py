@@ -37,7 +37,10 @@ def spark_session(master: str | None = None, *, shuffle_partitions: int | None =
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
-    master = master if master is not None else os.environ.get("DOUDI_SPARK_MASTER", DEFAULT_MASTER)
+    if master is None:
+        # under spark-submit (the driver is started by the JVM) the cluster's master applies
+        launched = "PYSPARK_GATEWAY_PORT" in os.environ
+        master = os.environ.get("DOUDI_SPARK_MASTER", "" if launched else DEFAULT_MASTER)
     builder = SparkSession.builder.appName("doudi-linkage")
     if master:
         builder = builder.master(master)
@@ -48,6 +51,7 @@ def spark_session(master: str | None = None, *, shuffle_partitions: int | None =
         .config("spark.ui.enabled", "false")
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.maxPlanStringLength", "100000")
         .config("spark.jars", similarity_jar_location())
         .config("spark.driver.memory", os.environ.get("DOUDI_SPARK_DRIVER_MEMORY", "4g"))
         .config("spark.local.dir", str(store.store_dir() / "tmp" / "spark"))
@@ -67,10 +71,9 @@ class SparkRunner:
         self._persisted: dict[str, Any] = {}
 
     def table(self, name: str, sql: str) -> None:
-        from pyspark import StorageLevel
-
-        df = self.spark.sql(sql).persist(StorageLevel.MEMORY_AND_DISK)
-        df.count()
+        """Computed now and checkpointed: later plans read it as a leaf, without its lineage (chained
+        cached plans otherwise grow until printing them exhausts the driver's memory)."""
+        df = self.spark.sql(sql).localCheckpoint(eager=True)
         old = self._persisted.pop(name, None)
         df.createOrReplaceTempView(name)
         self._persisted[name] = df
@@ -98,9 +101,9 @@ class SparkRunner:
     def splink_api(self):
         from splink.backends.spark import SparkAPI
 
-        return SparkAPI(spark_session=self.spark, break_lineage_method="persist")
+        return SparkAPI(spark_session=self.spark, break_lineage_method="checkpoint")
 
-    def read_parquet(self, name: str, path: Path) -> None:
+    def read_parquet(self, name: str, path: Path | str) -> None:
         self.spark.read.parquet(str(path)).createOrReplaceTempView(name)
 
     def close(self) -> None:
@@ -108,35 +111,82 @@ class SparkRunner:
             self.drop(name)
 
 
+def _store_uri() -> str:
+    """``DOUDI_SPARK_STORE_URI`` (e.g. ``hdfs://nn/doudi/store``, ``s3a://bucket/doudi/store``): where the
+    executors read the batch records, when the store is not a path every node sees."""
+    return os.environ.get("DOUDI_SPARK_STORE_URI", "").rstrip("/")
+
+
+def _read_inputs(spark, run: SparkRunner, snapshot: Path) -> None:
+    if _store_uri():
+        import pyarrow.parquet as pq
+
+        # the snapshot was just exported on the driver: ship it from there (a few hundred MB)
+        spark.createDataFrame(pq.read_table(snapshot)).createOrReplaceTempView("src_persons")
+    else:
+        run.read_parquet("src_persons", snapshot)
+
+
+def _records_location(batch_id: int) -> str:
+    uri = _store_uri()
+    return f"{uri}/batches/{batch_id}/records.parquet" if uri else str(store.records_path(batch_id))
+
+
+def _write(spark, con, batch_id: int) -> None:
+    """Spark's ``links`` → the contract's links file, through the common writer."""
+    from doudi.matching import engine
+
+    if _store_uri():
+        con.register("spark_links", spark.table("links").toArrow())
+        try:
+            engine.write_links(con, "spark_links", store.links_path(batch_id))
+        finally:
+            con.unregister("spark_links")
+        return
+    scratch = engine.scratch_dir()
+    try:
+        spark.table("links").write.mode("overwrite").parquet(str(scratch / "links"))
+        source = f"read_parquet({store.sql_path(scratch / 'links' / '*.parquet')})"
+        engine.write_links(con, source, store.links_path(batch_id))
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
 def link_batches(ids: list[int], snapshot: Path, mdl, bar) -> dict[int, dict]:
     """Link each batch on Spark and write its links file (same format as the DuckDB engine)."""
     from doudi.matching import engine
 
     spark = spark_session()
+    if not spark.sparkContext.getCheckpointDir():  # for Splink's checkpoints (a cluster sets its own)
+        spark.sparkContext.setCheckpointDir(str(store.store_dir() / "tmp" / "spark-checkpoints"))
     run = SparkRunner(spark)
     con = engine.duckdb_connection(threads=2)
     out: dict[int, dict] = {}
     try:
-        run.read_parquet("src_persons", snapshot)
+        _read_inputs(spark, run, snapshot)
         stages.prepare_persons(run, "src_persons")
         for b in ids:
             started = time.perf_counter()
             bar.batch(b)
-            run.read_parquet("src_records", store.records_path(b))
+            run.read_parquet("src_records", _records_location(b))
             records = stages.prepare_records(run, "src_records")
             bar.tick("prepare")
             counts = stages.run_stages(run, mdl, records, bar.tick)
-            scratch = engine.scratch_dir()
-            try:
-                spark.table("links").write.mode("overwrite").parquet(str(scratch / "links"))
-                source = f"read_parquet({store.sql_path(scratch / 'links' / '*.parquet')})"
-                engine.write_links(con, source, store.links_path(b))
-            finally:
-                shutil.rmtree(scratch, ignore_errors=True)
+            _write(spark, con, b)
             bar.tick("write")
             out[b] = engine.summary_of(b, counts, records, "spark", mdl, time.perf_counter() - started)
             out[b]["timings"] = dict(bar.timings)
     finally:
         run.close()
         con.close()
+        _clear_checkpoints(spark)
     return out
+
+
+def _clear_checkpoints(spark) -> None:
+    """Delete this run's checkpoint files when they are on the local file system."""
+    where = spark.sparkContext.getCheckpointDir() or ""
+    if where.startswith("file:"):
+        path = Path(where.removeprefix("file:"))
+        for child in path.glob("rdd-*"):
+            shutil.rmtree(child, ignore_errors=True)

@@ -2,8 +2,8 @@
 
 Every stage reads ``rest`` (the records no earlier stage linked) and the prepared registry ``per``, and
 materialises its links as ``l_<method>`` with the columns ``record_id, person_id, method,
-match_weight`` (``match_weight`` only for the probabilistic stage). A record links at most one person;
-a stage that finds two candidates for a record leaves it to the next stage.
+match_weight`` (``match_weight`` only for the probabilistic stage; stages 1–2 also carry ``line``). A
+record links at most one person; a stage that finds two candidates for a record leaves it to the next.
 
 The SQL is the common subset of DuckDB and Spark SQL; the few differences (exploding a list, an empty
 list literal, how a table is materialised) live in the ``Runner`` of each engine, so the DuckDB engine
@@ -11,9 +11,10 @@ list literal, how a table is materialised) live in the ``Runner`` of each engine
 Normalisation (numbers, names, pinyin) happened at intake and in the snapshot.
 
 Cost at province scale: stages 1–2 share one join of the records with the registry on the blind index
-(``id_pairs``); a record leaves ``rest`` once a stage linked it, through anti-joins whose build side is
-small (the registry's valid indexes, then the few links of stages 3 and 4); only the probabilistic
-stage materialises its input, which is what is left.
+(``id_pairs``); what they leave (``rest_2``, the records whose valid number no registry person holds, or
+without a valid number) is kept as a table; stages 3 and 4 narrow it through anti-joins with their few
+links; the probabilistic stage hands Splink only the rows that share a blocking key with the other side
+(``staged_candidates``); the links file is assembled without joining the whole batch with its links.
 """
 
 from __future__ import annotations
@@ -257,7 +258,9 @@ def stage_demographic(run: Runner) -> int:
     """(4) Same name, birth date and sex in the same county, when exactly one registry person qualifies.
     Two different valid numbers are two persons, so such pairs never qualify (the join is written as two,
     so that the large side — records with a valid number — meets only persons without one)."""
-    same = "r.county_code = p.county_code AND r.name = p.name AND r.birth_date = p.birth_date AND r.sex = p.sex"
+    same = (
+        "r.county_code = p.county_code AND r.name = p.name AND r.birth_date = p.birth_date AND r.sex = p.sex"
+    )
     run.table(
         "l_demographic",
         _unique_by_record(

@@ -324,7 +324,7 @@ def generate(directory: Path, params: Params, key: bytes, *, processes: int = 2,
                 key,
                 processes,
             )
-            if writer is None:
+            if writer is None or truth_writer is None:
                 writer = pq.ParquetWriter(directory / "records.parquet", records.schema)
                 truth_writer = pq.ParquetWriter(directory / "truth.parquet", truth.schema)
             writer.write_table(records, row_group_size=1_000_000)
@@ -333,6 +333,7 @@ def generate(directory: Path, params: Params, key: bytes, *, processes: int = 2,
     finally:
         if writer is not None:
             writer.close()
+        if truth_writer is not None:
             truth_writer.close()
     seconds = time.perf_counter() - started
     meta = {"params": asdict(p), "persons": p.persons, "records": p.records, "seconds": round(seconds, 1)}
@@ -472,7 +473,11 @@ def _records_chunk(rng, start, n, p: Params, people, matrix, true_index, tw, key
     )
     region[region_kind == 2] = None
     county = np.array([c[:6] for c in tw.codes], dtype=object)[town]
-    county = np.where(region_kind == 2, np.where(id_county >= 0, id_county.astype(str), None), county)
+    county = np.where(
+        region_kind == 2,
+        np.where(id_county >= 0, id_county.astype(str), np.array(None, dtype=object)),
+        county,
+    )
 
     record_id = _keys("R", np.arange(start + 1, start + n + 1), 10)
     records = pa.table(
@@ -513,6 +518,7 @@ def evaluate(links: Path | str, truth: Path | str, con=None) -> dict:
     from doudi.matching.store import sql_path
 
     con = con or duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
     rel = f"""
         SELECT l.method, l.person_id AS got, t.person_id AS want, t.id_noise, t.name_noise, t.birth_noise,
                t.region_noise

@@ -93,11 +93,11 @@ def record(
 
 
 def records_table(rows: Iterable[Mapping[str, Any]]) -> pa.Table:
-    rows = [dict(r) for r in rows]
-    for i, r in enumerate(rows):
+    records = [dict(r) for r in rows]
+    for i, r in enumerate(records):
         if r.get("line") is None:
             r["line"] = i + 2  # the header is line 1
-    return pa.Table.from_pylist(rows, schema=RECORD_SCHEMA)
+    return pa.Table.from_pylist(records, schema=RECORD_SCHEMA)
 
 
 def write_batch(batch_id: int, rows: Iterable[Mapping[str, Any]]) -> Path:

@@ -28,7 +28,7 @@ from doudi.monitoring.notify_actions import county_officers, notify, township_st
 from doudi.regions.models import Region
 
 S = Warning.Status
-DEFAULT_DEADLINE_WD = {Level.RED: 3, Level.ORANGE: 7, Level.YELLOW: 15}
+DEFAULT_DEADLINE_WD: dict[str, int] = {Level.RED: 3, Level.ORANGE: 7, Level.YELLOW: 15}
 
 
 class MonitoringError(ValueError):
@@ -168,6 +168,7 @@ def raise_warning(
             household.area_type,
         )
     else:
+        assert potential_case is not None  # exactly one of the two, checked above
         dedupe_key, region_code, area = (
             f"{indicator}:p{potential_case.pk}",
             potential_case.region_code,

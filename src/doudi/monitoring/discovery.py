@@ -14,8 +14,8 @@ Strong signals (``SIGNALS``), evaluated set-based in DuckDB:
 
 A person is the blind index of their identity number (``id_index``): records without a number are
 not routable to a person and are counted as ``skipped_no_id``; records without any region (neither
-a region code nor the county of the number) as ``unroutable``. The store keeps no plain number and
-no mask, so ``id_masked`` is ``未知`` unless the records file carries an ``id_masked`` column.
+a region code nor the county of the number) as ``unroutable``. The store keeps no plain number; the
+case shows the masked number the intake stored (``id_masked``), or ``未知`` for batches stored before it.
 
 Idempotent by ``id_index``: evidence already on any case of the person is dropped (first batch that
 showed a fact only, as in ``scan``); what is left merges into the person's open case (and its open
@@ -52,16 +52,17 @@ def _signal_rows(con) -> None:
         f"""CREATE OR REPLACE TEMP TABLE sig_raw AS
         SELECT id_index, batch_id, batch_as_of, target, record_id, 'disability' AS dataset,
                'severe_disability_no_employment' AS signal, coalesce(certified_on, batch_as_of) AS event_date,
-               {region} AS r, name, sex, birth_date, FALSE AS red, 'severe' AS fact_key
+               {region} AS r, name, sex, birth_date, FALSE AS red, 'severe' AS fact_key, id_masked
         FROM u_disability WHERE id_index IS NULL OR id_index NOT IN (SELECT id_index FROM si_emp)
         UNION ALL
         SELECT id_index, batch_id, batch_as_of, target, record_id, 'medical_expense', 'large_medical_expense',
                period_end, {region}, name, sex, birth_date, FALSE,
-               'med:' || period_start || ':' || period_end || ':' || out_of_pocket
+               'med:' || period_start || ':' || period_end || ':' || out_of_pocket, id_masked
         FROM u_medical_expense
         UNION ALL
         SELECT id_index, batch_id, batch_as_of, target, record_id, 'disaster', 'disaster_dwelling', occurred_on,
-               {region}, name, sex, birth_date, dwelling_damage = 'collapsed', 'dsr:' || event || ':' || occurred_on
+               {region}, name, sex, birth_date, dwelling_damage = 'collapsed', 'dsr:' || event || ':' || occurred_on,
+               id_masked
         FROM u_disaster"""
     )
 
@@ -154,6 +155,7 @@ def find(con, batches, targets, as_of: dt.date, dates: dict[str, str]) -> dict:
                         AND NOT EXISTS (SELECT 1 FROM known k WHERE k.id_index = s.id_index AND k.ekey = s.ekey))
             SELECT f.id_index, arg_max(f.township, f.event_date) AS region_code, arg_max(f.name, f.event_date) AS name,
                    any_value(f.sex) AS sex, any_value(f.birth_date) AS birth_date, min(f.event_date) AS first_seen,
+                   arg_max(f.id_masked, f.event_date) AS id_masked,
                    bool_or(f.red) AS red, min(f.batch_id) AS source_batch_id,
                    list({{'dataset': f.dataset, 'batch_id': f.batch_id, 'record_id': f.record_id, 'signal': f.signal,
                           'detail': l.detail, 'as_of': CAST(f.event_date AS VARCHAR)}}

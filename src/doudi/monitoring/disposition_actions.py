@@ -181,6 +181,7 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
             )
         )
     elif kind == K.REFERRAL:
+        assert household is not None  # a referral without a household is refused above
         pushes = []
         for dept in detail["departments"]:
             need, text = DEPARTMENT_NEEDS[dept]
@@ -285,7 +286,7 @@ def _reassess(actor, household, today: dt.date) -> dict:
     }
 
 
-NEED_NEXT = {
+NEED_NEXT: dict[str, tuple[str, ...]] = {
     NeedPush.Status.PUSHED: (NeedPush.Status.ACCEPTED, NeedPush.Status.GIVEN, NeedPush.Status.DECLINED),
     NeedPush.Status.ACCEPTED: (NeedPush.Status.GIVEN, NeedPush.Status.DECLINED),
 }

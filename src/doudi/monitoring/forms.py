@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -60,7 +61,7 @@ class DispatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         county = warning.region_code[:6]
         rows = Region.objects.filter(level="township", code__startswith=county).values_list("code", "name")
-        self.fields["township"].choices = [("", "请选择"), *rows]
+        cast(forms.ChoiceField, self.fields["township"]).choices = [("", "请选择"), *rows]
         own = warning.region_code[:9].ljust(12, "0")
         if len(warning.region_code.rstrip("0")) > 6:
             self.fields["township"].initial = own

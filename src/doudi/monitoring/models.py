@@ -70,8 +70,11 @@ class PotentialCase(Regional):
     class Meta(Regional.Meta):
         verbose_name = "潜在救助对象"
         constraints = [
-            models.UniqueConstraint(fields=["id_index"], condition=models.Q(status="open"),
-                                    name="one_open_potential_case_per_person"),
+            models.UniqueConstraint(
+                fields=["id_index"],
+                condition=models.Q(status="open"),
+                name="one_open_potential_case_per_person",
+            ),
         ]
 
 
@@ -87,12 +90,15 @@ class Warning(Regional):
         DISPOSED = "disposed", "已处置"
         CLOSED = "closed", "已办结"
 
-    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="warnings")
-    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="warnings")
-    potential_case = models.ForeignKey(PotentialCase, null=True, blank=True, on_delete=models.PROTECT,
-                                       related_name="warnings")
+    household = models.ForeignKey(
+        "registry.Household", null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
+    potential_case = models.ForeignKey(
+        PotentialCase, null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
+    )
     indicator = models.CharField(max_length=8, choices=Indicator.choices, db_index=True)
     level = models.CharField(max_length=6, choices=Level.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RAISED, db_index=True)
@@ -103,9 +109,16 @@ class Warning(Regional):
     escalations = models.PositiveSmallIntegerField(default=0)  # times escalated one level up when overdue
     escalated_on = models.DateField(null=True, blank=True)  # last escalation (one per day at most)
     township_code = models.CharField(max_length=12, blank=True)  # where it was dispatched
-    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
-                                    related_name="assigned_warnings")
-    evidence = models.JSONField(default=list)  # what fired, merged in: [{source, batch_id, record_id, detail}]
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_warnings",
+    )
+    evidence = models.JSONField(
+        default=list
+    )  # what fired, merged in: [{source, batch_id, record_id, detail}]
     merged_count = models.PositiveIntegerField(default=1)
     source_batch_id = models.BigIntegerField(null=True, blank=True)
     verified_on = models.DateField(null=True, blank=True)
@@ -119,20 +132,39 @@ class Warning(Regional):
         indexes = [
             models.Index(fields=["region_code", "is_open", "deadline"]),
             # inboxes (monitoring.queries.inbox): open warnings in deadline order, by township / worker
-            models.Index(fields=["deadline", "id"], condition=models.Q(is_open=True), name="warning_open_deadline"),
-            models.Index(fields=["township_code", "deadline", "id"], condition=models.Q(is_open=True),
-                         name="warning_open_township"),
-            models.Index(fields=["assigned_to", "deadline", "id"], condition=models.Q(is_open=True),
-                         name="warning_open_assignee"),
-            models.Index(fields=["indicator", "deadline", "id"], condition=models.Q(is_open=True),
-                         name="warning_open_indicator"),
-            models.Index(fields=["status", "deadline", "id"], condition=models.Q(is_open=True),
-                         name="warning_open_status"),
-            models.Index(fields=["closed_on", "id"], condition=models.Q(is_open=False), name="warning_closed"),
+            models.Index(
+                fields=["deadline", "id"], condition=models.Q(is_open=True), name="warning_open_deadline"
+            ),
+            models.Index(
+                fields=["township_code", "deadline", "id"],
+                condition=models.Q(is_open=True),
+                name="warning_open_township",
+            ),
+            models.Index(
+                fields=["assigned_to", "deadline", "id"],
+                condition=models.Q(is_open=True),
+                name="warning_open_assignee",
+            ),
+            models.Index(
+                fields=["indicator", "deadline", "id"],
+                condition=models.Q(is_open=True),
+                name="warning_open_indicator",
+            ),
+            models.Index(
+                fields=["status", "deadline", "id"],
+                condition=models.Q(is_open=True),
+                name="warning_open_status",
+            ),
+            models.Index(
+                fields=["closed_on", "id"], condition=models.Q(is_open=False), name="warning_closed"
+            ),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["dedupe_key"], condition=models.Q(is_open=True),
-                                    name="one_open_warning_per_cause_and_household"),
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(is_open=True),
+                name="one_open_warning_per_cause_and_household",
+            ),
         ]
 
 
@@ -239,13 +271,17 @@ class NeedPush(Regional):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUSHED)
     feedback = models.CharField(max_length=500, blank=True)
     amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
-    responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    responded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
     responded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):
         verbose_name = "需求推送"
-        indexes = [models.Index(fields=["department", "status", "created_at"], name="needpush_department_inbox")]
+        indexes = [
+            models.Index(fields=["department", "status", "created_at"], name="needpush_department_inbox")
+        ]
 
 
 class ChainEvent(Regional):
@@ -294,8 +330,11 @@ class Notification(models.Model):
         verbose_name = "通知"
         indexes = [models.Index(fields=["user", "read_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["user", "dedupe_key"], condition=~models.Q(dedupe_key=""),
-                                    name="one_notification_per_user_and_key"),
+            models.UniqueConstraint(
+                fields=["user", "dedupe_key"],
+                condition=~models.Q(dedupe_key=""),
+                name="one_notification_per_user_and_key",
+            ),
         ]
 
 

@@ -65,7 +65,9 @@ class Resolver:
 
     def __init__(self, as_of: dt.date):
         self.as_of = as_of
-        self.rows = [r for r in params_store.active_rows() if _wanted(r.key)]
+        rows = [r for r in params_store.active_rows() if _wanted(r.key)]
+        # a database whose parameters were never loaded (``doudi init`` loads them) reads the shipped baseline
+        self.rows = rows or [r for r in params_store.baseline_rows() if _wanted(r.key)]
         self.regions = {r.region_code for r in self.rows}
         self.cache: dict[tuple, Parameters] = {}
 

@@ -132,8 +132,8 @@ def inbox_rows(page: list[Warning], today: dt.date | None = None) -> list[dict[s
     base = reverse("monitoring:inbox")
     rows = []
     for w in page:
-        if w.household_id:
-            subject = f"{w.household.household_key} {heads.get(w.household_id, '')}".strip()
+        if w.household is not None:
+            subject = f"{w.household.household_key} {heads.get(w.household.pk, '')}".strip()
         else:
             subject = "潜在救助对象" if w.potential_case_id else "群众报告线索"
         region = names.get(w.region_code, "")
@@ -150,7 +150,7 @@ def inbox_rows(page: list[Warning], today: dt.date | None = None) -> list[dict[s
                 "region": region,
                 "township": township if township and township != region else "",
                 "status_label": STATUS_LABELS.get(w.status, w.status),
-                "assignee": w.assigned_to.label if w.assigned_to_id else "",
+                "assignee": w.assigned_to.label if w.assigned_to is not None else "",
                 "deadline": w.deadline.isoformat(),
                 "overdue": w.is_open and w.deadline < today,
                 "escalated_to": flows.LEVEL_LABELS[flows.escalated_level(w.status, w.escalations)]
@@ -295,7 +295,8 @@ def warning_history(warning: Warning) -> list[HistoryItem]:
         if ev.action == "monitoring.close":
             summary = f"办结：{after.get('outcome', '')}"
         elif ev.action == "monitoring.dispose":
-            summary = f"处置：{dict(Disposition.Kind.choices).get(after.get('kind'), after.get('kind', ''))}"
+            disposed = after.get("kind", "")
+            summary = f"处置：{dict(Disposition.Kind.choices).get(disposed, disposed)}"
         out.append(HistoryItem(ev.at, kind, label, summary, ev.actor.label if ev.actor else ev.actor_label))
     return out
 

@@ -64,6 +64,8 @@ def submit_report(
     if region is None or region.level not in ("township", "village"):
         raise _error("请选择所在乡镇（街道）")
     township = region.code if region.level == "township" else region.parent_id
+    if township is None:  # a village always has its township as parent
+        raise _error("请选择所在乡镇（街道）")
     description = (description or "").strip()
     if len(description) < 5:
         raise _error("请简要说明困难情况（至少5个字）")

@@ -41,6 +41,7 @@ from doudi.matching import store
 from doudi.matching.engine import duckdb_connection
 from doudi.monitoring import discovery, indicators, params, scan_actions, sources
 from doudi.monitoring.models import Warning
+from doudi.monitoring.scan_actions import LEVEL_ZH
 
 ACTOR = "监测预警扫描"
 # Batches older than this are not read: the longest window is 12 months (W-EXP, W-DSR, W-POP…), plus one
@@ -75,6 +76,25 @@ class ScanResult:
             (ind, indicators.LABELS.get(ind, ind), level, c["new"], c["merged"], c["unchanged"])
             for (ind, level), c in ((k, self.counts[k]) for k in keys)
         ]
+
+    def report_lines(self) -> list[str]:
+        """What ``doudi monitor run`` (and ``doudi match run`` after linking) prints."""
+        lines = [
+            f"scan: {'full' if self.full else 'batch ' + ','.join(map(str, self.batches))}",
+            f"as of: {self.as_of.isoformat()}",
+        ]
+        for ind, cause, level, new, merged, unchanged in self.rows():
+            zh = LEVEL_ZH.get(level, level)
+            lines.append(f"{ind} {cause} {level}（{zh}）: new {new}, merged {merged}, unchanged {unchanged}")
+        lines += [
+            f"new: {self.total('new')}",
+            f"merged: {self.total('merged')}",
+            f"unchanged: {self.total('unchanged')}",
+            f"potential cases new: {self.potential.get('new', 0)}",
+            f"potential cases merged: {self.potential.get('merged', 0)}",
+            f"seconds: {sum(self.timings.values()):.1f}",
+        ]
+        return lines
 
     def summary(self) -> dict:
         return {

@@ -173,14 +173,16 @@ def create_unmatched_table(
     typed = ", ".join(f"{name} {kind}" for name, kind in cols)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE u_{dataset} (batch_id BIGINT, batch_as_of DATE, target BOOLEAN,
-            record_id VARCHAR, {common}{", " + typed if typed else ""})"""
+            record_id VARCHAR, id_masked VARCHAR, {common}{", " + typed if typed else ""})"""
     )
     sel = ", ".join(f"CAST(r.{n} AS {k})" for n, k in (*COMMON_RECORD_COLUMNS, *cols))
     for b in batches:
         target = "TRUE" if targets is None or b.batch_id in targets else "FALSE"
+        # batches stored before the intake kept the masked number have no such column
+        masked = "r.id_masked" if "id_masked" in pq.read_schema(b.records).names else "NULL"
         con.execute(
             f"""INSERT INTO u_{dataset}
-                SELECT {b.batch_id}, {lit(b.as_of)}, {target}, r.record_id, {sel}
+                SELECT {b.batch_id}, {lit(b.as_of)}, {target}, r.record_id, {masked}, {sel}
                 FROM read_parquet({store.sql_path(b.records)}) r
                 JOIN (SELECT record_id FROM read_parquet({store.sql_path(b.links)})
                       WHERE person_id IS NULL) l USING (record_id)

@@ -9,7 +9,7 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
@@ -35,7 +35,7 @@ PAGE_SIZE = 50
 NOT_FOUND = "预警不存在，或不在您的管辖范围内"
 
 
-def private(response: HttpResponse, *, htmx: bool = True) -> HttpResponse:
+def private[R: HttpResponseBase](response: R, *, htmx: bool = True) -> R:
     add_never_cache_headers(response)
     if htmx:
         patch_vary_headers(response, ["HX-Request"])
@@ -258,7 +258,7 @@ def photo(request, pk: int):
         row = VisitPhoto.objects.get(pk=pk)
     except VisitPhoto.DoesNotExist:
         raise Http404("照片不存在，或不在您的管辖范围内") from None
-    content_type = mimetypes.guess_type(row.file.name)[0] or "application/octet-stream"
+    content_type = mimetypes.guess_type(row.file.name or "")[0] or "application/octet-stream"
     if not content_type.startswith("image/"):
         raise Http404("照片不存在")
     response = FileResponse(row.file.open("rb"), content_type=content_type)

@@ -72,7 +72,7 @@ def need_respond(request, pk: int):
         except actions.MonitoringError as exc:
             error = str(exc)
     else:
-        error = "；".join(e for errs in form.errors.values() for e in errs)
+        error = "；".join(str(e) for errs in form.errors.values() for e in errs)
     names = names_for({push.region_code})
     row = {"p": push, "region_name": names.get(push.region_code, ""), "form": form, "error": error}
     if is_htmx(request):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
 from django.core.files.base import ContentFile
@@ -83,7 +84,7 @@ def _number(value, what: str) -> float | int:
     return int(d) if d == d.to_integral_value() else float(d)
 
 
-def clean_fact(scope: str, kind: str, value) -> dict:
+def clean_fact(scope: str, kind: str | None, value) -> dict:
     """The fact value in the registry's shape (the policy snapshot reads these keys)."""
     if not isinstance(value, dict):
         raise _error("事实内容格式有误")
@@ -102,7 +103,7 @@ def clean_fact(scope: str, kind: str, value) -> dict:
             raise _error("残疾等级应为1至4级")
         return {"kind": dkind, "grade": int(grade)}
     if kind == PK.SERIOUS_ILLNESS:
-        out = {"flag": bool(value.get("flag"))}
+        out: dict[str, bool | str] = {"flag": bool(value.get("flag"))}
         if value.get("disease"):
             out["disease"] = str(value["disease"])[:100]
         return out
@@ -131,8 +132,8 @@ def record_visit(
     visitors: list[str],
     findings: str,
     hardship_found: bool,
-    updated_facts: list[dict] = (),
-    member_changes: list[dict] = (),
+    updated_facts: Sequence[dict] = (),
+    member_changes: Sequence[dict] = (),
     photos=(),
 ) -> Visit:
     """Record the home verification of an assigned warning (assigned → verified).
@@ -165,6 +166,7 @@ def record_visit(
         members = {p.pk: p for p in Person.unscoped.filter(household_id=warning.household_id)}
     cleaned = []
     for item in updated_facts:
+        assert warning.household_id is not None  # facts without a household are refused above
         scope, kind = item.get("scope"), item.get("kind")
         if scope == "person" and int(item.get("id") or 0) not in members:
             raise _error("只能登记本户现有成员的情况")

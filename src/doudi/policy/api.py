@@ -146,5 +146,4 @@ def create_assessment(request: HttpRequest):
     try:
         return assess_contract(data)
     except AssessmentInputError as exc:
-        body = exc.as_dict()
-        raise ApiInputError(body["error"], body["path"]) from None
+        raise ApiInputError(exc.message, exc.path) from None

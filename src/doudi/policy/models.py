@@ -116,10 +116,14 @@ class Decision(models.Model):
 
     def input_data(self) -> dict:
         """The contract input the rules ran on (decrypted)."""
+        if self.input_enc is None:
+            raise ValueError(f"decision {self.pk} has no sealed input")
         return crypto.decrypt_json(self.input_enc)["input"]
 
     def result_data(self) -> dict:
         """The full contract result (decrypted)."""
+        if self.result_enc is None:
+            raise ValueError(f"decision {self.pk} has no sealed result")
         return crypto.decrypt_json(self.result_enc)
 
     @property

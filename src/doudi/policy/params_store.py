@@ -180,7 +180,9 @@ def parameters_in_force(region_code: str, as_of: dt.date) -> list[dict]:
             and (urban.region_code, urban.area_type, urban.effective_from)
             == (rural.region_code, rural.area_type, rural.effective_from)
         )
-        picks = [urban] if same else [v for v in (urban, rural) if v is not None]
+        picks = [v for v in (urban, rural) if v is not None]
+        if same:
+            picks = picks[:1]  # urban
         for pv in picks:
             row = ParamRow(
                 key=key,
@@ -214,7 +216,7 @@ def history(region_code: str, key: str) -> list[dict]:
             status=pv.status,
             status_label=pv.get_status_display(),
             proposal_id=pv.proposal_id,
-            reason=pv.proposal.reason if pv.proposal_id else "",
+            reason=pv.proposal.reason if pv.proposal is not None else "",
             created_at=pv.created_at,
         )
         out.append(entry)

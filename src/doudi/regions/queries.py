@@ -35,7 +35,7 @@ def children(code: str) -> QuerySet[Region]:
 def ancestors(code: str) -> list[str]:
     """12-digit codes from the region itself up to the province (for parameter inheritance)."""
     code = str(code).ljust(12, "0")
-    out = []
+    out: list[str] = []
     for length in (12, 9, 6, 4, 2):
         c = code[:length].ljust(12, "0")
         if not out or out[-1] != c:

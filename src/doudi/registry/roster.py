@@ -20,22 +20,20 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import queue
-import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from doudi.core import crypto
 from doudi.core.audit import record_audit
+from doudi.registry.bulk_sql import BulkSql, chunks
 from doudi.registry.identity import encode_identity
 from doudi.registry.models import (
     CategoryStatus,
@@ -49,6 +47,15 @@ from doudi.registry.models import (
     PersonFactKind,
     Source,
 )
+from doudi.registry.roster_changes import (
+    CATEGORY_FIELDS,
+    FACT_FIELDS,
+    MEMBER_FIELDS,
+    PERSON_FIELDS,
+    PFACT_FIELDS,
+    PersonChanges,
+    iso,
+)
 from doudi.registry.roster_read import RosterFileError, RosterRow, RosterSource, RowChecker, open_roster
 
 __all__ = ["RosterFileError", "RosterReport", "import_roster"]
@@ -56,7 +63,6 @@ __all__ = ["RosterFileError", "RosterReport", "import_roster"]
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 20_000  # rows validated, looked up and written together
-BACKGROUND_WRITES = True  # inserts run in a writer thread while the next chunk is checked and encrypted
 ERRORS_KEPT = 10_000  # rejected-row details stored on the batch (all are counted)
 PROVINCE = "220000000000"
 IDENTITY = PersonFactKind.IDENTITY
@@ -171,16 +177,6 @@ def _record_failure(source, as_of, region, actor, user, exc: Exception) -> None:
         log.exception("could not record the failed roster import")
 
 
-def _chunks(items: Iterable, size: int) -> Iterator[list]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk
-
-
-def _iso(d: dt.date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
 @dataclass(slots=True)
 class _Hh:
     id: int
@@ -199,7 +195,7 @@ class _Loader:
         self.user_id = user.pk if user else None
         self.scope = checker.scope_prefix
         self.timings: defaultdict[str, float] = defaultdict(float)
-        self.sql = _Sql(timezone.now(), self.timings)
+        self.sql = BulkSql(timezone.now(), self.timings)
         self.report = RosterReport(batch_id=batch.pk, extra_columns=[c for c, _ in checker.extra])
         self.hh: dict[str, _Hh] = {}
         self.bad_hh: dict[str, str] = {}  # household key → why all its rows are rejected
@@ -227,7 +223,7 @@ class _Loader:
     def _run(self, rows, bar) -> None:
         with bar:
             clock = time.perf_counter()
-            for chunk in _chunks(rows, CHUNK_ROWS):
+            for chunk in chunks(rows, CHUNK_ROWS):
                 good = []
                 for line, values in chunk:
                     row, errs = self.checker.check(line, values)
@@ -381,7 +377,7 @@ class _Loader:
             value = json.dumps({"region_code": r.region_code, "area_type": r.area_type})
             facts.append((r.region_code, hid, LOCATION, value, self.as_of_s, Source.ROSTER, self.ref, self.user_id))  # fmt: skip
         self.sql.insert(Household, ("id", "region_code", "household_key", "area_type"), hh)
-        self.sql.insert(HouseholdFact, _FACT_FIELDS, facts)
+        self.sql.insert(HouseholdFact, FACT_FIELDS, facts)
         self.report.households_created += len(rows)
 
     def move_households(self, moves: list[tuple[int, str, RosterRow, str]]) -> None:
@@ -413,11 +409,11 @@ class _Loader:
             Household.unscoped.filter(pk=OuterRef("household_id")).values("region_code")[:1]
         )
         person_region = Subquery(Person.unscoped.filter(pk=OuterRef("person_id")).values("region_code")[:1])
-        for chunk in _chunks(relocated, self.in_size):
+        for chunk in chunks(relocated, self.in_size):
             for model in (Person, Membership, CategoryStatus, HouseholdFact):
                 model.unscoped.filter(household_id__in=chunk).update(region_code=household_region)
             PersonFact.unscoped.filter(person__household_id__in=chunk).update(region_code=person_region)
-        self.sql.insert(HouseholdFact, _FACT_FIELDS, facts)
+        self.sql.insert(HouseholdFact, FACT_FIELDS, facts)
         self.report.households_moved += len(moves_ok)
 
     # ----------------------------------------------------------------------------------- persons
@@ -437,7 +433,7 @@ class _Loader:
 
     def _identity_value(self, r: RosterRow) -> dict:
         """What the row said about the person's identity (kept encrypted)."""
-        return {"name": r.name, "id_number": r.id_number, "sex": r.sex, "birth_date": _iso(r.birth_date),
+        return {"name": r.name, "id_number": r.id_number, "sex": r.sex, "birth_date": iso(r.birth_date),
                 "raw": r.extras}  # fmt: skip
 
     def create_persons(self, rows: list[RosterRow], idents: dict) -> None:
@@ -449,26 +445,26 @@ class _Loader:
             h = self.hh[r.household_key]
             ident = self._identity(r, idents.get(r.line))
             persons.append((pid, h.region, r.person_key, r.name, ident.id_enc, ident.id_index, ident.id_masked,
-                            ident.id_status, ident.id_problem, _iso(r.birth_date or ident.birth_date),
+                            ident.id_status, ident.id_problem, iso(r.birth_date or ident.birth_date),
                             r.sex or ident.sex, h.id, r.relation, r.roster_hash))  # fmt: skip
             members.append((h.region, h.id, pid, r.relation, as_of, None, Source.ROSTER, ref))
             if r.category:
                 cats.append(
-                    (h.region, pid, h.id, r.category, _iso(r.since) or as_of, None, Source.ROSTER, ref)
+                    (h.region, pid, h.id, r.category, iso(r.since) or as_of, None, Source.ROSTER, ref)
                 )
             if r.extras:
                 enc = crypto.encrypt_json(self._identity_value(r))
                 facts.append((h.region, pid, IDENTITY, enc, as_of, Source.ROSTER, ref, uid))
         self.timings["person rows"] += time.perf_counter() - clock
-        self.sql.insert(Person, _PERSON_FIELDS, persons)
-        self.sql.insert(Membership, _MEMBER_FIELDS, members)
-        self.sql.insert(CategoryStatus, _CATEGORY_FIELDS, cats)
-        self.sql.insert(PersonFact, _PFACT_FIELDS, facts)
+        self.sql.insert(Person, PERSON_FIELDS, persons)
+        self.sql.insert(Membership, MEMBER_FIELDS, members)
+        self.sql.insert(CategoryStatus, CATEGORY_FIELDS, cats)
+        self.sql.insert(PersonFact, PFACT_FIELDS, facts)
         self.report.created += len(rows)
 
     def change_persons(self, rows: list[tuple[RosterRow, int]]) -> None:
         """Each difference becomes a dated fact from ``as_of``; the open one is closed there."""
-        diff = _PersonChanges(self, [pid for _, pid in rows])
+        diff = PersonChanges(self, [pid for _, pid in rows])
         for r, pid in rows:
             problem = diff.plan(r, pid)
             if problem:
@@ -476,330 +472,3 @@ class _Loader:
             else:
                 self.report.changed += 1
         diff.write()
-
-
-class _PersonChanges:
-    """Plans the dated facts for persons whose row changed (reads only), then writes them in bulk."""
-
-    def __init__(self, loader: _Loader, ids: list[int]):
-        loader.sql.drain()
-        self.L = loader
-        self.cur: dict[int, tuple] = {}
-        self.mems: defaultdict[int, list[tuple]] = defaultdict(list)  # open memberships by person
-        self.cats: defaultdict[int, list[tuple]] = defaultdict(list)  # open categories
-        self.facts: defaultdict[int, list[tuple]] = defaultdict(list)  # open identity facts
-        for chunk in _chunks(ids, loader.in_size):
-            persons = Person.unscoped.filter(id__in=chunk).values_list(*_PERSON_READ)
-            self.cur.update((p[0], p) for p in persons)
-            members = Membership.unscoped.filter(person_id__in=chunk, valid_to__isnull=True)
-            for m in members.values_list("id", "person_id", "household_id", "relation", "valid_from"):
-                self.mems[m[1]].append(m)
-            if loader.checker.has_category:
-                cats = CategoryStatus.unscoped.filter(person_id__in=chunk, until__isnull=True)
-                for c in cats.values_list("id", "person_id", "category", "since", "household_id"):
-                    self.cats[c[1]].append(c)
-            facts = PersonFact.unscoped.filter(person_id__in=chunk, kind=IDENTITY, valid_to__isnull=True)
-            for f in facts.values_list("id", "person_id", "valid_from", "value_enc"):
-                self.facts[f[1]].append(f)
-        self.updates: list[tuple] = []
-        self.new_members: list[tuple] = []
-        self.new_cats: list[tuple] = []
-        self.new_facts: list[tuple] = []
-        self.close_members: list[tuple[int, dt.date]] = []
-        self.close_cats: list[tuple[int, dt.date]] = []
-        self.close_facts: list[tuple[int, dt.date]] = []
-        self.backfill: list[tuple[int, str, dict, bytes | None]] = []
-        self.moved: list[int] = []
-
-    def plan(self, r: RosterRow, pid: int) -> tuple[str, str] | None:
-        L, as_of = self.L, self.L.as_of
-        has = L.checker.has
-        _, name, id_enc, id_index, id_masked, id_status, id_problem, birth, sex, hh_id, relation, region = (
-            self.cur[pid]
-        )
-        h = L.hh[r.household_key]
-        ids = (id_enc, id_index, id_masked, id_status, id_problem)
-        id_birth = id_sex = None
-        if has["id_number"]:
-            ident = L._identity(r)
-            id_birth, id_sex = ident.birth_date, ident.sex
-            if (ident.id_index, ident.id_status) != (id_index, id_status):
-                ids = (ident.id_enc, ident.id_index, ident.id_masked, ident.id_status, ident.id_problem)
-        new_birth = (r.birth_date or id_birth) if has["birth_date"] or has["id_number"] else birth
-        new_sex = (r.sex or id_sex or "") if has["sex"] or has["id_number"] else sex
-        identity_changed = (r.name, ids[1], ids[3], new_birth, new_sex) != (
-            name,
-            id_index,
-            id_status,
-            birth,
-            sex,
-        )
-
-        facts = self.facts[pid]
-        prev_raw = crypto.decrypt_json(facts[-1][3]).get("raw") if facts and facts[-1][3] else None
-        raw_changed = bool(L.checker.extra) and r.extras != prev_raw
-        if (identity_changed or raw_changed) and any(f[2] > as_of for f in facts):
-            return "name", f"该人员已有晚于 {L.as_of_s} 的身份记录，不能按此日期变更"
-
-        mems = self.mems[pid]
-        new_member = not mems or any(m[2] != h.id or m[3] != r.relation for m in mems)
-        if new_member and any(m[4] > as_of for m in mems):
-            return "household_key", f"该人员已有晚于 {L.as_of_s} 的家庭成员关系，不能按此日期变更"
-
-        cat_close, cat_new, cat_end = [], None, as_of
-        if has["category"]:
-            cats, want = self.cats[pid], r.category
-            if want is None:
-                cat_close = cats
-            elif not (len(cats) == 1 and cats[0][2] == want and cats[0][4] == h.id):
-                cat_changed = not cats or any(c[2] != want for c in cats)
-                cat_end = (r.since or as_of) if cat_changed else as_of
-                cat_close, cat_new = cats, (want, cat_end)
-            if any(c[3] > cat_end for c in cat_close):
-                return "since", f"现有救助类别的起始日期晚于 {cat_end.isoformat()}，不能按此日期变更"
-
-        # the plan holds: record it
-        ref, as_of_s = L.ref, L.as_of_s
-        if identity_changed or raw_changed:
-            value = {
-                "name": r.name,
-                "id_number": r.id_number if has["id_number"] else None,
-                "sex": r.sex if has["sex"] else None,
-                "birth_date": _iso(r.birth_date) if has["birth_date"] else None,
-                "raw": r.extras if L.checker.extra else prev_raw,
-            }
-            if not facts and identity_changed:
-                old = {"name": name, "sex": sex, "birth_date": _iso(birth), "raw": None}
-                self.backfill.append((pid, h.region, old, id_enc))
-            self.close_facts += [(f[0], as_of) for f in facts]
-            enc = crypto.encrypt_json(value)
-            self.new_facts.append((h.region, pid, IDENTITY, enc, as_of_s, Source.ROSTER, ref, L.user_id))
-        if new_member:
-            self.close_members += [(m[0], as_of) for m in mems]
-            self.new_members.append((h.region, h.id, pid, r.relation, as_of_s, None, Source.ROSTER, ref))
-        self.close_cats += [(c[0], cat_end) for c in cat_close]
-        if cat_new:
-            self.new_cats.append((h.region, pid, h.id, cat_new[0], cat_new[1].isoformat(), None, Source.ROSTER, ref))  # fmt: skip
-        if region != h.region:
-            self.moved.append(pid)
-        self.updates.append((pid, r.name, *ids, _iso(new_birth), new_sex, h.id, r.relation, h.region,
-                             r.roster_hash, L.sql.now_db))  # fmt: skip
-        return None
-
-    def write(self) -> None:
-        L, sql = self.L, self.L.sql
-        sql.close_rows(Membership, "valid_to", self.close_members)
-        sql.close_rows(CategoryStatus, "until", self.close_cats)
-        sql.close_rows(PersonFact, "valid_to", self.close_facts)
-        if self.backfill:
-            # the identity held before this change, from the person's first membership (R-H4)
-            pids = [b[0] for b in self.backfill]
-            first: dict[int, dt.date] = {}
-            for chunk in _chunks(pids, L.in_size):
-                qs = Membership.unscoped.filter(person_id__in=chunk).values("person_id")
-                first.update(qs.annotate(d=Min("valid_from")).values_list("person_id", "d"))
-            for pid, region, old, id_enc in self.backfill:
-                start = first.get(pid)
-                if start is None or start >= L.as_of:
-                    continue
-                old["id_number"] = crypto.decrypt(id_enc) if id_enc else ""
-                enc = crypto.encrypt_json(old)
-                self.new_facts.append((region, pid, IDENTITY, enc, start.isoformat(), Source.ROSTER, L.ref,
-                                       L.user_id, L.as_of_s))  # fmt: skip
-        sql.update(Person, _PERSON_UPDATE, self.updates)
-        # a person's facts follow them to their new region
-        person_region = Subquery(Person.unscoped.filter(pk=OuterRef("person_id")).values("region_code")[:1])
-        for chunk in _chunks(self.moved, L.in_size):
-            PersonFact.unscoped.filter(person_id__in=chunk).update(region_code=person_region)
-        sql.insert(Membership, _MEMBER_FIELDS, self.new_members)
-        sql.insert(CategoryStatus, _CATEGORY_FIELDS, self.new_cats)
-        closed = [f for f in self.new_facts if len(f) > 8]
-        sql.insert(PersonFact, _PFACT_FIELDS, [f for f in self.new_facts if len(f) == 8])
-        sql.insert(PersonFact, (*_PFACT_FIELDS, "valid_to"), closed)
-
-
-_FACT_FIELDS = ("region_code", "household_id", "kind", "value", "valid_from", "source", "source_ref", "recorded_by_id")  # fmt: skip
-_PFACT_FIELDS = ("region_code", "person_id", "kind", "value_enc", "valid_from", "source", "source_ref", "recorded_by_id")  # fmt: skip
-_PERSON_FIELDS = ("id", "region_code", "person_key", "name", "id_enc", "id_index", "id_masked", "id_status",
-                  "id_problem", "birth_date", "sex", "household_id", "relation", "roster_hash")  # fmt: skip
-_PERSON_READ = ("id", "name", "id_enc", "id_index", "id_masked", "id_status", "id_problem", "birth_date", "sex",
-                "household_id", "relation", "region_code")  # fmt: skip
-_PERSON_UPDATE = ("name", "id_enc", "id_index", "id_masked", "id_status", "id_problem", "birth_date", "sex",
-                  "household_id", "relation", "region_code", "roster_hash", "updated_at")  # fmt: skip
-_MEMBER_FIELDS = ("region_code", "household_id", "person_id", "relation", "valid_from", "valid_to", "source", "source_ref")  # fmt: skip
-_CATEGORY_FIELDS = ("region_code", "person_id", "household_id", "category", "since", "until", "source", "source_ref")  # fmt: skip
-
-
-class _Sql:
-    """Bulk inserts and updates, one small code path per database: ``COPY`` on PostgreSQL,
-    ``executemany`` elsewhere. Columns not given take the model's default (``auto_now`` → now)."""
-
-    def __init__(self, now: dt.datetime, timings: defaultdict[str, float]):
-        self.timings = timings
-        self.pg = connection.vendor == "postgresql"
-        self.now = now
-        self.now_db = Person._meta.get_field("updated_at").get_db_prep_save(now, connection)
-        self._next: dict[str, int] = {}
-        self._specs: dict = {}
-        self._jobs: queue.Queue = queue.Queue(maxsize=8)
-        self._writer: threading.Thread | None = None
-        self._error: BaseException | None = None
-
-    # The writer thread runs inserts on the same connection (same transaction) while the main thread
-    # checks and encrypts the next chunk: SQLite and the PostgreSQL server work without the GIL.
-    # Every other database access drains it first, so the connection is never used by both at once.
-
-    def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
-            cpu = time.thread_time()
-            try:
-                if self._error is None:
-                    job()
-            except BaseException as exc:  # handed to the main thread by drain()
-                self._error = exc
-            finally:
-                self.timings["writer thread cpu"] += time.thread_time() - cpu
-                self._jobs.task_done()
-        self._jobs.task_done()
-
-    def drain(self) -> None:
-        if self._writer is not None:
-            self._jobs.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
-
-    def close(self) -> None:
-        if self._writer is not None:
-            self._jobs.put(None)
-            self._writer.join()
-            self._writer = None
-        self.drain()
-
-    def _submit(self, job) -> None:
-        if not BACKGROUND_WRITES:
-            return job()
-        if self._writer is None:
-            self._writer = threading.Thread(target=self._work, name="roster-writer", daemon=True)
-            self._writer.start()
-        self._jobs.put(job)
-
-    def next_ids(self, model, n: int) -> list[int] | range:
-        table = model._meta.db_table
-        if not self.pg and table in self._next:
-            start = self._next[table]
-            self._next[table] = start + n
-            return range(start, start + n)
-        self.drain()
-        with connection.cursor() as cur:
-            if self.pg:
-                cur.execute(
-                    "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
-                )
-                return [row[0] for row in cur.fetchall()]
-            if table not in self._next:  # SQLite: the IMMEDIATE transaction holds the write lock
-                cur.execute(f'SELECT max(id) FROM "{table}"')
-                top = cur.fetchone()[0] or 0
-                cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table])
-                seq = cur.fetchone()
-                self._next[table] = max(top, seq[0] if seq else 0) + 1
-        start = self._next[table]
-        self._next[table] = start + n
-        return range(start, start + n)
-
-    def select(self, model, columns: tuple[str, ...], keys: list[str]) -> Iterator[tuple]:
-        """Rows of ``columns`` whose first column is one of ``keys`` (plain values, no conversion)."""
-        table, cols = model._meta.db_table, ", ".join(f'"{c}"' for c in columns)
-        key = columns[0]
-        self.drain()
-        size = 10_000 if self.pg else min(connection.features.max_query_params or 10_000, 10_000) - 1
-        with connection.cursor() as cur:
-            for chunk in _chunks(keys, size):
-                if self.pg:  # a join keeps the index plan for any chunk size (= ANY turns to a scan)
-                    sel = ", ".join(f't."{c}"' for c in columns)
-                    sql = f'SELECT {sel} FROM unnest(%s::text[]) k(v) JOIN "{table}" t ON t."{key}" = k.v'
-                    cur.execute(sql, [chunk])
-                else:
-                    marks = ", ".join(["%s"] * len(chunk))
-                    cur.execute(f'SELECT {cols} FROM "{table}" WHERE "{key}" IN ({marks})', chunk)
-                yield from cur.fetchall()
-
-    def _spec(self, model, fields: tuple[str, ...]):
-        key = (model, fields)
-        if key not in self._specs:
-            self.drain()  # preparing values may ask the connection (first use only)
-            meta = model._meta
-            cols = [meta.get_field(f).column for f in fields]
-            consts = []
-            for f in meta.concrete_fields:
-                if f.column in cols or f.primary_key:
-                    continue
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                    value = self.now
-                elif f.has_default():
-                    value = f.get_default()
-                elif f.null:
-                    value = None
-                else:
-                    raise RuntimeError(f"roster import: no value for {meta.db_table}.{f.column}")
-                cols.append(f.column)
-                consts.append(f.get_db_prep_save(value, connection))
-            self._specs[key] = (meta.db_table, ", ".join(f'"{c}"' for c in cols), len(cols), tuple(consts))
-        return self._specs[key]
-
-    def insert(self, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-        if not rows:
-            return
-        table, cols, n, consts = self._spec(model, fields)
-        raw = connection.connection  # the DB-API connection of this transaction
-
-        def job():
-            clock = time.perf_counter()
-            cur = raw.cursor()
-            try:
-                if self.pg:
-                    with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as cp:
-                        for row in rows:
-                            cp.write_row(row + consts)
-                else:
-                    marks = ", ".join(["?"] * n)
-                    data = (row + consts for row in rows) if consts else rows
-                    cur.executemany(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', data)
-            finally:
-                cur.close()
-            self.timings[f"insert {table}"] += time.perf_counter() - clock
-
-        self._submit(job)
-
-    def update(self, model, fields: tuple[str, ...], rows: list[tuple]) -> None:
-        """``rows`` are ``(id, *values)`` in the order of ``fields``."""
-        if not rows:
-            return
-        self.drain()
-        meta = model._meta
-        table, cols = meta.db_table, [meta.get_field(f).column for f in fields]
-        with connection.cursor() as cur:
-            if self.pg:
-                names = ", ".join(f'"{c}"' for c in cols)
-                cur.execute(
-                    f'CREATE TEMP TABLE "_roster_upd" AS SELECT "id", {names} FROM "{table}" WITH NO DATA'
-                )
-                with cur.copy(f'COPY "_roster_upd" ("id", {names}) FROM STDIN') as cp:
-                    for row in rows:
-                        cp.write_row(row)
-                sets = ", ".join(f'"{c}" = u."{c}"' for c in cols)
-                cur.execute(f'UPDATE "{table}" t SET {sets} FROM "_roster_upd" u WHERE t."id" = u."id"')
-                cur.execute('DROP TABLE "_roster_upd"')
-            else:
-                sets = ", ".join(f'"{c}" = %s' for c in cols)
-                cur.executemany(f'UPDATE "{table}" SET {sets} WHERE "id" = %s', [r[1:] + r[:1] for r in rows])
-
-    def close_rows(self, model, field_name: str, pairs: list[tuple[int, dt.date]]) -> None:
-        """Set the end date of open rows: ``pairs`` are ``(row id, end date)``."""
-        self.drain()
-        by_date = defaultdict(list)
-        for row_id, end in pairs:
-            by_date[end].append(row_id)
-        for end, ids in by_date.items():
-            for chunk in _chunks(ids, 5000):
-                model.unscoped.filter(id__in=chunk).update(**{field_name: end})

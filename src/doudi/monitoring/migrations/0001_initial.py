@@ -7,282 +7,616 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0001_initial'),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WorkdayOverride',
+            name="WorkdayOverride",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(unique=True)),
-                ('is_workday', models.BooleanField()),
-                ('note', models.CharField(blank=True, max_length=100)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(unique=True)),
+                ("is_workday", models.BooleanField()),
+                ("note", models.CharField(blank=True, max_length=100)),
             ],
             options={
-                'verbose_name': '节假日安排',
+                "verbose_name": "节假日安排",
             },
         ),
         migrations.CreateModel(
-            name='PotentialCase',
+            name="PotentialCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('name', models.CharField(max_length=64)),
-                ('id_index', models.CharField(blank=True, db_index=True, max_length=32, null=True)),
-                ('id_masked', models.CharField(blank=True, max_length=24)),
-                ('birth_date', models.DateField(blank=True, null=True)),
-                ('sex', models.CharField(blank=True, max_length=1)),
-                ('signals', models.JSONField(default=list)),
-                ('status', models.CharField(choices=[('open', '待核实'), ('enrolled', '已纳入'), ('dismissed', '经核实无困难')], default='open', max_length=10)),
-                ('first_seen', models.DateField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("name", models.CharField(max_length=64)),
+                ("id_index", models.CharField(blank=True, db_index=True, max_length=32, null=True)),
+                ("id_masked", models.CharField(blank=True, max_length=24)),
+                ("birth_date", models.DateField(blank=True, null=True)),
+                ("sex", models.CharField(blank=True, max_length=1)),
+                ("signals", models.JSONField(default=list)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "待核实"), ("enrolled", "已纳入"), ("dismissed", "经核实无困难")],
+                        default="open",
+                        max_length=10,
+                    ),
+                ),
+                ("first_seen", models.DateField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': '潜在救助对象',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('id_index',), name='one_open_potential_case_per_person')],
+                "verbose_name": "潜在救助对象",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("status", "open")),
+                        fields=("id_index",),
+                        name="one_open_potential_case_per_person",
+                    )
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Visit',
+            name="Visit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('visited_on', models.DateField()),
-                ('visitors', models.JSONField()),
-                ('findings', models.TextField()),
-                ('hardship_found', models.BooleanField()),
-                ('updated_facts', models.JSONField(default=list)),
-                ('member_changes', models.JSONField(default=list)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("visited_on", models.DateField()),
+                ("visitors", models.JSONField()),
+                ("findings", models.TextField()),
+                ("hardship_found", models.BooleanField()),
+                ("updated_facts", models.JSONField(default=list)),
+                ("member_changes", models.JSONField(default=list)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '入户核查',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "入户核查",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='VisitPhoto',
+            name="VisitPhoto",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('file', models.FileField(upload_to='visits/%Y/%m/')),
-                ('sha256', models.CharField(max_length=64)),
-                ('visit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='photos', to='monitoring.visit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("file", models.FileField(upload_to="visits/%Y/%m/")),
+                ("sha256", models.CharField(max_length=64)),
+                (
+                    "visit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="photos",
+                        to="monitoring.visit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '核查照片',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "核查照片",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Warning',
+            name="Warning",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('indicator', models.CharField(choices=[('W-ILL', '因病'), ('W-DIS', '因残'), ('W-EDU', '因学'), ('W-DSR', '因灾'), ('W-JOB', '因失业'), ('W-INC', '收入骤减'), ('W-EXP', '支出骤增'), ('W-POP', '人口变化'), ('W-ELIG', '反向核查'), ('W-GAP', '政策落实'), ('W-FPJC', '防返贫'), ('W-RPT', '群众/网格员报告'), ('W-NEW', '主动发现')], db_index=True, max_length=8)),
-                ('level', models.CharField(choices=[('red', '红色'), ('orange', '橙色'), ('yellow', '黄色')], max_length=6)),
-                ('status', models.CharField(choices=[('raised', '待派发'), ('dispatched', '已派发乡镇'), ('assigned', '已指派核查'), ('verified', '已核查'), ('disposed', '已处置'), ('closed', '已办结')], db_index=True, default='raised', max_length=10)),
-                ('dedupe_key', models.CharField(max_length=80)),
-                ('is_open', models.BooleanField(default=True)),
-                ('raised_on', models.DateField(db_index=True)),
-                ('deadline', models.DateField(db_index=True)),
-                ('escalations', models.PositiveSmallIntegerField(default=0)),
-                ('township_code', models.CharField(blank=True, max_length=12)),
-                ('evidence', models.JSONField(default=list)),
-                ('merged_count', models.PositiveIntegerField(default=1)),
-                ('source_batch_id', models.BigIntegerField(blank=True, null=True)),
-                ('verified_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('outcome', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('assigned_to', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_warnings', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='registry.household')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='registry.person')),
-                ('potential_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='warnings', to='monitoring.potentialcase')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                (
+                    "indicator",
+                    models.CharField(
+                        choices=[
+                            ("W-ILL", "因病"),
+                            ("W-DIS", "因残"),
+                            ("W-EDU", "因学"),
+                            ("W-DSR", "因灾"),
+                            ("W-JOB", "因失业"),
+                            ("W-INC", "收入骤减"),
+                            ("W-EXP", "支出骤增"),
+                            ("W-POP", "人口变化"),
+                            ("W-ELIG", "反向核查"),
+                            ("W-GAP", "政策落实"),
+                            ("W-FPJC", "防返贫"),
+                            ("W-RPT", "群众/网格员报告"),
+                            ("W-NEW", "主动发现"),
+                        ],
+                        db_index=True,
+                        max_length=8,
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("red", "红色"), ("orange", "橙色"), ("yellow", "黄色")], max_length=6
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("raised", "待派发"),
+                            ("dispatched", "已派发乡镇"),
+                            ("assigned", "已指派核查"),
+                            ("verified", "已核查"),
+                            ("disposed", "已处置"),
+                            ("closed", "已办结"),
+                        ],
+                        db_index=True,
+                        default="raised",
+                        max_length=10,
+                    ),
+                ),
+                ("dedupe_key", models.CharField(max_length=80)),
+                ("is_open", models.BooleanField(default=True)),
+                ("raised_on", models.DateField(db_index=True)),
+                ("deadline", models.DateField(db_index=True)),
+                ("escalations", models.PositiveSmallIntegerField(default=0)),
+                ("township_code", models.CharField(blank=True, max_length=12)),
+                ("evidence", models.JSONField(default=list)),
+                ("merged_count", models.PositiveIntegerField(default=1)),
+                ("source_batch_id", models.BigIntegerField(blank=True, null=True)),
+                ("verified_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("outcome", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "assigned_to",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_warnings",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warnings",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warnings",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "potential_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="warnings",
+                        to="monitoring.potentialcase",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '预警',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "预警",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='visit',
-            name='warning',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='monitoring.warning'),
+            model_name="visit",
+            name="warning",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="visits", to="monitoring.warning"
+            ),
         ),
         migrations.CreateModel(
-            name='NeedPush',
+            name="NeedPush",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('department', models.CharField(db_index=True, max_length=32)),
-                ('need', models.CharField(max_length=40)),
-                ('detail', models.CharField(blank=True, max_length=500)),
-                ('status', models.CharField(choices=[('pushed', '已推送'), ('accepted', '已受理'), ('given', '已救助'), ('declined', '不予救助')], default='pushed', max_length=10)),
-                ('feedback', models.CharField(blank=True, max_length=500)),
-                ('amount', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
-                ('responded_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='need_pushes', to='registry.household')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.person')),
-                ('responded_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('warning', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='monitoring.warning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("department", models.CharField(db_index=True, max_length=32)),
+                ("need", models.CharField(max_length=40)),
+                ("detail", models.CharField(blank=True, max_length=500)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pushed", "已推送"),
+                            ("accepted", "已受理"),
+                            ("given", "已救助"),
+                            ("declined", "不予救助"),
+                        ],
+                        default="pushed",
+                        max_length=10,
+                    ),
+                ),
+                ("feedback", models.CharField(blank=True, max_length=500)),
+                ("amount", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True)),
+                ("responded_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="need_pushes",
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "responded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "warning",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="monitoring.warning",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '需求推送',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "需求推送",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='GrassrootsReport',
+            name="GrassrootsReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('reporter_contact', models.CharField(blank=True, max_length=100)),
-                ('subject_name', models.CharField(blank=True, max_length=64)),
-                ('address', models.CharField(blank=True, max_length=200)),
-                ('description', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.household')),
-                ('reporter', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('warning', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='monitoring.warning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("reporter_contact", models.CharField(blank=True, max_length=100)),
+                ("subject_name", models.CharField(blank=True, max_length=64)),
+                ("address", models.CharField(blank=True, max_length=200)),
+                ("description", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "reporter",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "warning",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="monitoring.warning",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '群众报告',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "群众报告",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Disposition',
+            name="Disposition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('kind', models.CharField(choices=[('no_hardship', '经核实无困难'), ('application', '启动救助申请'), ('referral', '转介专项救助'), ('emergency', '临时救助/慈善/服务'), ('eligibility', '不再符合条件，复核调整'), ('deliberation', '一事一议')], max_length=12)),
-                ('detail', models.JSONField(default=dict)),
-                ('note', models.TextField(blank=True)),
-                ('decided_at', models.DateTimeField(auto_now_add=True)),
-                ('decided_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('warning', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='disposition', to='monitoring.warning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("no_hardship", "经核实无困难"),
+                            ("application", "启动救助申请"),
+                            ("referral", "转介专项救助"),
+                            ("emergency", "临时救助/慈善/服务"),
+                            ("eligibility", "不再符合条件，复核调整"),
+                            ("deliberation", "一事一议"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("detail", models.JSONField(default=dict)),
+                ("note", models.TextField(blank=True)),
+                ("decided_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "warning",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="disposition",
+                        to="monitoring.warning",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '处置',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "处置",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApplicationCase',
+            name="ApplicationCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('consent', models.JSONField()),
-                ('status', models.CharField(choices=[('queued', '待受理'), ('accepted', '已受理')], default='queued', max_length=10)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.household')),
-                ('potential_case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='monitoring.potentialcase')),
-                ('warning', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='monitoring.warning')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("consent", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("queued", "待受理"), ("accepted", "已受理")],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.household",
+                    ),
+                ),
+                (
+                    "potential_case",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="monitoring.potentialcase",
+                    ),
+                ),
+                (
+                    "warning",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="monitoring.warning",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '救助申请',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "救助申请",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ChainEvent',
+            name="ChainEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('at', models.DateTimeField(db_index=True)),
-                ('kind', models.CharField(choices=[('warning', '预警'), ('escalation', '逾期升级'), ('dispatch', '派发/指派'), ('visit', '入户核查'), ('disposition', '处置'), ('need_push', '需求推送'), ('feedback', '部门反馈'), ('application', '救助申请'), ('referral', '转介'), ('decision', '认定结果'), ('category', '救助类别变化'), ('closed', '办结'), ('report', '群众报告')], max_length=12)),
-                ('ref_type', models.CharField(max_length=32)),
-                ('ref_id', models.BigIntegerField()),
-                ('summary', models.CharField(max_length=300)),
-                ('data', models.JSONField(default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='chain', to='registry.household')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("at", models.DateTimeField(db_index=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("warning", "预警"),
+                            ("escalation", "逾期升级"),
+                            ("dispatch", "派发/指派"),
+                            ("visit", "入户核查"),
+                            ("disposition", "处置"),
+                            ("need_push", "需求推送"),
+                            ("feedback", "部门反馈"),
+                            ("application", "救助申请"),
+                            ("referral", "转介"),
+                            ("decision", "认定结果"),
+                            ("category", "救助类别变化"),
+                            ("closed", "办结"),
+                            ("report", "群众报告"),
+                        ],
+                        max_length=12,
+                    ),
+                ),
+                ("ref_type", models.CharField(max_length=32)),
+                ("ref_id", models.BigIntegerField()),
+                ("summary", models.CharField(max_length=300)),
+                ("data", models.JSONField(default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="chain",
+                        to="registry.household",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '救助链事件',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'indexes': [models.Index(fields=['household', 'at'], name='monitoring__househo_199c5c_idx')],
+                "verbose_name": "救助链事件",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "indexes": [models.Index(fields=["household", "at"], name="monitoring__househo_199c5c_idx")],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Notification',
+            name="Notification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=300)),
-                ('link', models.CharField(blank=True, max_length=300)),
-                ('dedupe_key', models.CharField(blank=True, max_length=100)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=300)),
+                ("link", models.CharField(blank=True, max_length=300)),
+                ("dedupe_key", models.CharField(blank=True, max_length=100)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notifications",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '通知',
-                'indexes': [models.Index(fields=['user', 'read_at'], name='monitoring__user_id_3123de_idx')],
+                "verbose_name": "通知",
+                "indexes": [models.Index(fields=["user", "read_at"], name="monitoring__user_id_3123de_idx")],
             },
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(fields=['region_code', 'is_open', 'deadline'], name='monitoring__region__1c1758_idx'),
+            model_name="warning",
+            index=models.Index(
+                fields=["region_code", "is_open", "deadline"], name="monitoring__region__1c1758_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='warning',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_open', True)), fields=('dedupe_key',), name='one_open_warning_per_cause_and_household'),
+            model_name="warning",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_open", True)),
+                fields=("dedupe_key",),
+                name="one_open_warning_per_cause_and_household",
+            ),
         ),
     ]

@@ -5,54 +5,79 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0001_initial'),
-        ('registry', '0001_initial'),
+        ("monitoring", "0001_initial"),
+        ("registry", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='grassrootsreport',
-            name='client_hash',
+            model_name="grassrootsreport",
+            name="client_hash",
             field=models.CharField(blank=True, db_index=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='warning',
-            name='escalated_on',
+            model_name="warning",
+            name="escalated_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddIndex(
-            model_name='needpush',
-            index=models.Index(fields=['department', 'status', 'created_at'], name='needpush_department_inbox'),
+            model_name="needpush",
+            index=models.Index(
+                fields=["department", "status", "created_at"], name="needpush_department_inbox"
+            ),
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['deadline', 'id'], name='warning_open_deadline'),
+            model_name="warning",
+            index=models.Index(
+                condition=models.Q(("is_open", True)), fields=["deadline", "id"], name="warning_open_deadline"
+            ),
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['township_code', 'deadline', 'id'], name='warning_open_township'),
+            model_name="warning",
+            index=models.Index(
+                condition=models.Q(("is_open", True)),
+                fields=["township_code", "deadline", "id"],
+                name="warning_open_township",
+            ),
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['assigned_to', 'deadline', 'id'], name='warning_open_assignee'),
+            model_name="warning",
+            index=models.Index(
+                condition=models.Q(("is_open", True)),
+                fields=["assigned_to", "deadline", "id"],
+                name="warning_open_assignee",
+            ),
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['indicator', 'deadline', 'id'], name='warning_open_indicator'),
+            model_name="warning",
+            index=models.Index(
+                condition=models.Q(("is_open", True)),
+                fields=["indicator", "deadline", "id"],
+                name="warning_open_indicator",
+            ),
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(condition=models.Q(('is_open', True)), fields=['status', 'deadline', 'id'], name='warning_open_status'),
+            model_name="warning",
+            index=models.Index(
+                condition=models.Q(("is_open", True)),
+                fields=["status", "deadline", "id"],
+                name="warning_open_status",
+            ),
         ),
         migrations.AddIndex(
-            model_name='warning',
-            index=models.Index(condition=models.Q(('is_open', False)), fields=['closed_on', 'id'], name='warning_closed'),
+            model_name="warning",
+            index=models.Index(
+                condition=models.Q(("is_open", False)), fields=["closed_on", "id"], name="warning_closed"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('dedupe_key', ''), _negated=True), fields=('user', 'dedupe_key'), name='one_notification_per_user_and_key'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("dedupe_key", ""), _negated=True),
+                fields=("user", "dedupe_key"),
+                name="one_notification_per_user_and_key",
+            ),
         ),
     ]

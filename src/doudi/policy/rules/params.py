@@ -86,12 +86,23 @@ SPECS: dict[str, ParamSpec] = _specs(
     *(
         spec
         for ind, label in (
-            ("W-ILL", "因病"), ("W-DIS", "因残"), ("W-EDU", "因学"), ("W-DSR", "因灾"), ("W-JOB", "因失业"),
-            ("W-INC", "收入骤减"), ("W-EXP", "支出骤增"), ("W-POP", "人口变化"), ("W-ELIG", "反向核查"),
-            ("W-GAP", "政策落实"), ("W-FPJC", "防返贫"), ("W-NEW", "主动发现"),
+            ("W-ILL", "因病"),
+            ("W-DIS", "因残"),
+            ("W-EDU", "因学"),
+            ("W-DSR", "因灾"),
+            ("W-JOB", "因失业"),
+            ("W-INC", "收入骤减"),
+            ("W-EXP", "支出骤增"),
+            ("W-POP", "人口变化"),
+            ("W-ELIG", "反向核查"),
+            ("W-GAP", "政策落实"),
+            ("W-FPJC", "防返贫"),
+            ("W-NEW", "主动发现"),
         )  # fmt: skip
         for spec in (
-            ParamSpec(f"warning.{ind}.enabled", ENUM, "enum", f"{label}预警是否启用", choices=("true", "false")),
+            ParamSpec(
+                f"warning.{ind}.enabled", ENUM, "enum", f"{label}预警是否启用", choices=("true", "false")
+            ),
             ParamSpec(f"warning.{ind}.level", ENUM, "enum", f"{label}预警默认等级", choices=WARNING_LEVELS),
         )
     ),

@@ -43,6 +43,10 @@ class Command(BaseCommand):
                 if report.rejected:
                     out.write(self.style.WARNING(f"名册中有 {report.rejected} 行未通过校验"))
             out.write("演示事实已载入过，跳过。" if report.facts_skipped else f"演示事实：{report.facts} 条")
+            m = report.monitoring
+            if m is not None and (m.imported or m.new_warnings):
+                out.write(f"演示部门数据：{len(m.imported)} 批已导入并比对，"
+                          f"预警 {m.new_warnings} 条，潜在救助对象 {m.potential_cases} 个")  # fmt: skip
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]

@@ -2,7 +2,8 @@
 ``doudi match export --batch ID --out FILE.csv`` (exchange contract, "Cross-comparison").
 
 ``run`` links each batch to the registry (DOMAIN R-M11), with a progress bar on a terminal, and prints
-the counts by method; ``export`` writes one CSV row per batch record. Runs over the whole province.
+the counts by method, then runs the incremental monitoring scan of those batches (R-M12; ``--no-scan``
+leaves it to ``doudi monitor run --pending``); ``export`` writes one CSV row per batch record. Runs over the whole province.
 """
 
 from __future__ import annotations
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             help="概率匹配的最低匹配概率（默认 0.9）",
         )
         parser.add_argument("--out", help="export：输出的 CSV 文件")
+        parser.add_argument(
+            "--no-scan",
+            action="store_true",
+            help="run：比对后不运行监测预警增量扫描（之后用 doudi monitor run --pending）",
+        )
 
     def handle(self, *args, **options):
         with all_regions():
@@ -67,6 +73,26 @@ class Command(BaseCommand):
             for m in store.METHODS:
                 out(f"{m}: {s[m]}")
             out(f"seconds: {s['seconds']}")
+        if not options["no_scan"]:
+            self._scan(list(result["batches"]))
+
+    def _scan(self, ids: list[int]) -> None:
+        """The incremental monitoring scan of what was just linked (DOMAIN R-M12)."""
+        from django.apps import apps
+
+        if not apps.is_installed("doudi.monitoring") or not ids:
+            return
+        from doudi.monitoring import scan, sources
+
+        ids = [b.batch_id for b in sources.linked_batches(ids)]  # batches of a dataset the scan reads
+        if not ids:
+            return
+        try:
+            result = scan.scan_batches(ids, actor="command")
+        except scan.ScanError as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        for line in result.report_lines():
+            self.stdout.write(line)
 
     def _export(self, options) -> None:
         ids = options["batches"] or []

@@ -22,8 +22,6 @@ from django.core.management.base import BaseCommand, CommandError
 from doudi.core.scoping import all_regions
 from doudi.monitoring import scan
 
-LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
-
 
 def _date(text: str) -> dt.date:
     try:
@@ -65,16 +63,5 @@ class Command(BaseCommand):
             self._print(result)
 
     def _print(self, result: scan.ScanResult) -> None:
-        out = self.stdout.write
-        out(f"scan: {'full' if result.full else 'batch ' + ','.join(map(str, result.batches))}")
-        out(f"as of: {result.as_of.isoformat()}")
-        for ind, cause, level, new, merged, unchanged in result.rows():
-            out(
-                f"{ind} {cause} {level}（{LEVEL_ZH.get(level, level)}）: new {new}, merged {merged}, unchanged {unchanged}"
-            )
-        out(f"new: {result.total('new')}")
-        out(f"merged: {result.total('merged')}")
-        out(f"unchanged: {result.total('unchanged')}")
-        out(f"potential cases new: {result.potential.get('new', 0)}")
-        out(f"potential cases merged: {result.potential.get('merged', 0)}")
-        out(f"seconds: {sum(result.timings.values()):.1f}")
+        for line in result.report_lines():
+            self.stdout.write(line)

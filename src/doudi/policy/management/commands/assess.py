@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import NoReturn
 
 from django.core.management.base import BaseCommand
 
@@ -24,7 +25,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="输入 JSON 文件路径；- 表示从标准输入读取")
 
-    def _fail(self, message: str, path: str = "") -> None:
+    def _fail(self, message: str, path: str = "") -> NoReturn:
         error = json.dumps({"error": message, "path": path}, ensure_ascii=False)
         self.stderr.write(error, style_func=lambda text: text)
         sys.exit(EXIT_INVALID)

@@ -47,7 +47,7 @@ class Command(BaseCommand):
             "region_code": decision.region_code,
             "as_of": decision.as_of.isoformat(),
             "taken_at": decision.taken_at.isoformat(),
-            "taken_by": decision.taken_by.get_username() if decision.taken_by_id else None,
+            "taken_by": decision.taken_by.get_username() if decision.taken_by is not None else None,
             "rule_set_version": decision.rule_set_version,
             "input": snapshot.get("input"),
             "provenance": snapshot.get("provenance"),
