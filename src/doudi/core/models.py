@@ -8,6 +8,20 @@ from django.db import models
 from doudi.core.scoping import ScopedManager
 
 
+class Regional(models.Model):
+    """A row owned by a region: its default manager (``objects``) is limited to the current user's
+    region subtree and fails closed; ``unscoped`` is for actions and jobs that run province-wide."""
+
+    region_code = models.CharField(max_length=12, db_index=True)
+
+    objects = ScopedManager()
+    unscoped = models.Manager()
+
+    class Meta:
+        abstract = True
+        base_manager_name = "unscoped"
+
+
 class AuditEvent(models.Model):
     """One write or sensitive read. Rows are never updated or deleted (database triggers refuse it).
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from doudi.core.scoping import ScopedManager
+from doudi.core.models import Regional
 
 
 class Level(models.TextChoices):
@@ -35,17 +35,6 @@ class Indicator(models.TextChoices):
     FPJC = "W-FPJC", "防返贫"
     REPORT = "W-RPT", "群众/网格员报告"
     DISCOVERY = "W-NEW", "主动发现"
-
-
-class Regional(models.Model):
-    region_code = models.CharField(max_length=12, db_index=True)
-
-    objects = ScopedManager()
-    unscoped = models.Manager()
-
-    class Meta:
-        abstract = True
-        base_manager_name = "unscoped"
 
 
 class PotentialCase(Regional):

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 
 from doudi.core import crypto
-from doudi.core.scoping import ScopedManager
+from doudi.core.models import Regional
 
 
 class AreaType(models.TextChoices):
@@ -90,17 +90,6 @@ SENSITIVE_PERSON_KINDS = frozenset(
     }
 )
 SENSITIVE_HOUSEHOLD_KINDS = frozenset({HouseholdFactKind.INCOME, HouseholdFactKind.ADDRESS})
-
-
-class Regional(models.Model):
-    region_code = models.CharField(max_length=12, db_index=True)
-
-    objects = ScopedManager()
-    unscoped = models.Manager()
-
-    class Meta:
-        abstract = True
-        base_manager_name = "unscoped"
 
 
 class Household(Regional):

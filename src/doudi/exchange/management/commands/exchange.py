@@ -10,20 +10,13 @@ bar goes to standard error on a terminal.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.core.commands import date_option
 from doudi.core.scoping import all_regions
 from doudi.exchange import actions, datasets, intake
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}", returncode=2) from exc
 
 
 class _Bar:
@@ -74,7 +67,7 @@ class Command(BaseCommand):
         provider = datasets.department_code(options["provider"])
         if provider is None:
             raise CommandError(f"未知的报送部门：{options['provider']}", returncode=2)
-        as_of = _date(options["as_of"])
+        as_of = date_option(options["as_of"])
         bar = _Bar(sys.stderr.isatty())
         try:
             with all_regions():

@@ -7,11 +7,10 @@ day, so running it more than once (cron every hour, a retry after a failure) cha
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from doudi.core.commands import date_option
 from doudi.core.workdays import calendar_warning
 from doudi.monitoring import actions
 
@@ -25,10 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = timezone.localdate()
         if options["date"]:
-            try:
-                today = dt.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(f"日期格式应为 YYYY-MM-DD：{options['date']}", returncode=2) from exc
+            today = date_option(options["date"])
         note = calendar_warning(today.year)
         if note:
             self.stderr.write(f"注意：{note}")

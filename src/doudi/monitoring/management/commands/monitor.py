@@ -15,19 +15,11 @@ Order of commands for a new department batch::
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.core.commands import date_option
 from doudi.core.scoping import all_regions
 from doudi.monitoring import scan
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}", returncode=2) from exc
 
 
 class Command(BaseCommand):
@@ -55,7 +47,7 @@ class Command(BaseCommand):
                 if batches:
                     results = [scan.scan_batch(b, actor="command") for b in batches]
                 else:
-                    as_of = _date(options["as_of"]) if options["as_of"] else None
+                    as_of = date_option(options["as_of"]) if options["as_of"] else None
                     results = [scan.scan_all(as_of, actor="command")]
             except scan.ScanError as exc:
                 raise CommandError(str(exc), returncode=2) from exc

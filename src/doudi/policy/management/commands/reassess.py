@@ -7,24 +7,17 @@ matrix (current category → assessed category) with the movers per county. Exit
 
 from __future__ import annotations
 
-import datetime as dt
 import unicodedata
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from doudi.core.commands import date_option
 from doudi.core.scoping import using_scope
 from doudi.policy import batch, run_actions, tasks
 from doudi.policy.models import PolicyRun
 
 ACTOR = "doudi reassess"
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise CommandError(f"日期“{text}”无效，应为YYYY-MM-DD格式", returncode=2) from None
 
 
 def _width(text: str) -> int:
@@ -59,7 +52,7 @@ class Command(BaseCommand):
         parser.add_argument("--quiet", action="store_true", help="不显示进度条")
 
     def handle(self, *args, **options):
-        as_of = _date(options["as_of"])
+        as_of = date_option(options["as_of"])
         region = options["region"].strip()
         with using_scope(region):
             try:

@@ -9,11 +9,11 @@ stored as a ``PolicyRun`` (kind simulation) unless ``--no-record``.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.core.commands import date_option
 from doudi.core.scoping import using_scope
 from doudi.policy import batch, run_actions, simulation
 from doudi.policy.management.commands.reassess import matrix_text
@@ -46,10 +46,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-record", action="store_true", help="不保存测算记录")
 
     def handle(self, *args, **options):
-        try:
-            as_of = dt.date.fromisoformat(options["as_of"])
-        except ValueError:
-            raise CommandError(f"日期“{options['as_of']}”无效，应为YYYY-MM-DD格式", returncode=2) from None
+        as_of = date_option(options["as_of"])
         area = options.get("area_type")
         extra = {"area_type": area} if area else {}
         changes = [{"key": k, "value": v, **extra} for k, v in _pairs(options["set"], "--set")]

@@ -7,22 +7,15 @@ when it is unreadable or lacks a required column.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.core.commands import date_option
 from doudi.core.scoping import all_regions
 from doudi.registry.roster import RosterFileError, import_roster
 
 ERRORS_SHOWN = 20
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise CommandError(f"日期格式应为 YYYY-MM-DD：{text}", returncode=2) from exc
 
 
 class Command(BaseCommand):
@@ -34,7 +27,7 @@ class Command(BaseCommand):
         parser.add_argument("--as-of", dest="as_of", help="变更生效日期 YYYY-MM-DD（默认今天）")
 
     def handle(self, *args, **options):
-        as_of = _date(options["as_of"]) if options.get("as_of") else None
+        as_of = date_option(options["as_of"]) if options.get("as_of") else None
         try:
             with all_regions():
                 report = import_roster(
