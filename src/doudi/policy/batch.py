@@ -69,6 +69,14 @@ RESULT_SCHEMA = pa.schema(
 )
 
 
+def level_codes(regions: pa.Array) -> dict[str, pa.Array]:
+    """The county and township (12-digit codes) of each region, for the by-level reports."""
+    return {
+        "county_code": pc.utf8_rpad(pc.utf8_slice_codeunits(regions, 0, 6), 12, "0"),
+        "township_code": pc.utf8_rpad(pc.utf8_slice_codeunits(regions, 0, 9), 12, "0"),
+    }
+
+
 def store_dir(run_id: int) -> Path:
     return Path(settings.DOUDI_STORE_DIR) / "policy" / str(run_id)
 
@@ -239,8 +247,7 @@ def result_rows(chunk: Assessed, groups: ParamGroups) -> pa.Table:
             "household_id": info["household_id"],
             "household_key": info["household_key"],
             "region_code": regions,
-            "county_code": pc.utf8_rpad(pc.utf8_slice_codeunits(regions, 0, 6), 12, "0"),
-            "township_code": pc.utf8_rpad(pc.utf8_slice_codeunits(regions, 0, 9), 12, "0"),
+            **level_codes(regions),
             "area_type": info["area_type"],
             "current_category": current,
             "current_categories": info["current_categories"],
