@@ -111,7 +111,9 @@ def test_the_warning_loop_from_county_to_closure(desktop, phone):
     expect(mobile.locator(".visit-card")).to_contain_text("进学街道测试网格员、朴协理")
     photo = mobile.locator(".visit-card img.photo-thumb")
     expect(photo).to_have_count(1)
-    assert mobile.evaluate("document.querySelector('.visit-card img.photo-thumb').naturalWidth") == 8
+    # the page renders before the thumbnail arrives: wait until the browser has finished with it (loaded or broken)
+    expect(photo).to_have_js_property("complete", True)
+    expect(photo).to_have_js_property("naturalWidth", 8)
     assert fits_width(mobile)
     mobile.screenshot(path=DETAIL_SCREENSHOT, full_page=True)
     mobile_console.assert_clean()
