@@ -4,7 +4,7 @@ Each indicator is a dated, per-region policy definition: whether it is on (``war
 its level (``warning.<ID>.level``) and, where it has one, its threshold (``warning.<ID>.threshold``, or
 ``rigid_expense_share`` for W-EXP), all resolved per household region and date by the parameter store
 (``monitoring.params``) and changed only through a reviewed proposal. The table below fixes the rest:
-the cause label, the datasets read, the SQL that finds the evidence and how the level escalates.
+the datasets read, the SQL that finds the evidence and how the level escalates.
 
 The SQL of an indicator runs in the scan's DuckDB connection over the tables of ``monitoring.sources``
 (``d_<dataset>``, ``mem``, ``hh``, ``cat``, ``emp``, ``sch``, ``need`` and the on-demand sensitive
@@ -31,8 +31,7 @@ from doudi.monitoring.sources import severe
 
 @dataclass(frozen=True)
 class IndicatorDef:
-    id: str
-    cause: str
+    id: str  # the cause label is the model's choice label: ``LABELS``
     datasets: tuple[str, ...]
     level: str  # default level when the parameter does not resolve
     escalation: str  # when the level goes to red (Chinese, for the docs and pages)
@@ -215,29 +214,29 @@ WHERE d.flagged_on > {D12} AND d.flagged_on <= {D}
 
 INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(
-        I.ILL, "因病", ("medical_expense", "serious_illness"), "orange",
+        I.ILL, ("medical_expense", "serious_illness"), "orange",
         "近3个月自付医疗费用达到家庭年收入时为红色", ILL, "warning.W-ILL.threshold",
         needs={"inc_reg": "SELECT DISTINCT household_id FROM d_medical_expense WHERE period_end > {D3} AND period_end <= {D}",
                "ill_reg": "SELECT DISTINCT person_id FROM d_serious_illness"},
     ),
     IndicatorDef(
-        I.DIS, "因残", ("disability",), "orange", "—", DIS,
+        I.DIS, ("disability",), "orange", "—", DIS,
         needs={"dis_reg": f"SELECT DISTINCT person_id FROM d_disability WHERE {severe('disability_grade', 'disability_kind')}"},
     ),
-    IndicatorDef(I.EDU, "因学", ("student",), "yellow", "—", EDU),
-    IndicatorDef(I.DSR, "因灾", ("disaster",), "orange", "住房倒塌时为红色", DSR),
-    IndicatorDef(I.JOB, "因失业", ("unemployment",), "yellow", "家庭无其他劳动年龄就业成员（零就业家庭）时为红色", JOB),
-    IndicatorDef(I.INC, "收入骤减", ("social_insurance",), "orange", "—", INC, "warning.W-INC.threshold",
+    IndicatorDef(I.EDU, ("student",), "yellow", "—", EDU),
+    IndicatorDef(I.DSR, ("disaster",), "orange", "住房倒塌时为红色", DSR),
+    IndicatorDef(I.JOB, ("unemployment",), "yellow", "家庭无其他劳动年龄就业成员（零就业家庭）时为红色", JOB),
+    IndicatorDef(I.INC, ("social_insurance",), "orange", "—", INC, "warning.W-INC.threshold",
                  household_level=True),
     IndicatorDef(
-        I.EXP, "支出骤增", ("medical_expense",), "orange", "—", EXP, "rigid_expense_share",
+        I.EXP, ("medical_expense",), "orange", "—", EXP, "rigid_expense_share",
         needs={"inc_reg": "SELECT DISTINCT household_id FROM d_medical_expense WHERE period_end > {D12} AND period_end <= {D}"},
         household_level=True,
     ),
-    IndicatorDef(I.POP, "人口变化", ("death", "social_insurance"), "yellow", "死亡成员为家庭主要劳动力时为红色", POP),
-    IndicatorDef(I.ELIG, "反向核查", ("vehicle", "real_estate", "business"), "orange", "—", ELIG),
-    IndicatorDef(I.GAP, "政策落实", ("student",), "yellow", "—", GAP, "warning.W-GAP.threshold", full_only=True),
-    IndicatorDef(I.FPJC, "防返贫", ("fpjc",), "orange", "—", FPJC),
+    IndicatorDef(I.POP, ("death", "social_insurance"), "yellow", "死亡成员为家庭主要劳动力时为红色", POP),
+    IndicatorDef(I.ELIG, ("vehicle", "real_estate", "business"), "orange", "—", ELIG),
+    IndicatorDef(I.GAP, ("student",), "yellow", "—", GAP, "warning.W-GAP.threshold", full_only=True),
+    IndicatorDef(I.FPJC, ("fpjc",), "orange", "—", FPJC),
 )  # fmt: skip
 
 BY_ID: dict[str, IndicatorDef] = {d.id: d for d in INDICATORS}
