@@ -182,3 +182,11 @@ def test_user_create_refuses_weak_password_and_duplicates(regions):
             "--password",
             GOOD_PASSWORD,
         )
+
+
+def test_create_without_name_uses_a_dated_default(officer):
+    """The README's `doudi token create USER` works as written: the name defaults to the date."""
+    token = run("token", "create", "officer")[0].strip()
+    (row,) = ApiToken.objects.filter(user=officer).values("name", "digest")
+    assert row["digest"] == token_digest(token)
+    assert row["name"].startswith("API令牌 20")

@@ -1,6 +1,7 @@
 """``doudi token``: per-user API tokens (R-S5). Only a digest is stored; the token is printed once.
 
-doudi token create USERNAME --name NAME     prints the new token (once) on standard output
+doudi token create USERNAME [--name NAME]   prints the new token (once) on standard output;
+                                            the name defaults to "API令牌 <date>"
 doudi token list USERNAME                   prefix, name, dates and status; never the token
 doudi token revoke USERNAME (--name NAME | --prefix PREFIX | --all)
 """
@@ -34,7 +35,9 @@ class Command(BaseCommand):
         sub = parser.add_subparsers(dest="action", required=True, title="操作")
         create = sub.add_parser("create", help="为用户创建API令牌，令牌只显示这一次")
         create.add_argument("username")
-        create.add_argument("--name", required=True, help="令牌用途，如“部门数据对接”")
+        create.add_argument(
+            "--name", default=None, help="令牌用途，如“部门数据对接”（默认“API令牌 当天日期”）"
+        )
         lst = sub.add_parser("list", help="列出用户的API令牌")
         lst.add_argument("username")
         revoke = sub.add_parser("revoke", help="吊销用户的API令牌")
@@ -49,7 +52,7 @@ class Command(BaseCommand):
         getattr(self, f"_{options['action']}")(user, options)
 
     def _create(self, user: User, options) -> None:
-        name = options["name"].strip()
+        name = (options["name"] if options["name"] is not None else f"API令牌 {timezone.localdate()}").strip()
         if not name:
             raise CommandError("令牌用途不能为空")
         if not user.is_active:
