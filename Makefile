@@ -43,13 +43,14 @@ demo: install ## install, prepare ./var with demo data, and serve http://127.0.0
 	$(DOUDI) demo seed
 	@$(MAKE) --no-print-directory serve
 
-# the web server, with a background worker beside it (uploads, linking, scans, the daily deadline job)
+# the production web server (gunicorn, static files through WhiteNoise) with the background worker beside it
+# (uploads, linking, scans, the daily deadline job) — the same two processes as the Procfile and the systemd units
 serve:
 	@log="$${DOUDI_DATA_DIR:-var}/worker.log"; mkdir -p "$$(dirname $$log)"; \
-	echo "Doudi is serving at http://$(HOST):$(PORT)/  (Ctrl-C to stop; worker log: $$log)"; \
+	echo "Doudi is serving at http://$(HOST):$(PORT)/  (Ctrl-C to stop; worker log: $$log; health: /healthz)"; \
 	$(DOUDI) db_worker >>"$$log" 2>&1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(DOUDI) runserver $(HOST):$(PORT) --noreload
+	DOUDI_BIND=$(HOST):$(PORT) $(UV) run --frozen gunicorn doudi.wsgi:application -c python:doudi.gunicorn_conf
 
 test: install system-deps ## every test on the embedded default (SQLite); set DATABASE_URL for PostgreSQL
 	$(UV) run --frozen pytest -q
