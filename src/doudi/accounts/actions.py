@@ -24,7 +24,9 @@ def holder(user: User) -> privileges.Holder:
 
 
 def _other_active_admins(user: User) -> int:
-    return User.objects.filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk).count()
+    # locked, so that two administrators disabling each other at once cannot both succeed
+    admins = User.objects.select_for_update().filter(role=Role.ADMIN, is_active=True).exclude(pk=user.pk)
+    return len(admins.values_list("pk", flat=True))
 
 
 def _guard(actor, op: str, target: User | None = None, grant: privileges.Holder | None = None) -> None:

@@ -10,7 +10,12 @@ from doudi.accounts.models import Department, Role
 from doudi.regions.models import Level, Region
 
 ROLE_LABELS = dict(Role.choices)
-_INDENT = {Level.CITY: "", Level.COUNTY: "　", Level.TOWNSHIP: "　　", Level.VILLAGE: "　　　"}
+_INDENT: dict[str, str] = {
+    Level.CITY: "",
+    Level.COUNTY: "　",
+    Level.TOWNSHIP: "　　",
+    Level.VILLAGE: "　　　",
+}
 
 
 def scope_choices(region_code: str, extra: str | None = None) -> list[tuple[str, str]]:
