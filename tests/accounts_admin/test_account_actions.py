@@ -196,3 +196,18 @@ def test_user_command_disable_enable_reset_unlock(people):
         run("user", "disable", "nobody")
     actors = set(AuditEvent.unscoped.filter(subject_id=str(user.pk)).values_list("actor_label", flat=True))
     assert "doudi user" in actors
+
+
+def test_a_pending_password_change_blocks_pages_but_not_the_api_or_logout(people, client):
+    user = people["yj-town"]
+    with all_regions():
+        actions.reset_password(actor="test", user=user, password="Temporary-pass-1")
+        token = actions.create_token(actor="test", user=user, name="对接")
+    client.force_login(User.objects.get(pk=user.pk))
+    target = reverse("accounts:own_password")
+    assert client.get("/monitoring/")["Location"] == target
+    htmx = client.get("/households/", headers={"HX-Request": "true"})
+    assert htmx.status_code == 204 and htmx["HX-Redirect"] == target
+    assert client.get(target).status_code == 200
+    assert client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert client.post(reverse("web:logout")).status_code == 302
