@@ -7,6 +7,8 @@ from typing import ClassVar, Self
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 
+from doudi.accounts.privileges import MANAGERS
+
 
 class Role(models.TextChoices):
     GRID_WORKER = "grid_worker", "网格员/协理员"
@@ -74,6 +76,11 @@ _MONITORING_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _MONITORING_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
+ROLE_CAPABILITIES = {
+    role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())
+    for role, caps in ROLE_CAPABILITIES.items()
+}
 
 
 class User(AbstractUser):
@@ -83,6 +90,8 @@ class User(AbstractUser):
     )
     department = models.CharField("所属部门", max_length=32, choices=Department.choices, blank=True)
     display_name = models.CharField("姓名", max_length=64, blank=True)
+    # set when an administrator resets the password: the user must choose a new one at next login
+    must_change_password = models.BooleanField("须修改密码", default=False)
 
     objects: ClassVar[UserManager[Self]] = UserManager()
 

@@ -26,6 +26,7 @@ region_patterns = [
 
 urlpatterns = [
     path("", include((web_patterns, "web"))),
+    path("", include("doudi.accounts.urls")),
     path("households/", include("doudi.registry.urls")),
     path("regions/", include((region_patterns, "regions"))),
     path("policy/runs/", include("doudi.policy.urls_runs")),

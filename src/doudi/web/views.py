@@ -33,6 +33,12 @@ ACTION_LABELS = {
     "accounts.user_create": "新建用户",
     "accounts.token_create": "创建API令牌",
     "accounts.token_revoke": "吊销API令牌",
+    "accounts.user_disable": "停用用户",
+    "accounts.user_enable": "启用用户",
+    "accounts.user_change": "变更用户角色或管辖区划",
+    "accounts.password_reset": "重置用户密码",
+    "accounts.password_change": "本人修改密码",
+    "accounts.user_unlock": "解除登录锁定",
 }
 
 

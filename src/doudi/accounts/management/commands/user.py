@@ -1,7 +1,10 @@
-"""``doudi user create``: create an account (role, region subtree, department).
+"""``doudi user``: create an account (role, region subtree, department) and look after it.
 
     doudi user create --username U --role ROLE --region CODE [--department D] [--display-name 姓名]
                       [--password P]
+    doudi user disable USERNAME | doudi user enable USERNAME
+    doudi user reset-password USERNAME [--password P]   prints a generated password once
+    doudi user unlock USERNAME                           clears failed logins that lock it out
 
 The password comes from ``--password``, else the environment variable DOUDI_PASSWORD, else a prompt.
 """
@@ -14,8 +17,9 @@ import os
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.accounts import actions
 from doudi.accounts.actions import AccountError, create_user
-from doudi.accounts.models import Department, Role
+from doudi.accounts.models import Department, Role, User
 
 ACTOR = "doudi user"
 
@@ -25,7 +29,7 @@ def _choices(choices) -> str:
 
 
 class Command(BaseCommand):
-    help = "用户管理：create 创建账号"
+    help = "用户管理：create 创建账号、disable 停用、enable 启用、reset-password 重置密码、unlock 解除锁定"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True, title="操作")
@@ -39,8 +43,42 @@ class Command(BaseCommand):
             "--password", default=None, help="密码（亦可用环境变量 DOUDI_PASSWORD 或交互输入）"
         )
 
+        for name, text in (
+            ("disable", "停用账号（不能登录，API令牌失效）"),
+            ("enable", "启用账号"),
+            ("unlock", "解除登录失败造成的锁定"),
+        ):
+            sub.add_parser(name, help=text).add_argument("username")
+        reset = sub.add_parser("reset-password", help="重置密码，用户下次登录须修改")
+        reset.add_argument("username")
+        reset.add_argument("--password", default=None, help="新密码（省略则生成一个，只显示一次）")
+
     def handle(self, *args, **options):
-        self._create(options)
+        action = options["action"]
+        if action == "create":
+            self._create(options)
+            return
+        user = User.objects.filter(username=options["username"]).first()
+        if user is None:
+            raise CommandError(f"用户不存在：{options['username']}")
+        try:
+            if action in ("disable", "enable"):
+                actions.set_active(actor=ACTOR, user=user, active=action == "enable")
+                self.stdout.write(f"已{'启用' if action == 'enable' else '停用'}账号 {user.username}")
+            elif action == "unlock":
+                n = actions.unlock(actor=ACTOR, user=user)
+                self.stdout.write(f"已解除账号 {user.username} 的登录锁定（清除 {n} 次失败记录）")
+            else:
+                password = actions.reset_password(actor=ACTOR, user=user, password=options["password"])
+                if options["password"] is None:
+                    self.stdout.write(password)
+                    self.stderr.write("以上密码只显示这一次；用户下次登录时须修改密码。")
+                else:
+                    self.stdout.write(f"已重置账号 {user.username} 的密码；用户下次登录时须修改密码。")
+        except AccountError as exc:
+            raise CommandError(str(exc)) from exc
+        except ValidationError as exc:
+            raise CommandError("密码不符合要求：" + "；".join(m.rstrip("。") for m in exc.messages)) from exc
 
     def _password(self, options) -> str:
         if options["password"] is not None:
