@@ -16,13 +16,16 @@ from .conftest import T2, D, make_family, open_warnings, run_all, run_batch, wri
 pytestmark = pytest.mark.django_db
 
 ADULT = D(1980, 3, 3)
+JULY_10, JULY_20 = D(2025, 7, 10), D(2025, 7, 20)
 
 
 def couple(**kw):
-    return make_family("H", members=[("甲", ADULT, True, "head", {}), ("乙", ADULT, False, "spouse", {})], **kw)
+    return make_family(
+        "H", members=[("甲", ADULT, True, "head", {}), ("乙", ADULT, False, "spouse", {})], **kw
+    )
 
 
-def registration(batch_id, person, event, on=D(2025, 7, 10), **kw):
+def registration(batch_id, person, event, on=JULY_10, **kw):
     return write_batch(batch_id, "household_registration",
                        [{"person": person, "event": event, "event_on": on, **kw}])  # fmt: skip
 
@@ -59,7 +62,10 @@ def test_a_move_out_names_the_destination(scan_env):
     run_all()
     w = only("W-POP")
     details = sorted(e["detail"] for e in w.evidence)
-    assert details[0].startswith("公安户籍数据：2025年07月10日家庭成员户籍迁出（迁往") and "北山街道" in details[0]
+    assert (
+        details[0].startswith("公安户籍数据：2025年07月10日家庭成员户籍迁出（迁往")
+        and "北山街道" in details[0]
+    )
     assert details[1].endswith("家庭成员户籍迁出（迁往外地）")
     assert w.level == "yellow"
 
@@ -73,7 +79,9 @@ def test_a_marriage_or_divorce_fires(scan_env, event, text):
     w = only("W-POP")
     assert w.level == "yellow" and w.person_id == fam.members[1].pk
     [item] = w.evidence
-    assert item["source"] == "婚姻登记" and item["detail"] == f"民政婚姻登记数据：家庭成员2025年06月30日{text}"
+    assert (
+        item["source"] == "婚姻登记" and item["detail"] == f"民政婚姻登记数据：家庭成员2025年06月30日{text}"
+    )
 
 
 def test_old_or_unattached_events_do_not_fire(scan_env):
@@ -158,7 +166,7 @@ def test_next_months_payroll_adds_nothing_to_the_open_warning(scan_env):
 # --------------------------------------------------------------------------------------- W-ILL / W-EXP
 
 
-def medical_batch(person, oop: str, batch_id: int = 9, end=D(2025, 7, 20)):
+def medical_batch(person, oop: str, batch_id: int = 9, end=JULY_20):
     write_batch(batch_id, "medical_expense", [
         {"person": person, "period_start": end.replace(day=1), "period_end": end,
          "total_expense": Decimal(oop) * 2, "out_of_pocket": Decimal(oop)},
@@ -235,8 +243,12 @@ def test_department_income_below_the_threshold_does_not_fire(scan_env):
 
 def test_spending_uses_the_known_income_and_says_which(scan_env):
     fam = make_family("H", rigid={"medical": 0, "education": 2000, "housing": 0, "care": 0})
-    write_batch(1, "social_insurance", [{"person": fam.head, "month": "2025-07", "contribution_base": Decimal(2000)}])
-    medical_batch(fam.head, "12400", end=D(2025, 2, 28))  # (12,400 + 2,000) ≥ 60 % of 24,000; outside 3 months
+    write_batch(
+        1, "social_insurance", [{"person": fam.head, "month": "2025-07", "contribution_base": Decimal(2000)}]
+    )
+    medical_batch(
+        fam.head, "12400", end=D(2025, 2, 28)
+    )  # (12,400 + 2,000) ≥ 60 % of 24,000; outside 3 months
     run_all()
     assert open_warnings("W-ILL") == []
     w = only("W-EXP")
