@@ -255,3 +255,38 @@ def test_spending_uses_the_known_income_and_says_which(scan_env):
     assert w.evidence[0]["detail"].endswith("；收入依据：部门数据推算（社会保险，最近月份2025-07）")
     again = run_all()
     assert (again.total("new"), again.total("merged")) == (0, 0)
+
+
+def test_a_birth_merges_into_the_open_population_warning(scan_env):
+    fam = couple()
+    write_batch(1, "marriage", [{"person": fam.members[0], "event": "divorced", "event_on": D(2025, 5, 5)}])
+    run_all()
+    first = only("W-POP")
+    write_batch(2, "household_registration", [
+        {"person": None, "id_number": None, "name": "乙小宝", "event": "birth", "event_on": D(2025, 7, 25),
+         "household_number": "H"},
+    ])  # fmt: skip
+    result = run_batch(2)
+    assert (result.total("new"), result.total("merged")) == (0, 1)
+    w = only("W-POP")
+    assert (
+        w.pk == first.pk
+        and w.merged_count == 2
+        and [e["source"] for e in w.evidence] == ["婚姻登记", "户籍变动"]
+    )
+    assert run_batch(2).total("merged") == 0
+
+
+def test_a_salary_merges_into_the_open_reverse_check_and_a_rerun_changes_nothing(scan_env):
+    fam = make_family("H", since=D(2024, 1, 1))
+    write_batch(
+        1, "vehicle", [{"person": fam.head, "vehicle_type": "小型轿车", "registered_on": D(2025, 5, 1)}]
+    )
+    run_all()
+    write_batch(2, "public_payroll", [payroll(fam.head, "2025-07")])
+    result = run_batch(2)
+    assert (result.total("new"), result.total("merged")) == (0, 1)
+    w = only("W-ELIG")
+    assert w.merged_count == 2 and [e["source"] for e in w.evidence] == ["机动车登记", "财政供养人员工资"]
+    again = run_all()
+    assert (again.total("new"), again.total("merged")) == (0, 0)
