@@ -38,7 +38,7 @@ from doudi.core import crypto
 from doudi.exchange.datasets import DATASETS
 from doudi.matching import store
 from doudi.monitoring.models import NeedPush
-from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact
+from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact, Source
 
 CHUNK = 100_000
 ID_CHUNK = 5_000  # ids per IN (…) query elsewhere (discovery's existing cases)
@@ -484,8 +484,6 @@ _DEPT_MONTHLY = {
 
 
 def _source_label(source: str) -> str:
-    from doudi.registry.models import Source
-
     return dict(Source.choices).get(source, "名册")
 
 
