@@ -46,9 +46,10 @@ STAGES = ((6, "primary"), (12, "junior"), (15, "senior"), (18, "undergraduate"),
 KINDS = ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple")
 # records per dataset, as shares of --records, and how many of them are about registry persons
 MIX = {
-    "social_insurance": 0.41, "medical_expense": 0.18, "disability": 0.10, "unemployment": 0.05,
+    "social_insurance": 0.395, "medical_expense": 0.18, "disability": 0.10, "unemployment": 0.05,
     "student": 0.075, "death": 0.015, "disaster": 0.01, "vehicle": 0.075, "real_estate": 0.05,
     "business": 0.025, "serious_illness": 0.005, "fpjc": 0.005,
+    "household_registration": 0.007, "marriage": 0.005, "public_payroll": 0.003,
 }  # fmt: skip
 
 
@@ -388,6 +389,33 @@ def build_store(records: int, linked_share: float, reg: dict, rng) -> int:
         _who(n, int(n * share * 0.2), everyone, rng),
         {"flagged_on": _dates(rng, n, "2024-09-01", 330), "risk_type": np.full(n, "因病")},
     )
+    n = size["household_registration"]
+    write(
+        "household_registration",
+        "2025-08-01",
+        n,
+        _who(n, int(n * share * 0.3), everyone, rng),
+        {"event": rng.choice(["birth", "move_in", "move_out", "cancelled"], size=n, p=[0.3, 0.3, 0.3, 0.1]),
+         "event_on": _dates(rng, n, "2024-09-01", 330)},
+    )  # fmt: skip
+    n = size["marriage"]
+    write(
+        "marriage",
+        "2025-08-01",
+        n,
+        _who(n, int(n * share * 0.2), everyone, rng),
+        {"event": rng.choice(["married", "divorced"], size=n, p=[0.7, 0.3]),
+         "event_on": _dates(rng, n, "2024-09-01", 330)},
+    )  # fmt: skip
+    n = size["public_payroll"]
+    write(
+        "public_payroll",
+        "2025-08-01",
+        n,
+        _who(n, int(n * share * 0.05), everyone, rng),
+        {"employer": np.full(n, "某事业单位"), "month": np.full(n, "2025-07"),
+         "gross_pay": rng.uniform(3000, 9000, n).round(2)},
+    )  # fmt: skip
     return total
 
 

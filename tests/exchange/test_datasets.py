@@ -21,7 +21,7 @@ def run(path, ds, tmp_path):
     return intake.run(path, ds, tmp_path / "out", key=KEY, today=TODAY, workers=1)
 
 
-def test_the_twelve_contract_types_are_declared_with_their_departments():
+def test_the_fifteen_contract_types_are_declared_with_their_departments():
     D = Department
     expected = {
         "disability": {D.DISABLED}, "unemployment": {D.HRSS}, "student": {D.EDUCATION},
@@ -29,6 +29,8 @@ def test_the_twelve_contract_types_are_declared_with_their_departments():
         "death": {D.PUBLIC_SECURITY, D.CIVIL_AFFAIRS}, "disaster": {D.EMERGENCY},
         "vehicle": {D.PUBLIC_SECURITY}, "real_estate": {D.NATURAL_RESOURCES, D.HOUSING},
         "business": {D.MARKET}, "social_insurance": {D.HRSS}, "fpjc": {D.AGRICULTURE},
+        "household_registration": {D.PUBLIC_SECURITY}, "marriage": {D.CIVIL_AFFAIRS},
+        "public_payroll": {D.FINANCE, D.HRSS},
     }  # fmt: skip
     assert {k: set(d.providers) for k, d in datasets.DATASETS.items()} == expected
     enums = {c.key: set(c.choices) for d in datasets.DATASETS.values() for c in d.columns if c.type == "enum"}
@@ -52,6 +54,11 @@ def test_the_twelve_contract_types_are_declared_with_their_departments():
     }
     assert enums["dwelling_damage"] == {"none", "minor", "severe", "collapsed"}
     assert enums["property_type"] == {"residential", "commercial", "other"}
+    assert set(datasets.get("household_registration").column("event").choices) == {
+        "birth", "move_in", "move_out", "cancelled"
+    }  # fmt: skip
+    assert set(datasets.get("marriage").column("event").choices) == {"married", "divorced"}
+    assert datasets.get("public_payroll").column("month").type == "month"
     assert datasets.get("social_insurance").column("month").type == "month"
 
 
@@ -144,7 +151,11 @@ def test_date_and_number_forms(tmp_path):
 
 
 def test_datasets_by_department_and_department_names():
-    assert [d.key for d in datasets.for_department("hrss")] == ["unemployment", "social_insurance"]
+    assert [d.key for d in datasets.for_department("hrss")] == [
+        "unemployment",
+        "social_insurance",
+        "public_payroll",
+    ]
     assert datasets.department_code("残联") == "disabled_federation"
     assert datasets.department_code("HRSS") == "hrss"
     assert datasets.department_code("人社") == "hrss"

@@ -22,6 +22,8 @@ def test_demo_seed_gives_the_county_inbox_warnings_to_work_on(store_dir):
         )
         warnings = list(Warning.unscoped.values_list("indicator", "level", "region_code"))
         cases = PotentialCase.unscoped.count()
+        sources = {(w.indicator, e.get("source")) for w in Warning.unscoped.all() for e in w.evidence}
+    assert {("W-POP", "户籍变动"), ("W-POP", "婚姻登记"), ("W-ELIG", "财政供养人员工资")} <= sources
     assert batches and set(batches) == {"linked"}
     causes = {ind for ind, _, _ in warnings}
     assert {"W-DIS", "W-JOB", "W-DSR", "W-NEW"} <= causes and len(causes) >= 8

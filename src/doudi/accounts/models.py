@@ -36,6 +36,7 @@ class Department(models.TextChoices):
     MARKET = "market_regulation", "市场监管"
     TAX = "tax", "税务"
     NATURAL_RESOURCES = "natural_resources", "自然资源"
+    FINANCE = "finance", "财政"
 
 
 # What each role may do, beyond reading its own region subtree. Checked by ``accounts.permissions``.

@@ -47,6 +47,9 @@ PROVIDERS = {
     "social_insurance": "hrss",
     "vehicle": "public_security",
     "fpjc": "agriculture",
+    "household_registration": "public_security",
+    "marriage": "civil_affairs",
+    "public_payroll": "finance",
 }
 COMMON = ["record_id", "id_number", "name", "sex", "birth_date", "region_code"]
 
@@ -215,6 +218,24 @@ def build_rows(today: dt.date) -> dict[str, list[dict]]:
     # 反向核查: a DIBAO/TEKUN member registers a car
     for i, m in enumerate(pick(lambda m, ms: m.age >= 25)):
         rows["vehicle"].append({**m.row(f"VEH-{i + 1}"), "vehicle_type": "小型轿车", "registered_on": d(12)})
+    # 反向核查: a member on the public payroll
+    for i, m in enumerate(pick(lambda m, ms: working(m))):
+        rows["public_payroll"].append({**m.row(f"PAY-{i + 1}"), "employer": "延吉市某事业单位", "month": month_1,
+                                       "gross_pay": "5200"})  # fmt: skip
+    # 人口变化: a birth registered under a household's number, a member moving out, a marriage
+    for i, m in enumerate(pick(lambda m, ms: m.person.relation == "head")):
+        born = today - dt.timedelta(days=20)
+        rows["household_registration"].append({
+            "record_id": f"HR-B{i + 1}", "id_number": _outsider(10 + i, born, True), "name": m.person.name[:1] + "小宝",
+            "sex": "M", "birth_date": born.isoformat(), "region_code": m.person.region_code, "event": "birth",
+            "event_on": born.isoformat(), "household_number": m.household.household_key, "to_region_code": ""})  # fmt: skip
+    for i, m in enumerate(pick(lambda m, ms: 18 <= m.age < 40 and len(ms) >= 2)):
+        rows["household_registration"].append({**m.row(f"HR-M{i + 1}"), "event": "move_out", "event_on": d(22),
+                                               "household_number": m.household.household_key,
+                                               "to_region_code": "220102001000"})  # fmt: skip
+    for i, m in enumerate(pick(lambda m, ms: 20 <= m.age < 50)):
+        rows["marriage"].append({**m.row(f"MAR-{i + 1}"), "event": "married", "event_on": d(28),
+                                 "spouse_id_number": "", "spouse_name": "张丽"})  # fmt: skip
     for i, m in enumerate(pick(lambda m, ms: True)):
         rows["fpjc"].append({**m.row(f"FP-{i + 1}"), "flagged_on": d(18), "risk_type": "因病返贫风险"})
     # 主动发现: people not in the registry with strong hardship signals

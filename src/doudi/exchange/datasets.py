@@ -124,6 +124,10 @@ STAGES = _choices(
 )
 DWELLING_DAMAGE = _choices(none="无损坏", minor="轻微损坏", severe="严重损坏", collapsed="倒塌")
 PROPERTY_TYPES = _choices(residential="住宅", commercial="商业用房", other="其他")
+REGISTRATION_EVENTS = _choices(
+    birth="出生登记", move_in="户籍迁入", move_out="户籍迁出", cancelled="户口注销"
+)
+MARRIAGE_EVENTS = _choices(married="结婚登记", divorced="离婚登记")
 
 D = Department
 _LIST = (
@@ -251,6 +255,41 @@ _LIST = (
             Column("risk_type", "风险类型", required=True, max_length=64),
         ),
         "农业农村：防止返贫监测对象",
+    ),
+    Dataset(
+        "household_registration",
+        "户籍变动",
+        (D.PUBLIC_SECURITY,),
+        (
+            Column("event", "变动类型", "enum", required=True, choices=REGISTRATION_EVENTS),
+            _date("event_on", "变动日期", required=True, not_future=True),
+            Column("household_number", "户号", header=True, max_length=64),
+            Column("to_region_code", "迁往区划代码", header=True, max_length=32),
+        ),
+        "公安：出生登记、户籍迁入迁出与户口注销",
+    ),
+    Dataset(
+        "marriage",
+        "婚姻登记",
+        (D.CIVIL_AFFAIRS,),
+        (
+            Column("event", "登记类型", "enum", required=True, choices=MARRIAGE_EVENTS),
+            _date("event_on", "登记日期", required=True, not_future=True),
+            Column("spouse_id_number", "配偶身份证号", header=True, max_length=64),
+            Column("spouse_name", "配偶姓名", header=True, max_length=64),
+        ),
+        "民政：结婚与离婚登记",
+    ),
+    Dataset(
+        "public_payroll",
+        "财政供养人员工资",
+        (D.FINANCE, D.HRSS),
+        (
+            Column("employer", "工作单位", required=True, max_length=200),
+            Column("month", "所属月份", "month", required=True),
+            _money("gross_pay", "应发工资", required=True),
+        ),
+        "财政/人社：由财政资金发放工资的机关事业单位人员",
     ),
 )
 

@@ -61,7 +61,8 @@ tot AS (SELECT household_id, sum(out_of_pocket) AS oop FROM med GROUP BY househo
 SELECT m.household_id, m.person_id, m.batch_id, m.record_id, 'medical_expense' AS dataset,
        m.period_end AS event_date,
        '医保数据：近3个月个人自付医疗费用达到家庭年收入的' || CAST(round(h.ill_t * 100, 2) AS VARCHAR) || '%以上'
-         || CASE WHEN t.oop * i.months >= i.total * 12 THEN '（超过家庭年收入）' ELSE '' END AS detail,
+         || CASE WHEN t.oop * i.months >= i.total * 12 THEN '（超过家庭年收入）' ELSE '' END
+         || '；收入依据：' || i.basis AS detail,
        t.oop * i.months >= i.total * 12 AS red, {MED_KEY.replace("person_id", "m.person_id")} AS fact_key,
        m.target
 FROM med m JOIN tot t USING (household_id) JOIN inc_reg i USING (household_id) JOIN hh h USING (household_id)
@@ -139,7 +140,7 @@ WITH med AS ({MEDICAL_12M}),
 tot AS (SELECT household_id, sum(out_of_pocket) AS oop FROM med GROUP BY household_id)
 SELECT m.household_id, m.person_id, m.batch_id, m.record_id, 'medical_expense', m.period_end,
        '近12个月刚性支出（医保自付与登记的教育、住房、照料支出）达到家庭收入的'
-         || CAST(round(h.rigid_share * 100, 2) AS VARCHAR) || '%以上',
+         || CAST(round(h.rigid_share * 100, 2) AS VARCHAR) || '%以上；收入依据：' || i.basis,
        FALSE, {MED_KEY.replace("person_id", "m.person_id")}, m.target
 FROM med m JOIN tot t USING (household_id) JOIN inc_reg i USING (household_id) JOIN hh h USING (household_id)
      LEFT JOIN rigid_reg g USING (household_id)
@@ -161,9 +162,28 @@ main AS (SELECT dd.batch_id, dd.record_id,
                      ELSE coalesce(emp.employed, FALSE) END AS is_main
          FROM dd LEFT JOIN earner e USING (batch_id, record_id) LEFT JOIN emp ON emp.person_id = dd.person_id)
 SELECT dd.household_id, dd.person_id, dd.batch_id, dd.record_id, 'death', dd.died_on,
-       '公安/民政数据：家庭成员死亡' || CASE WHEN main.is_main THEN '（家庭主要劳动力）' ELSE '' END,
+       '公安/民政数据：家庭成员' || strftime(dd.died_on, '%Y年%m月%d日') || '死亡'
+         || CASE WHEN main.is_main THEN '（家庭主要劳动力）' ELSE '' END,
        main.is_main, dd.person_id || ':death', dd.target
 FROM dd JOIN main USING (batch_id, record_id)
+UNION ALL
+SELECT r.household_id, r.person_id, r.batch_id, r.record_id, 'household_registration', r.event_on,
+       '公安户籍数据：' || strftime(r.event_on, '%Y年%m月%d日') || CASE r.event
+         WHEN 'birth' THEN '出生登记，家庭新增人口'
+         WHEN 'move_in' THEN '户籍迁入本户，家庭新增人口'
+         WHEN 'move_out' THEN '家庭成员户籍迁出' || coalesce('（迁往' || g.name || '）',
+                                CASE WHEN r.to_region_code IS NOT NULL THEN '（迁往外地）' ELSE '' END)
+         ELSE '家庭成员户口注销' END,
+       FALSE, r.household_id || ':' || r.person_id || ':' || r.event || ':' || r.event_on, r.target
+FROM d_household_registration r LEFT JOIN rgn g ON g.code = rpad(r.to_region_code, 12, '0')
+WHERE r.event_on > {{D12}} AND r.event_on <= {{D}}
+UNION ALL
+SELECT m.household_id, m.person_id, m.batch_id, m.record_id, 'marriage', m.event_on,
+       '民政婚姻登记数据：家庭成员' || strftime(m.event_on, '%Y年%m月%d日')
+         || CASE m.event WHEN 'married' THEN '登记结婚' ELSE '登记离婚' END,
+       FALSE, m.person_id || ':' || m.event || ':' || m.event_on, m.target
+FROM d_marriage m
+WHERE m.event_on > {{D12}} AND m.event_on <= {{D}}
 """
 
 ELIG = """
@@ -178,10 +198,17 @@ own AS (
     FROM d_real_estate
     UNION ALL
     SELECT 'business', batch_id, batch_as_of, target, record_id, person_id, household_id, registered_on,
-           '市场监管数据：新登记市场主体', 'business:' || enterprise_name FROM d_business)
+           '市场监管数据：新登记市场主体', 'business:' || enterprise_name FROM d_business
+    UNION ALL
+    SELECT 'public_payroll', batch_id, batch_as_of, target, record_id, person_id, household_id,
+           CAST(strptime(month || '-01', '%Y-%m-%d') AS DATE),
+           '财政/人社数据：领取财政供养人员工资（' || employer || '）', 'payroll:' || employer
+    FROM d_public_payroll
+    QUALIFY row_number() OVER (PARTITION BY batch_id, person_id, employer ORDER BY month, record_id) = 1)
 SELECT o.household_id, o.person_id, o.batch_id, o.record_id, o.ds, coalesce(o.registered_on, o.batch_as_of),
        o.detail || '（低保/特困对象反向核查）', FALSE,
-       o.person_id || ':' || o.what || ':' || coalesce(CAST(o.registered_on AS VARCHAR), ''), o.target
+       o.person_id || ':' || o.what || ':'
+         || CASE o.ds WHEN 'public_payroll' THEN '' ELSE coalesce(CAST(o.registered_on AS VARCHAR), '') END, o.target
 FROM own o JOIN held h USING (person_id)
 WHERE coalesce(o.registered_on, o.batch_as_of) >= h.since AND coalesce(o.registered_on, o.batch_as_of) <= {D}
 """
@@ -233,8 +260,9 @@ INDICATORS: tuple[IndicatorDef, ...] = (
         needs={"inc_reg": "SELECT DISTINCT household_id FROM d_medical_expense WHERE period_end > {D12} AND period_end <= {D}"},
         household_level=True,
     ),
-    IndicatorDef(I.POP, ("death", "social_insurance"), "yellow", "死亡成员为家庭主要劳动力时为红色", POP),
-    IndicatorDef(I.ELIG, ("vehicle", "real_estate", "business"), "orange", "—", ELIG),
+    IndicatorDef(I.POP, ("death", "social_insurance", "household_registration", "marriage"), "yellow",
+                 "死亡成员为家庭主要劳动力时为红色", POP),
+    IndicatorDef(I.ELIG, ("vehicle", "real_estate", "business", "public_payroll"), "orange", "—", ELIG),
     IndicatorDef(I.GAP, ("student",), "yellow", "—", GAP, "warning.W-GAP.threshold", full_only=True),
     IndicatorDef(I.FPJC, ("fpjc",), "orange", "—", FPJC),
 )  # fmt: skip

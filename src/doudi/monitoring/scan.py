@@ -253,8 +253,13 @@ def _evaluate(con, batches, targets, as_of, result: ScanResult) -> dict:
     by_dataset = defaultdict(list)
     for b in batches:
         by_dataset[b.dataset].append(b)
-    for ds in sorted({ds for d in active for ds in d.datasets} | {"social_insurance"}):
+    for ds in sorted(
+        {ds for d in active for ds in d.datasets} | {"social_insurance", *sources.INCOME_DATASETS}
+    ):
         sources.create_linked_table(con, ds, by_dataset.get(ds, []), targets)
+        if ds == "household_registration":
+            sources.attach_registrations(con, by_dataset.get(ds, []), targets)
+            sources.load_region_names(con)
     t = _tick(result, "store", t)
     needs: dict[str, list[str]] = defaultdict(list)
     for d in active:

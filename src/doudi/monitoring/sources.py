@@ -38,7 +38,7 @@ from doudi.core import crypto
 from doudi.exchange.datasets import DATASETS
 from doudi.matching import store
 from doudi.monitoring.models import NeedPush
-from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact
+from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact, Source
 
 CHUNK = 100_000
 ID_CHUNK = 5_000  # ids per IN (…) query elsewhere (discovery's existing cases)
@@ -190,6 +190,58 @@ def create_unmatched_table(
         )
 
 
+def attach_registrations(con, batches: Sequence[StoredBatch], targets: set[int] | None) -> int:
+    """Add to ``d_household_registration`` the births and moves-in of persons not (yet) in the registry,
+    attached to the registry household whose 户号 they name: the ``household_number`` of a linked
+    record of the same dataset, or the household's key. The household head stands as their person."""
+    if not batches:
+        return 0
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE hnum AS
+           SELECT DISTINCT household_number, household_id FROM d_household_registration
+           WHERE household_number IS NOT NULL
+           UNION SELECT household_key, household_id FROM hh_base WHERE household_key IS NOT NULL"""
+    )
+    before = con.execute("SELECT count(*) FROM d_household_registration").fetchall()[0][0]
+    own = "".join(f", CAST(r.{name} AS {kind})" for name, kind in dataset_columns("household_registration"))
+    for b in batches:
+        target = "TRUE" if targets is None or b.batch_id in targets else "FALSE"
+        con.execute(
+            f"""INSERT INTO d_household_registration
+                SELECT {b.batch_id}, {lit(b.as_of)}, {target}, r.record_id, hd.person_id, n.household_id{own}
+                FROM read_parquet({store.sql_path(b.records)}) r
+                JOIN (SELECT record_id FROM read_parquet({store.sql_path(b.links)})
+                      WHERE person_id IS NULL) l USING (record_id)
+                JOIN (SELECT household_number, min(household_id) AS household_id FROM hnum GROUP BY 1
+                      HAVING count(DISTINCT household_id) = 1) n ON n.household_number = r.household_number
+                JOIN (SELECT household_id, arg_min(person_id, (NOT is_head, person_id)) AS person_id
+                      FROM mem GROUP BY 1) hd ON hd.household_id = n.household_id
+                WHERE r.event IN ('birth', 'move_in')"""
+        )
+    return con.execute("SELECT count(*) FROM d_household_registration").fetchall()[0][0] - before
+
+
+def load_region_names(con) -> None:
+    """``rgn(code, name)``: the names of the destination regions of the moves in view."""
+    from doudi.regions.models import Region
+
+    codes = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT rpad(to_region_code, 12, '0') FROM d_household_registration "
+            "WHERE regexp_full_match(to_region_code, '[0-9]{6}|[0-9]{9}|[0-9]{12}')"
+        ).fetchall()
+    ]
+    rows = list(Region.objects.filter(code__in=codes).values_list("code", "full_name")) if codes else []
+    con.register(
+        "src_rgn",
+        pa.table({"code": pa.array([r[0] for r in rows], pa.string()),
+                  "name": pa.array([r[1] for r in rows], pa.string())}),
+    )  # fmt: skip
+    con.execute("CREATE OR REPLACE TEMP TABLE rgn AS SELECT * FROM src_rgn")
+    con.unregister("src_rgn")
+
+
 # ------------------------------------------------------------------------------------------ registry
 
 
@@ -252,10 +304,15 @@ def load_registry(con, as_of: dt.date) -> dict[str, int]:
             ),  # fmt: skip
         ),
         "households": _arrow(
-            f"SELECT id, region_code, area_type FROM {_t(Household)}",
+            f"SELECT id, region_code, area_type, household_key FROM {_t(Household)}",
             pa.schema(
-                [("household_id", pa.int64()), ("region_code", pa.string()), ("area_type", pa.string())]
-            ),
+                [
+                    ("household_id", pa.int64()),
+                    ("region_code", pa.string()),
+                    ("area_type", pa.string()),
+                    ("household_key", pa.string()),
+                ]
+            ),  # fmt: skip
         ),
         "categories": _arrow(
             f"SELECT person_id, household_id, category, CAST(since AS TEXT) FROM {_t(CategoryStatus)} "
@@ -347,22 +404,31 @@ def _id_table(cursor, ids: list[int]) -> Iterator[str]:
 def _decrypted(model, owner: str, kind: str, ids: list[int], as_of: dt.date) -> list[tuple[int, Any]]:
     """(owner id, value) of the ``kind`` fact holding on ``as_of`` for each of ``ids``; sensitive values
     are decrypted once per row, only for these candidates."""
-    latest: dict[int, tuple[str, Any, Any]] = {}
+    return [(o, value) for o, value, _source in decrypted_facts(model, owner, kind, ids, as_of)]
+
+
+def decrypted_facts(
+    model, owner: str, kind: str, ids: list[int], as_of: dt.date
+) -> list[tuple[int, Any, str]]:
+    """(owner id, value, source) of the latest ``kind`` fact holding on ``as_of`` for each of ``ids``."""
+    latest: dict[int, tuple[str, Any, Any, str]] = {}
     if not ids:
         return []
     with connection.cursor() as cursor, _id_table(cursor, ids) as cand:
         cursor.execute(
-            f"SELECT f.{owner}, CAST(f.valid_from AS TEXT), f.value_enc, CAST(f.value AS TEXT) "
+            f"SELECT f.{owner}, CAST(f.valid_from AS TEXT), f.value_enc, CAST(f.value AS TEXT), f.source "
             f"FROM {_t(model)} f JOIN {cand} c ON c.id = f.{owner} WHERE f.kind = '{kind}' AND {_holds(as_of, 'f.valid_from', 'f.valid_to')}"
         )
         while rows := cursor.fetchmany(CHUNK):
-            for oid, since, enc, value in rows:
+            for oid, since, enc, value, source in rows:
                 if oid not in latest or since > latest[oid][0]:
-                    latest[oid] = (since, enc, value)
+                    latest[oid] = (since, enc, value, source or "")
     owners = list(latest)
     sealed = [o for o in owners if latest[o][1] is not None]
     opened = dict(zip(sealed, _decrypt_all([bytes(latest[o][1]) for o in sealed]), strict=True))
-    return [(o, opened[o] if o in opened else json.loads(latest[o][2] or "null")) for o in owners]
+    return [
+        (o, opened[o] if o in opened else json.loads(latest[o][2] or "null"), latest[o][3]) for o in owners
+    ]
 
 
 def _num(value, default=None):
@@ -404,29 +470,86 @@ def load_illness(con, candidates_sql: str, as_of: dt.date) -> int:
     return len(rows)
 
 
+# Which income W-ILL and W-EXP compare against (DOMAIN R-M12), in this order of precedence; the first
+# that the household has is used and named in the warning (``inc_reg.basis``):
+# 1. the household's recorded income (the ``income`` fact), named with its source (本人申报, 入户核查…);
+# 2. else the members' own incomes (``own_income`` facts, monthly) summed over the current members, × 12;
+# 3. else department data: each member's latest month (within 12 months) of social insurance
+#    (contribution base + pension) and of public-sector pay, summed over the household, × 12.
+INCOME_DATASETS = ("social_insurance", "public_payroll")
+_DEPT_MONTHLY = {
+    "social_insurance": "coalesce(contribution_base, 0) + coalesce(pension_monthly, 0)",
+    "public_payroll": "coalesce(gross_pay, 0)",
+}
+
+
+def _source_label(source: str) -> str:
+    return dict(Source.choices).get(source, "名册")
+
+
 def load_income(con, candidates_sql: str, as_of: dt.date) -> int:
-    """``inc_reg(household_id, total, months)`` and ``rigid_reg(household_id, other)``: the declared
-    income (sensitive) and the non-medical rigid expenditure of the candidate households."""
+    """``inc_reg(household_id, total, months, basis)`` and ``rigid_reg(household_id, other)``: the
+    income of the candidate households by the precedence above (the registry's values are sensitive
+    and decrypted for the candidates only) and their non-medical rigid expenditure."""
     ids = _ids(con, candidates_sql)
-    income = list(_decrypted(HouseholdFact, "household_id", "income", ids, as_of))
-    rigid = list(_decrypted(HouseholdFact, "household_id", "rigid_expenditure", ids, as_of))
+    income = [
+        (
+            h,
+            _num((v or {}).get("total")),
+            _num((v or {}).get("months"), 12),
+            f"登记的家庭收入（{_source_label(src)}）",
+        )
+        for h, v, src in decrypted_facts(HouseholdFact, "household_id", "income", ids, as_of)
+    ]
+    income = [r for r in income if r[1] is not None and r[1] >= 0]
+    known = {r[0] for r in income}
+    rest = [h for h in ids if h not in known]
+    if rest:
+        con.register("src_rest", pa.table({"household_id": pa.array(rest, pa.int64())}))
+        members = _ids(
+            con, "SELECT person_id FROM mem WHERE household_id IN (SELECT household_id FROM src_rest)"
+        )
+        con.unregister("src_rest")
+        own = [
+            (p, _num((v or {}).get("monthly")), _source_label(src))
+            for p, v, src in decrypted_facts(PersonFact, "person_id", "own_income", members, as_of)
+        ]
+        con.register(
+            "src_own",
+            pa.table(
+                {
+                    "person_id": pa.array([r[0] for r in own], pa.int64()),
+                    "monthly": pa.array([r[1] for r in own], pa.float64()),
+                    "source": pa.array([r[2] for r in own], pa.string()),
+                }
+            ),
+        )
+        for h, total, label in con.execute(
+            """SELECT m.household_id, sum(o.monthly) * 12, string_agg(DISTINCT o.source, '、' ORDER BY o.source)
+               FROM src_own o JOIN mem m USING (person_id) WHERE o.monthly >= 0 GROUP BY m.household_id"""
+        ).fetchall():
+            income.append((h, total, 12, f"家庭成员个人收入合计（{label}）"))
+        con.unregister("src_own")
     con.register(
         "src_inc",
         pa.table(
             {
                 "household_id": pa.array([r[0] for r in income], pa.int64()),
-                "total": pa.array([_num((r[1] or {}).get("total")) for r in income], pa.float64()),
-                "months": pa.array([_num((r[1] or {}).get("months"), 12) for r in income], pa.float64()),
+                "total": pa.array([r[1] for r in income], pa.float64()),
+                "months": pa.array([r[2] for r in income], pa.float64()),
+                "basis": pa.array([r[3] for r in income], pa.string()),
             }
         ),
     )
     con.execute(
         """CREATE OR REPLACE TEMP TABLE inc_reg AS
            SELECT household_id, CAST(round(total, 2) AS DECIMAL(18, 2)) AS total,
-                  CAST(CASE WHEN months > 0 THEN months ELSE 12 END AS INTEGER) AS months
+                  CAST(CASE WHEN months > 0 THEN months ELSE 12 END AS INTEGER) AS months, basis
            FROM src_inc WHERE total IS NOT NULL AND total >= 0"""
     )
     con.unregister("src_inc")
+    _department_income(con, candidates_sql, as_of)
+    rigid = list(_decrypted(HouseholdFact, "household_id", "rigid_expenditure", ids, as_of))
     other = [sum(_num((r[1] or {}).get(k), 0) for k in ("education", "housing", "care")) for r in rigid]
     con.register(
         "src_rigid",
@@ -442,7 +565,34 @@ def load_income(con, candidates_sql: str, as_of: dt.date) -> int:
         "SELECT household_id, CAST(round(other, 2) AS DECIMAL(18, 2)) AS other FROM src_rigid"
     )
     con.unregister("src_rigid")
-    return len(income)
+    return con.execute("SELECT count(*) FROM inc_reg").fetchall()[0][0]
+
+
+def _department_income(con, candidates_sql: str, as_of: dt.date) -> None:
+    """Tier 3 of the income precedence, set-based over the linked department tables (``d_*``)."""
+    present = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()}
+    parts = [
+        f"SELECT person_id, household_id, month, {expr} AS amt, {lit(DATASETS[ds].label)} AS label FROM d_{ds}"
+        for ds, expr in _DEPT_MONTHLY.items()
+        if f"d_{ds}" in present
+    ]
+    if not parts:
+        return
+    first = lit(dt.date(as_of.year - 1, as_of.month, 1).strftime("%Y-%m"))
+    con.execute(
+        f"""INSERT INTO inc_reg
+            WITH pay AS ({" UNION ALL ".join(parts)}),
+            win AS (SELECT * FROM pay WHERE month > {first} AND month <= {lit(as_of.strftime("%Y-%m"))}
+                      AND household_id IN ({candidates_sql})
+                      AND household_id NOT IN (SELECT household_id FROM inc_reg)),
+            last AS (SELECT person_id, label, max(month) AS month FROM win GROUP BY ALL),
+            per AS (SELECT w.household_id, w.label, w.month, sum(w.amt) AS amt
+                    FROM win w JOIN last l USING (person_id, label, month) GROUP BY ALL)
+            SELECT household_id, CAST(round(sum(amt) * 12, 2) AS DECIMAL(18, 2)), 12,
+                   '部门数据推算（' || string_agg(DISTINCT label, '、' ORDER BY label) || '，最近月份'
+                     || max(month) || '）'
+            FROM per GROUP BY household_id HAVING sum(amt) > 0"""
+    )
 
 
 LOADERS = {"dis_reg": load_disability, "ill_reg": load_illness, "inc_reg": load_income}
