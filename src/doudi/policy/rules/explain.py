@@ -88,6 +88,8 @@ TEMPLATES: dict[str, str] = {
     "topup.severe_disability": "重度残疾人",
     "topup.elderly_70": "70周岁以上老年人",
     "topup.minor": "未成年人",
+    "params.notes": "请注意所用参数：{items}。",
+    "params.note": "{label}{value}：{note}",
     "topup.highest": "取最高一项",
     "topup.sum": "各项相加",
 }
@@ -389,7 +391,7 @@ def build_result(
     topups = {
         m.id: _topup_groups(m, row, params) for m, row in zip(members, rows, strict=True) if row["b2_applies"]
     }
-    result["explanation_zh"] = explain(inp, result, ctx, topups)
+    result["explanation_zh"] = explain(inp, result, ctx, topups) + parameter_notes(result["parameters_used"])
     return result
 
 
@@ -446,3 +448,18 @@ def _member_passes_t123(criteria: list[dict], member: str | None) -> bool:
     return all(
         c["passed"] for c in criteria if c["member"] == member and c["rule"] in ("R-T1", "R-T2", "R-T3")
     )
+
+
+def parameter_notes(used: list[dict[str, Any]]) -> str:
+    """The sentence naming every parameter used that stands in for the local figure — a province floor
+    or the earliest figure for a date before it (DOMAIN §4) — or "" when there is none."""
+    items = []
+    for entry in used:
+        note = entry.get("note_zh")
+        if not note:
+            continue
+        spec = SPECS.get(str(entry["key"]))
+        label = spec.label_zh if spec else str(entry["key"])
+        value = f" {entry['value']} 元" if spec is not None and spec.unit.startswith("yuan") else ""
+        items.append(_t("params.note", label=label, value=value, note=note))
+    return _t("params.notes", items="；".join(items)) if items else ""
