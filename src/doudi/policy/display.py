@@ -185,6 +185,7 @@ def change_rows(proposal) -> list[dict]:
                 "current_value": current.value_text() if current else None,
                 "current_region": current.region_code if current else None,
                 "current_unverified": current.unverified if current else False,
+                "current_note": current.note_zh() if current else "",
             }
         )
     return out
