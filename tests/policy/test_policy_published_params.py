@@ -103,7 +103,7 @@ def test_full_care_tekun_in_a_2120_area_is_paid_on_2120():
     used = {p["key"]: p for p in result["parameters_used"]}
     assert used["min_wage.monthly"]["value"] == "2120" and "note_zh" not in used["min_wage.monthly"]
     assert used["dibao_standard.urban"]["note_zh"] == FLOOR_NOTE
-    assert f"城市低保标准 770 元：{FLOOR_NOTE}" in result["explanation_zh"]
+    assert f"城市低保标准 770 元为{FLOOR_NOTE}" in result["explanation_zh"]
 
 
 def test_local_figure_has_no_floor_warning():
@@ -124,7 +124,11 @@ def test_dates_before_the_first_known_figure_fall_back_with_the_warning():
     params.check_complete()  # an assessment runs instead of being refused
     result = assess(request(income_total=0, parameters={}, region=NONGAN, as_of=on))
     assert result["household_category"] == "DIBAO"
-    assert "认定日期早于已录入的最早标准" in result["explanation_zh"]
+    text = result["explanation_zh"]
+    assert f"城市低保标准 550 元为{FLOOR_NOTE}" in text
+    assert "认定日期早于已录入的最早标准" in text and "暂按 2022-01-01 起执行的标准计算" in text
+    assert "暂按 2024-04-03 起执行的标准计算" in text  # e.g. the asset limits, grouped by date
+    assert text.count("认定日期早于已录入的最早标准") == 1
     assert (
         not baseline_parameters(NONGAN, "urban", dt.date(2022, 1, 1))
         .entry("dibao_standard.urban")

@@ -184,7 +184,8 @@ def parse_grade_map(key: str, raw: object) -> tuple[int, ...]:
 
 # What every page, decision and explanation says of a figure that stands in for the local one (DOMAIN §4).
 FLOOR_NOTE = "省定最低指导标准（当地标准待录入）"
-BEFORE_FIRST_NOTE = "认定日期早于已录入的最早标准，暂按 {start} 起执行的标准计算（当地标准待录入）"
+BEFORE_FIRST_PREFIX = "认定日期早于已录入的最早标准"
+BEFORE_FIRST_NOTE = BEFORE_FIRST_PREFIX + "，暂按 {start} 起执行的标准计算（当地标准待录入）"
 
 
 @dataclass(frozen=True, slots=True)
