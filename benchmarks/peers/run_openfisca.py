@@ -26,7 +26,10 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 PERIOD = "2025-08"
-YANJI = "222401"  # the only county with its own parameter rows among the synthetic townships
+YANJI = "222401"  # the peer model's one county with its own parameters
+# The baseline has figures per county (province floors, minimum-wage tiers); the peer model knows two
+# parameter regions, so both sides give every other township the figures of one county.
+OTHER = "220122"  # 农安县
 HOUSEHOLD_INPUTS = (
     "income_fen",
     "income_months",
@@ -57,6 +60,12 @@ def _int32(values: np.ndarray, name: str) -> np.ndarray:
     ):
         raise SystemExit(f"{name} does not fit OpenFisca's int (int32)")
     return values if values.dtype == np.bool_ else values.astype(np.int32)
+
+
+def _two_regions(region: str, area_type: str, on):
+    from doudi.policy.rules import baseline_parameters
+
+    return baseline_parameters(region if region.startswith(YANJI) else OTHER, area_type, on)
 
 
 def openfisca_run(tables) -> tuple[np.ndarray, np.ndarray, dict]:
@@ -128,7 +137,7 @@ def main() -> None:
 
     t = time.perf_counter()
     data = synth.generate(args.households, seed=args.seed)
-    tables = policy_tables.build(data)
+    tables = policy_tables.build(data, provider=_two_regions)
     prepare = time.perf_counter() - t
     print(
         f"{args.households:,} households, {tables.members.num_rows:,} persons (generated + tables: {prepare:.1f} s)"

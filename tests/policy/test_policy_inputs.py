@@ -170,11 +170,13 @@ def test_batch_error_carries_the_index():
     assert assess_many([]) == []
 
 
-def test_date_before_the_rule_set_has_no_parameters():
+def test_date_before_the_first_known_figure_falls_back_with_a_warning():
+    # Issue 9 item 10: was refused (no parameters before 2024-04-03); now the earliest figure, flagged.
     data = base()
     data["as_of"] = "2024-01-15"
     for m in data["household"]["members"]:
         m["birth_date"] = "2000-01-01"
-    with pytest.raises(AssessmentInputError) as err:
-        assess(data)
-    assert err.value.path == "region"
+    result = assess(data)
+    used = {p["key"]: p for p in result["parameters_used"]}
+    assert "2024-04-03" in used["asset.financial_months"]["note_zh"]
+    assert "当地标准待录入" in result["explanation_zh"]

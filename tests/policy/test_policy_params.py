@@ -62,7 +62,8 @@ def test_region_ancestry():
         ("222401", "urban", dt.date(2025, 6, 30), "660", True),
         ("222401", "urban", dt.date(2025, 7, 1), "760", False),
         ("222401101000", "urban", dt.date(2025, 8, 1), "760", False),  # a township inherits its county
-        ("220102", "urban", dt.date(2025, 8, 1), "640", True),  # province fallback
+        # was the province-wide guess 640 (unverified); now 南关区's 2024 province floor (issue 9 item 10)
+        ("220102", "urban", dt.date(2025, 8, 1), "770", False),
     ],
 )
 def test_dibao_standard_resolution(region, area, on, value, unverified):
@@ -75,7 +76,8 @@ def test_dibao_standard_resolution(region, area, on, value, unverified):
 
 def test_rural_standard_and_area_specific_ceiling():
     rural = baseline_parameters("222401", "rural", dt.date(2025, 8, 1))
-    assert rural.dibao_standard == Decimal("480")
+    assert rural.dibao_standard == Decimal("415")  # 延吉's 2022 rural floor (no 2024 rural floor published)
+    assert rural.entry("dibao_standard.rural").floor is True
     assert rural.entry("rigid_income_ceiling.annual").value == Decimal("19472")
     urban_2021 = baseline_parameters("222401", "urban", dt.date(2021, 6, 1))
     assert urban_2021.entry("rigid_income_ceiling.annual").value == Decimal("33396")
@@ -86,7 +88,8 @@ def test_rural_standard_and_area_specific_ceiling():
 def test_min_wage_tiers_for_yanji():
     assert baseline_parameters("222401", "urban", dt.date(2025, 8, 1)).decimal("min_wage.monthly") == 1920
     assert baseline_parameters("222401", "urban", dt.date(2024, 8, 1)).decimal("min_wage.monthly") == 1760
-    assert baseline_parameters("220102", "urban", dt.date(2025, 8, 1)).decimal("min_wage.monthly") == 1780
+    # 长春市区 is in the 2,120 tier from 2024-10-01 (was the province's lowest tier 1780)
+    assert baseline_parameters("220102", "urban", dt.date(2025, 8, 1)).decimal("min_wage.monthly") == 2120
 
 
 def test_baseline_is_complete_for_assessment_dates():
@@ -107,7 +110,7 @@ def test_baseline_defaults_match_domain():
         "tekun_care_share.full": "0.30",
         "tekun_care_share.partial": "0.20",
         "tekun_care_share.self": "0.10",
-        "topup.serious_illness": "0.20",
+        "topup.serious_illness": "0.30",  # DOMAIN §4: 吉林市's published share (was a 0.20 placeholder)
         "topup.severe_disability": "0.20",
         "topup.elderly_70": "0.10",
         "topup.minor": "0.10",

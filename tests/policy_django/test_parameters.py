@@ -28,7 +28,8 @@ def _audit(action: str) -> list[AuditEvent]:
 
 def _yanji_urban_rows():
     return list(
-        ParameterValue.objects.filter(key="dibao_standard.urban", region_code=YANJI).order_by(
+        # 延吉's own figures; its province floors (2022: 650, 2024: 660) are separate rows
+        ParameterValue.objects.filter(key="dibao_standard.urban", region_code=YANJI, floor=False).order_by(
             "effective_from"
         )
     )
@@ -66,7 +67,11 @@ def test_county_proposes_city_approves(users):
     p.refresh_from_db()
     assert p.status == "approved" and p.reviewed_by == users["city"] and p.review_note == "同意"
     event = _audit("policy.parameter_approve")[-1]
-    assert event.before["closed"][0]["id"] == old760.pk and event.after["created"] == [new.pk]
+    closed = {c["id"] for c in event.before["closed"]}
+    assert old760.pk in closed and event.after["created"] == [new.pk]
+    # the local figure also ends 延吉's open province floors (issue 9 item 10)
+    floors = ParameterValue.objects.filter(key="dibao_standard.urban", region_code=YANJI, floor=True)
+    assert {f.pk for f in floors} <= closed and {f.effective_to for f in floors} == {dt.date(2025, 8, 31)}
     # in force: 760 on the last day, 800 from the first day
     assert params_store.provider(YANJI_T1, "urban", dt.date(2025, 8, 31)).dibao_standard == 760
     assert params_store.provider(YANJI_T1, "urban", dt.date(2025, 9, 1)).dibao_standard == 800
@@ -153,14 +158,21 @@ def test_parameters_page_shows_inheritance_unverified_and_history(client, users)
     row = page.split('data-key="dibao_standard.urban"', 1)[1].split("</tr>", 1)[0]
     assert "760" in row and "延吉市" in row and "继承" in row and "未核实" not in row
     rural = page.split('data-key="dibao_standard.rural"', 1)[1].split("</tr>", 1)[0]
-    assert "480" in rural and "吉林省" in rural and "未核实" in rural
+    # was the province-wide guess 480; now 延吉's 2022 rural floor (no 2024 rural floor published for it)
+    assert (
+        "415" in rural
+        and "延吉市" in rural
+        and "未核实" in rural
+        and "省定最低指导标准（当地标准待录入）" in rural
+    )
     older = client.get("/policy/parameters/", {"date": "2025-06-30"}).content.decode()
     assert ">660" in older.split('data-key="dibao_standard.urban"', 1)[1].split("</tr>", 1)[0]
     other = client.get("/policy/parameters/", {"region": NANGUAN, "date": "2025-08-01"}).content.decode()
-    assert ">640" in other.split('data-key="dibao_standard.urban"', 1)[1].split("</tr>", 1)[0]
+    nanguan = other.split('data-key="dibao_standard.urban"', 1)[1].split("</tr>", 1)[0]
+    assert ">770" in nanguan and "省定最低指导标准（当地标准待录入）" in nanguan  # was the guess 640
     history = client.get("/policy/parameters/", {"key": "dibao_standard.urban"}).content.decode()
     table = history.split('id="history-table"', 1)[1]
-    assert table.index("760") < table.index("660") < table.index("640")  # county rows first, newest first
+    assert table.index("760") < table.index("660") < table.index("650") < table.index("560")  # county first
     bad = client.get("/policy/parameters/", {"region": "222499000000"}).content.decode()
     assert "不存在" in bad
 

@@ -75,10 +75,42 @@ def _on_commit_clear() -> None:
 
 @transaction.atomic
 def load_baseline_parameters(*, actor) -> int:
-    """Insert the shipped baseline rows missing from the store (matched on key, region, area type and
-    effective-from, whatever their status, so a row closed or retired by a reviewed change is not
-    brought back). Returns how many were added; re-running adds none."""
-    existing = set(ParameterValue.objects.values_list("key", "region_code", "area_type", "effective_from"))
+    """Insert the shipped baseline rows missing from the store (matched on key, region, area type,
+    effective-from and floor flag, whatever their status, so a row closed or retired by a reviewed change is not
+    brought back), and retire the active rows of an earlier baseline that the shipped one no longer
+    holds or holds with another value (placeholders replaced by published figures; rows from a
+    proposal are never touched).
+    Returns how many were added; re-running adds none."""
+    # a county's province floor and its own figure may start on the same day: ``floor`` is part of the identity
+    shipped = {
+        (r.key, r.region_code, r.area_type, r.effective_from, r.floor): r for r in load_baseline_rows()
+    }
+
+    def superseded(pv: ParameterValue) -> bool:
+        row = shipped.get((pv.key, pv.region_code, pv.area_type or None, pv.effective_from, pv.floor))
+        return row is None or row.value != pv.value
+
+    stale = [
+        pv.pk
+        for pv in ParameterValue.objects.filter(proposal__isnull=True, status=ParameterValue.Status.ACTIVE)
+        if superseded(pv)
+    ]
+    if stale:
+        ParameterValue.objects.filter(pk__in=stale).update(status=ParameterValue.Status.RETIRED)
+        record_audit(
+            actor=actor,
+            action="policy.parameters_baseline",
+            region_code=PROVINCE,
+            subject_type="parameters",
+            before={"retired": stale},
+            detail=f"废止已被新基线取代的政策参数 {len(stale)} 条",
+        )
+        _on_commit_clear()
+    existing = set(
+        ParameterValue.objects.exclude(pk__in=stale).values_list(
+            "key", "region_code", "area_type", "effective_from", "floor"
+        )
+    )
     new = [
         ParameterValue(
             key=row.key,
@@ -90,9 +122,10 @@ def load_baseline_parameters(*, actor) -> int:
             effective_to=row.effective_to,
             source=row.source,
             unverified=row.unverified,
+            floor=row.floor,
         )
-        for row in load_baseline_rows()
-        if (row.key, row.region_code, row.area_type, row.effective_from) not in existing
+        for row in shipped.values()
+        if (row.key, row.region_code, row.area_type, row.effective_from, row.floor) not in existing
     ]
     if new:
         ParameterValue.objects.bulk_create(new)
@@ -240,6 +273,7 @@ def _apply_change(change: dict, proposal: ParameterProposal, source: str) -> dic
                     effective_to=row.effective_to,
                     source=row.source,
                     unverified=row.unverified,
+                    floor=row.floor,
                     proposal=proposal,
                 )
                 continued.append(tail.pk)
@@ -345,7 +379,7 @@ def _input_error_zh(exc: AssessmentInputError, data: dict) -> str:
 
 
 def _summary(result: dict) -> dict:
-    return {
+    summary = {
         "as_of": result["as_of"],
         "household_category": result["household_category"],
         "low_income": result["low_income"],
@@ -354,6 +388,16 @@ def _summary(result: dict) -> dict:
         "monthly_total": result["monthly_total"],
         "rule_set_version": result.get("rule_set_version"),
     }
+    # figures standing in for the local one (province floor, date before the first figure): public
+    # parameter values, kept in the clear so every viewer of the decision sees the warning
+    notes = [
+        {"key": p["key"], "value": p["value"], "note_zh": p["note_zh"]}
+        for p in result.get("parameters_used", [])
+        if p.get("note_zh")
+    ]
+    if notes:
+        summary["parameter_notes"] = notes
+    return summary
 
 
 @transaction.atomic

@@ -297,8 +297,18 @@ def _reasons(chunk: Assessed, groups: ParamGroups, position, moved, current, cat
     cur = pc.take(current, pa.array(movers, pa.int64())).to_pylist()
     new = pc.take(category, pa.array(movers, pa.int64())).to_pylist()
     for i, row, src, a, b in zip(movers, h, inp, cur, new, strict=True):
-        out[i] = reason_zh(a or NONE, b or NONE, row, src, groups.params[src["param_group"]])
+        params = groups.params[src["param_group"]]
+        text = reason_zh(a or NONE, b or NONE, row, src, params)
+        out[i] = text + standard_note(text, params)
     return pa.array(out, pa.string())
+
+
+def standard_note(reason: str, params: Parameters) -> str:
+    """DOMAIN §4: a reason naming a dibao standard that stands in for the local one (a province floor,
+    or the earliest figure for an earlier date) says so; "" otherwise."""
+    entry = params.entries.get(params.dibao_key)
+    note = entry.note_zh() if entry is not None else ""
+    return f"（所用低保标准：{note}）" if note and "低保标准" in reason else ""
 
 
 _A1_ITEMS = {

@@ -107,6 +107,7 @@ def decision_context(decision: Decision, *, details: bool) -> dict[str, Any]:
         result=shown,
         members=member_rows(shown, names),
         benefits=benefit_rows(shown, names),
+        parameter_notes=parameter_note_rows(shown),
     )
     if result is not None:
         provenance = [{**p, "who": _who(p.get("member"), names)} for p in decision.provenance]
@@ -121,6 +122,27 @@ def decision_context(decision: Decision, *, details: bool) -> dict[str, Any]:
             defaulted=[p for p in provenance if p.get("fact_id") is None and p.get("note")],
         )
     return ctx
+
+
+def parameter_note_rows(result: dict) -> list[dict]:
+    """The parameters a decision used that stand in for the local figure (DOMAIN §4): a province floor
+    (省定最低指导标准) or the earliest figure for a date before it — from the full result's
+    ``parameters_used`` or the clear summary's ``parameter_notes``."""
+    used = result.get("parameters_used")
+    entries = used if used is not None else result.get("parameter_notes", [])
+    out = []
+    for entry in entries:
+        if not entry.get("note_zh"):
+            continue
+        spec = SPECS.get(entry["key"])
+        unit = spec.unit if spec else ""
+        shown = (
+            f"{entry['value']} {params_store.UNIT_LABELS.get(unit, unit)}" if unit.startswith("yuan") else ""
+        )
+        out.append(
+            {"label": spec.label_zh if spec else entry["key"], "value": shown, "note": entry["note_zh"]}
+        )
+    return out
 
 
 def parameters_used_rows(decision: Decision, result: dict) -> list[dict]:
@@ -163,6 +185,7 @@ def change_rows(proposal) -> list[dict]:
                 "current_value": current.value_text() if current else None,
                 "current_region": current.region_code if current else None,
                 "current_unverified": current.unverified if current else False,
+                "current_note": current.note_zh() if current else "",
             }
         )
     return out

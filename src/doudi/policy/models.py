@@ -31,6 +31,7 @@ class ParameterValue(models.Model):
     effective_to = models.DateField(null=True, blank=True)  # inclusive, per rules.baseline
     source = models.CharField(max_length=300)
     unverified = models.BooleanField(default=False)
+    floor = models.BooleanField(default=False)  # a province minimum guidance standard (省定最低指导标准)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     proposal = models.ForeignKey("ParameterProposal", null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -23,12 +23,13 @@ from doudi.policy.models import ParameterValue
 from doudi.policy.rules import (
     Parameters,
     ParamRow,
+    UnknownRegionError,
     load_baseline_rows,
     normalize_region_code,
     region_ancestry,
     resolve_parameters,
 )
-from doudi.policy.rules.params import SPECS
+from doudi.policy.rules.params import FLOOR_NOTE, SPECS
 from doudi.regions.models import Region
 
 AREA_LABELS = {"urban": "城市", "rural": "农村", None: "城乡通用"}
@@ -68,6 +69,7 @@ def _row(pv: ParameterValue) -> ParamRow:
         effective_to=pv.effective_to,
         source=pv.source,
         unverified=pv.unverified,
+        floor=pv.floor,
     )
 
 
@@ -99,7 +101,10 @@ def ancestry(region_code: str) -> list[str]:
 def provider(region12: str, area_type: str, as_of: dt.date) -> Parameters:
     """The ``params_provider`` of ``rules.assess`` backed by the database rows."""
     rows = active_rows()
-    key = (normalize_region_code(region12), area_type, as_of)
+    try:
+        key = (normalize_region_code(region12), area_type, as_of)
+    except (ValueError, AttributeError):
+        raise UnknownRegionError(str(region12 or "")) from None
     with _lock:
         resolved: OrderedDict = _cache["resolved"]  # type: ignore[assignment]
         hit = resolved.get(key)
@@ -135,7 +140,9 @@ def _region_names(codes: set[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=codes).values_list("code", "name"))
 
 
-def _entry(row: ParamRow | ParameterValue, *, region_code: str, names: dict[str, str]) -> dict:
+def _entry(
+    row: ParamRow | ParameterValue, *, region_code: str, names: dict[str, str], note: str = ""
+) -> dict:
     spec = SPECS.get(row.key)
     unit = row.unit or (spec.unit if spec else "")
     area = getattr(row, "area_type", None) or None
@@ -152,6 +159,8 @@ def _entry(row: ParamRow | ParameterValue, *, region_code: str, names: dict[str,
         "effective_to": row.effective_to,
         "source": row.source,
         "unverified": row.unverified,
+        "floor": row.floor,
+        "note": note or (FLOOR_NOTE if row.floor else ""),
         "region_code": row.region_code,
         "region_name": names.get(row.region_code, row.region_code),
         "inherited": row.region_code != region_code,
@@ -194,8 +203,9 @@ def parameters_in_force(region_code: str, as_of: dt.date) -> list[dict]:
                 effective_to=pv.effective_to,
                 source=pv.source,
                 unverified=pv.unverified,
+                floor=pv.floor,
             )
-            out.append(_entry(row, region_code=region12, names=names))
+            out.append(_entry(row, region_code=region12, names=names, note=pv.note_zh()))
     return out
 
 

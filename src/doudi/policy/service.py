@@ -92,9 +92,11 @@ def _date_text(value: dt.date | None) -> str | None:
 
 
 def stored_rows(params: Parameters) -> list[dict[str, Any]]:
-    """Every resolved entry of ``params`` as JSON rows (what a decision stores)."""
-    return [
-        {
+    """Every resolved entry of ``params`` as JSON rows (what a decision stores); ``floor`` and
+    ``before_first`` (DOMAIN §4 stand-in figures) only when set."""
+    rows = []
+    for pv in params.entries.values():
+        row: dict[str, Any] = {
             "key": pv.key,
             "value": pv.value_text(),
             "unit": pv.unit,
@@ -105,8 +107,12 @@ def stored_rows(params: Parameters) -> list[dict[str, Any]]:
             "area_type": pv.area_type,
             "unverified": pv.unverified,
         }
-        for pv in params.entries.values()
-    ]
+        if pv.floor:
+            row["floor"] = True
+        if pv.before_first:
+            row["before_first"] = True
+        rows.append(row)
+    return rows
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -128,6 +134,8 @@ def parameters_from_rows(
             unverified=bool(row.get("unverified")),
             region_code=row.get("region_code"),
             area_type=row.get("area_type"),
+            floor=bool(row.get("floor")),
+            before_first=bool(row.get("before_first")),
         )
         for row in rows
     }

@@ -55,6 +55,7 @@ def parameters(request):
         "history_label": SPECS[key].label_zh if history is not None else "",
         "history": history,
         "unverified_count": sum(1 for r in rows if r["unverified"]),
+        "floor_count": sum(1 for r in rows if r["floor"]),
         "can_propose": actions.can_propose(request.user),
         "pending": ParameterProposal.objects.filter(status=ParameterProposal.Status.PENDING).count(),
     }

@@ -7,6 +7,7 @@ rows and decisions and calls these functions.
 from doudi.policy.rules.api import ParamsProvider, assess, assess_many, parameters_for
 from doudi.policy.rules.baseline import (
     ParamRow,
+    UnknownRegionError,
     baseline_parameters,
     load_baseline_rows,
     normalize_region_code,
@@ -31,6 +32,7 @@ __all__ = [
     "Parameters",
     "ParamsProvider",
     "TableResult",
+    "UnknownRegionError",
     "assess",
     "assess_many",
     "assess_table",

@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from doudi.policy.rules.baseline import baseline_parameters
+from doudi.policy.rules.baseline import UnknownRegionError, baseline_parameters
 from doudi.policy.rules.columns import build_tables
 from doudi.policy.rules.evaluate import assess_table
 from doudi.policy.rules.explain import build_result
@@ -103,6 +103,8 @@ def parameters_for(inp: AssessmentInput, provider: ParamsProvider) -> Parameters
     try:
         params = provider(inp.region_code, inp.area_type, inp.as_of)
         params.check_complete()
+    except UnknownRegionError as exc:
+        raise AssessmentInputError(exc.message, "region") from None
     except ParameterError as exc:
         raise AssessmentInputError(
             f"行政区划 {inp.region} 在 {inp.as_of.isoformat()} 没有可用的政策参数（{exc.key}）", "region"

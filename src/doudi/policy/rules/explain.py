@@ -13,7 +13,7 @@ from typing import Any
 from doudi.policy.rules import codes
 from doudi.policy.rules.inputs import AssessmentInput, Member
 from doudi.policy.rules.money import fmt_fen_2dp, fmt_number, fmt_percent, fmt_yuan
-from doudi.policy.rules.params import SPECS, Parameters
+from doudi.policy.rules.params import BEFORE_FIRST_PREFIX, FLOOR_NOTE, SPECS, Parameters
 
 TEMPLATES: dict[str, str] = {
     # R-T1..R-T5 (per member unless noted)
@@ -88,6 +88,10 @@ TEMPLATES: dict[str, str] = {
     "topup.severe_disability": "重度残疾人",
     "topup.elderly_70": "70周岁以上老年人",
     "topup.minor": "未成年人",
+    "params.notes": "请注意所用参数：{items}。",
+    "params.floor": "{items}为{note}",
+    "params.early": "认定日期早于已录入的最早标准，{groups}（当地标准待录入）",
+    "params.early.group": "{labels}暂按 {start} 起执行的标准计算",
     "topup.highest": "取最高一项",
     "topup.sum": "各项相加",
 }
@@ -389,7 +393,7 @@ def build_result(
     topups = {
         m.id: _topup_groups(m, row, params) for m, row in zip(members, rows, strict=True) if row["b2_applies"]
     }
-    result["explanation_zh"] = explain(inp, result, ctx, topups)
+    result["explanation_zh"] = explain(inp, result, ctx, topups) + parameter_notes(result["parameters_used"])
     return result
 
 
@@ -446,3 +450,30 @@ def _member_passes_t123(criteria: list[dict], member: str | None) -> bool:
     return all(
         c["passed"] for c in criteria if c["member"] == member and c["rule"] in ("R-T1", "R-T2", "R-T3")
     )
+
+
+def parameter_notes(used: list[dict[str, Any]]) -> str:
+    """The sentence naming every parameter used that stands in for the local figure — a province floor,
+    or the earliest figure for a date before it (DOMAIN §4) — or "" when there is none."""
+    floors: list[str] = []
+    early: dict[str, list[str]] = {}
+    for entry in used:
+        note = str(entry.get("note_zh") or "")
+        if not note:
+            continue
+        spec = SPECS.get(str(entry["key"]))
+        label = spec.label_zh if spec else str(entry["key"])
+        if FLOOR_NOTE in note:
+            value = f" {entry['value']} 元" if spec is not None and spec.unit.startswith("yuan") else ""
+            floors.append(label + value)
+        if BEFORE_FIRST_PREFIX in note:
+            early.setdefault(str(entry.get("effective_from") or ""), []).append(label)
+    parts = []
+    if floors:
+        parts.append(_t("params.floor", items="、".join(floors), note=FLOOR_NOTE))
+    if early:
+        groups = "；".join(
+            _t("params.early.group", labels="、".join(v), start=k) for k, v in sorted(early.items())
+        )
+        parts.append(_t("params.early", groups=groups))
+    return _t("params.notes", items="；".join(parts)) if parts else ""

@@ -182,9 +182,19 @@ def parse_grade_map(key: str, raw: object) -> tuple[int, ...]:
     return tuple(out)
 
 
+# What every page, decision and explanation says of a figure that stands in for the local one (DOMAIN §4).
+FLOOR_NOTE = "省定最低指导标准（当地标准待录入）"
+BEFORE_FIRST_PREFIX = "认定日期早于已录入的最早标准"
+BEFORE_FIRST_NOTE = BEFORE_FIRST_PREFIX + "，暂按 {start} 起执行的标准计算（当地标准待录入）"
+
+
 @dataclass(frozen=True, slots=True)
 class ParamValue:
-    """One resolved parameter with its provenance."""
+    """One resolved parameter with its provenance.
+
+    ``floor``: the value is the province minimum guidance standard, not the local standard.
+    ``before_first``: the date predates every known figure; the earliest one is used.
+    """
 
     key: str
     value: Decimal | str
@@ -196,19 +206,36 @@ class ParamValue:
     region_code: str | None  # None for a per-call override
     area_type: str | None = None
     override: bool = False
+    floor: bool = False
+    before_first: bool = False
 
     def value_text(self) -> str:
         return str(self.value)
 
+    def note_zh(self) -> str:
+        """The warning shown wherever this value is used ("" when it is the local figure in force)."""
+        notes = []
+        if self.floor:
+            notes.append(FLOOR_NOTE)
+        if self.before_first:
+            start = self.effective_from.isoformat() if self.effective_from else ""
+            notes.append(BEFORE_FIRST_NOTE.format(start=start))
+        return "；".join(notes)
+
     def as_used(self) -> dict[str, object]:
-        """The contract's ``parameters_used`` entry."""
-        return {
+        """The contract's ``parameters_used`` entry (``note_zh`` only when there is a warning, so decisions
+        taken before the flags existed replay to the same result)."""
+        used: dict[str, object] = {
             "key": self.key,
             "value": self.value_text(),
             "effective_from": self.effective_from.isoformat() if self.effective_from else None,
             "source": self.source,
             "unverified": self.unverified,
         }
+        note = self.note_zh()
+        if note:
+            used["note_zh"] = note
+        return used
 
 
 @dataclass(frozen=True, slots=True)
