@@ -138,7 +138,9 @@ def test_query_count_does_not_grow_with_the_page(county, households):
 
 def test_partial_name_in_a_county_matches_the_given_name(county):
     assert _keys(county.get(reverse("registry:search"), {"name": "明哲"})) == ["H-YJ1"]
-    assert _keys(county.get(reverse("registry:search"), {"name": "英"})) == ["H-YJ1"]  # a member, not the head
+    assert _keys(county.get(reverse("registry:search"), {"name": "英"})) == [
+        "H-YJ1"
+    ]  # a member, not the head
     assert _keys(county.get(reverse("registry:search"), {"name": "金"})) == ["H-YJ1"]
 
 

@@ -322,3 +322,46 @@ def unread_count(user) -> int:
 
 def notifications(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+# --- the public's report status (查询码) -------------------------------------------------------------
+
+PUBLIC_STAGES = (("received", "受理"), ("checking", "核查中"), ("done", "已办结"))
+_STAGE_OF = {
+    S.RAISED: "received",
+    S.DISPATCHED: "received",
+    S.ASSIGNED: "checking",
+    S.VERIFIED: "checking",
+    S.DISPOSED: "checking",
+    S.CLOSED: "done",
+}
+
+
+@dataclass
+class PublicStatus:
+    stage: str
+    stage_label: str
+    submitted_on: dt.date
+    checked_on: dt.date | None
+    closed_on: dt.date | None
+
+
+def public_report_status(code: str) -> PublicStatus | None:
+    """The stage and dates of a public report by its tracking number — nothing else (no name, place,
+    finding or outcome). Unscoped on purpose: the citizen has no region; the random number is the key."""
+    report = (
+        GrassrootsReport.unscoped.filter(tracking_code=code, reporter__isnull=True)
+        .select_related("warning")
+        .first()
+    )
+    if report is None:
+        return None
+    w = report.warning
+    stage = _STAGE_OF.get(w.status, "received") if w is not None else "received"
+    return PublicStatus(
+        stage=stage,
+        stage_label=dict(PUBLIC_STAGES)[stage],
+        submitted_on=timezone.localtime(report.created_at).date(),
+        checked_on=w.verified_on if w is not None else None,
+        closed_on=w.closed_on if w is not None and stage == "done" else None,
+    )

@@ -73,7 +73,9 @@ class HouseholdSearchForm(forms.Form):
         region.choices = [("", "本辖区全部"), *region_choices(scope_prefix)]
         region.error_messages["invalid_choice"] = "所选区划不在您的辖区内"
         self.fields["name"].widget.attrs.update({"placeholder": "全名或其中几个字", "autocomplete": "off"})
-        self.fields["household_key"].widget.attrs.update({"placeholder": "完整或部分户编号", "autocomplete": "off"})
+        self.fields["household_key"].widget.attrs.update(
+            {"placeholder": "完整或部分户编号", "autocomplete": "off"}
+        )
         self.fields["id_number"].widget.attrs.update(
             {"placeholder": "18位或15位", "autocomplete": "off", "inputmode": "text"}
         )
