@@ -358,7 +358,7 @@ def _visit_in(data: str) -> VisitIn:
         raise ApiInputError("data 不是有效的 JSON", "data") from None
     except PydanticError as exc:
         err = exc.errors()[0]
-        raise ApiInputError(zh_message(err), format_loc(("data", *err["loc"]))) from None
+        raise ApiInputError(zh_message(dict(err)), format_loc(("data", *err["loc"]))) from None
 
 
 @router.post(

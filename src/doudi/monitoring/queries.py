@@ -332,7 +332,7 @@ def notifications(user) -> QuerySet[Notification]:
 # --- the public's report status (查询码) -------------------------------------------------------------
 
 PUBLIC_STAGES = (("received", "受理"), ("checking", "核查中"), ("done", "已办结"))
-_STAGE_OF = {
+_STAGE_OF: dict[str, str] = {
     S.RAISED: "received",
     S.DISPATCHED: "received",
     S.ASSIGNED: "checking",
@@ -452,7 +452,7 @@ def region_todo(user, today: dt.date) -> list[RegionTodo]:
     }
     out = []
     for region in children(user.region_id).order_by("code"):
-        c = counts.get(region.code[:size], {})
+        c: dict[str, Any] = dict(counts.get(region.code[:size]) or {})
         out.append(
             RegionTodo(
                 region.code,
