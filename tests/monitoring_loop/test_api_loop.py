@@ -172,3 +172,11 @@ def test_the_loop_is_in_the_openapi_docs(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     for action in ("dispatch", "assign", "visit", "dispose", "close"):
         assert f"/api/v1/warnings/{{warning_id}}/{action}" in paths
+
+
+def test_visit_data_must_be_json(api, raise_on, loop):
+    w = loop.assign(loop.dispatch(raise_on("H-YJ1")))
+    bad = api.multipart("grid1", f"/warnings/{w.pk}/visit", {"data": "{not json"})
+    assert bad.status_code == 422 and bad.json()["path"] == "data"
+    short = api.multipart("grid1", f"/warnings/{w.pk}/visit", {"data": '{"visitors": ["甲"]}'})
+    assert short.status_code == 422 and short.json()["path"].startswith("data.")

@@ -69,6 +69,7 @@ def test_wrong_or_unknown_numbers_are_refused(client, staff):
         assert response.status_code == 404
         assert "查询码有误或不存在" in response.content.decode()
     assert client.get("/report/status/").status_code == 200
+    assert 'href="/report/status/"' in client.get("/report/").content.decode()
 
 
 def test_grid_worker_reports_get_no_public_number(staff, households):
