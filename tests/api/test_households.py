@@ -52,7 +52,10 @@ def test_list_row_shape(province, households):
 def test_filters(province):
     assert keys(province.get(URL)) == ["H-NG1", "H-YJ1", "H-YJ2"]
     assert keys(province.get(URL, name="李春花")) == ["H-YJ2"]
-    assert keys(province.get(URL, name="李")) == []  # exact name match
+    assert keys(province.get(URL, name="李")) == ["H-YJ2"]  # a name's beginning
+    assert keys(province.get(URL, name="春花")) == []  # province-wide: beginnings only
+    assert keys(province.get(URL, name="春花", region=YANJI)) == ["H-YJ2"]
+    assert keys(province.get(URL, household_key="H-YJ")) == ["H-YJ1", "H-YJ2"]
     assert keys(province.get(URL, id_number=ID_NUMBERS["P-NG1-1"])) == ["H-NG1"]
     assert keys(province.get(URL, id_number=ID_NUMBERS["P-YJ1-2"].lower())) == ["H-YJ1"]
     assert keys(province.get(URL, id_number="not a number")) == []

@@ -86,6 +86,12 @@ def test_the_warning_loop_from_county_to_closure(desktop, phone):
     # grid worker on a phone: the visit form, two visitors, findings, an updated fact, a photo
     mobile, mobile_console = phone
     login(mobile, "b-grid")
+    # the home page is the to-do: the visit due, with its deadline, at 360 px
+    todo = mobile.locator("#todo-warnings li", has_text="B-YJ-001")
+    expect(todo).to_have_count(1)
+    expect(todo).to_contain_text("期限")
+    expect(mobile.locator("#todo .todo-count").first).to_contain_text("待入户核查")
+    assert fits_width(mobile)
     open_warning(mobile, phone=True)
     mobile.get_by_role("link", name="录入入户核查").click()
     expect(mobile.locator("h1")).to_have_text("入户核查")

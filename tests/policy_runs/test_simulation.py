@@ -153,6 +153,8 @@ def test_the_simulation_page_runs_shows_charts_and_downloads(demo, client):
     download = client.post(reverse("policy_runs:export", args=[run.pk]))
     wb = load_workbook(BytesIO(download.content))
     assert len(list(wb["变动家庭"].iter_rows(min_row=2))) == run.summary["movers"]
+    links = [c.hyperlink for (c,) in wb["变动家庭"].iter_rows(min_row=2, max_col=1)]
+    assert links and all(link is not None and "/households/key/?k=" in link.target for link in links)
     # a bad amount re-shows the form with the error
     bad = client.post(
         reverse("policy_runs:simulate"),

@@ -224,3 +224,14 @@ def test_data_quality_lists_invalid_and_missing_numbers_in_scope(login, make_use
     assert_csp_clean(response)
     nanguan = login(make_user("county_officer", NANGUAN)).get(reverse("registry:quality")).content.decode()
     assert "王小军" in nanguan and "身份证号缺失" in nanguan and "李小雨" not in nanguan
+
+
+def test_household_key_link_opens_the_household_in_scope_only(login, make_user, households):
+    """The target of household keys in exported reports (issue 9, item 8)."""
+    county = login(make_user("county_officer", YANJI))
+    response = county.get("/households/key/", {"k": "H-YJ1", "as_of": "2025-01-01"})
+    assert response.status_code == 302
+    assert response["Location"] == f"/households/{households['H-YJ1'].pk}/?as_of=2025-01-01"
+    assert county.get("/households/key/", {"k": "H-NG1"}).status_code == 404
+    assert county.get("/households/key/", {"k": "nope"}).status_code == 404
+    assert county.get("/households/key/").status_code == 404

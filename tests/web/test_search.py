@@ -41,7 +41,7 @@ def test_row_shows_head_masked_id_region_area_and_category(county):
 
 def test_search_by_name(county):
     assert _keys(county.get(reverse("registry:search"), {"name": "李春花"})) == ["H-YJ2"]
-    assert _keys(county.get(reverse("registry:search"), {"name": "李春"})) == []  # full names only
+    assert _keys(county.get(reverse("registry:search"), {"name": "李春"})) == ["H-YJ2"]  # the beginning
 
 
 def test_search_by_full_and_legacy_identity_number(county):
@@ -131,3 +131,39 @@ def test_query_count_does_not_grow_with_the_page(county, households):
         response = county.get(reverse("registry:search"))
     assert len(response.context["rows"]) == 8
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+# --- partial names and household keys (issue 9, item 8) ---------------------------------------------
+
+
+def test_partial_name_in_a_county_matches_the_given_name(county):
+    assert _keys(county.get(reverse("registry:search"), {"name": "明哲"})) == ["H-YJ1"]
+    assert _keys(county.get(reverse("registry:search"), {"name": "英"})) == [
+        "H-YJ1"
+    ]  # a member, not the head
+    assert _keys(county.get(reverse("registry:search"), {"name": "金"})) == ["H-YJ1"]
+
+
+def test_partial_name_never_reaches_another_county(county):
+    assert _keys(county.get(reverse("registry:search"), {"name": "建国"})) == []
+    assert _keys(county.get(reverse("registry:search"), {"name": "王"})) == []
+
+
+def test_province_matches_name_beginnings_and_substring_once_a_county_is_chosen(login, make_user, households):
+    c = login(make_user("province_officer", PROVINCE))
+    assert _keys(c.get(reverse("registry:search"), {"name": "王建"})) == ["H-NG1"]
+    assert _keys(c.get(reverse("registry:search"), {"name": "建国"})) == []  # province-wide: beginnings only
+    assert _keys(c.get(reverse("registry:search"), {"name": "建国", "region": NANGUAN})) == ["H-NG1"]
+
+
+def test_household_key_prefix_and_fragment(county):
+    assert _keys(county.get(reverse("registry:search"), {"household_key": "H-YJ"})) == ["H-YJ1", "H-YJ2"]
+    assert _keys(county.get(reverse("registry:search"), {"household_key": "H-YJ2"})) == ["H-YJ2"]
+    assert _keys(county.get(reverse("registry:search"), {"household_key": "YJ1"})) == ["H-YJ1"]
+    assert _keys(county.get(reverse("registry:search"), {"household_key": "H-NG"})) == []
+
+
+def test_township_worker_partial_search_stays_in_the_township(login, make_user, households):
+    c = login(make_user("township_caseworker", YANJI_T1))
+    assert _keys(c.get(reverse("registry:search"), {"household_key": "H-"})) == ["H-YJ1"]
+    assert _keys(c.get(reverse("registry:search"), {"name": "春花"})) == []

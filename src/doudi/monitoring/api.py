@@ -1,5 +1,5 @@
-"""Monitoring endpoints of ``/api/v1``: departments' need pushes (R-P1) and, for staff, warnings in
-scope (read only). Scoped like every endpoint: a row outside the caller's subtree — or, for needs,
+"""Monitoring endpoints of ``/api/v1``: departments' need pushes (R-P1) and, for staff, the warning
+loop (``api_loop``). Scoped like every endpoint: a row outside the caller's subtree — or, for needs,
 of another department — is simply not found (404)."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from doudi.core.api_auth import CAPABILITY_LABELS, api_auth, auth_user
 from doudi.core.api_errors import ApiInputError
 from doudi.monitoring import actions, queries
 from doudi.monitoring.disposition_actions import can_respond
-from doudi.monitoring.models import NeedPush, Warning
+from doudi.monitoring.models import NeedPush
 from doudi.regions.queries import names_for
 
 # Chinese names of this module's capabilities in 403 answers (``core.api_auth.forbidden``)
@@ -62,29 +62,6 @@ class NeedRespondIn(Schema):
     status: str = Field(..., description="accepted（受理）、given（已救助）或 declined（不予救助）")
     feedback: str = Field("", max_length=500)
     amount: Decimal | None = Field(None, ge=0, max_digits=12, decimal_places=2)
-
-
-class WarningOut(Schema):
-    id: int
-    indicator: str
-    indicator_label: str
-    level: str
-    status: str
-    status_label: str
-    region_code: str
-    township_code: str
-    household_id: int | None
-    raised_on: dt.date
-    deadline: dt.date
-    overdue: bool
-    escalations: int
-
-
-class WarningListOut(Schema):
-    count: int
-    limit: int
-    offset: int
-    items: list[WarningOut]
 
 
 def _need(p: NeedPush, names: dict[str, str]) -> dict:
@@ -142,45 +119,5 @@ def respond(request: HttpRequest, body: NeedRespondIn, need_id: int = Path(..., 
     return _need(push, names_for({push.region_code}))
 
 
-def _warning(w: Warning, today: dt.date) -> dict:
-    return {
-        "id": w.pk,
-        "indicator": w.indicator,
-        "indicator_label": w.get_indicator_display(),
-        "level": w.level,
-        "status": w.status,
-        "status_label": w.get_status_display(),
-        "region_code": w.region_code,
-        "township_code": w.township_code,
-        "household_id": w.household_id,
-        "raised_on": w.raised_on,
-        "deadline": w.deadline,
-        "overdue": w.is_open and w.deadline < today,
-        "escalations": w.escalations,
-    }
-
-
-@router.get("/warnings", response=WarningListOut, summary="辖区内未办结的预警")
-def list_warnings(request: HttpRequest, params: Query[PageIn]):
-    from django.utils import timezone
-
-    qs = queries.warnings_in_scope().filter(is_open=True).order_by("deadline", "id")
-    if params.status:
-        if params.status not in Warning.Status.values:
-            raise ApiInputError("状态无效", "status")
-        qs = qs.filter(status=params.status)
-    page = list(qs[params.offset : params.offset + params.limit])
-    today = timezone.localdate()
-    return {
-        "count": qs.count(),
-        "limit": params.limit,
-        "offset": params.offset,
-        "items": [_warning(w, today) for w in page],
-    }
-
-
-@router.get("/warnings/{warning_id}", response=WarningOut, summary="预警详情")
-def warning_detail(request: HttpRequest, warning_id: int = Path(..., ge=1, le=MAX_ID)):
-    from django.utils import timezone
-
-    return _warning(queries.get_warning(warning_id), timezone.localdate())
+# the warning loop's endpoints (list, detail, dispatch … close) live in ``api_loop`` on this router
+from doudi.monitoring import api_loop  # noqa: E402, F401

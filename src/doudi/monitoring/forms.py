@@ -42,6 +42,7 @@ class InboxFilterForm(forms.Form):
         label="状态", required=False, choices=[("", "全部状态"), *Warning.Status.choices]
     )
     overdue = forms.BooleanField(label="只看逾期", required=False)
+    region = forms.RegexField(regex=r"^\d{12}$", required=False, widget=forms.HiddenInput)
 
     def filters(self) -> InboxFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -51,6 +52,7 @@ class InboxFilterForm(forms.Form):
             level=data.get("level") or "",
             status=data.get("status") or "",
             overdue=bool(data.get("overdue")),
+            region=data.get("region") or "",
         )
 
 

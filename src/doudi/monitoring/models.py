@@ -169,6 +169,8 @@ class GrassrootsReport(Regional):
     description = models.TextField()
     warning = models.ForeignKey(Warning, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # the public's tracking number (``core.tracking``): random, with a check character
+    tracking_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
 
     class Meta(Regional.Meta):
         verbose_name = "群众报告"

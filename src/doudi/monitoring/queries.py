@@ -49,6 +49,7 @@ class InboxFilters:
     level: str = ""
     status: str = ""
     overdue: bool = False
+    region: str = ""  # a subtree of the caller's scope (the home page's per-region counts link here)
 
 
 VIEWS = {"todo": "待我处理", "open": "全部未办结", "closed": "已办结", "all": "全部"}
@@ -75,6 +76,10 @@ def inbox(user, f: InboxFilters, today: dt.date | None = None) -> QuerySet[Warni
         qs = qs.filter(status=f.status)
     if f.overdue:
         qs = qs.filter(is_open=True, deadline__lt=today)
+    if f.region.isdigit():
+        from doudi.core.scoping import prefix_of
+
+        qs = qs.filter(region_code__startswith=prefix_of(f.region))
     order = ("deadline", "id") if f.view != "closed" else ("-closed_on", "-id")
     return qs.select_related("household", "assigned_to").order_by(*order)
 
@@ -322,3 +327,201 @@ def unread_count(user) -> int:
 
 def notifications(user) -> QuerySet[Notification]:
     return Notification.objects.filter(user=user).order_by("-created_at", "-id")
+
+
+# --- the public's report status (查询码) -------------------------------------------------------------
+
+PUBLIC_STAGES = (("received", "受理"), ("checking", "核查中"), ("done", "已办结"))
+_STAGE_OF: dict[str, str] = {
+    S.RAISED: "received",
+    S.DISPATCHED: "received",
+    S.ASSIGNED: "checking",
+    S.VERIFIED: "checking",
+    S.DISPOSED: "checking",
+    S.CLOSED: "done",
+}
+
+
+@dataclass
+class PublicStatus:
+    stage: str
+    stage_label: str
+    submitted_on: dt.date
+    checked_on: dt.date | None
+    closed_on: dt.date | None
+
+
+def public_report_status(code: str) -> PublicStatus | None:
+    """The stage and dates of a public report by its tracking number — nothing else (no name, place,
+    finding or outcome). Unscoped on purpose: the citizen has no region; the random number is the key."""
+    report = (
+        GrassrootsReport.unscoped.filter(tracking_code=code, reporter__isnull=True)
+        .select_related("warning")
+        .first()
+    )
+    if report is None:
+        return None
+    w = report.warning
+    stage = _STAGE_OF.get(w.status, "received") if w is not None else "received"
+    return PublicStatus(
+        stage=stage,
+        stage_label=dict(PUBLIC_STAGES)[stage],
+        submitted_on=timezone.localtime(report.created_at).date(),
+        checked_on=w.verified_on if w is not None else None,
+        closed_on=w.closed_on if w is not None and stage == "done" else None,
+    )
+
+
+# --- the home page's to-do (issue: work where users look) ---------------------------------------------
+#
+# Every count is the count of an inbox list (``inbox`` with the same filters), so a number on the home
+# page is exactly what its link opens; all reads go through the scoped managers.
+
+
+@dataclass
+class TodoCount:
+    label: str
+    count: int
+    link: str
+    alert: bool = False  # overdue, red: shown in the danger colour when not zero
+
+
+@dataclass
+class RegionTodo:
+    code: str
+    name: str
+    overdue: int
+    red: int
+    overdue_link: str
+    red_link: str
+
+
+@dataclass
+class HomeTodo:
+    counts: list[TodoCount]
+    rows: list[dict[str, Any]]  # the first warnings waiting (inbox rows: subject, deadline, overdue)
+    rows_title: str = ""
+    rows_link: str = ""
+    regions: list[RegionTodo] | None = None
+    region_level: str = ""
+    needs: list[NeedPush] | None = None
+
+
+def inbox_link(**params) -> str:
+    from urllib.parse import urlencode
+
+    query = {k: ("on" if v is True else v) for k, v in params.items() if v not in ("", False, None)}
+    return f"{reverse('monitoring:inbox')}?{urlencode(query)}"
+
+
+def _count(user, today: dt.date, label: str, alert: bool = False, **params) -> TodoCount:
+    f = InboxFilters(**params)
+    n = inbox(user, f, today).order_by().count()
+    return TodoCount(label, n, inbox_link(**params), alert)
+
+
+SHORT_LIST = 8
+CHILD_PREFIX = {2: 4, 4: 6}  # province → cities, city → counties
+CHILD_LEVEL = {2: "市（州）", 4: "县（市、区）"}
+
+
+def region_todo(user, today: dt.date) -> list[RegionTodo]:
+    """Open overdue and red warnings per region one level below the user's (province, city): one
+    grouped query."""
+    from django.db.models import Count
+    from django.db.models.functions import Substr
+
+    from doudi.core.scoping import prefix_of
+    from doudi.regions.queries import children
+
+    prefix = prefix_of(user.region_id)
+    size = CHILD_PREFIX.get(len(prefix))
+    if size is None:
+        return []
+    counts = {
+        r["part"]: r
+        for r in warnings_in_scope()
+        .filter(is_open=True)
+        .annotate(part=Substr("region_code", 1, size))
+        .values("part")
+        .annotate(
+            overdue=Count("id", filter=Q(deadline__lt=today)),
+            red=Count("id", filter=Q(level=Level.RED)),
+        )
+        .order_by()
+    }
+    out = []
+    for region in children(user.region_id).order_by("code"):
+        c: dict[str, Any] = dict(counts.get(region.code[:size]) or {})
+        out.append(
+            RegionTodo(
+                region.code,
+                region.name,
+                c.get("overdue", 0),
+                c.get("red", 0),
+                inbox_link(view="open", overdue=True, region=region.code),
+                inbox_link(view="open", level=Level.RED, region=region.code),
+            )
+        )
+    return out
+
+
+def home_todo(user, today: dt.date | None = None) -> HomeTodo | None:
+    """What is waiting for ``user`` on the home page, by role; None for a role without a to-do."""
+    today = today or timezone.localdate()
+    role = user.role
+    if role == "department_user":
+        if not user.can("needs.respond"):
+            return None
+        waiting = needs_for(user, NeedPush.Status.PUSHED)
+        link = f"{reverse('monitoring:needs')}?status={NeedPush.Status.PUSHED}"
+        return HomeTodo(
+            counts=[TodoCount("待答复的救助需求", waiting.count(), link)],
+            rows=[],
+            rows_title="最近推送、等待本部门答复的需求",
+            rows_link=link,
+            needs=list(waiting[:SHORT_LIST]),
+        )
+    if not user.can("monitoring.read") or role in ("auditor", "administrator"):
+        return None
+    overdue = _count(user, today, "逾期未办结", True, view="open", overdue=True)
+    red = _count(user, today, "红色预警", True, view="open", level=Level.RED)
+    if role == "grid_worker":
+        counts = [
+            _count(user, today, "待入户核查", view="todo"),
+            _count(user, today, "核查已逾期", True, view="todo", overdue=True),
+        ]
+        title = "我的入户核查任务（按期限）"
+    elif role == "township_caseworker":
+        counts = [
+            _count(user, today, "待指派网格员", view="todo", status=S.DISPATCHED),
+            _count(user, today, "待入户核查", view="open", status=S.ASSIGNED),
+            _count(user, today, "待处置", view="todo", status=S.VERIFIED),
+            _count(user, today, "待办结", view="todo", status=S.DISPOSED),
+            overdue,
+            red,
+        ]
+        title = "待我处理的预警（按期限）"
+    elif role == "county_officer":
+        counts = [
+            _count(user, today, "待派发", view="todo", status=S.RAISED),
+            _count(user, today, "待我处理（含逾期升级）", view="todo"),
+            overdue,
+            red,
+        ]
+        title = "待我处理的预警（按期限）"
+    else:  # city, province
+        counts = [_count(user, today, "逾期升级到本级", view="todo"), overdue, red]
+        title = "升级到本级的预警（按期限）"
+    first = list(inbox(user, InboxFilters(view="todo"), today)[:SHORT_LIST])
+    from doudi.core.scoping import prefix_of
+
+    regions = region_todo(user, today) if role in ("city_officer", "province_officer") else None
+    return HomeTodo(
+        counts=counts,
+        rows=inbox_rows(first, today),
+        rows_title=title,
+        rows_link=inbox_link(view="todo"),
+        regions=regions,
+        region_level=CHILD_LEVEL.get(len(prefix_of(user.region_id)), ""),
+    )

@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from doudi.core import tracking
 from doudi.core.audit import record_audit
 from doudi.core.crypto import blind_index
 from doudi.core.scoping import is_within
@@ -90,6 +91,7 @@ def submit_report(
         address=(address or "").strip()[:200],
         description=description[:4000],
         client_hash="" if actor else client_hash(client_address),
+        tracking_code=None if actor else tracking.new_code(),
     )
     source = "网格员报告" if actor else "群众报告"
     evidence = [

@@ -12,6 +12,7 @@ from doudi.core.audit import record_audit
 from doudi.monitoring.models import Indicator, Level, Warning
 from doudi.monitoring.supervision import Overview, overdue_q, warnings_in
 from doudi.regions.queries import names_for
+from doudi.registry.exports import household_key_linker
 
 LEVELS = dict(Level.choices)
 STATUSES = dict(Warning.Status.choices)
@@ -20,7 +21,7 @@ OVERDUE_MAX = 50_000
 
 
 @transaction.atomic
-def export_workbook(*, actor, ov: Overview) -> bytes:
+def export_workbook(*, actor, ov: Overview, link_base: str = "") -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("概况")
     ws.append(["区划", ov.region.full_name])
@@ -75,9 +76,10 @@ def export_workbook(*, actor, ov: Overview) -> bytes:
                      "deadline")[:OVERDUE_MAX]
     )  # fmt: skip
     names = names_for({r[5] for r in rows})
+    key = household_key_linker(ws, link_base)
     for wid, ind, level, status, hkey, region, raised, deadline in rows:
         ws.append([wid, ind, INDICATORS.get(ind, ind), LEVELS.get(level, level), STATUSES.get(status, status),
-                   hkey or "（潜在救助对象）", names.get(region, region), raised.isoformat(), deadline.isoformat(),
+                   key(hkey) if hkey else "（潜在救助对象）", names.get(region, region), raised.isoformat(), deadline.isoformat(),
                    (ov.today - deadline).days])  # fmt: skip
     about = wb.create_sheet("说明")
     about.append(["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])

@@ -28,6 +28,7 @@ from doudi.monitoring.forms import (
     VisitForm,
 )
 from doudi.monitoring.models import VisitPhoto, Warning
+from doudi.regions.queries import names_for
 from doudi.registry.models import Person
 from doudi.web.decorators import is_htmx, scoped_view
 
@@ -63,6 +64,7 @@ def inbox(request):
         "rows": queries.inbox_rows(page.object_list, today),
         "today": today,
         "calendar_warning": calendar_warning(today.year),
+        "region_name": names_for({filters.region}).get(filters.region, "") if filters.region else "",
     }
     template = "monitoring/partials/inbox_results.html" if is_htmx(request) else "monitoring/inbox.html"
     return private(render(request, template, context))

@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from doudi.core import workdays
+from doudi.core import tracking, workdays
 from doudi.monitoring import actions, calendar_actions, notify_actions, queries
 from doudi.monitoring.disposition_actions import can_respond
 from doudi.monitoring.flows import FlowDenied
@@ -133,7 +133,7 @@ def public_report(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                actions.submit_report(
+                report = actions.submit_report(
                     actor_or_none=None,
                     region_code=d["township"],
                     subject_name=d["subject_name"],
@@ -150,11 +150,28 @@ def public_report(request):
             except actions.MonitoringError as exc:
                 form.add_error(None, str(exc))
             else:
-                return private(render(request, "monitoring/public_thanks.html"), htmx=False)
+                code = tracking.display(report.tracking_code or "")
+                return private(render(request, "monitoring/public_thanks.html", {"code": code}), htmx=False)
         return private(
             render(request, "monitoring/public_report.html", {"form": form}, status=400), htmx=False
         )
     return private(render(request, "monitoring/public_report.html", {"form": PublicReportForm()}), htmx=False)
+
+
+@require_GET
+def public_status(request):
+    """The public's status lookup by tracking number: the stage and dates only, no personal data."""
+    raw = (request.GET.get("code") or "").strip()
+    status, error = None, ""
+    if raw:
+        code = tracking.normalize(raw)
+        status = queries.public_report_status(code) if code else None
+        if status is None:
+            error = "查询码有误或不存在，请核对后重新输入（不区分大小写，可省略横线）"
+    ctx = {"status": status, "error": error, "raw": raw[:32], "stages": queries.PUBLIC_STAGES}
+    return private(
+        render(request, "monitoring/public_status.html", ctx, status=404 if error else 200), htmx=False
+    )
 
 
 @require_GET

@@ -62,7 +62,7 @@ def supervision_page(request):
 def supervision_export(request):
     region = _region(request)
     ov = supervision.overview(region, timezone.localdate())
-    data = export_workbook(actor=request.user, ov=ov)
+    data = export_workbook(actor=request.user, ov=ov, link_base=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type=XLSX)
     name = f"warning-supervision-{region.code}-{ov.today:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -149,7 +149,7 @@ def record_simulation(
 
 
 @transaction.atomic
-def export_run_workbook(*, actor, run: PolicyRun) -> bytes:
+def export_run_workbook(*, actor, run: PolicyRun, link_base: str = "") -> bytes:
     """The run's results as an .xlsx workbook, for a user who may see the run; audited (the workbook
     holds per-capita incomes, which are sensitive, R-S5)."""
     from doudi.policy import run_report
@@ -157,7 +157,7 @@ def export_run_workbook(*, actor, run: PolicyRun) -> bytes:
     _check_actor(actor, run.region_code)
     if run.status != PolicyRun.Status.DONE:
         raise RunError("测算尚未完成，暂不能下载")
-    data, rows = run_report.workbook(run, actor=actor)
+    data, rows = run_report.workbook(run, actor=actor, link_base=link_base)
     record_audit(
         actor=actor,
         action=f"policy.{run.kind}_export",

@@ -17,6 +17,7 @@ from openpyxl import Workbook
 from doudi.policy import batch
 from doudi.policy.models import PolicyRun
 from doudi.regions.queries import names_for
+from doudi.registry.exports import household_key_linker
 
 EXCEL_MAX_ROWS = 1_000_000  # one sheet holds 1,048,576 rows
 MOVERS_SHOWN = 200
@@ -107,7 +108,7 @@ def _matrix_sheet(wb: Workbook, title: str, part: dict[str, Any], corner: str) -
         ws.append([row["label"], *row["cells"], row["total"]])
 
 
-def workbook(run: PolicyRun, *, actor=None) -> tuple[bytes, int]:
+def workbook(run: PolicyRun, *, actor=None, link_base: str = "") -> tuple[bytes, int]:
     """``(xlsx bytes, household rows written)``; called by ``run_actions.export_run_workbook``."""
     s = run.summary
     wb = Workbook(write_only=True)
@@ -153,15 +154,16 @@ def workbook(run: PolicyRun, *, actor=None) -> tuple[bytes, int]:
         for a, row in r.get("matrix", {}).items():
             for b, n in row.items():
                 ws.append([*head, batch.TIER_ZH.get(a, a), batch.TIER_ZH.get(b, b), n])
-    rows = _household_sheet(wb, run, simulation)
+    rows = _household_sheet(wb, run, simulation, link_base)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue(), rows
 
 
-def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool) -> int:
+def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool, link_base: str = "") -> int:
     path = batch.results_path(run.pk)
     ws = wb.create_sheet("变动家庭")
+    key = household_key_linker(ws, link_base, as_of=run.as_of)
     if simulation:
         ws.append(
             [
@@ -211,13 +213,13 @@ def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool) -> int:
             )
             if simulation:
                 ws.append(
-                    [r["household_key"], region, area, tier_label(r["category_before"]), tier_label(r["category_after"]),
+                    [key(r["household_key"]), region, area, tier_label(r["category_before"]), tier_label(r["category_after"]),
                      income, r["monthly_total_before"], r["monthly_total_after"], r["reason_zh"]]
                 )  # fmt: skip
             else:
                 assessed = "无法测算" if r["skip_reason"] else tier_label(r["assessed_category"])
                 ws.append(
-                    [r["household_key"], region, area, tier_label(r["current_category"]), assessed, income,
+                    [key(r["household_key"]), region, area, tier_label(r["current_category"]), assessed, income,
                      r["monthly_total"], r["passed_criteria"], r["failed_criteria"], r["reason_zh"]]
                 )  # fmt: skip
             written += 1

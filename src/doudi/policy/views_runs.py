@@ -164,7 +164,9 @@ def export(request, pk: int):
     _allowed(request)
     run = _run_or_404(pk)
     try:
-        data = run_actions.export_run_workbook(actor=request.user, run=run)
+        data = run_actions.export_run_workbook(
+            actor=request.user, run=run, link_base=request.build_absolute_uri("/")
+        )
     except run_actions.RunError as exc:
         messages.error(request, str(exc))
         return redirect("policy_runs:run", pk=run.pk)

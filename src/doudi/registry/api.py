@@ -176,6 +176,7 @@ def _person_rows(persons: Iterable[Person], today: dt.date) -> list[dict]:
 def list_households(request: HttpRequest, filters: Query[HouseholdListIn]):
     qs = queries.search_households(
         name=filters.name,
+        household_key=filters.household_key,
         id_number=filters.id_number,
         region=filters.region,
         category=filters.category or "",

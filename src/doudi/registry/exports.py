@@ -145,3 +145,27 @@ def export_households(*, actor, filters: dict[str, str], count: int) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def household_key_linker(ws, link_base: str, *, as_of: dt.date | None = None):
+    """``link(key)`` → a cell of a write-only worksheet holding the household key as a link to the
+    household's page (``registry:by_key``, which opens it for a viewer whose scope holds it). Without
+    ``link_base`` (the site's absolute root, ``request.build_absolute_uri("/")``) or a key, the plain
+    value."""
+    from urllib.parse import urlencode
+
+    from django.urls import reverse
+    from openpyxl.cell import WriteOnlyCell
+
+    root = link_base.rstrip("/") + reverse("registry:by_key") if link_base else ""
+    extra = {"as_of": as_of.isoformat()} if as_of else {}
+
+    def link(key):
+        if not root or not isinstance(key, str) or not key:
+            return key
+        cell = WriteOnlyCell(ws, key)
+        cell.hyperlink = f"{root}?{urlencode({'k': key, **extra})}"
+        cell.style = "Hyperlink"
+        return cell
+
+    return link

@@ -42,6 +42,42 @@ def get_person(pk: int) -> Person:
     return Person.objects.get(pk=pk)
 
 
+# Substring matching (a name's given part, a fragment of a household key) scans the persons of the
+# searched subtree; it is offered only where that subtree is a county or smaller (a few hundred
+# thousand persons at most). Above, names and keys match by their beginning, which an index serves.
+SUBSTRING_MIN_PREFIX = 6
+
+
+def starts_with_q(field: str, text: str) -> Q:
+    """``field`` begins with ``text``, in a form the column's index serves: on SQLite (binary
+    collation) a range, since its case-insensitive LIKE cannot use the index; on PostgreSQL LIKE
+    'x%', served by the ``varchar_pattern_ops`` index Django adds to indexed text columns."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        return Q(**{f"{field}__gte": text, f"{field}__lt": text + "\U0010ffff"})
+    return Q(**{f"{field}__startswith": text})
+
+
+def _searched_prefix(region: str = "") -> str:
+    from doudi.core.scoping import current_scope, prefix_of
+
+    if region.strip():
+        return prefix_of(region.strip())
+    scope = current_scope()
+    return scope.prefix if scope is not None else ""
+
+
+def substring_allowed(region: str = "") -> bool:
+    """Whether a search over ``region`` (or the caller's whole scope) also matches inside names/keys."""
+    return len(_searched_prefix(region)) >= SUBSTRING_MIN_PREFIX
+
+
+def _partial_q(field: str, text: str, substring: bool) -> Q:
+    q = starts_with_q(field, text)
+    return q | Q(**{f"{field}__contains": text}) if substring else q
+
+
 def search_households(
     *,
     name: str = "",
@@ -52,18 +88,25 @@ def search_households(
     household_key: str = "",
 ) -> QuerySet[Household]:
     """Households in scope with a current member matching the name / identity number, narrowed by
-    region subtree, current category and area type. Name search is an exact match on the full name
-    (indexed); identity numbers match through the blind index (15-digit numbers find their
-    upgraded form)."""
+    region subtree, current category and area type. A name or household key matches by its
+    beginning (indexed) and, within a county or smaller (``substring_allowed``), anywhere inside
+    ("明哲" finds 金明哲); identity numbers match only whole, through the blind index (15-digit
+    numbers find their upgraded form)."""
     qs = Household.objects.all()
+    prefix = _searched_prefix(region)
+    substring = len(prefix) >= SUBSTRING_MIN_PREFIX
+    # the subtree again as an index range: lets SQLite (whose LIKE cannot use the index) read only
+    # the subtree's rows for a substring match instead of every row
+    subtree = starts_with_q("region_code", prefix) if substring else Q()
     person_filter = Q()
     if name.strip():
-        person_filter &= Q(name=name.strip())
+        person_filter &= _partial_q("name", name.strip(), substring)
     if id_number.strip():
         idx = index_for(id_number)
         person_filter &= Q(id_index=idx) if idx else Q(pk__in=[])
     if person_filter:
-        qs = qs.filter(pk__in=Person.objects.filter(person_filter).values("household_id"))
+        persons = Person.objects.filter(person_filter, subtree, household__isnull=False)
+        qs = qs.filter(pk__in=persons.values("household_id"))
     if region.strip():
         from doudi.core.scoping import prefix_of
 
@@ -75,7 +118,7 @@ def search_households(
     if area_type:
         qs = qs.filter(area_type=area_type)
     if household_key.strip():
-        qs = qs.filter(household_key=household_key.strip())
+        qs = qs.filter(_partial_q("household_key", household_key.strip(), substring), subtree)
     return qs.order_by("household_key")
 
 

@@ -80,7 +80,10 @@ class FactOut(Schema):
 
 
 class HouseholdListIn(Schema):
-    name: str = Field("", max_length=64, description="成员姓名（精确匹配）")
+    name: str = Field(
+        "", max_length=64, description="成员姓名：匹配开头；限定到县级及以下区划时也匹配其中任意几个字"
+    )
+    household_key: str = Field("", max_length=64, description="户编号：匹配开头（县级及以下也匹配任意部分）")
     id_number: str = Field("", max_length=32, description="成员身份证号（精确匹配，15位旧号亦可）")
     region: RegionPrefix = Field("", description="区划代码，限定其下级范围")
     category: OptCategory = Field(None, description="当前救助类别")

@@ -9,6 +9,7 @@ urlpatterns = [
     path("export/", views.export, name="export"),
     path("quality/", views.quality, name="quality"),
     path("<int:pk>/", views.household, name="household"),
+    path("key/", views.household_by_key, name="by_key"),
     path("<int:pk>/reveal-facts/", views.reveal_facts, name="reveal_facts"),
     path("persons/<int:pk>/reveal-id/", views.reveal_id, name="reveal_id"),
 ]

@@ -4,11 +4,13 @@ the identity-number data-quality list. Thin adapters over ``queries``, ``actions
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
@@ -146,6 +148,22 @@ def household(request, pk: int):
         membership_history=queries.membership_history(hh),
     )
     return _private(render(request, "registry/household.html", context))
+
+
+@require_GET
+@scoped_view("registry.read")
+def household_by_key(request):
+    """``/households/key/?k=KEY`` → the household's page: the target of household keys in exported
+    workbooks (reports, simulations), which know keys rather than ids. Outside the scope: 404."""
+    try:
+        hh = queries.get_household_by_key((request.GET.get("k") or "").strip())
+    except Household.DoesNotExist:
+        raise Http404(NOT_FOUND) from None
+    url = reverse("registry:household", args=[hh.pk])
+    as_of = (request.GET.get("as_of") or "").strip()
+    if as_of:
+        url += "?" + urlencode({"as_of": as_of[:10]})
+    return redirect(url)
 
 
 @require_POST

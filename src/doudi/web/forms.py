@@ -56,6 +56,7 @@ def region_choices(prefix: str) -> list[tuple[str, str]]:
 
 class HouseholdSearchForm(forms.Form):
     name = forms.CharField(label="姓名", required=False, max_length=64)
+    household_key = forms.CharField(label="户编号", required=False, max_length=64)
     id_number = forms.CharField(label="身份证号", required=False, max_length=32)
     region = forms.ChoiceField(label="区划", required=False)
     category = forms.ChoiceField(
@@ -71,7 +72,10 @@ class HouseholdSearchForm(forms.Form):
         assert isinstance(region, forms.ChoiceField)
         region.choices = [("", "本辖区全部"), *region_choices(scope_prefix)]
         region.error_messages["invalid_choice"] = "所选区划不在您的辖区内"
-        self.fields["name"].widget.attrs.update({"placeholder": "完整姓名", "autocomplete": "off"})
+        self.fields["name"].widget.attrs.update({"placeholder": "全名或其中几个字", "autocomplete": "off"})
+        self.fields["household_key"].widget.attrs.update(
+            {"placeholder": "完整或部分户编号", "autocomplete": "off"}
+        )
         self.fields["id_number"].widget.attrs.update(
             {"placeholder": "18位或15位", "autocomplete": "off", "inputmode": "text"}
         )

@@ -78,10 +78,40 @@ def category_table(counts: dict) -> tuple[list[dict], dict]:
     return rows, chart
 
 
+RECENT_AUDIT = 8
+
+
+def recent_audit(user) -> list[dict]:
+    """The latest audit events in the user's subtree (the auditor's home page)."""
+    from doudi.core.scoping import require_scope
+
+    prefix = require_scope().prefix
+    events = AuditEvent.objects.select_related("actor").order_by("-id")
+    if prefix:
+        events = events.filter(region_code__startswith=prefix)
+    rows = list(events[:RECENT_AUDIT])
+    names = names_for({e.region_code for e in rows})
+    return [
+        {
+            "event": e,
+            "action_label": ACTION_LABELS.get(e.action, e.action),
+            "region_name": names.get(e.region_code, ""),
+        }
+        for e in rows
+    ]
+
+
 @never_cache
 @scoped_view
 def home(request):
-    context = {"region": request.user.region}
+    from doudi.monitoring.queries import home_todo
+
+    user = request.user
+    context = {"region": user.region, "todo": home_todo(user)}
+    if user.can("audit.read") and user.role == "auditor":
+        context["recent_audit"] = recent_audit(user)
+    if user.role == "charity":
+        context["charity"] = True
     if request.user.can("registry.read"):
         counts = queries.counts_by_category()
         rows, chart = category_table(counts)
