@@ -195,9 +195,11 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
         household_facts[hid][kind] = (value, enc)
 
     categories: dict[int, set[str]] = defaultdict(set)
+    held_by: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     cs = CategoryStatus.objects.filter(holds_on(as_of, "since", "until"), **in_range)
-    for hid, category in _rows(cs.values_list("household_id", "category")):
+    for hid, pid, category in _rows(cs.values_list("household_id", "person_id", "category")):
         categories[hid].add(category)
+        held_by[hid][pid].add(category)
 
     h_cols: dict[str, list] = {name: [] for name in _H_NAMES}
     m_cols: dict[str, list] = {name: [] for name in _M_NAMES}
@@ -206,11 +208,14 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
     for hid, key, region, area in households:
         facts = household_facts.get(hid, {})
         cats = categories.get(hid, set())
-        tier = next((c for c in TIER_ORDER if c in cats), None)
+        held_here = held_by.get(hid, {})
+        tier = current_tier(member_rows.get(hid, []), held_here)
         held = ",".join(c for c in CATEGORY_ORDER if c in cats)
         try:
             region, area = _location(facts.get("location"), region, area)
-            row, members = _household(facts, member_rows.get(hid, []), person_facts, cats, as_of_ymd)
+            row, members = _household(
+                facts, member_rows.get(hid, []), person_facts, cats, as_of_ymd, held_here
+            )
         except _Bad as exc:
             info.append((hid, key, region, area, tier, held, str(exc)))
             continue
@@ -223,6 +228,16 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
             for name in _M_NAMES[1:]:
                 m_cols[name].append(member[name])
     return _build(as_of, info, h_cols, m_cols)
+
+
+def current_tier(members: list[tuple], held: dict[int, set[str]]) -> str | None:
+    """The household's tier on the date as R-T4 reads it: TEKUN when every member holds TEKUN, else the
+    most protective of DIBAO / MARGINAL / RIGID held by a member who is not TEKUN."""
+    pids = [m[0] for m in members] or list(held)
+    if pids and all("TEKUN" in held.get(pid, ()) for pid in pids):
+        return "TEKUN"
+    rest = set().union(*(held.get(pid, set()) for pid in pids if "TEKUN" not in held.get(pid, ())))
+    return next((c for c in TIER_ORDER if c in rest), None)
 
 
 def _build(as_of: dt.date, info: list[tuple], h_cols: dict, m_cols: dict) -> Extract:
@@ -306,7 +321,7 @@ def _location(pair, region: str, area: str) -> tuple[str, str]:
     return region.ljust(12, "0"), area
 
 
-def _household(facts, members, person_facts, cats, as_of_ymd) -> tuple[dict, list[dict]]:
+def _household(facts, members, person_facts, cats, as_of_ymd, held=None) -> tuple[dict, list[dict]]:
     if not members:
         raise _Bad(SKIP_NO_MEMBERS)
     if "income" not in facts:
@@ -326,6 +341,9 @@ def _household(facts, members, person_facts, cats, as_of_ymd) -> tuple[dict, lis
         "dwellings": _int(assets.get("dwellings"), "家庭财产", 0, 1000),
         "business": _bool(assets.get("business"), "家庭财产", False),
         "nonresidential": _bool(assets.get("nonresidential_property"), "家庭财产", False),
+        "floor_area_e2": -1
+        if assets.get("floor_area") is None
+        else _fen(assets.get("floor_area"), "住房面积"),
         "existing_fpjc": "FPJC" in cats,
         "existing_other": "OTHER" in cats,
     }
@@ -339,7 +357,9 @@ def _household(facts, members, person_facts, cats, as_of_ymd) -> tuple[dict, lis
         birth_ymd = ymd(birth)
         if birth_ymd > as_of_ymd:
             raise _Bad(SKIP_BAD.format(what="出生日期晚于测算日"))
-        out.append(_member(person_facts.get(pid, {}), birth_ymd))
+        member = _member(person_facts.get(pid, {}), birth_ymd)
+        member["current_tekun"] = "TEKUN" in (held or {}).get(pid, ())
+        out.append(member)
     return row, out
 
 

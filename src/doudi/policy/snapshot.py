@@ -23,7 +23,8 @@ from doudi.registry.models import Household, HouseholdFactKind, PersonFactKind, 
 DEFAULT_NOTE = "未登记（按默认值）"
 SOURCE_LABELS = dict(Source.choices)
 RIGID_KINDS = ("medical", "education", "housing", "care")
-ASSET_KEYS = ("financial", "vehicles", "dwellings", "business", "nonresidential_property")
+ASSET_KEYS = ("financial", "vehicles", "dwellings", "business", "nonresidential_property", "floor_area")
+CATEGORY_ORDER = ("DIBAO", "TEKUN", "FPJC", "MARGINAL", "RIGID", "OTHER")  # R-C1, as ``current`` lists them
 
 # member input → (person fact kind, reader of the fact value, contract default)
 _MEMBER_FACTS: tuple[tuple[str, str, str, Any], ...] = (
@@ -204,6 +205,9 @@ def contract_input_for(household: Household, as_of: dt.date) -> tuple[dict[str, 
                 }
             )
 
+    held: dict[int, set[str]] = {}
+    for c in snap.categories:
+        held.setdefault(c.person_id, set()).add(c.category)
     members = []
     for m in snap.members:
         p = m.person
@@ -215,6 +219,8 @@ def contract_input_for(household: Household, as_of: dt.date) -> tuple[dict[str, 
             "name": p.name,
             "birth_date": p.birth_date.isoformat(),
             "relation": m.relation,
+            # contract version 2: the categories the member holds on the date (R-T4 reads TEKUN)
+            "current": [c for c in CATEGORY_ORDER if c in held.get(p.pk, ())],
         }
         provenance.append(
             {
