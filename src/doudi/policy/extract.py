@@ -17,6 +17,10 @@ The meaning of every registry fact is that of the single-household path
 * missing facts take the contract defaults: no rigid expenditure (0), no assets (0 / false), no
   disability, not seriously ill, not employed, not in school, 0 ADL failed, own income 0, own assets
   ok, a capable supporter; a fact whose value lacks its field takes the same default;
+* R-T3: a member with legal-supporter records on the date has a capable supporter unless every
+  supporter lacks capacity by their own status (``policy.supporters``); the ``supporter`` fact is used
+  only for members without such records;
+* ``current`` (member): TEKUN held on the date keeps a TEKUN minor's R-T1 (R-T4);
 * ``existing``: FPJC / OTHER category statuses of any member holding on the date.
 
 Members are ordered as in ``registry.queries.household_as_of`` (head first, then by birth date); the
@@ -37,6 +41,7 @@ import pyarrow.compute as pc
 from django.db.models import Q
 
 from doudi.core import crypto
+from doudi.policy import supporters
 from doudi.policy.rules import codes
 from doudi.policy.rules.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, ymd
 from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Membership, PersonFact
@@ -201,6 +206,18 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
         categories[hid].add(category)
         held_by[hid][pid].add(category)
 
+    # R-T3 from the registered legal supporters and their own status (policy.supporters).
+    place: dict[int, tuple[str, str]] = {}
+    for hid, _key, region, area in households:
+        try:
+            loc = _location(household_facts.get(hid, {}).get("location"), region, area)
+        except _Bad:
+            continue
+        for pid, _relation, _birth in member_rows.get(hid, []):
+            place[pid] = loc
+    ceiling = supporters.ceiling_lookup(as_of)
+    support = supporters.verdicts(place, as_of, lambda pid: ceiling(*place[pid]))
+
     h_cols: dict[str, list] = {name: [] for name in _H_NAMES}
     m_cols: dict[str, list] = {name: [] for name in _M_NAMES}
     info: list[tuple] = []
@@ -214,7 +231,7 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
         try:
             region, area = _location(facts.get("location"), region, area)
             row, members = _household(
-                facts, member_rows.get(hid, []), person_facts, cats, as_of_ymd, held_here
+                facts, member_rows.get(hid, []), person_facts, cats, as_of_ymd, held_here, support
             )
         except _Bad as exc:
             info.append((hid, key, region, area, tier, held, str(exc)))
@@ -321,7 +338,9 @@ def _location(pair, region: str, area: str) -> tuple[str, str]:
     return region.ljust(12, "0"), area
 
 
-def _household(facts, members, person_facts, cats, as_of_ymd, held=None) -> tuple[dict, list[dict]]:
+def _household(
+    facts, members, person_facts, cats, as_of_ymd, held=None, support=None
+) -> tuple[dict, list[dict]]:
     if not members:
         raise _Bad(SKIP_NO_MEMBERS)
     if "income" not in facts:
@@ -359,6 +378,9 @@ def _household(facts, members, person_facts, cats, as_of_ymd, held=None) -> tupl
             raise _Bad(SKIP_BAD.format(what="出生日期晚于测算日"))
         member = _member(person_facts.get(pid, {}), birth_ymd)
         member["current_tekun"] = "TEKUN" in (held or {}).get(pid, ())
+        verdict = (support or {}).get(pid)
+        if verdict is not None:  # registered legal supporters win over the bare flag (R-T3)
+            member["has_capable_supporter"] = verdict.capable
         out.append(member)
     return row, out
 

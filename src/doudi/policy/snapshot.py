@@ -17,6 +17,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from doudi.policy import supporters
 from doudi.registry import queries
 from doudi.registry.models import Household, HouseholdFactKind, PersonFactKind, Source
 
@@ -205,6 +206,11 @@ def contract_input_for(household: Household, as_of: dt.date) -> tuple[dict[str, 
                 }
             )
 
+    ceiling = supporters.ceiling_lookup(as_of)
+    region12 = str(region).ljust(12, "0")
+    support = supporters.verdicts(
+        [m.person.pk for m in snap.members], as_of, lambda _pid: ceiling(region12, area_type)
+    )
     held: dict[int, set[str]] = {}
     for c in snap.categories:
         held.setdefault(c.person_id, set()).add(c.category)
@@ -264,6 +270,21 @@ def contract_input_for(household: Household, as_of: dt.date) -> tuple[dict[str, 
                     entry["default"] = default
                 item[field] = value
                 provenance.append(entry)
+        verdict = support.get(p.pk)
+        if verdict is not None:  # R-T3 from the registered legal supporters, not the bare flag
+            item["has_capable_supporter"] = verdict.capable
+            for entry in provenance:
+                if entry["member"] == key and entry["input"] == "has_capable_supporter":
+                    entry.update(
+                        kind="legal_supporters",
+                        fact_id=None,
+                        source="registry",
+                        source_label="登记的法定赡养抚养扶养义务人",
+                        source_ref="",
+                        valid_from=None,
+                        note=verdict.note_zh(),
+                    )
+                    entry.pop("default", None)
         members.append(item)
     hh["members"] = members
     data = {"as_of": as_of.isoformat(), "region": region, "area_type": area_type, "household": hh}
