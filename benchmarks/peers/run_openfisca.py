@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 PERIOD = "2025-08"
+PERIOD_YMD = 20250801  # the synthetic data's as-of date
 YANJI = "222401"  # the only county with its own parameter rows among the synthetic townships
 HOUSEHOLD_INPUTS = (
     "income_fen",
@@ -36,6 +37,7 @@ HOUSEHOLD_INPUTS = (
     "dwellings",
     "business",
     "nonresidential",
+    "floor_area_e2",
 )
 PERSON_INPUTS = (
     "disability_kind",
@@ -46,6 +48,8 @@ PERSON_INPUTS = (
     "own_income_fen",
     "own_assets_ok",
     "has_capable_supporter",
+    "in_school",
+    "current_tekun",
 )
 
 
@@ -53,13 +57,42 @@ def _int32(values: np.ndarray, name: str) -> np.ndarray:
     if (
         values.dtype != np.bool_
         and len(values)
-        and (values.max() > np.iinfo(np.int32).max or values.min() < 0)
+        and (values.max() > np.iinfo(np.int32).max or values.min() < -1)
     ):
         raise SystemExit(f"{name} does not fit OpenFisca's int (int32)")
     return values if values.dtype == np.bool_ else values.astype(np.int32)
 
 
-def openfisca_run(tables) -> tuple[np.ndarray, np.ndarray, dict]:
+def vary(tables, seed: int):
+    """Exercise what the generator does not produce (rule set 2024-2.2): a second dwelling with a floor
+    area around the 2 × 30 m² per-capita limit for 15 % of households, and member ``current`` TEKUN with
+    ``in_school`` for some persons under 21 without a capable supporter (R-T4 minors). Both sides get
+    the same tables."""
+    import dataclasses
+
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    h, m = tables.households, tables.members
+    n_h, n_p = h.num_rows, m.num_rows
+    persons = np.bincount(m["household"].to_numpy(), minlength=n_h)
+    per_capita = rng.integers(3_000, 9_000, n_h)  # m² × 100 per person: 30–90 m²
+    dwellings = np.where(rng.random(n_h) < 0.15, 2, h["dwellings"].to_numpy())
+    area = np.where(dwellings > 1, per_capita * persons, -1)
+
+    def put(table, name, values):
+        return table.set_column(table.schema.get_field_index(name), name, pa.array(values))
+
+    h = put(put(h, "dwellings", dwellings.astype(np.int64)), "floor_area_e2", area.astype(np.int64))
+    young = (PERIOD_YMD - m["birth_ymd"].to_numpy()) // 10_000 < 21
+    current = young & (rng.random(n_p) < 0.3)
+    school = m["in_school"].to_numpy(zero_copy_only=False) | (rng.random(n_p) < 0.5)
+    capable = m["has_capable_supporter"].to_numpy(zero_copy_only=False) & ~(current & (rng.random(n_p) < 0.7))
+    m = put(put(put(m, "current_tekun", current), "in_school", school), "has_capable_supporter", capable)
+    return dataclasses.replace(tables, households=h, members=m)
+
+
+def openfisca_run(tables) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     from openfisca_core.simulations import SimulationBuilder
     from openfisca_doudi import CountryTaxBenefitSystem
     from openfisca_doudi.enums import AreaType, ParamRegion
@@ -94,21 +127,28 @@ def openfisca_run(tables) -> tuple[np.ndarray, np.ndarray, dict]:
     t, c = time.perf_counter(), time.process_time()
     category = sim.calculate("household_category", PERIOD)
     total = sim.calculate("monthly_total", PERIOD)
+    tekun = sim.calculate("tekun_person", PERIOD)
     times["calculate_s"] = round(time.perf_counter() - t, 2)
     times["calculate_cpu_s"] = round(time.process_time() - c, 2)
     times["total_s"] = round(times["build_simulation_s"] + times["calculate_s"], 2)
     times["total_cpu_s"] = round(times["build_simulation_cpu_s"] + times["calculate_cpu_s"], 2)
-    return np.asarray(category, dtype=np.int64), np.asarray(total, dtype=np.int64), times
+    return (
+        np.asarray(category, dtype=np.int64),
+        np.asarray(total, dtype=np.int64),
+        np.asarray(tekun, dtype=bool),
+        times,
+    )
 
 
-def doudi_run(tables) -> tuple[np.ndarray, np.ndarray, float, float]:
+def doudi_run(tables) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
     from doudi.policy.rules import assess_table
 
     t, c = time.perf_counter(), time.process_time()
     result = assess_table(tables.households, tables.members, tables.params)
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
     h = result.households
-    return h["category"].to_numpy(), h["monthly_total"].to_numpy(), seconds, cpu
+    tekun = result.members["tekun"].to_numpy(zero_copy_only=False)
+    return h["category"].to_numpy(), h["monthly_total"].to_numpy(), tekun, seconds, cpu
 
 
 def main() -> None:
@@ -128,15 +168,19 @@ def main() -> None:
 
     t = time.perf_counter()
     data = synth.generate(args.households, seed=args.seed)
-    tables = policy_tables.build(data)
+    tables = vary(policy_tables.build(data), args.seed)
     prepare = time.perf_counter() - t
     print(
         f"{args.households:,} households, {tables.members.num_rows:,} persons (generated + tables: {prepare:.1f} s)"
     )
 
-    d_cat, d_total, d_seconds, d_cpu = doudi_run(tables)
-    o_cat, o_total, o_times = openfisca_run(tables)
-    differ = np.nonzero((d_cat != o_cat) | (d_total != o_total))[0]
+    d_cat, d_total, d_tekun, d_seconds, d_cpu = doudi_run(tables)
+    o_cat, o_total, o_tekun, o_times = openfisca_run(tables)
+    # per person too (R-T4): a household differs when any member's TEKUN differs
+    member_differs = np.bincount(
+        tables.members["household"].to_numpy(), weights=d_tekun != o_tekun, minlength=len(d_cat)
+    )
+    differ = np.nonzero((d_cat != o_cat) | (d_total != o_total) | (member_differs > 0))[0]
     figures = {
         "households": args.households,
         "persons": tables.members.num_rows,
@@ -152,6 +196,7 @@ def main() -> None:
         "agree_households": int(args.households - len(differ)),
         "disagree_households": int(len(differ)),
         "monthly_total_sum": int(d_total.sum()),
+        "tekun_persons": int(d_tekun.sum()),
         "categories": {int(c): int(n) for c, n in zip(*np.unique(d_cat, return_counts=True), strict=True)},
     }
     print(f"Doudi assess_table:      {d_seconds:8.2f} s (CPU {d_cpu:.2f} s)")
@@ -166,7 +211,8 @@ def main() -> None:
         f"load average {figures['load_average']})"
     )
     print(
-        f"agreement: {figures['agree_households']:,} / {args.households:,} households (category and monthly total)"
+        f"agreement: {figures['agree_households']:,} / {args.households:,} households "
+        f"(category, monthly total and every member's TEKUN; {figures['tekun_persons']:,} TEKUN persons)"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), "utf-8")

@@ -56,6 +56,7 @@ INPUT_LABELS = {
     "own_income_monthly": "个人收入",
     "own_assets_ok": "个人财产",
     "has_capable_supporter": "赡养抚养扶养",
+    "current": "当前救助类别",
 }
 
 
