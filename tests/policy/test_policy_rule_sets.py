@@ -66,3 +66,11 @@ def test_earlier_rule_set_ignores_the_floor_area():
 def test_unknown_rule_set_is_refused():
     with pytest.raises(ValueError):
         assess(request([member("a")]), rule_set="1999-1")
+
+
+def test_floor_area_is_validated():
+    from doudi.policy.rules import AssessmentInputError
+
+    with pytest.raises(AssessmentInputError) as exc:
+        assess(request([member("a")], assets={"dwellings": 2, "floor_area": Decimal("1.001")}))
+    assert exc.value.path == "household.assets.floor_area" and "住房面积" in exc.value.message

@@ -147,3 +147,49 @@ def test_supporters_command(households, store):
     with all_regions():
         link = LegalSupporter.unscoped.get()
     assert link.relation == "child" and link.valid_to == dt.date(2025, 1, 1)
+
+
+def test_batch_reassessment_counts_tekun_per_person(elder_with_sibling, tmp_path):
+    # The elder is TEKUN by his incapable daughter (a TEKUN herself); the batch run uses the same
+    # per-person rules: the household stays without a tier, one TEKUN person, its amount is his.
+    from doudi.policy import batch
+
+    hh, _elder, daughter = elder_with_sibling
+    with all_regions():
+        actions.set_category(
+            actor="test", person=daughter, category="TEKUN", since=dt.date(2025, 1, 1), source="roster"
+        )
+    with using_scope(NANGUAN):
+        summary = batch.reassess(region_code=NANGUAN, as_of=AS_OF, out_dir=tmp_path)
+        _data, result = service.assess_household(hh, AS_OF)
+    rows = {r["household_key"]: r for r in batch.read_results(tmp_path / batch.RESULTS_FILE).to_pylist()}
+    row = rows["H-NG1"]
+    assert row["tekun_persons"] == 1 and summary["tekun_persons"] == 1
+    assert row["assessed_category"] is None and row["monthly_total"] == result["monthly_total"] > 0
+    assert "R-T4" in row["failed_criteria"]  # not every member is TEKUN
+
+
+def test_what_if_counts_tekun_per_person(elder_with_sibling):
+    # The elder (own income 300 a month, incapable daughter) is TEKUN; a standard of 200 would make
+    # his own income exceed it (R-T2), so the what-if shows one TEKUN person before and none after.
+    from doudi.policy import simulation
+
+    hh, elder, daughter = elder_with_sibling
+    with all_regions():
+        actions.set_category(
+            actor="test", person=daughter, category="TEKUN", since=dt.date(2025, 1, 1), source="roster"
+        )
+        actions.record_person_fact(
+            actor="test", person=elder, kind="own_income", value={"monthly": 300}, valid_from=START,
+            source="department",
+        )  # fmt: skip
+    with using_scope(NANGUAN):
+        result = simulation.simulate(
+            region_code=NANGUAN,
+            changes=[{"key": "dibao_standard.urban", "value": "200", "region_code": NANGUAN,
+                      "effective_from": "2025-08-01"}],
+            as_of=AS_OF, record=False,
+        )  # fmt: skip
+    assert result.summary["tekun_persons"] == {"before": 1, "after": 0}
+    row = next(r for r in result.rows.to_pylist() if r["household_key"] == hh.household_key)
+    assert (row["tekun_persons_before"], row["tekun_persons_after"]) == (1, 0)

@@ -185,6 +185,14 @@ def _money(value: object, path: str) -> Decimal:
     return number
 
 
+def _area(value: object, path: str) -> Decimal:
+    """Floor area in m² (R-A1): at most two decimals and 10^9."""
+    number = _number(value, path)
+    if decimal_places(number) > 2 or number > MAX_MONEY_YUAN:
+        raise AssessmentInputError(f"住房面积最多两位小数且不超过 {MAX_MONEY_YUAN} 平方米", path)
+    return number
+
+
 def _integer(value: object, path: str, low: int, high: int) -> int:
     number = _number(value, path)
     if number != number.to_integral_value():
@@ -323,7 +331,7 @@ def _parse_assets(value: object, path: str) -> Assets:
         dwellings=_optional(obj, "dwellings", 0, _integer, path, 0, MAX_COUNT),
         business=_optional(obj, "business", False, _boolean, path),
         nonresidential_property=_optional(obj, "nonresidential_property", False, _boolean, path),
-        floor_area=_optional(obj, "floor_area", None, _money, path),
+        floor_area=_optional(obj, "floor_area", None, _area, path),
     )
 
 
