@@ -90,7 +90,7 @@ def _severe(data: object) -> bool:
     if not isinstance(data, dict) or data.get("kind") not in codes.DISABILITY_KINDS:
         return False
     try:
-        grade = int(data.get("grade"))
+        grade = int(str(data.get("grade")))
     except (TypeError, ValueError):
         return False
     return 1 <= grade <= codes.SEVERE_DISABILITY_MAX_GRADE[codes.DISABILITY_KINDS[data["kind"]]]
