@@ -28,7 +28,7 @@ def _sealed(household, case: dict, version: str) -> Decision:
         as_of=dt.date.fromisoformat(case["input"]["as_of"]),
         input_snapshot={"provenance": []},
         input_enc=crypto.encrypt_json({"input": case["input"], "provenance": []}),
-        parameters=case["parameters"],
+        parameters=FIXTURE["parameters"],
         rule_set_version=version,
         result={"household_category": result["household_category"]},
         result_enc=crypto.encrypt_json(result),
