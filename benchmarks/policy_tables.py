@@ -135,6 +135,8 @@ def build(
         for column, (field, transform, default) in spec.items():
             values = parsed[field]
             columns[column] = _scatter(n_p, index, transform(values) if transform else values, default)
+    # the generator records no member-level ``current`` categories (contract version 2)
+    columns["current_tekun"] = pa.nulls(n_p, pa.bool_()).fill_null(False)
     members = pa.table({name: columns[name] for name in MEMBER_ORDER})
 
     hf = data.household_facts
@@ -172,6 +174,7 @@ def build(
         contexts[(region, area)] = len(params)
         params.append(provider(region, area, as_of))
     names = pa.array([f"{r}|{a}" for r, a in contexts], pa.string())
+    h_columns["floor_area_e2"] = pa.nulls(n_h, I64).fill_null(-1)  # no floor area generated
     h_columns["existing_fpjc"] = pc.equal(hh["category"], "FPJC")
     h_columns["existing_other"] = pc.equal(hh["category"], "OTHER")
     h_columns["param_group"] = pc.index_in(pairs, value_set=names).cast(I64)

@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 PERIOD = "2025-08"
+PERIOD_YMD = 20250801  # the synthetic data's as-of date
 YANJI = "222401"  # the peer model's one county with its own parameters
 # The baseline has figures per county (province floors, minimum-wage tiers); the peer model knows two
 # parameter regions, so both sides give every other township the figures of one county.
@@ -39,6 +40,7 @@ HOUSEHOLD_INPUTS = (
     "dwellings",
     "business",
     "nonresidential",
+    "floor_area_e2",
 )
 PERSON_INPUTS = (
     "disability_kind",
@@ -49,6 +51,8 @@ PERSON_INPUTS = (
     "own_income_fen",
     "own_assets_ok",
     "has_capable_supporter",
+    "in_school",
+    "current_tekun",
 )
 
 
@@ -56,12 +60,13 @@ def _int32(values: np.ndarray, name: str) -> np.ndarray:
     if (
         values.dtype != np.bool_
         and len(values)
-        and (values.max() > np.iinfo(np.int32).max or values.min() < 0)
+        and (values.max() > np.iinfo(np.int32).max or values.min() < -1)
     ):
         raise SystemExit(f"{name} does not fit OpenFisca's int (int32)")
     return values if values.dtype == np.bool_ else values.astype(np.int32)
 
 
+PERIOD_YMD = 20250801  # the synthetic data's as-of date
 def _two_regions(region: str, area_type: str, on):
     from doudi.policy.rules import baseline_parameters
 
@@ -103,21 +108,28 @@ def openfisca_run(tables) -> tuple[np.ndarray, np.ndarray, dict]:
     t, c = time.perf_counter(), time.process_time()
     category = sim.calculate("household_category", PERIOD)
     total = sim.calculate("monthly_total", PERIOD)
+    tekun = sim.calculate("tekun_person", PERIOD)
     times["calculate_s"] = round(time.perf_counter() - t, 2)
     times["calculate_cpu_s"] = round(time.process_time() - c, 2)
     times["total_s"] = round(times["build_simulation_s"] + times["calculate_s"], 2)
     times["total_cpu_s"] = round(times["build_simulation_cpu_s"] + times["calculate_cpu_s"], 2)
-    return np.asarray(category, dtype=np.int64), np.asarray(total, dtype=np.int64), times
+    return (
+        np.asarray(category, dtype=np.int64),
+        np.asarray(total, dtype=np.int64),
+        np.asarray(tekun, dtype=bool),
+        times,
+    )
 
 
-def doudi_run(tables) -> tuple[np.ndarray, np.ndarray, float, float]:
+def doudi_run(tables) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
     from doudi.policy.rules import assess_table
 
     t, c = time.perf_counter(), time.process_time()
     result = assess_table(tables.households, tables.members, tables.params)
     seconds, cpu = time.perf_counter() - t, time.process_time() - c
     h = result.households
-    return h["category"].to_numpy(), h["monthly_total"].to_numpy(), seconds, cpu
+    tekun = result.members["tekun"].to_numpy(zero_copy_only=False)
+    return h["category"].to_numpy(), h["monthly_total"].to_numpy(), tekun, seconds, cpu
 
 
 def main() -> None:
@@ -137,15 +149,19 @@ def main() -> None:
 
     t = time.perf_counter()
     data = synth.generate(args.households, seed=args.seed)
-    tables = policy_tables.build(data, provider=_two_regions)
+    tables = vary(policy_tables.build(data, provider=_two_regions), args.seed)
     prepare = time.perf_counter() - t
     print(
         f"{args.households:,} households, {tables.members.num_rows:,} persons (generated + tables: {prepare:.1f} s)"
     )
 
-    d_cat, d_total, d_seconds, d_cpu = doudi_run(tables)
-    o_cat, o_total, o_times = openfisca_run(tables)
-    differ = np.nonzero((d_cat != o_cat) | (d_total != o_total))[0]
+    d_cat, d_total, d_tekun, d_seconds, d_cpu = doudi_run(tables)
+    o_cat, o_total, o_tekun, o_times = openfisca_run(tables)
+    # per person too (R-T4): a household differs when any member's TEKUN differs
+    member_differs = np.bincount(
+        tables.members["household"].to_numpy(), weights=d_tekun != o_tekun, minlength=len(d_cat)
+    )
+    differ = np.nonzero((d_cat != o_cat) | (d_total != o_total) | (member_differs > 0))[0]
     figures = {
         "households": args.households,
         "persons": tables.members.num_rows,
@@ -161,6 +177,7 @@ def main() -> None:
         "agree_households": int(args.households - len(differ)),
         "disagree_households": int(len(differ)),
         "monthly_total_sum": int(d_total.sum()),
+        "tekun_persons": int(d_tekun.sum()),
         "categories": {int(c): int(n) for c, n in zip(*np.unique(d_cat, return_counts=True), strict=True)},
     }
     print(f"Doudi assess_table:      {d_seconds:8.2f} s (CPU {d_cpu:.2f} s)")
@@ -175,7 +192,8 @@ def main() -> None:
         f"load average {figures['load_average']})"
     )
     print(
-        f"agreement: {figures['agree_households']:,} / {args.households:,} households (category and monthly total)"
+        f"agreement: {figures['agree_households']:,} / {args.households:,} households "
+        f"(category, monthly total and every member's TEKUN; {figures['tekun_persons']:,} TEKUN persons)"
     )
     if args.json:
         args.json.write_text(json.dumps(figures, ensure_ascii=False, indent=2), "utf-8")

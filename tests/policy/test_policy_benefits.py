@@ -59,7 +59,13 @@ def test_contract_example():
     assert result["low_income"] is True
     assert result["per_capita_monthly_income"] == "500.00"
     assert result["members"] == [
-        {"id": "m1", "categories": ["DIBAO"], "care_level": None, "single_person_dibao": False}
+        {
+            "id": "m1",
+            "categories": ["DIBAO"],
+            "care_level": None,
+            "single_person_dibao": False,
+            "monthly": 152,
+        }
     ]
     assert result["benefits"] == [
         {"rule": "R-B1", "member": None, "monthly": 260},

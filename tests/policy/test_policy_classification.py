@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from doudi.policy.rules import assess
+from doudi.policy.rules import AssessmentInputError, assess
 
 from ._factory import born, criterion, lines, member, member_result, request
 
@@ -189,7 +189,13 @@ def test_care_level_and_tekun_benefit(adl, level, care):
     result = assess(request([_tekun_candidate(age=80, adl_failed=adl)]))
     assert result["household_category"] == "TEKUN"
     assert result["members"] == [
-        {"id": "m1", "categories": ["TEKUN"], "care_level": level, "single_person_dibao": False}
+        {
+            "id": "m1",
+            "categories": ["TEKUN"],
+            "care_level": level,
+            "single_person_dibao": False,
+            "monthly": 988 + care,
+        }
     ]
     # R-B3: basic 1.3 × 760 = 988; care share × 1920.
     assert lines(result) == [("R-B3-basic", "m1", 988), ("R-B3-care", "m1", care)]
@@ -205,16 +211,71 @@ def test_tekun_household_is_not_assessed_for_dibao():
     assert [m["categories"] for m in result["members"]] == [["TEKUN"], ["TEKUN"]]
 
 
-def test_mixed_household_is_not_tekun():
-    # R-T4: one member does not meet R-T1 (aged 40, no disability) → the household is assessed for DIBAO.
+def test_tekun_is_per_person_in_a_mixed_household():
+    # R-T4 (as changed): a meets R-T1–R-T3 and is TEKUN; b (aged 40) is assessed alone for DIBAO.
     members = [_tekun_candidate("a", age=75), _tekun_candidate("b", age=40)]
     result = assess(request(members, income_total=0))
     assert result["household_category"] == "DIBAO"
-    assert criterion(result, "R-T4")["passed"] is False
-    assert "（b）" in criterion(result, "R-T4")["detail"]
-    assert [m["categories"] for m in result["members"]] == [["DIBAO"], ["DIBAO"]]
-    assert all(m["care_level"] is None for m in result["members"])
-    assert "成员 a 本人符合 R-T1、R-T2、R-T3" in result["explanation_zh"]
+    assert criterion(result, "R-T4", "a")["passed"] is True
+    assert criterion(result, "R-T4", "b")["passed"] is False
+    assert "R-T1" in criterion(result, "R-T4", "b")["detail"]
+    assert [m["categories"] for m in result["members"]] == [["TEKUN"], ["DIBAO"]]
+    assert [m["care_level"] for m in result["members"]] == ["self", None]
+    # the rest is a one-person household: (760 − 0) × 1
+    assert lines(result, "R-B1") == [("R-B1", None, 760)]
+    assert [m["monthly"] for m in result["members"]] == [988 + 192, 0]
+    assert result["monthly_total"] == 760 + 988 + 192
+    assert "其中 1 人按人认定为特困人员" in result["explanation_zh"]
+    assert "成员 a 同时符合" in result["explanation_zh"]
+    assert "成员 b 不认定为特困人员：40 周岁" in result["explanation_zh"]
+
+
+def test_elderly_person_with_an_earning_sibling_is_tekun():
+    # The case: an 80-year-old living with an earning sibling (not a legal supporter). Before,
+    # the pair was one household with p = 1500 > S and got nothing; now the elder is TEKUN and the
+    # sibling's own income is assessed without the elder's headcount.
+    elder = _tekun_candidate("elder", age=80)
+    sibling = member("sib", age=56, relation="sibling", employed=True, own_income_monthly=3000)
+    result = assess(request([elder, sibling], income_total=36000))
+    assert member_result(result, "elder")["categories"] == ["TEKUN"]
+    assert member_result(result, "sib")["categories"] == []
+    assert result["household_category"] is None
+    assert result["per_capita_monthly_income"] == "3000.00"
+    assert lines(result) == [("R-B3-basic", "elder", 988), ("R-B3-care", "elder", 192)]
+    assert result["low_income"] is True
+
+
+def test_tekun_members_income_leaves_the_household():
+    # Two members; a (TEKUN) has own income 100/month, counted in the 12-month household income 9600.
+    # Remaining household: (9600 − 12 × 100) / 12 / 1 = 700 < 760 → DIBAO, differential 60.
+    a = _tekun_candidate("a", age=70, own_income_monthly=100)
+    b = member("b", birth_date="1985-01-01")
+    result = assess(request([a, b], income_total=9600))
+    assert result["household_category"] == "DIBAO"
+    assert result["per_capita_monthly_income"] == "700.00"
+    assert lines(result, "R-B1") == [("R-B1", None, 60)]
+
+
+@pytest.mark.parametrize(
+    ("age", "in_school", "current", "tekun"),
+    [
+        (17, False, ["TEKUN"], True),  # a TEKUN minor keeps TEKUN until 18
+        (17, False, [], False),  # 16–17 without TEKUN now: has capacity to work (R-T1)
+        (19, True, ["TEKUN"], True),  # past 18 while in school
+        (19, False, ["TEKUN"], False),
+    ],
+)
+def test_tekun_minor_keeps_tekun(age, in_school, current, tekun):
+    kid = _tekun_candidate("k", age=age, in_school=in_school, current=current)
+    result = assess(request([kid], income_total=0))
+    assert ("TEKUN" in member_result(result, "k")["categories"]) is tekun
+    assert criterion(result, "R-T1", "k")["passed"] is tekun
+
+
+def test_current_is_validated():
+    with pytest.raises(AssessmentInputError) as exc:
+        assess(request([_tekun_candidate("k", age=17, current=["SOMETHING"])]))
+    assert exc.value.path == "household.members[0].current[0]"
 
 
 def test_single_person_dibao_from_marginal_household():
@@ -227,6 +288,7 @@ def test_single_person_dibao_from_marginal_household():
         "categories": ["MARGINAL"],
         "care_level": None,
         "single_person_dibao": False,
+        "monthly": 0,
     }
     assert member_result(result, "m2")["categories"] == ["DIBAO"]
     assert member_result(result, "m2")["single_person_dibao"] is True

@@ -50,6 +50,8 @@ def members(draw, as_of: dt.date):
                 "own_income_monthly": draw(st.one_of(st.just(Decimal(0)), money(2000))),
                 "own_assets_ok": draw(st.booleans()),
                 "has_capable_supporter": draw(st.booleans()),
+                "in_school": draw(st.booleans()),
+                "current": draw(st.sampled_from([[], [], ["TEKUN"], ["DIBAO", "FPJC"]])),
             }
         )
     return out
@@ -93,6 +95,7 @@ def households(draw):
                 "financial": draw(st.one_of(money(40_000), st.just(Decimal(24) * s * n))),
                 "vehicles": draw(st.sampled_from([0, 0, 0, 1])),
                 "dwellings": draw(st.sampled_from([0, 1, 1, 2])),
+                "floor_area": draw(st.sampled_from([Decimal(40), Decimal(60) * n, Decimal("60.01") * n])),
                 "business": draw(st.sampled_from([False, False, True])),
             },
             "existing": draw(st.sampled_from([[], [], ["FPJC"], ["OTHER"]])),
@@ -119,10 +122,14 @@ def test_tiers_are_exclusive(data):
     assert category in (None, "TEKUN", *TIERS)
     for m in result["members"]:
         assert len(TIERS.intersection(m["categories"])) <= 1
-        assert ("TEKUN" in m["categories"]) is (category == "TEKUN")
-        assert (m["care_level"] is not None) is (category == "TEKUN")
+        tekun = "TEKUN" in m["categories"]
+        if category == "TEKUN":  # R-T4: only when every member is TEKUN
+            assert tekun
+        if tekun:  # a TEKUN member holds no household tier
+            assert not TIERS.intersection(m["categories"])
+        assert (m["care_level"] is not None) is tekun
         if m["single_person_dibao"]:
-            assert category in ("MARGINAL", "RIGID", None) and "DIBAO" in m["categories"]
+            assert category in ("MARGINAL", "RIGID", None) and "DIBAO" in m["categories"] and not tekun
     assert result["low_income"] is any(m["categories"] for m in result["members"])
 
 

@@ -192,3 +192,27 @@ def test_python_entry_rejects_unknown_regions_through_the_division_tree(store):
     with pytest.raises(AssessmentInputError) as exc:
         policy.assess(data)
     assert exc.value.as_dict()["path"] == "region"
+
+
+def test_contract_version_2_member_current_is_accepted(api, tmp_path):
+    # Before version 2 ``current`` was refused as an unknown field; a TEKUN minor of 17 keeps TEKUN.
+    body = copy.deepcopy(SIMPLE_INPUT)
+    body["household"]["members"] = [
+        {
+            "id": "k",
+            "birth_date": "2008-03-01",
+            "current": ["TEKUN"],
+            "has_capable_supporter": False,
+            "in_school": True,
+        }
+    ]
+    body["household"]["income_total"] = 0
+    response = api(body)
+    assert response.status_code == 200, response.content
+    result = as_json(response)
+    assert result["contract_version"] == 2
+    assert result["members"][0]["categories"] == ["TEKUN"]
+    path = tmp_path / "v2.json"
+    path.write_text(json.dumps(body), "utf-8")
+    code, out, _ = _run(str(path))
+    assert code == 0 and json.loads(out) == result

@@ -49,6 +49,11 @@ _MEMBER = {
         "own_income_monthly": {"type": "number", "minimum": 0, "default": 0},
         "own_assets_ok": {"type": "boolean", "default": True},
         "has_capable_supporter": {"type": "boolean", "default": True},
+        "current": {
+            "type": "array",
+            "items": {"type": "string", "enum": ["DIBAO", "TEKUN", "FPJC", "MARGINAL", "RIGID", "OTHER"]},
+            "description": "契约第2版：成员当前已认定的类别（已认定特困的未成年人年满16周岁后继续按特困认定，R-T4）",
+        },
     },
     "additionalProperties": False,
 }
@@ -82,6 +87,10 @@ REQUEST_SCHEMA = {
                         "dwellings": {"type": "integer", "minimum": 0},
                         "business": {"type": "boolean"},
                         "nonresidential_property": {"type": "boolean"},
+                        "floor_area": {
+                            **_MONEY,
+                            "description": "全部住房建筑面积（平方米）；住房超过规定套数时按人均面积判断（R-A1）",
+                        },
                     },
                 },
                 "existing": {"type": "array", "items": {"type": "string", "enum": ["FPJC", "OTHER"]}},

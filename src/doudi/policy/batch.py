@@ -63,6 +63,7 @@ RESULT_SCHEMA = pa.schema(
         ("passed_criteria", pa.string()),  # "R-A1,R-D1"
         ("failed_criteria", pa.string()),  # "R-T4"
         ("moved", pa.bool_()),
+        ("tekun_persons", pa.int64()),  # members recognised as TEKUN per person (R-T4)
         ("reason_zh", pa.string()),  # movers: the first failing / deciding passing criterion
         ("skip_reason", pa.string()),  # not assessed: why
     ]
@@ -227,6 +228,7 @@ def result_rows(chunk: Assessed, groups: ParamGroups) -> pa.Table:
         category = pc.take(pc.take(_CATEGORY_TEXT, h["category"]), position)
         per_capita = pc.take(_decimal_yuan(h["per_capita_fen"]), position)
         total = pc.take(h["monthly_total"], position)
+        tekun_persons = pc.take(h["tekun_members"], position)
         passed_codes, failed_codes = criteria_codes(h)
         passed = pc.take(passed_codes, position)
         failed = pc.take(failed_codes, position)
@@ -234,6 +236,7 @@ def result_rows(chunk: Assessed, groups: ParamGroups) -> pa.Table:
         category = pa.nulls(n, pa.string())
         per_capita = pa.nulls(n, pa.decimal128(14, 2))
         total = pa.nulls(n, pa.int64())
+        tekun_persons = pa.nulls(n, pa.int64())
         passed = failed = pa.nulls(n, pa.string())
     current = info["current_category"]
     moved = pc.and_(
@@ -257,6 +260,7 @@ def result_rows(chunk: Assessed, groups: ParamGroups) -> pa.Table:
             "passed_criteria": passed,
             "failed_criteria": failed,
             "moved": pc.fill_null(moved, False),
+            "tekun_persons": tekun_persons,
             "reason_zh": pc.if_else(assessed_mask, reasons, info["skip_reason"]),
             "skip_reason": info["skip_reason"],
         },
@@ -382,9 +386,11 @@ class Transitions:
         self.cells: Counter[tuple[str, str, str, str]] = Counter()  # (county, township, from, to)
         self.cost: Counter[tuple[str, str]] = Counter()  # (county, township) → monthly total
         self.skipped: Counter[str] = Counter()
+        self.tekun_persons = 0
 
     def add(self, rows: pa.Table) -> None:
         assessed = rows.filter(pc.is_null(rows["skip_reason"]))
+        self.tekun_persons += int(pc.sum(assessed["tekun_persons"]).as_py() or 0)
         grouped = (
             pa.table(
                 {
@@ -435,6 +441,7 @@ class Transitions:
             "tiers": list(TIERS),
             **total,
             "households": total["assessed"] + skipped,
+            "tekun_persons": self.tekun_persons,
             "skipped": skipped,
             "skipped_by_reason": dict(self.skipped.most_common()),
             "by_region": regions,

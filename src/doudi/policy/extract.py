@@ -17,6 +17,10 @@ The meaning of every registry fact is that of the single-household path
 * missing facts take the contract defaults: no rigid expenditure (0), no assets (0 / false), no
   disability, not seriously ill, not employed, not in school, 0 ADL failed, own income 0, own assets
   ok, a capable supporter; a fact whose value lacks its field takes the same default;
+* R-T3: a member with legal-supporter records on the date has a capable supporter unless every
+  supporter lacks capacity by their own status (``policy.supporters``); the ``supporter`` fact is used
+  only for members without such records;
+* ``current`` (member): TEKUN held on the date keeps a TEKUN minor's R-T1 (R-T4);
 * ``existing``: FPJC / OTHER category statuses of any member holding on the date.
 
 Members are ordered as in ``registry.queries.household_as_of`` (head first, then by birth date); the
@@ -37,6 +41,7 @@ import pyarrow.compute as pc
 from django.db.models import Q
 
 from doudi.core import crypto
+from doudi.policy import supporters
 from doudi.policy.rules import codes
 from doudi.policy.rules.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, ymd
 from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Membership, PersonFact
@@ -195,9 +200,23 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
         household_facts[hid][kind] = (value, enc)
 
     categories: dict[int, set[str]] = defaultdict(set)
+    held_by: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     cs = CategoryStatus.objects.filter(holds_on(as_of, "since", "until"), **in_range)
-    for hid, category in _rows(cs.values_list("household_id", "category")):
+    for hid, pid, category in _rows(cs.values_list("household_id", "person_id", "category")):
         categories[hid].add(category)
+        held_by[hid][pid].add(category)
+
+    # R-T3 from the registered legal supporters and their own status (policy.supporters).
+    place: dict[int, tuple[str, str]] = {}
+    for hid, _key, region, area in households:
+        try:
+            loc = _location(household_facts.get(hid, {}).get("location"), region, area)
+        except _Bad:
+            continue
+        for pid, _relation, _birth in member_rows.get(hid, []):
+            place[pid] = loc
+    ceiling = supporters.ceiling_lookup(as_of)
+    support = supporters.verdicts(place, as_of, lambda pid: ceiling(*place[pid]))
 
     h_cols: dict[str, list] = {name: [] for name in _H_NAMES}
     m_cols: dict[str, list] = {name: [] for name in _M_NAMES}
@@ -206,11 +225,14 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
     for hid, key, region, area in households:
         facts = household_facts.get(hid, {})
         cats = categories.get(hid, set())
-        tier = next((c for c in TIER_ORDER if c in cats), None)
+        held_here = held_by.get(hid, {})
+        tier = current_tier(member_rows.get(hid, []), held_here)
         held = ",".join(c for c in CATEGORY_ORDER if c in cats)
         try:
             region, area = _location(facts.get("location"), region, area)
-            row, members = _household(facts, member_rows.get(hid, []), person_facts, cats, as_of_ymd)
+            row, members = _household(
+                facts, member_rows.get(hid, []), person_facts, cats, as_of_ymd, held_here, support
+            )
         except _Bad as exc:
             info.append((hid, key, region, area, tier, held, str(exc)))
             continue
@@ -223,6 +245,16 @@ def extract_chunk(as_of: dt.date, ids: list[int], *, region_prefix: str = "") ->
             for name in _M_NAMES[1:]:
                 m_cols[name].append(member[name])
     return _build(as_of, info, h_cols, m_cols)
+
+
+def current_tier(members: list[tuple], held: dict[int, set[str]]) -> str | None:
+    """The household's tier on the date as R-T4 reads it: TEKUN when every member holds TEKUN, else the
+    most protective of DIBAO / MARGINAL / RIGID held by a member who is not TEKUN."""
+    pids = [m[0] for m in members] or list(held)
+    if pids and all("TEKUN" in held.get(pid, ()) for pid in pids):
+        return "TEKUN"
+    rest = set().union(*(held.get(pid, set()) for pid in pids if "TEKUN" not in held.get(pid, ())))
+    return next((c for c in TIER_ORDER if c in rest), None)
 
 
 def _build(as_of: dt.date, info: list[tuple], h_cols: dict, m_cols: dict) -> Extract:
@@ -306,7 +338,9 @@ def _location(pair, region: str, area: str) -> tuple[str, str]:
     return region.ljust(12, "0"), area
 
 
-def _household(facts, members, person_facts, cats, as_of_ymd) -> tuple[dict, list[dict]]:
+def _household(
+    facts, members, person_facts, cats, as_of_ymd, held=None, support=None
+) -> tuple[dict, list[dict]]:
     if not members:
         raise _Bad(SKIP_NO_MEMBERS)
     if "income" not in facts:
@@ -326,6 +360,9 @@ def _household(facts, members, person_facts, cats, as_of_ymd) -> tuple[dict, lis
         "dwellings": _int(assets.get("dwellings"), "家庭财产", 0, 1000),
         "business": _bool(assets.get("business"), "家庭财产", False),
         "nonresidential": _bool(assets.get("nonresidential_property"), "家庭财产", False),
+        "floor_area_e2": -1
+        if assets.get("floor_area") is None
+        else _fen(assets.get("floor_area"), "住房面积"),
         "existing_fpjc": "FPJC" in cats,
         "existing_other": "OTHER" in cats,
     }
@@ -339,7 +376,12 @@ def _household(facts, members, person_facts, cats, as_of_ymd) -> tuple[dict, lis
         birth_ymd = ymd(birth)
         if birth_ymd > as_of_ymd:
             raise _Bad(SKIP_BAD.format(what="出生日期晚于测算日"))
-        out.append(_member(person_facts.get(pid, {}), birth_ymd))
+        member = _member(person_facts.get(pid, {}), birth_ymd)
+        member["current_tekun"] = "TEKUN" in (held or {}).get(pid, ())
+        verdict = (support or {}).get(pid)
+        if verdict is not None:  # registered legal supporters win over the bare flag (R-T3)
+            member["has_capable_supporter"] = verdict.capable
+        out.append(member)
     return row, out
 
 

@@ -23,7 +23,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from doudi.policy import params_store, rules
-from doudi.policy.rules import AssessmentInputError, Parameters, ParamValue
+from doudi.policy.rules import AssessmentInputError, Parameters, ParamValue, codes
 from doudi.policy.rules.params import parse_value
 from doudi.policy.snapshot import contract_input_for
 
@@ -169,7 +169,8 @@ def pretty(value: Any) -> str:
 
 
 def replay(decision) -> Replay:
-    """Re-run the rules on the decision's stored input and stored parameters (never the current store)."""
+    """Re-run the rules on the decision's stored input and stored parameters (never the current store),
+    under the rule set the decision was sealed with (``rules.codes.RULE_SETS``), so it replays exactly."""
     data = decision.input_data()
     params = parameters_from_rows(
         decision.parameters,
@@ -183,7 +184,11 @@ def replay(decision) -> Replay:
             raise AssessmentInputError("重算时的区划、城乡类别或日期与保存的参数不一致", "region")
         return params
 
-    replayed = rules.assess(data, params_provider=stored_provider, region_exists=lambda _code: True)
+    version = decision.rule_set_version
+    rule_set = version if version in codes.RULE_SETS else rules.RULE_SET_VERSION
+    replayed = rules.assess(
+        data, params_provider=stored_provider, region_exists=lambda _code: True, rule_set=rule_set
+    )
     return Replay(decision.result_data(), replayed, decision.rule_set_version, rules.RULE_SET_VERSION)
 
 

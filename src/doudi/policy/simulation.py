@@ -71,6 +71,8 @@ SIM_SCHEMA = pa.schema(
         ("monthly_total_after", pa.int64()),
         ("moved", pa.bool_()),
         ("reason_zh", pa.string()),
+        ("tekun_persons_before", pa.int64()),  # members TEKUN per person (R-T4)
+        ("tekun_persons_after", pa.int64()),
     ]
 )
 
@@ -385,6 +387,8 @@ def _rows(info, households, members, groups: batch.ParamGroups, changed: list[Pa
             "monthly_total_after": after["monthly_total"],
             "moved": moved,
             "reason_zh": pa.array(reasons, pa.string()),
+            "tekun_persons_before": before["tekun_members"],
+            "tekun_persons_after": after["tekun_members"],
         },
         schema=SIM_SCHEMA,
     )
@@ -450,6 +454,10 @@ def summarize(rows: pa.Table, info: pa.Table, *, region_code: str, as_of: dt.dat
         "tiers": list(batch.TIERS),
         **total,
         "households": total["assessed"] + sum(skipped.values()),
+        "tekun_persons": {
+            "before": int(pc.sum(rows["tekun_persons_before"]).as_py() or 0),
+            "after": int(pc.sum(rows["tekun_persons_after"]).as_py() or 0),
+        },
         "skipped": sum(skipped.values()),
         "skipped_by_reason": dict(skipped.most_common()),
         "by_region": [

@@ -17,13 +17,15 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from doudi.policy import supporters
 from doudi.registry import queries
 from doudi.registry.models import Household, HouseholdFactKind, PersonFactKind, Source
 
 DEFAULT_NOTE = "未登记（按默认值）"
 SOURCE_LABELS = dict(Source.choices)
 RIGID_KINDS = ("medical", "education", "housing", "care")
-ASSET_KEYS = ("financial", "vehicles", "dwellings", "business", "nonresidential_property")
+ASSET_KEYS = ("financial", "vehicles", "dwellings", "business", "nonresidential_property", "floor_area")
+CATEGORY_ORDER = ("DIBAO", "TEKUN", "FPJC", "MARGINAL", "RIGID", "OTHER")  # R-C1, as ``current`` lists them
 
 # member input → (person fact kind, reader of the fact value, contract default)
 _MEMBER_FACTS: tuple[tuple[str, str, str, Any], ...] = (
@@ -54,6 +56,7 @@ INPUT_LABELS = {
     "own_income_monthly": "个人收入",
     "own_assets_ok": "个人财产",
     "has_capable_supporter": "赡养抚养扶养",
+    "current": "当前救助类别",
 }
 
 
@@ -204,6 +207,14 @@ def contract_input_for(household: Household, as_of: dt.date) -> tuple[dict[str, 
                 }
             )
 
+    ceiling = supporters.ceiling_lookup(as_of)
+    region12 = str(region).ljust(12, "0")
+    support = supporters.verdicts(
+        [m.person.pk for m in snap.members], as_of, lambda _pid: ceiling(region12, area_type)
+    )
+    held: dict[int, set[str]] = {}
+    for c in snap.categories:
+        held.setdefault(c.person_id, set()).add(c.category)
     members = []
     for m in snap.members:
         p = m.person
@@ -215,6 +226,8 @@ def contract_input_for(household: Household, as_of: dt.date) -> tuple[dict[str, 
             "name": p.name,
             "birth_date": p.birth_date.isoformat(),
             "relation": m.relation,
+            # contract version 2: the categories the member holds on the date (R-T4 reads TEKUN)
+            "current": [c for c in CATEGORY_ORDER if c in held.get(p.pk, ())],
         }
         provenance.append(
             {
@@ -258,6 +271,21 @@ def contract_input_for(household: Household, as_of: dt.date) -> tuple[dict[str, 
                     entry["default"] = default
                 item[field] = value
                 provenance.append(entry)
+        verdict = support.get(p.pk)
+        if verdict is not None:  # R-T3 from the registered legal supporters, not the bare flag
+            item["has_capable_supporter"] = verdict.capable
+            for entry in provenance:
+                if entry["member"] == key and entry["input"] == "has_capable_supporter":
+                    entry.update(
+                        kind="legal_supporters",
+                        fact_id=None,
+                        source="registry",
+                        source_label="登记的法定赡养抚养扶养义务人",
+                        source_ref="",
+                        valid_from=None,
+                        note=verdict.note_zh(),
+                    )
+                    entry.pop("default", None)
         members.append(item)
     hh["members"] = members
     data = {"as_of": as_of.isoformat(), "region": region, "area_type": area_type, "household": hh}

@@ -23,11 +23,13 @@ from doudi.registry.models import (
     Household,
     HouseholdFact,
     HouseholdFactKind,
+    LegalSupporter,
     Membership,
     Person,
     PersonFact,
     PersonFactKind,
     Source,
+    SupporterIncapacity,
 )
 
 
@@ -135,6 +137,10 @@ def record_household_fact(
     return fact
 
 
+TIER_CATEGORIES = ("DIBAO", "TEKUN", "MARGINAL", "RIGID")
+EXCLUSIVE_CATEGORIES = {c: TIER_CATEGORIES for c in TIER_CATEGORIES}
+
+
 @transaction.atomic
 def set_category(
     *,
@@ -145,17 +151,21 @@ def set_category(
     source: str,
     source_ref: str = "",
 ) -> CategoryStatus | None:
-    """Start ``category`` for the person on ``since`` (ending the open one); ``None`` only ends it."""
+    """Start ``category`` for the person on ``since``, ending the open one it excludes; ``None`` ends all.
+
+    A person can hold several categories at once (R-C1): FPJC and OTHER are kept alongside a tier, and
+    history is kept per category; only DIBAO / TEKUN / MARGINAL / RIGID exclude one another."""
     if category is not None and category not in Category.values:
         raise RegistryError(f"未知的救助类别：{category}")
     if person.household_id is None:
         raise RegistryError("该人员不属于任何家庭")
-    open_rows = CategoryStatus.unscoped.filter(person=person, until__isnull=True)
-    current = open_rows.first()
+    group = EXCLUSIVE_CATEGORIES.get(category, (category,)) if category else tuple(Category.values)
+    rows = CategoryStatus.unscoped.filter(person=person, category__in=group)
+    current = rows.filter(until__isnull=True).first()
     if current and current.category == category:
         return current
     before = {"category": current.category, "since": current.since} if current else None
-    _close_open(CategoryStatus.unscoped.filter(person=person), since, "since", "until")
+    _close_open(rows, since, "since", "until")
     status = None
     if category is not None:
         status = CategoryStatus.unscoped.create(
@@ -365,3 +375,74 @@ def reveal_sensitive_facts(*, actor, household: Household) -> None:
         subject_id=household.pk,
         detail=f"查看家庭 {household.household_key} 的敏感信息",
     )
+
+
+SUPPORTER_RELATIONS = ("spouse", "parent", "child", "grandparent", "grandchild", "sibling")
+
+
+@transaction.atomic
+def record_legal_supporter(
+    *,
+    actor,
+    person: Person,
+    supporter: Person,
+    relation: str,
+    valid_from: dt.date,
+    source: str,
+    incapacity: str = "",
+    source_ref: str = "",
+) -> LegalSupporter:
+    """Record that ``supporter`` is a legal supporter of ``person`` from ``valid_from`` (R-H3); an open
+    record of the same pair ends where this one starts (a change of incapacity is a new record)."""
+    if person.pk == supporter.pk:
+        raise RegistryError("义务人不能是本人")
+    if relation not in SUPPORTER_RELATIONS:
+        raise RegistryError("义务人关系应为配偶、父母、子女、祖父母、孙子女或兄弟姐妹")
+    if incapacity and incapacity not in SupporterIncapacity.values:
+        raise RegistryError(f"未知的无履行能力情形：{incapacity}")
+    if source not in Source.values:
+        raise RegistryError(f"未知的来源：{source}")
+    pair = LegalSupporter.unscoped.filter(person=person, supporter=supporter)
+    _close_open(pair, valid_from)
+    link = LegalSupporter.unscoped.create(
+        person=person,
+        supporter=supporter,
+        region_code=person.region_code,
+        relation=relation,
+        incapacity=incapacity,
+        valid_from=valid_from,
+        source=source,
+        source_ref=source_ref,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+    )
+    record_audit(
+        actor=actor,
+        action="registry.legal_supporter",
+        region_code=person.region_code,
+        subject_type="person",
+        subject_id=person.pk,
+        after={
+            "supporter": supporter.pk,
+            "relation": relation,
+            "incapacity": incapacity,
+            "valid_from": valid_from,
+            "source": source,
+        },
+    )
+    return link
+
+
+@transaction.atomic
+def end_legal_supporter(*, actor, person: Person, supporter: Person, on: dt.date) -> int:
+    """End the open supporter record of the pair on ``on`` (exclusive)."""
+    ended = _close_open(LegalSupporter.unscoped.filter(person=person, supporter=supporter), on)
+    if ended:
+        record_audit(
+            actor=actor,
+            action="registry.legal_supporter_end",
+            region_code=person.region_code,
+            subject_type="person",
+            subject_id=person.pk,
+            after={"supporter": supporter.pk, "valid_to": on},
+        )
+    return ended

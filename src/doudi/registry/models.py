@@ -231,3 +231,33 @@ class ImportBatch(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "名册导入批次"
+
+
+class SupporterIncapacity(models.TextChoices):
+    """Why a legal supporter cannot support, where the registry cannot tell it otherwise (R-T3)."""
+
+    NO_CIVIL_CAPACITY = "no_civil_capacity", "无民事行为能力"
+    MISSING = "missing", "下落不明"
+    PRISON = "prison", "服刑或强制隔离戒毒"
+
+
+class LegalSupporter(Regional):
+    """A legal supporter (法定赡养、抚养、扶养义务人, R-H3) of a person over [valid_from, valid_to), whether
+    or not they live together. ``relation`` is what the supporter is to the person. Co-residents who are
+    not legal supporters (siblings outside the defined cases, nephews) are simply not recorded here.
+    R-T3 reads these rows and the supporters' own status (``policy.supporters``)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="supporter_links")
+    supporter = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="supported_links")
+    relation = models.CharField(max_length=12, choices=Relation.choices)
+    incapacity = models.CharField(max_length=20, choices=SupporterIncapacity.choices, blank=True)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    source_ref = models.CharField(max_length=64, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+
+    class Meta(Regional.Meta):
+        verbose_name = "法定赡养抚养扶养义务人"
+        indexes = [models.Index(fields=["person", "valid_from"])]

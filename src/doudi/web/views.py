@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "registry.category": "变更救助类别",
     "registry.person_fact": "登记个人事实",
     "registry.household_fact": "登记家庭事实",
+    "registry.legal_supporter": "登记法定义务人",
+    "registry.legal_supporter_end": "终止法定义务人记录",
     "registry.bulk_facts": "批量载入事实",
     "regions.load": "载入行政区划",
     "regions.add": "新增区划",

@@ -5,7 +5,7 @@ import numpy as np
 from openfisca_core.periods import MONTH
 from openfisca_core.variables import Variable
 
-from openfisca_doudi.arithmetic import DIBAO, I64, TEKUN, differential, e4, round_div
+from openfisca_doudi.arithmetic import DIBAO, I64, differential, e4, round_div
 from openfisca_doudi.entities import Household, Person
 from openfisca_doudi.variables.classification import s_n_months
 
@@ -17,7 +17,7 @@ class b1(Variable):
     label = "低保差额 (S − p)·n（R-B1）"
 
     def formula(household, period):
-        num = s_n_months(household, period) - household("income_fen", period).astype(I64)
+        num = s_n_months(household, period) - household("income_assessed_fen", period).astype(I64)
         amount = differential(num, household("income_months", period).astype(I64) * 100)
         return np.where(household("household_category", period) == DIBAO, amount, 0)
 
@@ -38,9 +38,10 @@ class b2(Variable):
             np.where(years < 18, e4(p.minor), 0),
         ]
         share = (sum(shares) if bool(p.combination_sum) else np.maximum.reduce(shares)).astype(I64)
-        member = (person("member_household_category", period) == DIBAO) + person(
-            "single_person_dibao", period
+        household_dibao = (person("member_household_category", period) == DIBAO) * np.logical_not(
+            person("tekun_person", period)
         )
+        member = household_dibao + person("single_person_dibao", period)
         s = person.household("dibao_standard_fen", period).astype(I64)
         return np.where(member * (share > 0), round_div(share * s, 1_000_000), 0)
 
@@ -54,7 +55,7 @@ class b3_basic(Variable):
     def formula(person, period, parameters):
         multiple = e4(parameters(period).assessment.tekun_basic_multiple)
         s = person.household("dibao_standard_fen", period).astype(I64)
-        is_tekun = person("member_household_category", period) == TEKUN
+        is_tekun = person("tekun_person", period)
         return np.where(is_tekun, round_div(multiple * s, 1_000_000), 0)
 
 

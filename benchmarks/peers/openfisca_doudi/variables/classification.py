@@ -1,6 +1,7 @@
-"""Classification (DOMAIN §5): R-A1, the income bands of R-D1 / R-M1 / R-R1, R-T1–R-T5, R-C2 order and
-the single-person dibao of R-D4 / R-D5. Exact integer arithmetic in int64; ``p = I / months / n`` is
-never formed for a decision (``p < S`` ⇔ ``I < S·n·months``)."""
+"""Classification (DOMAIN §5, rule set 2024-2.2): R-A1, the income bands of R-D1 / R-M1 / R-R1, R-T1–R-T5,
+R-C2 order and the single-person dibao of R-D4 / R-D5. TEKUN is per person (R-T4): the bands and R-A1
+are those of the household without its TEKUN members (their income and headcount leave it). Exact
+integer arithmetic in int64; ``p = I / months / n`` is never formed (``p < S`` ⇔ ``I < S·n·months``)."""
 
 import numpy as np
 from openfisca_core.periods import MONTH
@@ -24,12 +25,38 @@ from openfisca_doudi.enums import AreaType
 
 
 def s_n_months(household, period):
-    """S·n·months: ``p < S`` ⇔ ``I < S·n·months``."""
+    """S·n·months of the assessed household: ``p < S`` ⇔ ``I < S·n·months``."""
     return (
         household("dibao_standard_fen", period).astype(I64)
-        * household.nb_persons().astype(I64)
+        * household("n_assessed", period).astype(I64)
         * household("income_months", period).astype(I64)
     )
+
+
+class n_assessed(Variable):
+    value_type = int
+    entity = Household
+    definition_period = MONTH
+    label = "按家庭认定的人数：不含特困成员（全体特困时为全部成员）"
+
+    def formula(household, period):
+        rest = household.sum(np.logical_not(household.members("tekun_person", period)))
+        return np.where(rest > 0, rest, household.nb_persons())
+
+
+class income_assessed_fen(Variable):
+    value_type = int
+    entity = Household
+    definition_period = MONTH
+    label = "按家庭认定的收入（分）：减去特困成员本人收入"
+
+    def formula(household, period):
+        income = household("income_fen", period).astype(I64)
+        own = household.members("own_income_fen", period).astype(I64)
+        tekun_own = household.sum(np.where(household.members("tekun_person", period), own, 0)).astype(I64)
+        rest = household.sum(np.logical_not(household.members("tekun_person", period))) > 0
+        months = household("income_months", period).astype(I64)
+        return np.where(rest, np.maximum(income - tekun_own * months, 0), income)
 
 
 class dibao_standard_fen(Variable):
@@ -75,12 +102,14 @@ class a1(Variable):
     def formula(household, period, parameters):
         p = parameters(period).assessment.asset
         s = household("dibao_standard_fen", period).astype(I64)
-        n = household.nb_persons().astype(I64)
+        n = household("n_assessed", period).astype(I64)
         financial = household("financial_fen", period).astype(I64) * 10_000 <= e4(p.financial_months) * s * n
+        area = household("floor_area_e2", period).astype(I64)
+        small = (area >= 0) * (area * 100 * 10_000 <= e4(p.floor_area_multiple) * e4(p.avg_floor_area) * n)
         return (
             financial
             * (household("vehicles", period) <= int(p.max_vehicles))
-            * (household("dwellings", period) <= int(p.max_dwellings))
+            * ((household("dwellings", period) <= int(p.max_dwellings)) + small)
             * np.logical_not(household("business", period))
             * np.logical_not(household("nonresidential", period))
         )
@@ -93,7 +122,7 @@ class below_standard(Variable):
     label = "人均月收入低于低保标准（R-D1）"
 
     def formula(household, period):
-        return household("income_fen", period).astype(I64) < s_n_months(household, period)
+        return household("income_assessed_fen", period).astype(I64) < s_n_months(household, period)
 
 
 class below_marginal(Variable):
@@ -104,7 +133,9 @@ class below_marginal(Variable):
 
     def formula(household, period, parameters):
         k = e4(parameters(period).assessment.marginal_income_multiple)
-        return household("income_fen", period).astype(I64) * 10_000 < k * s_n_months(household, period)
+        return household("income_assessed_fen", period).astype(I64) * 10_000 < k * s_n_months(
+            household, period
+        )
 
 
 class below_ceiling(Variable):
@@ -116,10 +147,10 @@ class below_ceiling(Variable):
     def formula(household, period):
         ceiling = (
             household("rigid_ceiling_fen", period).astype(I64)
-            * household.nb_persons().astype(I64)
+            * household("n_assessed", period).astype(I64)
             * household("income_months", period).astype(I64)
         )
-        return 12 * household("income_fen", period).astype(I64) < ceiling
+        return 12 * household("income_assessed_fen", period).astype(I64) < ceiling
 
 
 class rigid_band(Variable):
@@ -142,7 +173,7 @@ class rigid_expense(Variable):
         share = e4(parameters(period).assessment.rigid_expense_share)
         months = household("income_months", period).astype(I64)
         expense = household("rigid_expense_fen", period).astype(I64)
-        return expense * months * 10_000 > share * 12 * household("income_fen", period).astype(I64)
+        return expense * months * 10_000 > share * 12 * household("income_assessed_fen", period).astype(I64)
 
 
 class age(Variable):
@@ -167,7 +198,8 @@ class t1(Variable):
         years = person("age", period)
         grade = person("disability_grade", period)
         disabled = (grade > 0) * (grade <= max_grade[person("disability_kind", period)])
-        return (years >= 60) + (years < 16) + disabled
+        kept = person("current_tekun", period) * ((years < 18) + person("in_school", period))  # R-T4
+        return (years >= 60) + (years < 16) + disabled + kept
 
 
 class own_below_standard(Variable):
@@ -210,14 +242,24 @@ class tekun_ok(Variable):
         return person("t1", period) * person("t2", period) * person("t3", period)
 
 
+class tekun_person(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "按人认定为特困人员（R-T4）"
+
+    def formula(person, period):
+        return person("tekun_ok", period)
+
+
 class tekun(Variable):
     value_type = bool
     entity = Household
     definition_period = MONTH
-    label = "全体成员均符合特困人员条件（R-T4）"
+    label = "全体成员均为特困人员，家庭不再按低保认定（R-T4）"
 
     def formula(household, period):
-        return household.all(household.members("tekun_ok", period))
+        return household.all(household.members("tekun_person", period))
 
 
 class household_category(Variable):
@@ -270,7 +312,7 @@ class care_level(Variable):
     def formula(person, period):
         adl = person("adl_failed", period)
         level = np.where(adl >= 4, 3, np.where(adl >= 1, 2, 1))
-        return np.where(person("member_household_category", period) == TEKUN, level, 0)
+        return np.where(person("tekun_person", period), level, 0)
 
 
 class single_person_dibao(Variable):
@@ -282,10 +324,11 @@ class single_person_dibao(Variable):
     def formula(person, period):
         category = person("member_household_category", period)
         special = person("serious_illness", period) + person("severe", period)
-        d4 = (category == MARGINAL) * special * person("own_below_standard", period)
+        rest = np.logical_not(person("tekun_person", period))
+        d4 = (category == MARGINAL) * rest * special * person("own_below_standard", period)
         d5 = (
             person.household("rigid_band", period)
-            * (category != TEKUN)
+            * rest
             * (person("age", period) >= 18)
             * np.logical_not(person("employed", period))
             * special

@@ -146,3 +146,25 @@ class has_capable_supporter(Variable):
     entity = Person
     definition_period = MONTH
     label = "有具备履行能力的法定赡养、抚养、扶养义务人"
+
+
+class in_school(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "在校就读"
+
+
+class current_tekun(Variable):
+    value_type = bool
+    entity = Person
+    definition_period = MONTH
+    label = "当前已认定为特困人员（契约第2版 current；R-T4 未成年人延续）"
+
+
+class floor_area_e2(Variable):
+    value_type = int
+    default_value = -1
+    entity = Household
+    definition_period = MONTH
+    label = "全部住房建筑面积（平方米 × 100；-1 为未登记，R-A1）"

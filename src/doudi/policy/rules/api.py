@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from doudi.policy.rules import codes, explain_person
 from doudi.policy.rules.baseline import UnknownRegionError, baseline_parameters
 from doudi.policy.rules.columns import build_tables
 from doudi.policy.rules.evaluate import assess_table
@@ -28,6 +29,7 @@ _MEMBER_FIELDS: tuple[str, ...] = (
     "t2",
     "t3",
     "tekun_ok",
+    "tekun",
     "severe",
     "categories",
 )
@@ -39,15 +41,19 @@ def assess(
     *,
     params_provider: ParamsProvider | None = None,
     region_exists: Callable[[str], bool] | None = None,
+    rule_set: str = codes.RULE_SET_VERSION,
 ) -> dict[str, Any]:
     """Assess one household (contract ``assessment.md``); raises ``AssessmentInputError`` on bad input.
 
     ``params_provider`` defaults to the shipped Jilin baseline; ``region_exists`` (12-digit code → bool)
     is how a caller with a region tree rejects unknown regions — without it only the code's format and
-    the availability of parameters for it are checked.
+    the availability of parameters for it are checked. ``rule_set`` is the current one unless a sealed
+    decision is being replayed under the version it names (``codes.RULE_SETS``).
     """
     try:
-        return assess_many([data], params_provider=params_provider, region_exists=region_exists)[0]
+        return assess_many(
+            [data], params_provider=params_provider, region_exists=region_exists, rule_set=rule_set
+        )[0]
     except AssessmentInputError as exc:
         exc.index = None
         raise
@@ -58,6 +64,7 @@ def assess_many(
     *,
     params_provider: ParamsProvider | None = None,
     region_exists: Callable[[str], bool] | None = None,
+    rule_set: str = codes.RULE_SET_VERSION,
 ) -> list[dict[str, Any]]:
     """Assess many households; the first invalid one raises ``AssessmentInputError`` with ``.index`` set."""
     provider = params_provider or baseline_parameters
@@ -84,7 +91,8 @@ def assess_many(
     if not parsed:
         return []
     households, members = build_tables(parsed, group_of)
-    table = assess_table(households, members, groups)
+    table = assess_table(households, members, groups, rule_set=rule_set)
+    build = build_result if codes.is_legacy(rule_set) else explain_person.build_result
     h_cols = {name: table.households.column(name).to_pylist() for name in table.households.column_names}
     m_cols = {name: table.members.column(name).to_pylist() for name in _MEMBER_FIELDS}
     results = []
@@ -94,7 +102,7 @@ def assess_many(
         end = start + len(inp.household.members)
         rows = [{name: m_cols[name][j] for name in _MEMBER_FIELDS} for j in range(start, end)]
         start = end
-        results.append(build_result(inp, groups[group_of[i]], h, rows))
+        results.append(build(inp, groups[group_of[i]], h, rows, rule_set))
     return results
 
 

@@ -7,7 +7,20 @@ Everything here is a definition, not a policy parameter: dated per-region values
 from __future__ import annotations
 
 # Bump whenever a rule's meaning changes; results carry it so a stored decision names its rules.
-RULE_SET_VERSION = "2024-2.1"
+# 2024-2.2: TEKUN per person (R-T4 as changed), a TEKUN minor keeps TEKUN (member ``current``), R-A1's
+# floor-area alternative. Decisions sealed under an earlier version replay with that version's reading.
+RULE_SET_VERSION = "2024-2.2"
+RULE_SET_HOUSEHOLD_TEKUN = "2024-2.1"  # TEKUN only when every member meets R-T1–R-T3; dwellings by count
+RULE_SETS = (RULE_SET_HOUSEHOLD_TEKUN, RULE_SET_VERSION)
+CONTRACT_VERSION = 2  # assessment.md: version 2 adds the member field ``current``
+
+
+def is_legacy(rule_set: str) -> bool:
+    """The household-level TEKUN reading (rule sets before 2024-2.2)."""
+    if rule_set not in RULE_SETS:
+        raise ValueError(f"unknown rule set {rule_set!r}")
+    return rule_set == RULE_SET_HOUSEHOLD_TEKUN
+
 
 # R-C1 categories (household_category uses the first four plus TEKUN).
 DIBAO = "DIBAO"
@@ -41,6 +54,8 @@ MEMBER_CATEGORY_BITS: tuple[tuple[int, str], ...] = (
     (32, OTHER),
 )
 BIT_BY_CATEGORY = {name: bit for bit, name in MEMBER_CATEGORY_BITS}
+
+CATEGORIES = (DIBAO, TEKUN, FPJC, MARGINAL, RIGID, OTHER)  # R-C1, as a member's ``current`` lists them
 
 # Categories a caller may pass in ``household.existing`` (they carry into every member's categories).
 EXISTING_CARRIED = (FPJC, OTHER)

@@ -31,6 +31,7 @@ HOUSEHOLD_COLUMNS: dict[str, tuple[pa.DataType, object]] = {
     "dwellings": (I64, 0),
     "business": (BOOL, False),
     "nonresidential": (BOOL, False),
+    "floor_area_e2": (I64, -1),  # m² × 100 of all dwellings (R-A1 alternative); -1 = not known
     "existing_fpjc": (BOOL, False),
     "existing_other": (BOOL, False),
     "param_group": (I64, 0),  # index into the Parameters sequence passed to assess_table
@@ -47,6 +48,7 @@ MEMBER_COLUMNS: dict[str, tuple[pa.DataType, object]] = {
     "own_income_fen": (I64, 0),
     "own_assets_ok": (BOOL, True),
     "has_capable_supporter": (BOOL, True),
+    "current_tekun": (BOOL, False),  # holds TEKUN now (contract ``current``; R-T4 minors keep it)
 }
 
 
@@ -70,6 +72,8 @@ def build_tables(
         h["dwellings"].append(hh.assets.dwellings)
         h["business"].append(hh.assets.business)
         h["nonresidential"].append(hh.assets.nonresidential_property)
+        area = hh.assets.floor_area
+        h["floor_area_e2"].append(-1 if area is None else to_fen(area))
         h["existing_fpjc"].append(codes.FPJC in hh.existing)
         h["existing_other"].append(codes.OTHER in hh.existing)
         h["param_group"].append(groups[i] if groups is not None else 0)
@@ -86,6 +90,7 @@ def build_tables(
             m["own_income_fen"].append(to_fen(member.own_income_monthly))
             m["own_assets_ok"].append(member.own_assets_ok)
             m["has_capable_supporter"].append(member.has_capable_supporter)
+            m["current_tekun"].append(codes.TEKUN in member.current)
     households = pa.table({k: pa.array(v, HOUSEHOLD_COLUMNS[k][0]) for k, v in h.items()})
     members = pa.table({k: pa.array(v, MEMBER_COLUMNS[k][0]) for k, v in m.items()})
     return households, members

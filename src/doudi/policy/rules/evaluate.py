@@ -169,11 +169,16 @@ def assess_table(
     households: pa.Table | Mapping[str, object],
     members: pa.Table | Mapping[str, object],
     params: Parameters | Sequence[Parameters],
+    *,
+    rule_set: str = codes.RULE_SET_VERSION,
 ) -> TableResult:
     """Assess a columnar batch (layout in ``columns``); ``params`` is one set or one per ``param_group``.
 
     Each ``Parameters`` carries its ``as_of`` date, so a group is one (region, area type, date) context.
+    ``rule_set`` selects the reading: the current one (TEKUN per person, R-T4) or an earlier one that a
+    sealed decision names (``codes.RULE_SETS``), so old decisions replay exactly.
     """
+    legacy = codes.is_legacy(rule_set)
     groups = [params] if isinstance(params, Parameters) else list(params)
     if not groups:
         raise ValueError("at least one Parameters is needed")
@@ -181,16 +186,50 @@ def assess_table(
     m = normalize_columns(members, MEMBER_COLUMNS, "members")
     seg = _Segments(m["household"], len(h["income_fen"]))
     prm = _Params(groups, h["param_group"], seg)
-
-    n = seg.counts
-    income, months = h["income_fen"], h["income_months"]
     s_h = prm.h("dibao_fen")
+
+    # Members: age as of the group's date (a birthday on as_of counts), R-T1..R-T3, severe disability.
+    age = div(sub(prm.m(seg, "as_of_ymd"), m["birth_ymd"]), 10000)
+    if len(age) and pc.min(age).as_py() < 0:
+        raise ValueError("members.birth_ymd after as_of")
+    kind, grade = m["disability_kind"], m["disability_grade"]
+    has_disability = gt(grade, 0)
+    t1_disability = and_(has_disability, le(grade, prm.lookup("tekun_disability_max_grade", kind)))
+    t1 = or_(or_(ge(age, codes.AGE_ELDERLY), lt(age, codes.AGE_CHILD)), t1_disability)  # R-T1
+    if not legacy:  # R-T4: a TEKUN minor keeps TEKUN until 18, and past 18 while in school
+        t1 = or_(t1, and_(m["current_tekun"], or_(lt(age, codes.AGE_ADULT), m["in_school"])))
+    s_m = seg.spread(s_h)
+    own = m["own_income_fen"]
+    own_below_standard = lt(own, s_m)
+    t2 = and_(own_below_standard, m["own_assets_ok"])  # R-T2
+    t3 = not_(m["has_capable_supporter"])  # R-T3
+    tekun_member_ok = and_(and_(t1, t2), t3)
+    severe = and_(has_disability, le(grade, pc.take(_SEVERE_MAX_GRADE, kind)))
+
+    # R-T4: TEKUN per person; the other members form the household assessed below, without the TEKUN
+    # members' income and headcount. (Rule set 2024-2.1: TEKUN only when every member qualifies.)
+    tekun = seg.all(tekun_member_ok)  # every member TEKUN: the household is not assessed for DIBAO
+    tekun_m = seg.spread(tekun) if legacy else tekun_member_ok
+    n_all, income_all, months = seg.counts, h["income_fen"], h["income_months"]
+    if legacy:
+        n, income = n_all, income_all
+    else:
+        n_rest = seg.sum(not_(tekun_m))
+        tekun_income = mul(seg.sum(if_else(tekun_m, own, 0)), months)
+        rest = gt(n_rest, 0)
+        n = if_else(rest, n_rest, n_all)
+        income = if_else(rest, max_ew(sub(income_all, tekun_income), 0), income_all)
     s_n_months = mul(mul(s_h, n), months)  # S·n·months: p < S ⇔ I < S·n·months
 
-    # R-A1 asset test (household).
+    # R-A1 asset test (household, its remaining members' headcount).
     a1_financial = le(mul(h["financial_fen"], E4), mul(mul(prm.h("financial_months_e4"), s_h), n))
     a1_vehicles = le(h["vehicles"], prm.h("max_vehicles"))
     a1_dwellings = le(h["dwellings"], prm.h("max_dwellings"))
+    if not legacy:  # or per-capita floor area ≤ multiple × the local average (when all are known)
+        multiple, average = prm.h("floor_multiple_e4"), prm.h("avg_floor_area_e4")
+        known = and_(and_(ge(h["floor_area_e2"], 0), ge(multiple, 0)), ge(average, 0))
+        small = le(mul(mul(h["floor_area_e2"], 100), E4), mul(mul(max_ew(multiple, 0), average), n))
+        a1_dwellings = or_(a1_dwellings, and_(known, small))
     a1_business = not_(h["business"])
     a1_nonresidential = not_(h["nonresidential"])
     a1 = and_(and_(and_(a1_financial, a1_vehicles), and_(a1_dwellings, a1_business)), a1_nonresidential)
@@ -204,24 +243,7 @@ def assess_table(
         mul(mul(h["rigid_expense_fen"], months), E4), mul(mul(prm.h("rigid_share_e4"), 12), income)
     )
 
-    # Members: age as of the group's date (a birthday on as_of counts), R-T1..R-T3, severe disability.
-    age = div(sub(prm.m(seg, "as_of_ymd"), m["birth_ymd"]), 10000)
-    if len(age) and pc.min(age).as_py() < 0:
-        raise ValueError("members.birth_ymd after as_of")
-    kind, grade = m["disability_kind"], m["disability_grade"]
-    has_disability = gt(grade, 0)
-    t1_disability = and_(has_disability, le(grade, prm.lookup("tekun_disability_max_grade", kind)))
-    t1 = or_(or_(ge(age, codes.AGE_ELDERLY), lt(age, codes.AGE_CHILD)), t1_disability)  # R-T1
-    s_m = seg.spread(s_h)
-    own = m["own_income_fen"]
-    own_below_standard = lt(own, s_m)
-    t2 = and_(own_below_standard, m["own_assets_ok"])  # R-T2
-    t3 = not_(m["has_capable_supporter"])  # R-T3
-    tekun_member_ok = and_(and_(t1, t2), t3)
-    severe = and_(has_disability, le(grade, pc.take(_SEVERE_MAX_GRADE, kind)))
-
-    # R-C2 / R-T4: TEKUN first (every member meets R-T1–R-T3), then DIBAO, MARGINAL, RIGID.
-    tekun = seg.all(tekun_member_ok)
+    # R-C2: TEKUN first, then DIBAO, MARGINAL, RIGID for the (remaining) household.
     category = if_else(
         tekun,
         codes.CAT_TEKUN,
@@ -240,7 +262,6 @@ def assess_table(
         ),
     ).cast(I64)
     cat_m = seg.spread(category)
-    tekun_m = eq(cat_m, codes.CAT_TEKUN)
 
     # R-T5 care level for TEKUN members.
     adl = m["adl_failed"]
@@ -251,9 +272,9 @@ def assess_table(
     )
     care_level = if_else(tekun_m, level, codes.CARE_NONE).cast(I64)
 
-    # R-D4 / R-D5 single-person dibao.
+    # R-D4 / R-D5 single-person dibao (members of the remaining household only).
     special = or_(m["serious_illness"], severe)
-    d4 = and_(and_(eq(cat_m, codes.CAT_MARGINAL), special), own_below_standard)
+    d4 = and_(and_(and_(eq(cat_m, codes.CAT_MARGINAL), not_(tekun_m)), special), own_below_standard)
     d5 = and_(
         and_(and_(seg.spread(rigid_band), not_(tekun_m)), ge(age, codes.AGE_ADULT)),
         and_(and_(not_(m["employed"]), special), t2),
@@ -261,9 +282,13 @@ def assess_table(
     single = if_else(d4, codes.SINGLE_R_D4, if_else(d5, codes.SINGLE_R_D5, codes.SINGLE_NONE)).cast(I64)
     is_single = gt(single, 0)
 
-    # Member categories (R-C1 bits): single-person DIBAO replaces the household's tier for that person.
+    # Member categories (R-C1 bits): TEKUN per person; single-person DIBAO replaces the household's tier.
     household_bit = pc.take(_HOUSEHOLD_BIT, cat_m)
-    mask = if_else(is_single, codes.BIT_BY_CATEGORY[codes.DIBAO], household_bit)
+    mask = if_else(
+        is_single,
+        codes.BIT_BY_CATEGORY[codes.DIBAO],
+        if_else(tekun_m, codes.BIT_BY_CATEGORY[codes.TEKUN], household_bit),
+    )
     mask = bit_or(mask, if_else(seg.spread(h["existing_fpjc"]), codes.BIT_BY_CATEGORY[codes.FPJC], 0))
     mask = bit_or(mask, if_else(seg.spread(h["existing_other"]), codes.BIT_BY_CATEGORY[codes.OTHER], 0))
 
@@ -271,7 +296,7 @@ def assess_table(
     b1 = if_else(eq(category, codes.CAT_DIBAO), _differential(sub(s_n_months, income), mul(months, 100)), 0)
 
     # R-B2 top-ups for DIBAO members (household or single-person), combined per topup_combination.
-    dibao_member = or_(eq(cat_m, codes.CAT_DIBAO), is_single)
+    dibao_member = or_(and_(eq(cat_m, codes.CAT_DIBAO), not_(tekun_m)), is_single)
     shares = [
         if_else(m["serious_illness"], prm.m(seg, "topup_illness_e4"), 0),
         if_else(severe, prm.m(seg, "topup_severe_e4"), 0),
@@ -299,12 +324,12 @@ def assess_table(
 
     member_total = add(add(b2, b3_basic), add(b3_care, b4))
     total = add(b1, seg.sum(member_total))
-    per_capita = _round_div(income, mul(months, n))
+    per_capita = _round_div(income, mul(months, n))  # of the remaining household (all members if none)
 
     household_out = pa.table(
         {
             "category": category,
-            "n": n,
+            "n": n_all,
             "per_capita_fen": per_capita,
             "low_income": seg.any(gt(mask, 0)),
             "a1": a1,
@@ -319,6 +344,9 @@ def assess_table(
             "rigid_band": rigid_band,
             "rigid_expense": rigid_expense,
             "tekun": tekun,
+            "tekun_members": seg.sum(tekun_m),
+            "n_assessed": n,
+            "income_assessed_fen": income,
             "b1": b1.cast(I64),
             "monthly_total": total,
         }
@@ -332,6 +360,7 @@ def assess_table(
             "t2": t2,
             "t3": t3,
             "tekun_ok": tekun_member_ok,
+            "tekun": tekun_m,
             "severe": severe,
             "categories": mask.cast(I64),
             "care_level": care_level,

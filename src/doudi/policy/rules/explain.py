@@ -31,6 +31,16 @@ TEMPLATES: dict[str, str] = {
     "R-T4.pass": "全部 {n} 名成员均同时符合 R-T1、R-T2、R-T3",
     "R-T4.fail": "{n} 名成员中有 {k} 名不同时符合 R-T1、R-T2、R-T3（{members}）",
     "R-T5": "成员 {member}：6 项日常生活活动中 {adl} 项不能自理，照料护理等级为{level}",
+    # R-T1 / R-T4 as changed (rule set 2024-2.2): per person
+    "R-T1.kept": "成员 {member}：{age} 周岁，已认定为特困人员的未成年人{why}，继续视为无劳动能力",
+    "R-T1.kept.minor": "（未满 {limit} 周岁）",
+    "R-T1.kept.school": "（年满 {limit} 周岁仍在校就读）",
+    "R-T4.all": "全部 {n} 名成员均按人认定为特困人员",
+    "R-T4.some": "{n} 名成员中 {k} 名按人认定为特困人员，其余 {rest} 名按家庭认定",
+    "R-T4.member.pass": "成员 {member}：同时符合 R-T1、R-T2、R-T3，按人认定为特困人员",
+    "R-T4.member.fail": "成员 {member}：不同时符合 R-T1、R-T2、R-T3（不符合 {failed}），不认定为特困人员",
+    "R-A1.dwellings.area.pass": "住房 {count} 套 > {limit} 套，但人均住房面积 {per} 平方米 ≤ 当地人均 {avg} 平方米的 {k} 倍（{max} 平方米）",
+    "R-A1.dwellings.area.fail": "住房 {count} 套 > {limit} 套，且人均住房面积 {per} 平方米 > 当地人均 {avg} 平方米的 {k} 倍（{max} 平方米）",
     # R-A1 items (household)
     "R-A1.financial.pass": "人均金融资产 {per} 元 ≤ {months} 个月低保标准 {limit} 元",
     "R-A1.financial.fail": "人均金融资产 {per} 元 > {months} 个月低保标准 {limit} 元",
@@ -67,6 +77,11 @@ TEMPLATES: dict[str, str] = {
     # explanation_zh
     "intro": "认定日期 {as_of}：家庭共 {n} 人，人均月收入 {p} 元，当地{area}低保标准 {s} 元/人·月。",
     "outcome.TEKUN": "全体成员均符合特困人员条件，认定为特困人员（R-T4），不再按低保认定。",
+    "intro.rest": "认定日期 {as_of}：家庭共 {n} 人，其中 {k} 人按人认定为特困人员（R-T4）；其余 {rest} 人按家庭认定（特困成员的收入和人数不计入），人均月收入 {p} 元，当地{area}低保标准 {s} 元/人·月。",
+    "outcome.TEKUN.all": "全体成员均按人符合特困人员条件，认定为特困人员（R-T4），不再按低保认定。",
+    "outcome.none.rest": "其余成员不符合低保、低保边缘家庭或刚性支出困难家庭条件：{detail}。",
+    "member.tekun": "成员 {member} 同时符合无劳动能力、无生活来源、无履行能力的法定义务人三项条件，认定为特困人员（{level}）。",
+    "member.not_tekun": "成员 {member} 不认定为特困人员：{reasons}。",
     "outcome.DIBAO": "认定为低保家庭（R-D1）：{detail}。",
     "outcome.MARGINAL": "认定为低保边缘家庭（R-M1）：{detail}。",
     "outcome.RIGID": "认定为刚性支出困难家庭（R-R1）：{detail}。",
@@ -103,6 +118,7 @@ RULE_PARAMETERS: dict[str, tuple[str, ...]] = {
     "R-T1": ("tekun_disability.max_grade",),
     "R-T2": ("{S}",),
     "R-A1": ("{S}", "asset.financial_months", "asset.max_vehicles", "asset.max_dwellings"),
+    "R-A1.area": ("asset.floor_area_multiple", "asset.avg_floor_area"),  # 2024-2.2, when set
     "R-D1": ("{S}",),
     "R-M1": ("{S}", "marginal_income_multiple"),
     "R-R1": ("{S}", "marginal_income_multiple", "rigid_income_ceiling.annual", "rigid_expense_share"),
@@ -333,6 +349,7 @@ def _topup_groups(member: Member, row: dict, params: Parameters) -> str:
 
 
 def _parameters_used(params: Parameters, rules: list[str], rows: list[dict]) -> list[dict[str, object]]:
+    """Every parameter the rules read; optional ones (``R-A1.area``) only when set."""
     keys: list[str] = []
     levels = sorted({str(codes.CARE_LEVEL_BY_CODE[r["care_level"]]) for r in rows if r["care_level"]})
     for rule in rules:
@@ -340,6 +357,8 @@ def _parameters_used(params: Parameters, rules: list[str], rows: list[dict]) -> 
             expanded = [
                 key.format(S=params.dibao_key, level=lv) for lv in (levels if "{level}" in key else [""])
             ]
+            if rule == "R-A1.area":
+                expanded = [k for k in expanded if k in params.entries]
             keys.extend(k for k in expanded if k not in keys)
     order = {key: i for i, key in enumerate(SPECS)}
     keys.sort(key=lambda k: (order.get(k, len(order)), k))
@@ -347,9 +366,14 @@ def _parameters_used(params: Parameters, rules: list[str], rows: list[dict]) -> 
 
 
 def build_result(
-    inp: AssessmentInput, params: Parameters, h: dict[str, Any], rows: list[dict[str, Any]]
+    inp: AssessmentInput,
+    params: Parameters,
+    h: dict[str, Any],
+    rows: list[dict[str, Any]],
+    rule_set: str = codes.RULE_SET_HOUSEHOLD_TEKUN,
 ) -> dict:
-    """The contract's result dict for one household from its evaluated rows."""
+    """The contract's result dict for one household under rule set 2024-2.1 (household-level TEKUN);
+    kept unchanged so decisions sealed under it replay exactly. The current reading: ``explain_person``."""
     ctx = _Context(inp, params, h)
     members = inp.household.members
     criteria = _member_criteria(inp, params, rows)
@@ -388,7 +412,7 @@ def build_result(
         "monthly_total": h["monthly_total"],
         "criteria": criteria,
         "parameters_used": _parameters_used(params, rules, rows),
-        "rule_set_version": codes.RULE_SET_VERSION,
+        "rule_set_version": rule_set,
     }
     topups = {
         m.id: _topup_groups(m, row, params) for m, row in zip(members, rows, strict=True) if row["b2_applies"]

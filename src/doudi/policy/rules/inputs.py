@@ -41,7 +41,7 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 TOP_KEYS = ("as_of", "region", "area_type", "parameters", "household")
 HOUSEHOLD_KEYS = ("income_total", "income_months", "rigid_expenditure_12m", "assets", "existing", "members")
 RIGID_KINDS = ("medical", "education", "housing", "care")
-ASSET_KEYS = ("financial", "vehicles", "dwellings", "business", "nonresidential_property")
+ASSET_KEYS = ("financial", "vehicles", "dwellings", "business", "nonresidential_property", "floor_area")
 MEMBER_KEYS = (
     "id",
     "id_number",
@@ -56,6 +56,7 @@ MEMBER_KEYS = (
     "own_income_monthly",
     "own_assets_ok",
     "has_capable_supporter",
+    "current",  # contract version 2
 )
 
 
@@ -94,6 +95,7 @@ class Member:
     own_income_monthly: Decimal = Decimal(0)
     own_assets_ok: bool = True
     has_capable_supporter: bool = True
+    current: tuple[str, ...] = ()  # categories held now (version 2; R-T4 reads TEKUN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ class Assets:
     dwellings: int = 0
     business: bool = False
     nonresidential_property: bool = False
+    floor_area: Decimal | None = None  # m², all dwellings together (R-A1 alternative); None = not known
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +182,14 @@ def _money(value: object, path: str) -> Decimal:
         raise AssessmentInputError("金额最多两位小数", path)
     if number > MAX_MONEY_YUAN:
         raise AssessmentInputError(f"金额不能超过 {MAX_MONEY_YUAN} 元", path)
+    return number
+
+
+def _area(value: object, path: str) -> Decimal:
+    """Floor area in m² (R-A1): at most two decimals and 10^9."""
+    number = _number(value, path)
+    if decimal_places(number) > 2 or number > MAX_MONEY_YUAN:
+        raise AssessmentInputError(f"住房面积最多两位小数且不超过 {MAX_MONEY_YUAN} 平方米", path)
     return number
 
 
@@ -320,7 +331,15 @@ def _parse_assets(value: object, path: str) -> Assets:
         dwellings=_optional(obj, "dwellings", 0, _integer, path, 0, MAX_COUNT),
         business=_optional(obj, "business", False, _boolean, path),
         nonresidential_property=_optional(obj, "nonresidential_property", False, _boolean, path),
+        floor_area=_optional(obj, "floor_area", None, _area, path),
     )
+
+
+def _parse_current(value: object, path: str) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise AssessmentInputError("应为数组", path)
+    out = {_choice(item, codes.CATEGORIES, f"{path}[{i}]") for i, item in enumerate(value)}
+    return tuple(c for c in codes.CATEGORIES if c in out)
 
 
 def _parse_existing(value: object, path: str) -> tuple[str, ...]:
@@ -375,6 +394,7 @@ def _parse_member(value: object, path: str, as_of: dt.date) -> Member:
         own_income_monthly=_optional(obj, "own_income_monthly", Decimal(0), _money, path),
         own_assets_ok=_optional(obj, "own_assets_ok", True, _boolean, path),
         has_capable_supporter=_optional(obj, "has_capable_supporter", True, _boolean, path),
+        current=_optional(obj, "current", (), _parse_current, path),
     )
 
 

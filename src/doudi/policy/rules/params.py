@@ -69,6 +69,9 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("asset.max_vehicles", COUNT, "count", "非豁免机动车上限", True),
     ParamSpec("asset.max_dwellings", COUNT, "count", "住房套数上限", True),
     ParamSpec("tekun_disability.max_grade", GRADE_MAP, "grade_map", "特困无劳动能力残疾类别", True),
+    # R-A1's dwelling alternative (rule set 2024-2.2); optional: without them only the count is tested.
+    ParamSpec("asset.floor_area_multiple", RATIO, "ratio", "人均住房面积上限（当地人均面积倍数）"),
+    ParamSpec("asset.avg_floor_area", RATIO, "m2/person", "当地人均住房建筑面积（平方米）"),
     # Not read by the assessment, kept in the same store (DOMAIN §4).
     ParamSpec("income_lookback_months", COUNT, "months", "收入计算月数"),
     ParamSpec("dibao_gradual_exit_months", COUNT, "months", "低保渐退期月数"),  # R-X2
@@ -259,6 +262,8 @@ class ParamInts:
     max_vehicles: int
     max_dwellings: int
     tekun_disability_max_grade: tuple[int, ...]  # indexed by disability kind code
+    floor_multiple_e4: int = -1  # R-A1 alternative; -1 when the parameter is not set
+    avg_floor_area_e4: int = -1
 
 
 @dataclass(frozen=True)
@@ -353,7 +358,12 @@ class Parameters:
             tekun_disability_max_grade=parse_grade_map(
                 "tekun_disability.max_grade", self.text("tekun_disability.max_grade")
             ),
+            floor_multiple_e4=self._optional_e4("asset.floor_area_multiple"),
+            avg_floor_area_e4=self._optional_e4("asset.avg_floor_area"),
         )
+
+    def _optional_e4(self, key: str) -> int:
+        return to_ratio_units(self.decimal(key)) if key in self.entries else -1
 
     def check_complete(self) -> None:
         """Raise ``ParameterError`` naming the first assessment key that did not resolve."""
