@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import subprocess
 import sys
 
@@ -422,8 +423,11 @@ def test_unreadable_files_are_refused(regions, tmp_path):
 
 def test_command_exit_code_2_on_unreadable_file(tmp_path):
     missing = tmp_path / "nope.csv"
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["DOUDI_DATA_DIR"] = str(tmp_path / "data")
+    subprocess.run([sys.executable, "-m", "doudi", "init"], env=env, check=True, capture_output=True, timeout=300)
     proc = subprocess.run([sys.executable, "-m", "doudi", "registry", "import", str(missing)],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
+                          env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert proc.returncode == 2
     assert "文件不存在" in proc.stderr
 

@@ -27,6 +27,7 @@ from doudi.policy.rules.explain import (
     _t,
     _tier_criteria,
     _topup_groups,
+    parameter_notes,
 )
 from doudi.policy.rules.inputs import AssessmentInput
 from doudi.policy.rules.money import fmt_number
@@ -163,7 +164,9 @@ def build_result(
     topups = {
         m.id: _topup_groups(m, row, params) for m, row in zip(members, rows, strict=True) if row["b2_applies"]
     }
-    result["explanation_zh"] = explain(inp, result, ctx, topups, rows)
+    result["explanation_zh"] = explain(inp, result, ctx, topups, rows) + parameter_notes(
+        result["parameters_used"]
+    )
     return result
 
 
