@@ -244,3 +244,27 @@ def test_other_roles_may_not_open_the_unroutable_list(scan_env, client, make_use
     assert client.get("/monitoring/unroutable/").status_code == 403
     assert client.get("/monitoring/unroutable/export/").status_code == 403
     assert 'href="/monitoring/unroutable/"' not in client.get("/monitoring/warnings/").content.decode()
+
+
+def test_a_malformed_region_does_not_pass_for_a_county_in_the_store(scan_env, households, tmp_path):
+    import pyarrow.parquet as pq
+
+    from doudi.matching import store
+
+    batch = import_bad_batch(tmp_path, "death")
+    table = pq.read_table(store.records_path(batch.pk), columns=["record_id", "county_code"]).to_pylist()
+    county = {r["record_id"]: r["county_code"] for r in table}
+    assert county["malformed"] == "222401"  # from the number, not "abc-延"
+    assert county["registry-bad-region"] == "222401" and county["good"] == "220102"
+    assert county["other-province-region"] == "110101"  # the region the record names
+
+
+def test_the_next_background_scan_finishes_a_batch_whose_scan_failed(scan_env):
+    from doudi.monitoring import scan
+    from doudi.monitoring.scan_tasks import scan_batch_task
+
+    write_batch(1, "disability", [outsider("x", YANJI, T1)], masked=True)  # its scan never completed
+    write_batch(2, "disability", [outsider("y", YANJI_B, T1)], masked=True)
+    assert scan.pending_batches() == [1, 2]
+    scan_batch_task.call(2)
+    assert scan.pending_batches() == [] and PotentialCase.unscoped.count() == 2
