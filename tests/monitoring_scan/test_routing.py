@@ -268,3 +268,35 @@ def test_the_next_background_scan_finishes_a_batch_whose_scan_failed(scan_env):
     assert scan.pending_batches() == [1, 2]
     scan_batch_task.call(2)
     assert scan.pending_batches() == [] and PotentialCase.unscoped.count() == 2
+
+
+def test_the_province_transfers_an_unroutable_person_to_a_county(scan_env, client, make_user):
+    write_batch(3, "disability", [outsider("x", BEIJING, "")], masked=True)
+    write_batch(4, "disaster", [
+        {"person": None, "record_id": "z", "id_number": BEIJING, "name": "赵大", "region_code": "",
+         "event": "洪涝", "occurred_on": D(2025, 7, 10), "dwelling_damage": "severe"},
+    ], masked=True)  # fmt: skip
+    run_all()
+    assert UnroutableRecord.unscoped.count() == 2
+    county = make_user("county_officer", "222401000000")
+    client.force_login(county)
+    first = UnroutableRecord.unscoped.order_by("id").first()
+    assert (
+        client.post(f"/monitoring/unroutable/{first.pk}/transfer/", {"county": "222401000000"}).status_code
+        == 403
+    )
+    client.force_login(make_user("province_officer", "220000000000"))
+    page = client.get("/monitoring/unroutable/").content.decode()
+    assert 'class="action-form transfer-form"' in page and "延吉市" in page
+    response = client.post(f"/monitoring/unroutable/{first.pk}/transfer/", {"county": "222401000000"})
+    assert response.status_code == 302
+    [case] = PotentialCase.unscoped.all()
+    assert case.region_code == "222401000000" and case.id_index and len(case.signals) == 2
+    [w] = Warning.unscoped.filter(potential_case=case)
+    assert (w.status, w.region_code) == ("raised", "222401000000")  # the county dispatches it
+    assert set(UnroutableRecord.unscoped.values_list("routed_to", flat=True)) == {"222401000000"}
+    assert "已转交延吉市" in client.get("/monitoring/unroutable/").content.decode()
+    client.post(f"/monitoring/unroutable/{first.pk}/transfer/", {"county": "222401000000"})  # refused, no dup
+    assert PotentialCase.unscoped.count() == 1 and Warning.unscoped.count() == 1
+    run_all()  # a later scan does not list the person again
+    assert UnroutableRecord.unscoped.count() == 2 and PotentialCase.unscoped.count() == 1

@@ -265,7 +265,7 @@ def _unroutable(con, ids: list[str], labels: str) -> list[dict]:
         con.sql(
             f"""WITH lbl(signal, detail) AS (VALUES {labels})
             SELECT s.batch_id, s.record_id, s.dataset, s.signal, l.detail, s.name, s.id_masked, s.given_region,
-                   s.id_county, s.event_date
+                   s.id_county, s.event_date, s.id_index, s.sex, s.birth_date
             FROM sig s JOIN lbl l USING (signal)
             WHERE s.id_index IN (SELECT id_index FROM src_stray)
               AND NOT EXISTS (SELECT 1 FROM known k WHERE k.id_index = s.id_index AND k.ekey = s.ekey)

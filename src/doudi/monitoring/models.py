@@ -79,12 +79,19 @@ class UnroutableRecord(Regional):
     signal = models.CharField(max_length=48)
     detail = models.CharField("困难线索", max_length=200)
     name = models.CharField("姓名", max_length=64, blank=True)
+    id_index = models.CharField(max_length=32, null=True, blank=True, db_index=True)  # blind index only
     id_masked = models.CharField("身份证号", max_length=24, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
     given_region = models.CharField("报送的区划代码", max_length=32, blank=True)
     id_county = models.CharField("身份证号所属县代码", max_length=6, blank=True)
     reason = models.CharField("无法分派原因", max_length=200)
     event_date = models.DateField("线索日期", null=True, blank=True)
     found_on = models.DateField("扫描数据日期")
+    routed_to = models.CharField(
+        "转交区划", max_length=12, blank=True
+    )  # a county, once the province routed it
+    routed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):

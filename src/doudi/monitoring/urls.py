@@ -33,4 +33,5 @@ urlpatterns = [
     path("calendar/", views_more.calendar, name="calendar"),
     path("unroutable/", views_unroutable.unroutable, name="unroutable"),
     path("unroutable/export/", views_unroutable.unroutable_export, name="unroutable_export"),
+    path("unroutable/<int:pk>/transfer/", views_unroutable.unroutable_transfer, name="unroutable_transfer"),
 ]

@@ -6,20 +6,26 @@ from __future__ import annotations
 
 import io
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from doudi.accounts.models import Role
 from doudi.core.audit import record_read
 from doudi.exchange.datasets import DATASETS
+from doudi.monitoring import unroutable_actions
+from doudi.monitoring.actions import MonitoringError
+from doudi.monitoring.flows import FlowDenied
 from doudi.monitoring.models import UnroutableRecord
 from doudi.monitoring.routing import PROVINCE
 from doudi.monitoring.views import private
+from doudi.regions.models import Region
+from doudi.regions.queries import names_for
 from doudi.web.decorators import scoped_view
 
 PAGE_SIZE = 50
@@ -52,7 +58,10 @@ def unroutable(request):
     _province_only(request.user)
     qs, dataset = _records(request)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [{"r": r, "dataset_label": _label(r.dataset)} for r in page]
+    names = names_for({r.routed_to for r in page if r.routed_to})
+    rows = [
+        {"r": r, "dataset_label": _label(r.dataset), "routed_name": names.get(r.routed_to, "")} for r in page
+    ]
     present = sorted(set(UnroutableRecord.objects.values_list("dataset", flat=True).distinct()))
     ctx = {
         "page_obj": page,
@@ -60,6 +69,7 @@ def unroutable(request):
         "dataset": dataset,
         "datasets": [(k, _label(k)) for k in present],
         "total": qs.count(),
+        "counties": list(Region.objects.filter(level="county").values_list("code", "full_name")),
     }
     return private(render(request, "monitoring/unroutable.html", ctx))
 
@@ -101,3 +111,23 @@ def unroutable_export(request):
     response = HttpResponse(buf.getvalue(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="unroutable-records.xlsx"'
     return private(response)
+
+
+@require_POST
+@scoped_view("monitoring.read")
+def unroutable_transfer(request, pk: int):
+    _province_only(request.user)
+    record = UnroutableRecord.objects.filter(pk=pk).first()
+    if record is None:
+        raise Http404("记录不存在")
+    try:
+        case = unroutable_actions.transfer(
+            actor=request.user, record=record, county_code=request.POST.get("county", "")
+        )
+    except FlowDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+    except MonitoringError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已转交，{case.name or '该人员'}列为所在县（市、区）的潜在救助对象待派发")
+    return redirect("monitoring:unroutable")
