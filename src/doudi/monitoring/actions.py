@@ -338,7 +338,7 @@ def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
     county = flows.region_at(warning.region_code, "county")
     if not is_within(township.code, county) or not is_within(township.code, actor.region_id):
         raise MonitoringError("只能改派至该预警所在县（市、区）、且在您管辖范围内的乡镇（街道）")
-    home = warning.household.region_code if warning.household_id else ""
+    home = warning.household.region_code if warning.household is not None else ""
     if len(prefix_of(home or "0")) >= 9 and not is_within(home, township.code):
         own = Region.objects.filter(code=flows.region_at(home, "township")).first()
         raise MonitoringError(f"该家庭属于{own.name if own else '其他乡镇'}，只能由其所在乡镇（街道）核查")

@@ -143,7 +143,8 @@ def check(user, name: str, warning: Warning) -> None:
     elif name in ("recall", "reassign"):
         if user_level(user) not in ("province", "city", "county"):
             raise FlowDenied(f"只有县级及以上民政部门可以{t.label}预警")
-        if name == "reassign" and warning.household_id and len(prefix_of(warning.household.region_code)) >= 9:
+        home = warning.household.region_code if name == "reassign" and warning.household is not None else ""
+        if home and len(prefix_of(home)) >= 9:
             raise FlowDenied("该家庭所在乡镇（街道）已确定，只能由其核查；如需调整请先收回")
     elif name == "assign":
         if not in_township(user, warning):

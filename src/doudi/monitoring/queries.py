@@ -330,8 +330,9 @@ def batch_scan(batch_id: int) -> dict[str, Any]:
     from doudi.core.models import AuditEvent
 
     events = AuditEvent.unscoped.filter(action="monitoring.scan").order_by("-id").values_list("after", "at")
-    for after, at in events.iterator(chunk_size=200):
-        if int(batch_id) in [int(b) for b in (after or {}).get("batches") or []]:
+    for stored, at in events.iterator(chunk_size=200):
+        after: dict = stored or {}
+        if int(batch_id) in [int(b) for b in after.get("batches") or []]:
             routing = after.get("routing") or {}
             potential = after.get("potential_cases") or {}
             return {
