@@ -72,8 +72,9 @@ def _signal_rows(con) -> None:
     )
 
 
-# the region whose parameters apply to a routed record (the province's for an unroutable one)
-PARAM_REGION = f"coalesce(left(r, 9) || '000', '{routing.PROVINCE}')"
+def _param_region(r: str = "r") -> str:
+    """SQL: the region whose parameters apply to a routed record (the province's for an unroutable one)."""
+    return f"coalesce(left({r}, 9) || '000', '{routing.PROVINCE}')"
 
 
 def find(con, batches, targets, as_of: dt.date, dates: dict[str, str]) -> dict:
@@ -113,7 +114,7 @@ def find(con, batches, targets, as_of: dt.date, dates: dict[str, str]) -> dict:
         routing.route_table(con, name)
     # parameters of the regions the unmatched records are routed to (they need not hold registry households)
     regions = con.execute(
-        f"""SELECT DISTINCT {PARAM_REGION} FROM (SELECT r FROM u_disability UNION ALL
+        f"""SELECT DISTINCT {_param_region()} FROM (SELECT r FROM u_disability UNION ALL
                  SELECT r FROM u_medical_expense UNION ALL SELECT r FROM u_disaster)"""
     ).fetchall()
     regions.append((routing.PROVINCE,))
@@ -125,11 +126,11 @@ def find(con, batches, targets, as_of: dt.date, dates: dict[str, str]) -> dict:
         f"""CREATE OR REPLACE TEMP TABLE sig AS
             SELECT s.*, {TOWNSHIP} AS township, coalesce(CAST(s.batch_id AS VARCHAR), 'None') || ':' || s.record_id AS ekey
             FROM sig_raw s
-            JOIN prm_new p ON p.region_code = {PARAM_REGION}
+            JOIN prm_new p ON p.region_code = {_param_region()}
             WHERE s.id_index IS NOT NULL AND p.new_on
               AND (s.signal <> 'large_medical_expense' OR s.id_index IN (
                     SELECT u.id_index FROM u_medical_expense u
-                    JOIN prm_new q ON q.region_code = {PARAM_REGION.replace("r,", "u.r,")}
+                    JOIN prm_new q ON q.region_code = {_param_region("u.r")}
                     GROUP BY u.id_index HAVING sum(u.out_of_pocket) >= min(q.new_t)))
             QUALIFY dense_rank() OVER (PARTITION BY s.id_index, s.fact_key
                                        ORDER BY coalesce(s.batch_as_of, DATE '1900-01-01'), s.batch_id) = 1"""
