@@ -74,7 +74,7 @@ def test_warnings_export_columns_and_masking(scan_env, tmp_path):
                       "id_number_masked", "region_code", "raised_on", "deadline"]  # fmt: skip
     by_key = {r[4]: r for r in rows}
     yj_row = by_key["H-YJ"]
-    assert yj_row[1:4] == ["W-DSR", "red", "raised"] and yj_row[5] == yj.head.person_key
+    assert yj_row[1:4] == ["W-DSR", "red", "dispatched"] and yj_row[5] == yj.head.person_key
     assert yj_row[6] == yj.head.id_masked and "*" in yj_row[6] and yj.head.id_number() not in out.read_text()
     assert yj_row[7] == T1 and yj_row[8] == timezone.localdate().isoformat()  # raised on the scan day
     assert yj_row[9] > yj_row[8]

@@ -14,13 +14,14 @@ from doudi.monitoring.models import PotentialCase, Warning
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_seed_gives_the_county_inbox_warnings_to_work_on(store_dir):
+def test_demo_seed_gives_the_townships_warnings_to_work_on(store_dir):
     call_command("demo", "seed", "--households", "200", stdout=StringIO(), stderr=StringIO())
     with all_regions():
         batches = list(
             Batch.unscoped.filter(file_name__startswith="doudi-demo-").values_list("status", flat=True)
         )
         warnings = list(Warning.unscoped.values_list("indicator", "level", "region_code"))
+        statuses = list(Warning.unscoped.values_list("status", "township_code", "region_code"))
         cases = PotentialCase.unscoped.count()
         sources = {(w.indicator, e.get("source")) for w in Warning.unscoped.all() for e in w.evidence}
     assert {("W-POP", "户籍变动"), ("W-POP", "婚姻登记"), ("W-ELIG", "财政供养人员工资")} <= sources
@@ -30,6 +31,10 @@ def test_demo_seed_gives_the_county_inbox_warnings_to_work_on(store_dir):
     assert {"red", "orange", "yellow"} <= {level for _, level, _ in warnings}
     assert all(region.startswith("222401") for _, _, region in warnings)  # the demo county 延吉市
     assert cases >= 3
+    # R-M13 direct dispatch (the default): every warning of a household known down to its township is
+    # already in that township's inbox — nothing waits for the county to dispatch it by hand
+    township_level = [(s, t, r) for s, t, r in statuses if r[6:9] != "000"]
+    assert township_level and all(s == "dispatched" and t == r[:9] + "000" for s, t, r in township_level)
     # a second seed adds nothing
     call_command("demo", "seed", "--households", "200", stdout=StringIO(), stderr=StringIO())
     with all_regions():

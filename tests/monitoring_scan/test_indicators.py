@@ -272,6 +272,8 @@ def test_indicator(scan_env, case):
         return
     assert [w.level for w in fired] == [case.level]
     w = fired[0]
-    assert w.household_id and w.person_id and w.status == "raised" and w.raised_on == D(2025, 8, 4)
+    assert w.household_id and w.person_id and w.raised_on == D(2025, 8, 4)
+    # R-M13 default dispatch mode: straight to the household's township
+    assert (w.status, w.township_code) == ("dispatched", w.region_code[:9] + "000")
     assert w.evidence and all(e.get("detail") for e in w.evidence)
     assert result.counts[(case.indicator, case.level)]["new"] == 1

@@ -114,7 +114,14 @@ class Prepared:
         sex = pc.coalesce(good.column("sex").combine_chunks(), idc.id_sex)
         birth = pc.coalesce(good.column("birth_date").combine_chunks(), idc.id_birth_date)
         region = good.column("region_code").combine_chunks()
-        county = pc.coalesce(pc.utf8_slice_codeunits(region, 0, 6), idc.id_county)
+        # the county of a region code that starts with six digits, else the identity number's: a
+        # malformed region ("延吉市", "n/a") must not pass for a county in linkage and routing
+        named = pc.if_else(
+            pc.match_substring_regex(region, "^[0-9]{6}"),
+            pc.utf8_slice_codeunits(region, 0, 6),
+            pa.scalar(None, pa.string()),
+        )
+        county = pc.coalesce(named, idc.id_county)
         cols = {
             "record_id": self._record_ids(),
             "line": good.column("line").combine_chunks().cast(pa.int32()),

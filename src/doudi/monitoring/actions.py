@@ -303,6 +303,66 @@ def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
     return warning
 
 
+@transaction.atomic
+def recall(*, actor, warning: Warning) -> Warning:
+    """R-M13: a county (or higher) officer takes a dispatched warning back into the county inbox; the
+    township and any grid worker are told. Escalations restart from the county."""
+    warning = locked(warning)
+    _check(actor, "recall", warning)
+    before = {"status": warning.status, "township_code": warning.township_code,
+              "assigned_to": warning.assigned_to_id}  # fmt: skip
+    township, worker = warning.township_code, warning.assigned_to_id
+    warning.status, warning.township_code, warning.assigned_to, warning.escalations = S.RAISED, "", None, 0
+    warning.save(update_fields=["status", "township_code", "assigned_to", "escalations", "updated_at"])
+    chain(warning=warning, kind=ChainEvent.Kind.DISPATCH, ref=warning, actor=actor,
+          summary=f"{actor_label(actor)}收回预警至县级待派发", data={"recalled_from": township})  # fmt: skip
+    _audit(actor, "monitoring.recall", warning, before=before, after={"status": S.RAISED})
+    notify([*township_staff(township), *([worker] if worker else [])],
+           text=f"{warning.get_indicator_display()}预警已被县级民政收回，无需继续办理", link=warning_link(warning.pk))  # fmt: skip
+    return warning
+
+
+@transaction.atomic
+def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
+    """R-M13: a county (or higher) officer sends a dispatched warning to another township of its
+    county. A household's warning stays with the township the household lives in; a potential case
+    (R-M16, often routed by a fallback) or a county-level household may go to any township, and the
+    case moves with it."""
+    warning = locked(warning)
+    _check(actor, "reassign", warning)
+    township = Region.objects.filter(code=str(township_code), level="township").first()
+    if township is None:
+        raise MonitoringError("请选择乡镇（街道）")
+    if township.code == warning.township_code:
+        raise MonitoringError(f"该预警已在{township.name}，请选择其他乡镇（街道）")
+    county = flows.region_at(warning.region_code, "county")
+    if not is_within(township.code, county) or not is_within(township.code, actor.region_id):
+        raise MonitoringError("只能改派至该预警所在县（市、区）、且在您管辖范围内的乡镇（街道）")
+    home = warning.household.region_code if warning.household is not None else ""
+    if len(prefix_of(home or "0")) >= 9 and not is_within(home, township.code):
+        own = Region.objects.filter(code=flows.region_at(home, "township")).first()
+        raise MonitoringError(f"该家庭属于{own.name if own else '其他乡镇'}，只能由其所在乡镇（街道）核查")
+    before = {"status": warning.status, "township_code": warning.township_code,
+              "assigned_to": warning.assigned_to_id}  # fmt: skip
+    old_township, worker = warning.township_code, warning.assigned_to_id
+    warning.status, warning.township_code, warning.assigned_to = S.DISPATCHED, township.code, None
+    if not is_within(warning.region_code, township.code):
+        warning.region_code = township.code
+        if warning.potential_case_id:
+            PotentialCase.unscoped.filter(pk=warning.potential_case_id).update(region_code=township.code)
+    warning.save(update_fields=["status", "township_code", "assigned_to", "region_code", "updated_at"])
+    chain(warning=warning, kind=ChainEvent.Kind.DISPATCH, ref=warning, actor=actor,
+          summary=f"{actor_label(actor)}改派至{township.name}",
+          data={"township": township.code, "from": old_township})  # fmt: skip
+    _audit(actor, "monitoring.reassign", warning, before=before, after={"township_code": township.code})
+    notify(township_staff(township.code), text=f"收到改派的{warning.get_indicator_display()}预警，请指派核查",
+           link=warning_link(warning.pk))  # fmt: skip
+    notify([*township_staff(old_township), *([worker] if worker else [])],
+           text=f"{warning.get_indicator_display()}预警已由县级民政改派其他乡镇（街道），无需继续办理",
+           link=warning_link(warning.pk))  # fmt: skip
+    return warning
+
+
 def assignable_workers(township_code: str):
     """Active grid workers of a township (their region is the township or one of its villages)."""
     prefix = township_code[:9]
@@ -395,6 +455,8 @@ __all__ = [
     "escalate_overdue",
     "notify_approaching_deadlines",
     "raise_warning",
+    "reassign",
+    "recall",
     "record_visit",
     "respond_need",
     "submit_report",

@@ -11,7 +11,10 @@ Every transition names the statuses it starts from, the status it ends in, the c
 * assign — a caseworker of the township the warning was dispatched to; the grid worker must belong
   to that township (re-assigning an assigned warning is allowed);
 * verify — the grid worker it is assigned to, or a caseworker of its township;
-* dispose, close — a caseworker of its township, or a county officer over it.
+* dispose, close — a caseworker of its township, or a county officer over it;
+* recall, reassign (R-M13) — county/city officers over a warning dispatched to a township (by hand
+  or by the scan in ``direct`` mode) and not yet verified: take it back to the county inbox, or send
+  it to another township of its county (the grid worker's assignment is dropped).
 
 Escalation (R-M14): an overdue open warning goes one level up from whoever holds it: the county holds
 ``raised`` warnings, the township holds the rest. ``escalations`` counts the levels climbed, so a
@@ -57,6 +60,8 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("verify", "入户核查", (S.ASSIGNED,), S.VERIFIED, "monitoring.verify"),
         Transition("dispose", "处置", (S.VERIFIED,), S.DISPOSED, "monitoring.dispose"),
         Transition("close", "办结", (S.DISPOSED,), S.CLOSED, "monitoring.dispose"),
+        Transition("recall", "收回", (S.DISPATCHED, S.ASSIGNED), S.RAISED, "monitoring.dispatch"),
+        Transition("reassign", "改派乡镇", (S.DISPATCHED, S.ASSIGNED), S.DISPATCHED, "monitoring.dispatch"),
     )
 }
 
@@ -135,6 +140,12 @@ def check(user, name: str, warning: Warning) -> None:
             raise FlowDenied("只有县级及以上民政部门可以派发预警")
         if warning.status != S.RAISED and warning.escalations == 0:
             raise FlowDenied("预警已派发，只有逾期升级后才能改派")
+    elif name in ("recall", "reassign"):
+        if user_level(user) not in ("province", "city", "county"):
+            raise FlowDenied(f"只有县级及以上民政部门可以{t.label}预警")
+        home = warning.household.region_code if name == "reassign" and warning.household is not None else ""
+        if home and len(prefix_of(home)) >= 9:
+            raise FlowDenied("该家庭所在乡镇（街道）已确定，只能由其核查；如需调整请先收回")
     elif name == "assign":
         if not in_township(user, warning):
             raise FlowDenied("只有预警派发到的乡镇（街道）经办人可以指派")

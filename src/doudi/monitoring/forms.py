@@ -69,6 +69,22 @@ class DispatchForm(forms.Form):
             self.fields["township"].initial = own
 
 
+class ReassignForm(forms.Form):
+    """Another township of the warning's county (R-M13: the county reassigns a dispatched warning)."""
+
+    township = forms.ChoiceField(label="改派至乡镇（街道）")
+
+    def __init__(self, *args, warning: Warning, **kwargs):
+        super().__init__(*args, **kwargs)
+        county = warning.region_code[:6]
+        rows = (
+            Region.objects.filter(level="township", code__startswith=county)
+            .exclude(code=warning.township_code)
+            .values_list("code", "name")
+        )
+        cast(forms.ChoiceField, self.fields["township"]).choices = [("", "请选择"), *rows]
+
+
 class AssignForm(forms.Form):
     worker = forms.ChoiceField(label="指派网格员")
 

@@ -67,6 +67,41 @@ class PotentialCase(Regional):
         ]
 
 
+class UnroutableRecord(Regional):
+    """A department record with a strong hardship signal (R-M16) that names no region of the Jilin tree:
+    no usable region code, an identity number of another province or an obsolete county, and a
+    province- or city-level provider (``monitoring.routing``). Listed for the province officer
+    (``region_code`` is the province); one row per record and signal, written once (idempotent)."""
+
+    batch_id = models.BigIntegerField(null=True, blank=True)
+    record_id = models.CharField("记录编号", max_length=64)
+    dataset = models.CharField("数据类型", max_length=32)
+    signal = models.CharField(max_length=48)
+    detail = models.CharField("困难线索", max_length=200)
+    name = models.CharField("姓名", max_length=64, blank=True)
+    id_index = models.CharField(max_length=32, null=True, blank=True, db_index=True)  # blind index only
+    id_masked = models.CharField("身份证号", max_length=24, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    birth_date = models.DateField(null=True, blank=True)
+    given_region = models.CharField("报送的区划代码", max_length=32, blank=True)
+    id_county = models.CharField("身份证号所属县代码", max_length=6, blank=True)
+    reason = models.CharField("无法分派原因", max_length=200)
+    event_date = models.DateField("线索日期", null=True, blank=True)
+    found_on = models.DateField("扫描数据日期")
+    routed_to = models.CharField(
+        "转交区划", max_length=12, blank=True
+    )  # a county, once the province routed it
+    routed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(Regional.Meta):
+        verbose_name = "无法分派的部门记录"
+        ordering = ["-found_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch_id", "record_id", "signal"], name="unroutable_once"),
+        ]
+
+
 class Warning(Regional):
     """One warning (预警) on one household for one cause; open warnings of the same cause for the same
     household are merged (R-M13) — ``dedupe_key`` is unique among open warnings."""

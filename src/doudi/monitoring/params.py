@@ -3,13 +3,16 @@
 
 Keys: ``warning.<ID>.enabled`` (``true``/``false``), ``warning.<ID>.level`` (red/orange/yellow),
 ``warning.<ID>.threshold`` (W-ILL, W-INC, W-GAP, W-NEW), ``rigid_expense_share`` (W-EXP) and
-``warning.deadline_wd.<level>``. A key that does not resolve (no baseline loaded) falls back to the
+``warning.deadline_wd.<level>`` and ``warning.dispatch_mode`` (R-M13: ``direct``, the default — the scan
+dispatches each new warning to the household's township while the county watches, recalls or
+reassigns; ``county`` — the warning waits in the county inbox to be dispatched by hand). A key that does not resolve (no baseline loaded) falls back to the
 indicator table's default: the indicator stays ON, at its default level — a scan never goes silent
 because a row is missing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from decimal import Decimal
@@ -19,6 +22,7 @@ import pyarrow as pa
 from doudi.monitoring.indicators import DEFAULT_LEVELS, PARAMETER_IDS
 from doudi.policy import params_store
 from doudi.policy.rules import ParameterError, Parameters, region_ancestry, resolve_parameters
+from doudi.policy.rules.params import ENUM, SPECS, ParamSpec
 
 LEVELS = ("red", "orange", "yellow")
 FALLBACK = {
@@ -38,6 +42,23 @@ THRESHOLD_COLUMNS = {
     "new_t": "warning.W-NEW.threshold",
     "rigid_share": "rigid_expense_share",
 }
+
+
+DISPATCH_KEY = "warning.dispatch_mode"
+DISPATCH_MODES = ("direct", "county")
+DISPATCH_SPEC = ParamSpec(
+    DISPATCH_KEY,
+    ENUM,
+    "enum",
+    "预警派发方式（direct：扫描直接派发至乡镇；county：由县级民政派发）",
+    choices=DISPATCH_MODES,
+)
+
+
+def register_specs() -> None:
+    """Declare monitoring's routing key in the parameter registry, so that it is set per region by a
+    parameter proposal like every other key (called when the app is ready)."""
+    SPECS.setdefault(DISPATCH_KEY, DISPATCH_SPEC)
 
 
 def code(indicator: str) -> str:
@@ -79,10 +100,12 @@ class Resolver:
             chain = ()
         key = (chain, area)
         if key not in self.cache:
-            try:
-                self.cache[key] = resolve_parameters(self.rows, list(chain), area, self.as_of)
-            except ParameterError:
-                self.cache[key] = Parameters(as_of=self.as_of, area_type=area, region_code=region_code)
+            # a region outside the tree (another province, a malformed code) has no chain: the
+            # indicator defaults apply rather than stopping the scan (one bad record is never fatal)
+            self.cache[key] = Parameters(as_of=self.as_of, area_type=area, region_code=region_code)
+            if chain:
+                with contextlib.suppress(ParameterError, IndexError):
+                    self.cache[key] = resolve_parameters(self.rows, list(chain), area, self.as_of)
         return self.cache[key]
 
 
@@ -99,7 +122,13 @@ def resolve(region_code: str, area_type: str, as_of: dt.date, resolver: Resolver
         row[column] = _decimal(p, key)
     for level in LEVELS:
         row[f"dl_{level}"] = int(_decimal(p, f"warning.deadline_wd.{level}"))
+    row["dispatch_direct"] = _text(p, DISPATCH_KEY) != "county"
     return row
+
+
+def dispatch_direct(region_code: str, as_of: dt.date) -> bool:
+    """Is ``warning.dispatch_mode`` of the region ``direct`` on the date (the default)?"""
+    return bool(resolve(region_code, "urban", as_of)["dispatch_direct"])
 
 
 def schema() -> pa.Schema:
@@ -108,6 +137,7 @@ def schema() -> pa.Schema:
         fields += [pa.field(f"{code(ind)}_on", pa.bool_()), pa.field(f"{code(ind)}_level", pa.string())]
     fields += [pa.field(c, pa.decimal128(18, 4)) for c in THRESHOLD_COLUMNS]
     fields += [pa.field(f"dl_{level}", pa.int32()) for level in LEVELS]
+    fields.append(pa.field("dispatch_direct", pa.bool_()))
     return pa.schema(fields)
 
 

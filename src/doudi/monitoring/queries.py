@@ -525,3 +525,29 @@ def home_todo(user, today: dt.date | None = None) -> HomeTodo | None:
         regions=regions,
         region_level=CHILD_LEVEL.get(len(prefix_of(user.region_id)), ""),
     )
+
+
+def batch_scan(batch_id: int) -> dict[str, Any]:
+    """The monitoring scan outcome of a linked batch, for its page: ``{"scanned": False}`` while no scan
+    has completed for it (re-running finishes it), else the latest scan's totals and routing counts."""
+    from doudi.core.models import AuditEvent
+
+    events = AuditEvent.unscoped.filter(action="monitoring.scan").order_by("-id").values_list("after", "at")
+    for stored, at in events.iterator(chunk_size=200):
+        after: dict = stored or {}
+        if int(batch_id) in [int(b) for b in after.get("batches") or []]:
+            routing = after.get("routing") or {}
+            potential = after.get("potential_cases") or {}
+            return {
+                "scanned": True,
+                "at": at,
+                "as_of": after.get("as_of"),
+                "new": after.get("new", 0),
+                "merged": after.get("merged", 0),
+                "potential_new": potential.get("new", 0),
+                "routed_by_id": routing.get("routed_by_id", 0),
+                "routed_by_provider": routing.get("routed_by_provider", 0),
+                "unroutable": routing.get("unroutable", 0),
+                "skipped": len(after.get("skipped") or []),
+            }
+    return {"scanned": False}

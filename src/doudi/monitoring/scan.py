@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import logging
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -44,6 +45,7 @@ from doudi.monitoring.models import Warning
 from doudi.monitoring.scan_actions import LEVEL_ZH
 
 ACTOR = "监测预警扫描"
+logger = logging.getLogger(__name__)
 # Batches older than this are not read: the longest window is 12 months (W-EXP, W-DSR, W-POP…), plus one
 # month so that the first batch that showed a repeated fact is still in view.
 LOOKBACK_MONTHS = 13
@@ -64,6 +66,7 @@ class ScanResult:
     timings: dict[str, float] = field(default_factory=dict)  # wall seconds by stage
     cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds (all threads) by stage
     warning_ids: list[int] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # records/households that failed, with the reason
 
     def total(self, what: str) -> int:
         return sum(c[what] for c in self.counts.values())
@@ -92,6 +95,10 @@ class ScanResult:
             f"unchanged: {self.total('unchanged')}",
             f"potential cases new: {self.potential.get('new', 0)}",
             f"potential cases merged: {self.potential.get('merged', 0)}",
+            f"records routed by id county: {self.potential.get('routed_by_id', 0)}",
+            f"records routed by provider region: {self.potential.get('routed_by_provider', 0)}",
+            f"records unroutable: {self.potential.get('unroutable', 0)}",
+            f"records skipped: {len(self.skipped)}",
             f"seconds: {sum(self.timings.values()):.1f}",
         ]
         return lines
@@ -107,6 +114,13 @@ class ScanResult:
             "unchanged": self.total("unchanged"),
             "by_indicator": [list(r) for r in self.rows()],
             "potential_cases": dict(self.potential),
+            "routing": {
+                "routed_by_id": self.potential.get("routed_by_id", 0),
+                "routed_by_provider": self.potential.get("routed_by_provider", 0),
+                "unroutable": self.potential.get("unroutable", 0),
+                "skipped_no_id": self.potential.get("skipped_no_id", 0),
+            },
+            "skipped": self.skipped[:100],
         }
 
 
@@ -194,6 +208,7 @@ def run_scan(
             plan = _evaluate(con, batches, targets, as_of, result)
             started = (time.perf_counter(), time.process_time())
             found = discovery.find(con, batches, targets, as_of, plan["dates"]) if discover else None
+            result.skipped += plan["skipped"] + (found or {}).get("skipped", [])
             started = _tick(result, "discovery", started)
             ids = scan_actions.apply_scan(
                 actor=actor, today=today, as_of=as_of, new=plan["new"], merges=plan["merges"],
@@ -350,7 +365,7 @@ def _labels_table(con) -> None:
 def _diff(con, active) -> dict:
     """New warnings and merges from ``ev`` against the warnings in the database."""
     if not active:
-        return {"new": [], "merges": [], "unchanged": []}
+        return {"new": [], "merges": [], "unchanged": [], "skipped": []}
     _existing(con, [d.id for d in active])
     _labels_table(con)
     household_level = [d.id for d in active if d.household_level] or ["-"]
@@ -391,7 +406,7 @@ def _diff(con, active) -> dict:
                         'detail': f.detail, 'as_of': CAST(f.event_date AS VARCHAR)}
                        ORDER BY f.event_date, f.batch_id, f.record_id)"""
     table = con.sql(
-        f"""SELECT h.dedupe_key, h.indicator, h.household_id, h.person_id, h.region_code, h.level,
+        f"""SELECT h.dedupe_key, h.indicator, h.household_id, h.person_id, h.region_code, h.level, p.dispatch_direct,
                    CAST(CASE h.level WHEN 'red' THEN p.dl_red WHEN 'orange' THEN p.dl_orange ELSE p.dl_yellow END
                         AS INTEGER) AS deadline_days,
                    ow.warning_id, ow.old_level, ow.old_deadline,
@@ -401,17 +416,25 @@ def _diff(con, active) -> dict:
             FROM hit h JOIN hh p USING (household_id) LEFT JOIN ow USING (dedupe_key)
             ORDER BY h.region_code, h.household_id, h.indicator"""
     ).to_arrow_table()
-    new, merges, unchanged = [], [], []
+    new, merges, unchanged, skipped = [], [], [], []
     for row in table.to_pylist():
-        items = [_clean(i) for i in (row["evidence"] or [])]
-        row["evidence"] = items
+        try:
+            items = [_clean(i) for i in (row["evidence"] or [])]
+            row["evidence"] = items
+            if row["deadline_days"] is None:  # no parameter row for the household's region: the default
+                row["deadline_days"] = int(params.FALLBACK[f"warning.deadline_wd.{row['level']}"])
+        except Exception as exc:  # one bad household is reported, never fatal to the scan
+            logger.exception("scan: household %s skipped", row.get("household_id"))
+            skipped.append({"what": "warning", "household_id": row.get("household_id"),
+                            "indicator": row.get("indicator"), "error": type(exc).__name__})  # fmt: skip
+            continue
         if not items:
             unchanged.append(row)
         elif row["warning_id"] is None:
             new.append(row)
         else:
             merges.append(row)
-    return {"new": new, "merges": merges, "unchanged": unchanged}
+    return {"new": new, "merges": merges, "unchanged": unchanged, "skipped": skipped}
 
 
 def _clean(item: dict) -> dict:

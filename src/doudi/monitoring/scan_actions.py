@@ -21,12 +21,13 @@ from django.db.models import Max
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from doudi.accounts.models import Role
 from doudi.core.audit import record_audit
 from doudi.core.workdays import add_working_days
 from doudi.monitoring.evidence import higher_level, merge_evidence
 from doudi.monitoring.flows import region_at
-from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, Warning
-from doudi.monitoring.notify_actions import county_officers, notify, township_staff
+from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, UnroutableRecord, Warning
+from doudi.monitoring.notify_actions import county_officers, notify, township_staff, users_at
 
 PROVINCE = "220000000000"
 LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
@@ -153,43 +154,76 @@ def _chain(region_code: str, household_id: int, warning_id: int, at, summary: st
 
 
 def _notify_counties(created: list[dict], as_of: dt.date) -> None:
-    """One notice per county to its officers (the scan's new warnings waiting in the county inbox) and
-    one per township to its caseworkers (potential cases sent straight to the township)."""
+    """One notice per county to its officers (the scan's new warnings waiting in the county inbox, or
+    sent straight to its townships) and one per township to its caseworkers (warnings dispatched by
+    the scan, potential cases)."""
     total: Counter[str] = Counter()
     red: Counter[str] = Counter()
+    sent: Counter[str] = Counter()
     towns: Counter[str] = Counter()
+    cases: Counter[str] = Counter()
     for w in created:
-        if w["status"] != Warning.Status.RAISED:
-            towns[w["township_code"]] += 1
-            continue
         county = region_at(w["region_code"], "county")
-        total[county] += 1
-        red[county] += w["level"] == "red"
+        if w["status"] == Warning.Status.RAISED:
+            total[county] += 1
+            red[county] += w["level"] == "red"
+        elif w["indicator"] == Indicator.DISCOVERY:
+            cases[w["township_code"]] += 1
+        else:
+            sent[county] += 1
+            towns[w["township_code"]] += 1
     try:
         link = reverse("monitoring:inbox")
     except NoReverseMatch:
         link = ""
+    day = as_of.isoformat()
     for county, n in total.items():
         notify(
             county_officers(county),
             text=f"监测扫描（数据日期 {as_of:%Y-%m-%d}）新增预警 {n} 条待派发，其中红色 {red[county]} 条",
             link=link,
-            dedupe_key=f"scan:{as_of.isoformat()}:{county}:{n}",
+            dedupe_key=f"scan:{day}:{county}:{n}",
+        )
+    for county, n in sent.items():
+        notify(
+            county_officers(county),
+            text=f"监测扫描（数据日期 {as_of:%Y-%m-%d}）新增预警 {n} 条，已直接派发至乡镇（街道），可跟踪、收回或改派",
+            link=link,
+            dedupe_key=f"scan-direct:{day}:{county}:{n}",
         )
     for township, n in towns.items():
         notify(
             township_staff(township),
+            text=f"监测扫描新增预警 {n} 条，请指派网格员入户核查",
+            link=link,
+            dedupe_key=f"scan-town:{day}:{township}:{n}",
+        )
+    for township, n in cases.items():
+        notify(
+            township_staff(township),
             text=f"主动发现潜在救助对象 {n} 人，请安排核实",
             link=link,
-            dedupe_key=f"scan-new:{as_of.isoformat()}:{township}:{n}",
+            dedupe_key=f"scan-new:{day}:{township}:{n}",
         )
+
+
+def _route(rows: list[dict]) -> list[dict]:
+    """R-M13 ``warning.dispatch_mode``: in a ``direct`` region a new warning goes straight to the
+    household's township (the county watches, recalls or reassigns); in a ``county`` region — or for
+    a household known only by its county — it waits in the county inbox."""
+    for r in rows:
+        if r.get("dispatch_direct", True) and r["region_code"][6:9].strip("0"):
+            r["status"] = Warning.Status.DISPATCHED.value
+            r["township_code"] = r["region_code"][:9] + "000"
+    return rows
 
 
 def _raise_summary(w: dict) -> str:
     level, indicator = w["level"], w["indicator"]
+    sent = "，已直接派发至乡镇（街道）" if w["status"] == Warning.Status.DISPATCHED else ""
     return (
         f"监测扫描发出{LEVEL_ZH.get(level, level)}预警：{LABELS.get(indicator, indicator)}，"
-        f"核查时限 {w['deadline']:%Y-%m-%d}"
+        f"核查时限 {w['deadline']:%Y-%m-%d}{sent}"
     )
 
 
@@ -336,6 +370,58 @@ def _write_cases(discovered: dict, now) -> tuple[list[dict], list[dict]]:
     return records, warning_rows
 
 
+def _write_unroutable(rows: list[dict], as_of: dt.date, now) -> int:
+    """Add the records no region routes (R-M16 routing) to the province's list, once per record and
+    signal (a repeated scan adds nothing); tell the province officers when there are new ones."""
+    if not rows:
+        return 0
+    batches = {r["batch_id"] for r in rows}
+    known = set(
+        UnroutableRecord.unscoped.filter(batch_id__in=[b for b in batches if b is not None]).values_list(
+            "batch_id", "record_id", "signal"
+        )
+    )
+    fresh, seen = [], set(known)
+    for r in rows:
+        key = (r["batch_id"], r["record_id"], r["signal"])
+        if key in seen:
+            continue
+        seen.add(key)
+        fresh.append(
+            {
+                "region_code": PROVINCE,
+                "batch_id": r["batch_id"],
+                "record_id": str(r["record_id"])[:64],
+                "dataset": r["dataset"],
+                "signal": r["signal"],
+                "detail": (r["detail"] or "")[:200],
+                "name": (r["name"] or "")[:64],
+                "id_index": r.get("id_index"),
+                "id_masked": (r["id_masked"] or "")[:24],
+                "sex": (r.get("sex") or "")[:1],
+                "birth_date": r.get("birth_date"),
+                "given_region": (r["given_region"] or "")[:32],
+                "id_county": (r["id_county"] or "")[:6],
+                "reason": r["reason"][:200],
+                "event_date": r["event_date"],
+                "found_on": as_of,
+            }
+        )
+    bulk_insert(UnroutableRecord, fresh, now=now)
+    if fresh:
+        try:
+            link = reverse("monitoring:unroutable")
+        except NoReverseMatch:
+            link = ""
+        notify(
+            users_at(PROVINCE, (Role.PROVINCE,)),
+            text=f"监测扫描（数据日期 {as_of:%Y-%m-%d}）有 {len(fresh)} 条部门记录无法分派到区划，请查看并处理",
+            link=link,
+            dedupe_key=f"unroutable:{as_of.isoformat()}:{len(fresh)}:{fresh[0]['batch_id']}",
+        )
+    return len(fresh)
+
+
 @transaction.atomic
 def apply_scan(
     *,
@@ -353,6 +439,7 @@ def apply_scan(
         "merges": [],
         "warning_merges": [],
         "case_warnings": [],
+        "unroutable": [],
         "counts": {},
     }
     deadlines = _deadlines(
@@ -369,7 +456,7 @@ def apply_scan(
         ],
     )
     now = timezone.now()
-    created = _create_warnings(new, today, deadlines, now)
+    created = _create_warnings(_route(new), today, deadlines, now)
     merged = _merge_warnings(merges, deadlines, now)
     cases, case_rows = _write_cases(discovered, now)
     case_warnings = _create_warnings([*case_rows, *discovered["case_warnings"]], today, deadlines, now)
@@ -401,12 +488,14 @@ def apply_scan(
     ]
     bulk_insert(ChainEvent, events, now=now)
     _notify_counties([*created, *case_warnings], as_of)
+    listed = _write_unroutable(discovered.get("unroutable") or [], as_of, now)
     result.potential.update(
         {
             "new": len(cases),
             "merged": len(discovered["merges"]),
             "warnings": len(case_warnings),
             **discovered.get("counts", {}),
+            "unroutable_listed": listed,
         }  # fmt: skip
     )
     record_audit(

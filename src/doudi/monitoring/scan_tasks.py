@@ -20,11 +20,12 @@ TASK_ACTOR = "监测预警扫描任务"
 
 @task()
 def scan_batch_task(batch_id: int) -> dict:
-    """Incremental scan of one linked batch; returns the totals."""
-    from doudi.monitoring.scan import scan_batch
+    """Incremental scan of one linked batch — together with any linked batch whose scan has not
+    completed (a failed scan is finished by the next one, idempotently); returns the totals."""
+    from doudi.monitoring.scan import pending_batches, scan_batches
 
     with all_regions():
-        result = scan_batch(batch_id, actor=TASK_ACTOR)
+        result = scan_batches({batch_id, *pending_batches()}, actor=TASK_ACTOR)
     return {"batch": batch_id, "new": result.total("new"), "merged": result.total("merged"),
             "potential_cases": result.potential.get("new", 0)}  # fmt: skip
 

@@ -3,11 +3,12 @@
 ``monitoring:assign``, ``monitoring:visit``, ``monitoring:dispose``, ``monitoring:close``,
 ``monitoring:photo``, ``monitoring:needs``, ``monitoring:need_respond``, ``monitoring:report``,
 ``monitoring:notifications``, ``monitoring:bell``, ``monitoring:notification_open``,
-``monitoring:notifications_read``, ``monitoring:calendar``."""
+``monitoring:notifications_read``, ``monitoring:calendar``, ``monitoring:unroutable``
+(the province's list of department records no region routes) and ``monitoring:unroutable_export``."""
 
 from django.urls import path
 
-from doudi.monitoring import views, views_more
+from doudi.monitoring import views, views_more, views_unroutable
 
 app_name = "monitoring"
 
@@ -15,6 +16,8 @@ urlpatterns = [
     path("warnings/", views.inbox, name="inbox"),
     path("warnings/<int:pk>/", views.detail, name="detail"),
     path("warnings/<int:pk>/dispatch/", views.dispatch, name="dispatch"),
+    path("warnings/<int:pk>/recall/", views.recall, name="recall"),
+    path("warnings/<int:pk>/reassign/", views.reassign, name="reassign"),
     path("warnings/<int:pk>/assign/", views.assign, name="assign"),
     path("warnings/<int:pk>/visit/", views.visit, name="visit"),
     path("warnings/<int:pk>/dispose/", views.dispose, name="dispose"),
@@ -28,4 +31,7 @@ urlpatterns = [
     path("notifications/<int:pk>/", views_more.notification_open, name="notification_open"),
     path("notifications/read/", views_more.notifications_read, name="notifications_read"),
     path("calendar/", views_more.calendar, name="calendar"),
+    path("unroutable/", views_unroutable.unroutable, name="unroutable"),
+    path("unroutable/export/", views_unroutable.unroutable_export, name="unroutable_export"),
+    path("unroutable/<int:pk>/transfer/", views_unroutable.unroutable_transfer, name="unroutable_transfer"),
 ]

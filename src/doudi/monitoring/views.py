@@ -1,4 +1,4 @@
-"""Warning inbox and detail pages, the transition forms (dispatch, assign, visit, dispose, close) and
+"""Warning inbox and detail pages, the transition forms (dispatch, recall, reassign, assign, visit, dispose, close) and
 visit photos. Thin adapters: forms parse, ``monitoring.actions`` decide and write, ``queries`` read.
 
 Pages, needs, reports, notifications and the holiday calendar: ``views_more``."""
@@ -25,6 +25,7 @@ from doudi.monitoring.forms import (
     DispatchForm,
     DispositionForm,
     InboxFilterForm,
+    ReassignForm,
     VisitForm,
 )
 from doudi.monitoring.models import VisitPhoto, Warning
@@ -93,6 +94,8 @@ def _detail_context(request, warning: Warning, **forms) -> dict:
     }
     if "dispatch" in allowed:
         ctx["dispatch_form"] = forms.get("dispatch_form") or DispatchForm(warning=warning)
+    if "reassign" in allowed:
+        ctx["reassign_form"] = forms.get("reassign_form") or ReassignForm(warning=warning)
     if "assign" in allowed:
         ctx["assign_form"] = forms.get("assign_form") or AssignForm(
             workers=actions.assignable_workers(warning.township_code)
@@ -138,6 +141,28 @@ def dispatch(request, pk: int):
         return "已派发至乡镇（街道）"
 
     return _transition(request, pk, DispatchForm, "dispatch_form", run, form_kwargs=lambda w: {"warning": w})
+
+
+@require_POST
+@scoped_view("monitoring.read")
+def recall(request, pk: int):
+    warning = _warning_or_404(pk)
+    try:
+        actions.recall(actor=request.user, warning=warning)
+    except FlowDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+    messages.success(request, "已收回至县级待派发")
+    return redirect("monitoring:detail", pk=warning.pk)
+
+
+@require_POST
+@scoped_view("monitoring.read")
+def reassign(request, pk: int):
+    def run(w, d):
+        actions.reassign(actor=request.user, warning=w, township_code=d["township"])
+        return "已改派至其他乡镇（街道）"
+
+    return _transition(request, pk, ReassignForm, "reassign_form", run, form_kwargs=lambda w: {"warning": w})
 
 
 @require_POST

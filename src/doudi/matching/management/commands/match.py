@@ -8,6 +8,7 @@ leaves it to ``doudi monitor run --pending``); ``export`` writes one CSV row per
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,6 +18,7 @@ from doudi.core.scoping import all_regions
 from doudi.matching import batches, engine, model, store
 
 PROVINCE = "220000000000"
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -58,6 +60,8 @@ class Command(BaseCommand):
         if not 0 < options["threshold"] <= 1:
             raise CommandError("--threshold 应在 0 到 1 之间", returncode=2)
         if not ids:
+            if options["all_pending"] and not options["no_scan"] and self._scan([]):
+                return  # nothing to link, but linked batches whose scan had not completed were scanned
             self.stdout.write("没有待比对的批次")
             return
         try:
@@ -74,25 +78,37 @@ class Command(BaseCommand):
                 out(f"{m}: {s[m]}")
             out(f"seconds: {s['seconds']}")
         if not options["no_scan"]:
-            self._scan(list(result["batches"]))
+            self._scan(list(result["batches"]), pending=options["all_pending"])
 
-    def _scan(self, ids: list[int]) -> None:
-        """The incremental monitoring scan of what was just linked (DOMAIN R-M12)."""
+    def _scan(self, ids: list[int], *, pending: bool = True) -> bool:
+        """The incremental monitoring scan of what was just linked (DOMAIN R-M12) — with
+        ``--all-pending``, also of batches linked earlier whose scan did not complete (a batch is never
+        left half processed: re-running finishes it). False when there was nothing to scan."""
         from django.apps import apps
 
-        if not apps.is_installed("doudi.monitoring") or not ids:
-            return
+        if not apps.is_installed("doudi.monitoring"):
+            return False
         from doudi.monitoring import scan, sources
 
+        if pending:
+            ids = sorted(set(ids) | set(scan.pending_batches()))
         ids = [b.batch_id for b in sources.linked_batches(ids)]  # batches of a dataset the scan reads
         if not ids:
-            return
+            return False
         try:
             result = scan.scan_batches(ids, actor="command")
         except scan.ScanError as exc:
             raise CommandError(str(exc), returncode=2) from exc
+        except Exception as exc:
+            logger.exception("monitoring scan of batches %s failed", ids)
+            raise CommandError(
+                f"比对已完成，但监测预警扫描未完成（{type(exc).__name__}）：批次 {', '.join(map(str, ids))} 仍待扫描，"
+                "排除问题后运行 doudi match run --all-pending 或 doudi monitor run --pending 完成扫描",
+                returncode=1,
+            ) from exc
         for line in result.report_lines():
             self.stdout.write(line)
+        return True
 
     def _export(self, options) -> None:
         ids = options["batches"] or []

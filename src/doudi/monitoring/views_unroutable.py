@@ -1,0 +1,133 @@
+"""The province officer's list of department records that no region routes (``monitoring.routing``):
+``/monitoring/unroutable/`` and its Excel export. The rows belong to the province (``region_code``
+220000000000), so the scoped manager shows them to province-level users only; other roles get 403."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from openpyxl import Workbook
+
+from doudi.accounts.models import Role
+from doudi.core.audit import record_read
+from doudi.exchange.datasets import DATASETS
+from doudi.monitoring import unroutable_actions
+from doudi.monitoring.actions import MonitoringError
+from doudi.monitoring.flows import FlowDenied
+from doudi.monitoring.models import UnroutableRecord
+from doudi.monitoring.routing import PROVINCE
+from doudi.monitoring.views import private
+from doudi.regions.models import Region
+from doudi.regions.queries import names_for
+from doudi.web.decorators import scoped_view
+
+PAGE_SIZE = 50
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COLUMNS = ("批次", "记录编号", "数据类型", "困难线索", "姓名", "身份证号（脱敏）", "报送的区划代码",
+           "身份证号所属县代码", "无法分派原因", "线索日期", "扫描数据日期")  # fmt: skip
+
+
+def _province_only(user) -> None:
+    if user.role != Role.PROVINCE:
+        raise PermissionDenied("只有省级民政可以查看无法分派到区划的部门记录")
+
+
+def _records(request):
+    qs = UnroutableRecord.objects.order_by("-found_on", "-id")
+    dataset = request.GET.get("dataset", "")
+    if dataset in DATASETS:
+        qs = qs.filter(dataset=dataset)
+    return qs, dataset
+
+
+def _label(dataset: str) -> str:
+    ds = DATASETS.get(dataset)
+    return ds.label if ds else "其他部门数据"
+
+
+@require_GET
+@scoped_view("monitoring.read")
+def unroutable(request):
+    _province_only(request.user)
+    qs, dataset = _records(request)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    names = names_for({r.routed_to for r in page if r.routed_to})
+    rows = [
+        {"r": r, "dataset_label": _label(r.dataset), "routed_name": names.get(r.routed_to, "")} for r in page
+    ]
+    present = sorted(set(UnroutableRecord.objects.values_list("dataset", flat=True).distinct()))
+    ctx = {
+        "page_obj": page,
+        "rows": rows,
+        "dataset": dataset,
+        "datasets": [(k, _label(k)) for k in present],
+        "total": qs.count(),
+        "counties": list(Region.objects.filter(level="county").values_list("code", "full_name")),
+    }
+    return private(render(request, "monitoring/unroutable.html", ctx))
+
+
+def _cell(value) -> object:
+    """A text cell never starts a formula (values come from department files)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value if value is not None else ""
+
+
+@require_GET
+@scoped_view("monitoring.read")
+def unroutable_export(request):
+    _province_only(request.user)
+    qs, dataset = _records(request)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("无法分派的记录")
+    ws.append(list(COLUMNS))
+    n = 0
+    for r in qs.iterator(chunk_size=5000):
+        ws.append(
+            [_cell(v) for v in (r.batch_id, r.record_id, _label(r.dataset), r.detail, r.name, r.id_masked,
+                                r.given_region, r.id_county, r.reason,
+                                r.event_date.isoformat() if r.event_date else "", r.found_on.isoformat())]
+        )  # fmt: skip
+        n += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    with transaction.atomic():
+        record_read(
+            actor=request.user,
+            action="monitoring.unroutable_export",
+            region_code=PROVINCE,
+            subject_type="unroutable_records",
+            subject_id=dataset or "all",
+            detail=f"导出无法分派到区划的部门记录 {n} 条（身份证号脱敏）",
+        )
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="unroutable-records.xlsx"'
+    return private(response)
+
+
+@require_POST
+@scoped_view("monitoring.read")
+def unroutable_transfer(request, pk: int):
+    _province_only(request.user)
+    record = UnroutableRecord.objects.filter(pk=pk).first()
+    if record is None:
+        raise Http404("记录不存在")
+    try:
+        case = unroutable_actions.transfer(
+            actor=request.user, record=record, county_code=request.POST.get("county", "")
+        )
+    except FlowDenied as exc:
+        raise PermissionDenied(str(exc)) from None
+    except MonitoringError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"已转交，{case.name or '该人员'}列为所在县（市、区）的潜在救助对象待派发")
+    return redirect("monitoring:unroutable")
