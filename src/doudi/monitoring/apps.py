@@ -11,9 +11,6 @@ class MonitoringConfig(AppConfig):
 
         from doudi.core import workdays
         from doudi.monitoring.models import WorkdayOverride
-        from doudi.monitoring.params import register_specs
-
-        register_specs()  # warning.dispatch_mode (R-M13)
 
         post_save.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_save")
         post_delete.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_delete")

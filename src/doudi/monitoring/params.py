@@ -22,7 +22,6 @@ import pyarrow as pa
 from doudi.monitoring.indicators import DEFAULT_LEVELS, PARAMETER_IDS
 from doudi.policy import params_store
 from doudi.policy.rules import ParameterError, Parameters, region_ancestry, resolve_parameters
-from doudi.policy.rules.params import ENUM, SPECS, ParamSpec
 
 LEVELS = ("red", "orange", "yellow")
 FALLBACK = {
@@ -44,21 +43,7 @@ THRESHOLD_COLUMNS = {
 }
 
 
-DISPATCH_KEY = "warning.dispatch_mode"
-DISPATCH_MODES = ("direct", "county")
-DISPATCH_SPEC = ParamSpec(
-    DISPATCH_KEY,
-    ENUM,
-    "enum",
-    "预警派发方式（direct：扫描直接派发至乡镇；county：由县级民政派发）",
-    choices=DISPATCH_MODES,
-)
-
-
-def register_specs() -> None:
-    """Declare monitoring's routing key in the parameter registry, so that it is set per region by a
-    parameter proposal like every other key (called when the app is ready)."""
-    SPECS.setdefault(DISPATCH_KEY, DISPATCH_SPEC)
+DISPATCH_KEY = "warning.dispatch_mode"  # R-M13, declared with the other keys in policy.rules.params
 
 
 def code(indicator: str) -> str:

@@ -85,6 +85,8 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("warning.deadline_wd.orange", COUNT, "working_days", "橙色预警核查时限"),
     ParamSpec("warning.deadline_wd.yellow", COUNT, "working_days", "黄色预警核查时限"),
     ParamSpec("monitor_after_exit_months", COUNT, "months", "退出后持续监测月数"),
+    # R-M13: ``direct`` — the scan dispatches each new warning to the household's township; ``county`` — by hand.
+    ParamSpec("warning.dispatch_mode", ENUM, "enum", "预警派发方式", choices=("direct", "county")),
     # Monitoring indicators (DOMAIN R-M12): per indicator ``enabled``, ``level`` and, where it applies, a threshold.
     *(
         spec
