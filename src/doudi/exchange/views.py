@@ -50,7 +50,7 @@ def _list_context(request, form=None) -> dict:
 
 
 @require_GET
-@scoped_view
+@scoped_view(allow=queries.may_view, denied="您的角色无权查看部门数据批次")
 def batches(request):
     return _private(render(request, "exchange/batches.html", _list_context(request)))
 

@@ -114,6 +114,18 @@ def can(user, capability: str) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.can(capability))
 
 
+@register.simple_tag(takes_context=True)
+def main_nav(context) -> list[dict]:
+    """``{% main_nav as items %}``: the navigation entries the user may open (``doudi.web.nav``)."""
+    from doudi.web import nav
+
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    return nav.entries(
+        request.user, getattr(match, "view_name", "") or "", getattr(match, "namespace", "") or ""
+    )
+
+
 def _label(choices, value) -> str:
     try:
         return choices(value).label
