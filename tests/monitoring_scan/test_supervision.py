@@ -139,7 +139,7 @@ def test_excel_export_is_audited(client, make_user, warnings_data):
     wb = load_workbook(io.BytesIO(response.content))
     assert {"概况", "按原因", "按等级与状态", "下级区划", "逾期未核查"} <= set(wb.sheetnames)
     overdue = list(wb["逾期未核查"].iter_rows(values_only=True))
-    assert len(overdue) == 2 and overdue[1][5] == "H-YJ1"
+    assert len(overdue) == 2 and overdue[1][4] == "H-YJ1"
     with all_regions():
         assert AuditEvent.objects.filter(action="monitoring.supervision_export").count() == 1
 

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from doudi.core.audit_labels import ACTION_LABELS, actor_label, subject_label
 from doudi.core.models import AuditEvent
 from doudi.regions.queries import names_for
 from doudi.registry import queries
@@ -16,24 +17,6 @@ from doudi.web.forms import AuditFilterForm, LoginForm
 from doudi.web.templatetags.doudi_web import SHORT_CATEGORY
 
 PAGE_SIZE = 50
-
-ACTION_LABELS = {
-    "registry.reveal_id": "查看完整身份证号",
-    "registry.reveal_facts": "查看敏感信息",
-    "registry.export": "导出家庭数据",
-    "registry.household_create": "新建家庭",
-    "registry.person_add": "登记家庭成员",
-    "registry.member_leave": "成员离开家庭",
-    "registry.category": "变更救助类别",
-    "registry.person_fact": "登记个人事实",
-    "registry.household_fact": "登记家庭事实",
-    "registry.bulk_facts": "批量载入事实",
-    "regions.load": "载入行政区划",
-    "regions.add": "新增区划",
-    "accounts.user_create": "新建用户",
-    "accounts.token_create": "创建API令牌",
-    "accounts.token_revoke": "吊销API令牌",
-}
 
 
 class LoginView(auth_views.LoginView):
@@ -98,6 +81,8 @@ def audit_log(request):
         {
             "event": e,
             "action_label": ACTION_LABELS.get(e.action, e.action),
+            "subject_label": subject_label(e.subject_type),
+            "actor_label": actor_label(e.actor_label),
             "region_name": regions.get(e.region_code, e.region_code),
         }
         for e in page

@@ -126,6 +126,25 @@ def main_nav(context) -> list[dict]:
     )
 
 
+@register.filter
+def param_label(key: str) -> str:
+    """``{{ c.key|param_label }}``: a policy parameter's Chinese name."""
+    from doudi.policy.rules.params import SPECS
+
+    spec = SPECS.get(key)
+    return spec.label_zh if spec else key
+
+
+@register.filter
+def param_value(value, key: str) -> str:
+    """``{{ c.value|param_value:c.key }}``: a parameter value in Chinese (enum choices, grade maps)."""
+    from doudi.policy.params_store import value_label
+    from doudi.policy.rules.params import SPECS
+
+    spec = SPECS.get(key)
+    return value_label(value, spec.unit if spec else None)
+
+
 def _label(choices, value) -> str:
     try:
         return choices(value).label
