@@ -163,6 +163,10 @@ def test_no_raw_codes_on_the_pages_and_exports_users_read(demo, client):
             *(f"/exchange/{b}/" for b in batches),
         ],
         "canlian": ["/monitoring/needs/", "/exchange/", "/exchange/upload/"],
+        "jinxue": ["/", "/monitoring/warnings/?view=all", "/monitoring/notifications/"],
+        "grid-jinxue": ["/", "/monitoring/warnings/"],
+        "auditor": ["/audit/"],
+        "charity": ["/", "/policy/parameters/"],
     }
     found = {}
     for username, urls in pages.items():
