@@ -11,12 +11,12 @@ os.environ.setdefault("DOUDI_DATA_DIR", os.path.abspath("var/test"))
 import pytest
 from hypothesis import HealthCheck, settings
 
+from doudi.core import idnumber
+from doudi.core.scoping import all_regions
+
 # Property tests check behaviour, not time: a loaded CI machine must not turn a slow example into a failure.
 settings.register_profile("doudi", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("doudi")
-
-from doudi.core import idnumber
-from doudi.core.scoping import all_regions
 
 # Two real townships in different counties and cities.
 YANJI = "222401000000"  # 延吉市

@@ -68,7 +68,8 @@ def test_the_warning_loop_from_county_to_closure(desktop, phone):
     open_warning(page)
     expect(page.locator("#warning-evidence")).to_contain_text("近3个月自付医疗费用超过家庭年收入50%")
     form = page.locator("#dispatch-form")
-    form.locator("select").select_option(label="进学街道")
+    # the household's township is already chosen: the officer only confirms
+    expect(form.locator("select option:checked")).to_have_text("进学街道")
     form.get_by_role("button", name="派发").click()
     expect(page.locator("#warning-status")).to_have_text("已派发乡镇")
     console.assert_clean()

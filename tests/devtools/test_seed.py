@@ -48,7 +48,7 @@ def test_demo_seed_loads_everything_once():
         record = next(f for f in data.person_fact_records() if f["kind"] == "disability")
         fact = PersonFact.unscoped.get(person__person_key=record["person_key"], kind="disability")
         assert fact.data() == record["value"] and fact.value is None  # sensitive: encrypted at rest
-        assert fact.source_ref == "demo" and fact.valid_from == record["valid_from"]
+        assert fact.source_ref == "" and fact.valid_from == record["valid_from"]
         row = next(r for r in data.roster.to_pylist() if r["person_key"] == record["person_key"])
         person = Person.unscoped.get(person_key=record["person_key"])
         assert (person.household.household_key, person.region_code) == (

@@ -139,8 +139,8 @@ def test_excel_export_is_audited(client, make_user, warnings_data):
     wb = load_workbook(io.BytesIO(response.content))
     assert {"概况", "按原因", "按等级与状态", "下级区划", "逾期未核查"} <= set(wb.sheetnames)
     overdue = list(wb["逾期未核查"].iter_rows(values_only=True))
-    assert len(overdue) == 2 and overdue[1][5] == "H-YJ1"
-    link = wb["逾期未核查"]["F2"].hyperlink
+    assert len(overdue) == 2 and overdue[1][4] == "H-YJ1"
+    link = wb["逾期未核查"]["E2"].hyperlink
     assert link is not None and link.target == "http://testserver/households/key/?k=H-YJ1"
     assert client.get("/households/key/", {"k": "H-YJ1"}).status_code == 302
     with all_regions():

@@ -151,7 +151,7 @@ def test_household_page_section_and_take(client, assessed_household, users):
     assert "人均月收入 400.00 元" in body  # the criterion's Chinese detail
     assert "未核实" in body  # unverified parameters flagged
     assumed = body.split('id="assumed"', 1)[1].split("</div>", 1)[0]  # assumed inputs, by member
-    assert f"朴英子（P-YJ1-2）：赡养抚养扶养 — {DEFAULT_NOTE}" in assumed
+    assert f"朴英子（配偶）：赡养抚养扶养 — {DEFAULT_NOTE}" in assumed
     assert f"/policy/decisions/{d.pk}/" in body
     bad = client.post(url, {"as_of": "2025-02-30"}, headers={"HX-Request": "true"}).content.decode()
     assert "日期" in bad and Decision.unscoped.count() == 1

@@ -425,7 +425,9 @@ def test_command_exit_code_2_on_unreadable_file(tmp_path):
     missing = tmp_path / "nope.csv"
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["DOUDI_DATA_DIR"] = str(tmp_path / "data")
-    subprocess.run([sys.executable, "-m", "doudi", "init"], env=env, check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "doudi", "init"], env=env, check=True, capture_output=True, timeout=300
+    )
     proc = subprocess.run([sys.executable, "-m", "doudi", "registry", "import", str(missing)],
                           env=env, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert proc.returncode == 2

@@ -39,7 +39,10 @@ def manager_view(view):
             raise Http404("页面不存在")
         return view(request, *args, **kwargs)
 
-    return never_cache(wrapped)
+    page = never_cache(wrapped)
+    logged_in = page.doudi_access  # what the navigation asks (doudi.web.nav): the same check as the page
+    page.doudi_access = lambda user: logged_in(user) and user.can("accounts.manage")
+    return page
 
 
 def _target(request, pk: int) -> User:

@@ -3,7 +3,7 @@ account per role, loaded through the product's own paths — the roster importer
 action and ``create_user`` — so the demo exercises what production uses.
 
 Idempotent, step by step: the roster is skipped when a loaded batch named ``DEMO_FILE_NAME`` exists,
-the facts when facts with ``source_ref="demo"`` exist, and each account when its username exists. A
+the facts when the demo persons have facts besides their identity, and each account when its username exists. A
 run that adds nothing reports that the demo data is already present.
 """
 
@@ -23,7 +23,14 @@ from doudi.core.scoping import all_regions
 from doudi.devtools import synth
 from doudi.regions.models import Region
 from doudi.registry.actions import bulk_add_facts
-from doudi.registry.models import Household, HouseholdFact, ImportBatch, Person, PersonFact
+from doudi.registry.models import (
+    Household,
+    HouseholdFact,
+    ImportBatch,
+    Person,
+    PersonFact,
+    PersonFactKind,
+)
 from doudi.registry.roster import import_roster
 
 if TYPE_CHECKING:
@@ -31,7 +38,7 @@ if TYPE_CHECKING:
 
 ACTOR = "demo seed"
 DEMO_FILE_NAME = "doudi-demo-roster.csv"  # marks the demo roster batch
-DEMO_SOURCE_REF = "demo"  # marks the demo facts
+DEMO_SOURCE_REF = ""  # users read a fact's reference: the demo facts carry none (no "demo" tag)
 DEMO_KEY_PREFIX = "DEMO-"
 DEMO_PASSWORD = "Doudi-demo-2025"
 DEFAULT_HOUSEHOLDS = 600
@@ -90,8 +97,13 @@ def seed_demo(
             file_name=DEMO_FILE_NAME, status=ImportBatch.Status.LOADED
         ).exists()
         report.facts_skipped = (
-            PersonFact.unscoped.filter(source_ref=DEMO_SOURCE_REF).exists()
-            or HouseholdFact.unscoped.filter(source_ref=DEMO_SOURCE_REF).exists()
+            # the roster load itself adds only identity facts
+            PersonFact.unscoped.filter(person__person_key__startswith=DEMO_KEY_PREFIX)
+            .exclude(kind=PersonFactKind.IDENTITY)
+            .exists()
+            # facts of an older seed, which marked them
+            or PersonFact.unscoped.filter(source_ref="demo").exists()
+            or HouseholdFact.unscoped.filter(source_ref="demo").exists()
         )
         if not (report.roster_skipped and report.facts_skipped):
             data = synth.generate(households, seed=seed, as_of=as_of, key_prefix=DEMO_KEY_PREFIX)

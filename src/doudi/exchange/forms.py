@@ -11,7 +11,8 @@ class UploadForm(forms.Form):
     as_of = forms.DateField(
         label="数据截至日期",
         input_formats=["%Y-%m-%d"],
-        widget=forms.DateInput(attrs={"type": "date"}),
+        # a date input only takes YYYY-MM-DD; the locale's format would leave it empty
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"invalid": "日期格式应为 YYYY-MM-DD"},
     )
     file = forms.FileField(
@@ -21,6 +22,6 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, datasets=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["dataset"].choices = [(d.key, f"{d.label}（{d.key}）") for d in datasets]
+        self.fields["dataset"].choices = [(d.key, d.label) for d in datasets]
         self.fields["dataset"].error_messages["invalid_choice"] = "本部门不能报送该类数据"
         self.fields["as_of"].initial = timezone.localdate()

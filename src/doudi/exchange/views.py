@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from doudi.exchange import actions, intake, queries, reports
 from doudi.exchange.forms import UploadForm
@@ -50,18 +50,23 @@ def _list_context(request, form=None) -> dict:
 
 
 @require_GET
-@scoped_view
+@scoped_view(allow=queries.may_view, denied="您的角色无权查看部门数据批次")
 def batches(request):
     return _private(render(request, "exchange/batches.html", _list_context(request)))
 
 
-@require_POST
-@scoped_view
+def _may_send(user) -> bool:
+    return bool(queries.sendable_datasets(user))
+
+
+@require_http_methods(["GET", "POST"])
+@scoped_view(allow=_may_send, denied="只有部门用户可以报送数据")
 def upload(request):
+    """GET: the batch page with the upload form; POST: receive the file."""
+    if request.method == "GET":
+        return _private(render(request, "exchange/batches.html", _list_context(request)))
     user = request.user
     sendable = queries.sendable_datasets(user)
-    if not sendable:
-        raise PermissionDenied("只有部门用户可以报送数据")
     form = UploadForm(request.POST, request.FILES, datasets=sendable)
     if not form.is_valid():
         return _private(render(request, "exchange/batches.html", _list_context(request, form), status=400))

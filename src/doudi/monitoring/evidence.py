@@ -82,8 +82,24 @@ EVIDENCE_LABELS = {
 }
 
 
+def _value_labels() -> dict[str, dict[str, str]]:
+    """Chinese labels of coded evidence values: the dataset (``exchange.datasets``) and the discovery
+    signal (``monitoring.discovery``). Imported here: label tables only, no database."""
+    from doudi.exchange.datasets import DATASETS
+    from doudi.monitoring.discovery import SIGNALS
+
+    return {"dataset": {k: d.label for k, d in DATASETS.items()}, "signal": dict(SIGNALS)}
+
+
+def _record_text(value: str) -> str:
+    kind, _, number = value.partition(":")
+    return f"报告第 {number} 号" if kind == "report" and number else value
+
+
 def display_items(evidence: Iterable[dict]) -> list[list[tuple[str, str]]]:
-    """Each evidence item as masked (label, text) pairs for the detail page."""
+    """Each evidence item as masked (label, text) pairs for the detail page, coded values (dataset,
+    signal) in Chinese; the dataset is left out when the source already names it."""
+    labels = _value_labels()
     out = []
     for item in evidence:
         masked = mask_value(item)
@@ -91,6 +107,12 @@ def display_items(evidence: Iterable[dict]) -> list[list[tuple[str, str]]]:
         for k, v in masked.items():
             if v in (None, "", [], {}):
                 continue
+            if k in labels and isinstance(v, str):
+                v = labels[k].get(v, v)
+                if k == "dataset" and v == masked.get("source"):
+                    continue
+            elif k == "record_id" and isinstance(v, str):
+                v = _record_text(v)
             text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, cls=DjangoJSONEncoder)
             pairs.append((EVIDENCE_LABELS.get(k, k), text))
         out.append(pairs)

@@ -33,9 +33,9 @@ def export_workbook(*, actor, ov: Overview, link_base: str = "") -> bytes:
     ws.append(["按时核查率（%）", ov.on_time_rate if ov.on_time_rate is not None else "—"])
     ws.append(["逾期未核查", ov.totals["overdue"]])
     ws = wb.create_sheet("按原因")
-    ws.append(["指标", "原因", "预警数", "未办结", *LEVELS.values()])
+    ws.append(["原因", "预警数", "未办结", *LEVELS.values()])
     for r in ov.by_indicator:
-        ws.append([r["indicator"], r["label"], r["n"], r["open"], *(r["levels"].get(k, 0) for k in LEVELS)])
+        ws.append([r["label"], r["n"], r["open"], *(r["levels"].get(k, 0) for k in LEVELS)])
     ws = wb.create_sheet("按等级与状态")
     ws.append(["等级", "预警数"])
     for r in ov.by_level:
@@ -67,9 +67,7 @@ def export_workbook(*, actor, ov: Overview, link_base: str = "") -> bytes:
             ws.append([c["code"], c["name"], c["total"], c["open"], c["red"], c["verified"], c["on_time"],
                        c["on_time_rate"] if c["on_time_rate"] is not None else "—", c["overdue"]])  # fmt: skip
     ws = wb.create_sheet("逾期未核查")
-    ws.append(
-        ["预警编号", "指标", "原因", "等级", "状态", "户编号", "区划", "发出日期", "核查时限", "逾期天数"]
-    )
+    ws.append(["预警编号", "原因", "等级", "状态", "户编号", "区划", "发出日期", "核查时限", "逾期天数"])
     rows = list(
         warnings_in(ov.region.code).filter(overdue_q(ov.today)).order_by("deadline", "id")
         .values_list("id", "indicator", "level", "status", "household__household_key", "region_code", "raised_on",
@@ -78,7 +76,7 @@ def export_workbook(*, actor, ov: Overview, link_base: str = "") -> bytes:
     names = names_for({r[5] for r in rows})
     key = household_key_linker(ws, link_base)
     for wid, ind, level, status, hkey, region, raised, deadline in rows:
-        ws.append([wid, ind, INDICATORS.get(ind, ind), LEVELS.get(level, level), STATUSES.get(status, status),
+        ws.append([wid, INDICATORS.get(ind, ind), LEVELS.get(level, level), STATUSES.get(status, status),
                    key(hkey) if hkey else "（潜在救助对象）", names.get(region, region), raised.isoformat(), deadline.isoformat(),
                    (ov.today - deadline).days])  # fmt: skip
     about = wb.create_sheet("说明")

@@ -222,10 +222,8 @@ def notifications_read(request):
 
 
 @require_http_methods(["GET", "POST"])
-@scoped_view
+@scoped_view("admin", denied="只有系统管理员可以维护节假日安排")
 def calendar(request):
-    if not request.user.can("admin"):
-        raise PermissionDenied("只有系统管理员可以维护节假日安排")
     today = timezone.localdate()
     try:
         year = int(request.GET.get("year") or request.POST.get("year") or today.year)

@@ -53,7 +53,11 @@ def _label(dataset: str) -> str:
 
 
 @require_GET
-@scoped_view("monitoring.read")
+@scoped_view(
+    "monitoring.read",
+    allow=lambda user: user.role == Role.PROVINCE,
+    denied="只有省级民政可以查看无法分派到区划的部门记录",
+)
 def unroutable(request):
     _province_only(request.user)
     qs, dataset = _records(request)

@@ -11,6 +11,7 @@ from doudi.policy import params_store
 from doudi.policy.models import Decision
 from doudi.policy.rules.params import SPECS
 from doudi.regions.queries import names_for
+from doudi.registry.models import Relation
 
 logger = logging.getLogger(__name__)
 
@@ -54,17 +55,35 @@ def tier_label(category: str | None) -> str:
     return TIER_ZH.get(category, category or "")
 
 
-def _member_names(data: dict | None) -> dict[str, str]:
-    if not data:
-        return {}
-    return {m["id"]: m.get("name") or m["id"] for m in data.get("household", {}).get("members", [])}
+def _member_names(data: dict | None, keys: list[str] | None = None) -> dict[str, str]:
+    """Member key → what a reader sees: name and relation (``金明哲（户主）``), else ``成员1（户主）``;
+    without the input (summary only) ``成员1``… in the stored member order. Never the key itself."""
+    members = (data or {}).get("household", {}).get("members", [])
+    if not members:
+        return {key: f"成员{i}" for i, key in enumerate(keys or [], 1)}
+    relations = dict(Relation.choices)
+    out = {}
+    for i, m in enumerate(members, 1):
+        relation = relations.get(m.get("relation") or "", "")
+        name = m.get("name") or f"成员{i}"
+        out[m["id"]] = f"{name}（{relation}）" if relation else name
+    return out
 
 
 def _who(member: str | None, names: dict[str, str]) -> str:
     if member is None:
         return "全户"
-    name = names.get(member)
-    return f"{name}（{member}）" if name and name != member else member
+    return names.get(member, "家庭成员")
+
+
+def readable(text: Any, names: dict[str, str]) -> Any:
+    """``text`` with every member key replaced by the member's display (render time only: the stored
+    explanation is unchanged)."""
+    if not isinstance(text, str) or not text:
+        return text
+    for key in sorted(names, key=len, reverse=True):
+        text = text.replace(key, names[key])
+    return text
 
 
 def benefit_rows(result: dict, names: dict[str, str]) -> list[dict]:
@@ -101,8 +120,10 @@ def decision_context(decision: Decision, *, details: bool) -> dict[str, Any]:
         payload_input = decision.input_data()
         result = decision.result_data()
         data = payload_input
-    names = _member_names(data)
+    names = _member_names(data, (decision.input_snapshot or {}).get("members"))
     shown = result or summary
+    if shown and shown.get("explanation_zh"):
+        shown = {**shown, "explanation_zh": readable(shown["explanation_zh"], names)}
     ctx.update(
         result=shown,
         members=member_rows(shown, names),
@@ -110,11 +131,19 @@ def decision_context(decision: Decision, *, details: bool) -> dict[str, Any]:
         parameter_notes=parameter_note_rows(shown),
     )
     if result is not None:
-        provenance = [{**p, "who": _who(p.get("member"), names)} for p in decision.provenance]
+        provenance = [
+            {**p, "who": _who(p.get("member"), names), "note": readable(p.get("note"), names)}
+            for p in decision.provenance
+        ]
         ctx.update(
             input=data,
             criteria=[
-                {**c, "label": RULE_ZH.get(c["rule"], c["rule"]), "who": _who(c.get("member"), names)}
+                {
+                    **c,
+                    "label": RULE_ZH.get(c["rule"], c["rule"]),
+                    "who": _who(c.get("member"), names),
+                    "detail": readable(c.get("detail"), names),
+                }
                 for c in result.get("criteria", [])
             ],
             parameters_used=parameters_used_rows(decision, result),

@@ -14,14 +14,18 @@ class ParametersFilterForm(forms.Form):
         label="区划代码", regex=r"^\d{6}(\d{6})?$", required=False,
         error_messages={"invalid": "区划代码应为6位或12位数字"},
     )  # fmt: skip
-    date = forms.DateField(label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="日期", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
 
 
 class ProposalForm(forms.Form):
     key = forms.ChoiceField(label="参数", choices=())
     area_type = forms.ChoiceField(label="城乡类别", choices=AREA_CHOICES, required=False)
     value = forms.CharField(label="新的参数值", max_length=64)
-    effective_from = forms.DateField(label="生效日期", widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(
+        label="生效日期", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     reason = forms.CharField(label="调整理由及依据", max_length=500, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, **kwargs):

@@ -15,7 +15,7 @@ from doudi.web.forms import region_choices
 SIMULATION_KEYS = [
     ("dibao_standard", "低保标准（各家庭按本户城乡类别）"),
     *[
-        (key, f"{spec.label_zh}（{key}）")
+        (key, spec.label_zh)
         for key, spec in SPECS.items()
         if spec.assessment and spec.kind in (MONEY, RATIO, COUNT)
     ],

@@ -44,7 +44,43 @@ UNIT_LABELS = {
     "grade_map": "类别:等级",
     "working_days": "工作日",
 }
+# Chinese readings of coded parameter values (enum choices, the disability grade map)
+ENUM_VALUE_LABELS = {
+    "true": "启用",
+    "false": "停用",
+    "red": "红色",
+    "orange": "橙色",
+    "yellow": "黄色",
+    "highest": "取最高一项",
+    "sum": "累加",
+}
+DISABILITY_KIND_LABELS = {
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "physical": "肢体",
+    "intellectual": "智力",
+    "mental": "精神",
+    "multiple": "多重",
+}
 _RESOLVED_MAX = 4096
+
+
+def value_label(value, unit: str | None) -> str:
+    """A stored parameter value as a reader sees it: enum choices and the grade map in Chinese
+    (``intellectual:3,physical:1`` → ``智力1–3级、肢体1级``), numbers as stored."""
+    text = "" if value is None else str(value)
+    if unit == "enum":
+        return ENUM_VALUE_LABELS.get(text, text)
+    if unit == "grade_map" and text:
+        parts = []
+        for item in text.split(","):
+            kind, _, grade = item.strip().partition(":")
+            label = DISABILITY_KIND_LABELS.get(kind, kind)
+            parts.append(f"{label}1级" if grade == "1" else f"{label}1–{grade}级")
+        return "、".join(parts)
+    return text
+
 
 _lock = threading.Lock()
 _cache: dict[str, object] = {"fingerprint": None, "rows": [], "resolved": OrderedDict()}
@@ -153,6 +189,7 @@ def _entry(
         "area_type": area,
         "area_label": AREA_LABELS.get(area, area),
         "value": row.value,
+        "value_label": value_label(row.value, unit),
         "unit": unit,
         "unit_label": UNIT_LABELS.get(unit, unit),
         "effective_from": row.effective_from,
@@ -235,7 +272,7 @@ def history(region_code: str, key: str) -> list[dict]:
 
 def keys() -> list[tuple[str, str]]:
     """(key, Chinese label) of every key a proposal may change."""
-    return [(k, f"{s.label_zh}（{k}）") for k, s in SPECS.items()]
+    return [(k, s.label_zh) for k, s in SPECS.items()]
 
 
 def load_baseline(*, actor) -> int:

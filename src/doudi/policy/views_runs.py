@@ -56,9 +56,8 @@ def _index_context(request, form: ReassessForm) -> dict:
 
 
 @require_GET
-@scoped_view
+@scoped_view(allow=run_actions.can_run, denied="您的角色无权进行批量测算或政策模拟")
 def index(request):
-    _allowed(request)
     form = ReassessForm(user=request.user)
     return _private(render(request, "policy/runs/index.html", _index_context(request, form)), htmx=False)
 

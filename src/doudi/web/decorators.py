@@ -2,13 +2,16 @@
 
 ``ScopeMiddleware`` already sets the region scope from ``request.user.region``; ``scoped_view`` adds
 what a page needs on top: a logged-in user (else the login page), a region (else a clear Chinese
-message instead of a ``ScopeNotSet`` crash) and, optionally, a role capability (else 403).
+message instead of a ``ScopeNotSet`` crash) and, optionally, a role capability and/or a predicate on
+the user (else 403). The same check is attached to the view as ``doudi_access(user) -> bool``, so the
+navigation (``doudi.web.nav``) offers a page exactly to the users the page lets in.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -26,9 +29,23 @@ CAPABILITY_DENIED = {
 }
 
 
-def scoped_view(arg: Callable | str | None = None):
-    """``@scoped_view`` or ``@scoped_view("audit.read")``."""
+def scoped_view(
+    arg: Callable | str | None = None,
+    *,
+    allow: Callable[[Any], bool] | None = None,
+    denied: str = "",
+):
+    """``@scoped_view``, ``@scoped_view("audit.read")`` or ``@scoped_view(allow=may_view, denied="…")``:
+    ``allow(user)`` is a predicate the user must pass besides the capability; ``denied`` the 403 message."""
     capability = arg if isinstance(arg, str) else None
+
+    def allowed(user) -> bool:
+        """Whether ``user`` may open the view (what the navigation asks)."""
+        if not (user.is_authenticated and user.is_active and user.region_id):
+            return False
+        if capability and not user.can(capability):
+            return False
+        return allow is None or bool(allow(user))
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
@@ -44,9 +61,12 @@ def scoped_view(arg: Callable | str | None = None):
             if current_scope() is None:
                 return render(request, "web/no_scope.html", status=403)
             if capability and not user.can(capability):
-                raise PermissionDenied(CAPABILITY_DENIED.get(capability, "您无权执行此操作"))
+                raise PermissionDenied(denied or CAPABILITY_DENIED.get(capability, "您无权执行此操作"))
+            if allow is not None and not allow(user):
+                raise PermissionDenied(denied or "您无权执行此操作")
             return view(request, *args, **kwargs)
 
+        wrapped.doudi_access = allowed  # type: ignore[attr-defined]
         return wrapped
 
     if callable(arg):

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from doudi.core.audit_labels import ACTION_LABELS, actor_label, subject_label
 from doudi.core.models import AuditEvent
 from doudi.regions.queries import names_for
 from doudi.registry import queries
@@ -16,32 +17,6 @@ from doudi.web.forms import AuditFilterForm, LoginForm
 from doudi.web.templatetags.doudi_web import SHORT_CATEGORY
 
 PAGE_SIZE = 50
-
-ACTION_LABELS = {
-    "registry.reveal_id": "查看完整身份证号",
-    "registry.reveal_facts": "查看敏感信息",
-    "registry.export": "导出家庭数据",
-    "registry.household_create": "新建家庭",
-    "registry.person_add": "登记家庭成员",
-    "registry.member_leave": "成员离开家庭",
-    "registry.category": "变更救助类别",
-    "registry.person_fact": "登记个人事实",
-    "registry.household_fact": "登记家庭事实",
-    "registry.legal_supporter": "登记法定义务人",
-    "registry.legal_supporter_end": "终止法定义务人记录",
-    "registry.bulk_facts": "批量载入事实",
-    "regions.load": "载入行政区划",
-    "regions.add": "新增区划",
-    "accounts.user_create": "新建用户",
-    "accounts.token_create": "创建API令牌",
-    "accounts.token_revoke": "吊销API令牌",
-    "accounts.user_disable": "停用用户",
-    "accounts.user_enable": "启用用户",
-    "accounts.user_change": "变更用户角色或管辖区划",
-    "accounts.password_reset": "重置用户密码",
-    "accounts.password_change": "本人修改密码",
-    "accounts.user_unlock": "解除登录锁定",
-}
 
 
 class LoginView(auth_views.LoginView):
@@ -136,6 +111,8 @@ def audit_log(request):
         {
             "event": e,
             "action_label": ACTION_LABELS.get(e.action, e.action),
+            "subject_label": subject_label(e.subject_type),
+            "actor_label": actor_label(e.actor_label),
             "region_name": regions.get(e.region_code, e.region_code),
         }
         for e in page

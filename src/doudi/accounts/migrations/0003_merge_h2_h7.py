@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_h2_finance_department'),
-        ('accounts', '0002_h7_must_change_password'),
+        ("accounts", "0002_h2_finance_department"),
+        ("accounts", "0002_h7_must_change_password"),
     ]
 
-    operations = [
-    ]
+    operations = []

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0003_h1_unroutable'),
-        ('monitoring', '0003_h6_report_tracking'),
+        ("monitoring", "0003_h1_unroutable"),
+        ("monitoring", "0003_h6_report_tracking"),
     ]
 
-    operations = [
-    ]
+    operations = []
