@@ -66,14 +66,42 @@ def _int32(values: np.ndarray, name: str) -> np.ndarray:
     return values if values.dtype == np.bool_ else values.astype(np.int32)
 
 
-PERIOD_YMD = 20250801  # the synthetic data's as-of date
 def _two_regions(region: str, area_type: str, on):
     from doudi.policy.rules import baseline_parameters
 
     return baseline_parameters(region if region.startswith(YANJI) else OTHER, area_type, on)
 
 
-def openfisca_run(tables) -> tuple[np.ndarray, np.ndarray, dict]:
+def vary(tables, seed: int):
+    """Exercise what the generator does not produce (rule set 2024-2.2): a second dwelling with a floor
+    area around the 2 × 30 m² per-capita limit for 15 % of households, and member ``current`` TEKUN with
+    ``in_school`` for some persons under 21 without a capable supporter (R-T4 minors). Both sides get
+    the same tables."""
+    import dataclasses
+
+    import pyarrow as pa
+
+    rng = np.random.default_rng(seed)
+    h, m = tables.households, tables.members
+    n_h, n_p = h.num_rows, m.num_rows
+    persons = np.bincount(m["household"].to_numpy(), minlength=n_h)
+    per_capita = rng.integers(3_000, 9_000, n_h)  # m² × 100 per person: 30–90 m²
+    dwellings = np.where(rng.random(n_h) < 0.15, 2, h["dwellings"].to_numpy())
+    area = np.where(dwellings > 1, per_capita * persons, -1)
+
+    def put(table, name, values):
+        return table.set_column(table.schema.get_field_index(name), name, pa.array(values))
+
+    h = put(put(h, "dwellings", dwellings.astype(np.int64)), "floor_area_e2", area.astype(np.int64))
+    young = (PERIOD_YMD - m["birth_ymd"].to_numpy()) // 10_000 < 21
+    current = young & (rng.random(n_p) < 0.3)
+    school = m["in_school"].to_numpy(zero_copy_only=False) | (rng.random(n_p) < 0.5)
+    capable = m["has_capable_supporter"].to_numpy(zero_copy_only=False) & ~(current & (rng.random(n_p) < 0.7))
+    m = put(put(put(m, "current_tekun", current), "in_school", school), "has_capable_supporter", capable)
+    return dataclasses.replace(tables, households=h, members=m)
+
+
+def openfisca_run(tables) -> tuple[np.ndarray, np.ndarray, np.ndarray, dict]:
     from openfisca_core.simulations import SimulationBuilder
     from openfisca_doudi import CountryTaxBenefitSystem
     from openfisca_doudi.enums import AreaType, ParamRegion
