@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from doudi.core.middleware import mask_id_runs
 from doudi.core.models import AuditEvent
 from doudi.regions.queries import names_for
 from doudi.registry import queries
@@ -99,6 +100,7 @@ def audit_log(request):
             "event": e,
             "action_label": ACTION_LABELS.get(e.action, e.action),
             "region_name": regions.get(e.region_code, e.region_code),
+            "detail": mask_id_runs(e.detail or ""),  # rows logged before numbers were hidden
         }
         for e in page
     ]
