@@ -321,7 +321,8 @@ def accept_upload(*, user, upload, dataset: str, as_of: dt.date) -> tuple[Receip
         )  # fmt: skip
         if not receipt.created:
             return receipt, False
-        if not tasks.inline_upload(path.stat().st_size) and tasks.start_load(receipt.batch, path):
+        inline = tasks.inline_upload(path.stat().st_size, tabular.sniff(path))
+        if not inline and tasks.start_load(receipt.batch, path):
             path = None  # the task owns (and deletes) the file now
             return receipt, True
         receipt.batch = load(actor=user, batch=receipt.batch, path=path)

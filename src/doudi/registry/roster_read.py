@@ -177,36 +177,31 @@ def _open_csv(path: Path, name: str) -> RosterSource:
 
 
 def _open_xlsx(path: Path, name: str) -> RosterSource:
-    import openpyxl
+    from doudi.core.tabular import TabularFileError, open_xlsx
 
     digest = _file_digest(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = next(it, None)
-    except Exception as exc:  # zip/XML errors of every kind mean the same to the user
-        raise RosterFileError(f"Excel 文件无法读取：{exc}") from exc
+        sheet = open_xlsx(path)  # bounded by the rows stored, not the sheet's declared size
+    except TabularFileError as exc:
+        raise RosterFileError(str(exc)) from exc
+    header = sheet.header
     if not header or not any(h not in (None, "") for h in header):
-        wb.close()
+        sheet.close()
         raise RosterFileError("工作表为空或第 1 行不是表头")
     width = len(header)
 
     def rows() -> Iterator[tuple[int, tuple]]:
         try:
-            for line, values in enumerate(it, start=2):
+            for line, values in sheet.rows:
+                values = values[:width]  # cells right of the header are not data
                 if values and any(v not in (None, "") for v in values):
-                    yield (
-                        line,
-                        values[:width] if len(values) >= width else values + (None,) * (width - len(values)),
-                    )
-        except Exception as exc:
-            raise RosterFileError(f"Excel 文件读取中断：{exc}") from exc
-        finally:
-            wb.close()
+                    yield line, values + (None,) * (width - len(values))
+        except TabularFileError as exc:
+            raise RosterFileError(str(exc)) from exc
 
-    hint = ws.max_row - 1 if ws.max_row else None
-    return RosterSource(name, digest, "xlsx", "", [_text(h) for h in header], hint, rows(), wb.close)
+    return RosterSource(
+        name, digest, "xlsx", "", [_text(h) for h in header], sheet.rows_hint, rows(), sheet.close
+    )
 
 
 def _open_parquet(path: Path, name: str) -> RosterSource:
