@@ -34,7 +34,8 @@ def test_safe_cell_keeps_plain_values_and_drops_xml_controls():
 
 def test_clean_name_strips_invisible_and_refuses_controls():
     assert clean_name("金\u200b明\u202e哲 ") == ("金明哲", None)
-    assert clean_name("金\x00明")[1] and clean_name("金\n明")[1] and clean_name("金\x1f")[1]
+    assert clean_name("金\x00明")[1] and clean_name("金\x1b明")[1] and clean_name("金\x1f")[1]
+    assert clean_name("朴\r\n英子\t") == ("朴 英子", None)
     assert clean_name("王 建国") == ("王 建国", None)
 
 

@@ -23,7 +23,8 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # zero-width characters, bidi embeddings/overrides/isolates, word joiner, BOM used as ZWNBSP
 INVISIBLE = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad\u180e]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_BREAKS = re.compile(r"[\t\r\n]+")  # a cell wrapped over lines: read as one space
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 
 NAME_CONTROL_REASON = "姓名含有控制字符或不可见字符"
 
@@ -52,9 +53,17 @@ def append_row(ws, values: Iterable[Any]) -> None:
 def clean_name(raw: str | None) -> tuple[str, str | None]:
     """(cleaned name, None) or (name, Chinese reason) when it holds a control character.
 
-    Zero-width and bidi-control characters are removed and the result is stripped; tabs, newlines,
-    NUL and every other control character are refused (never silently kept)."""
-    text = INVISIBLE.sub("", raw or "")
+    Zero-width and bidi-control characters are removed, tabs and line breaks become one space and
+    the result is stripped; NUL and every other control character are refused (never kept)."""
+    text = _BREAKS.sub(" ", INVISIBLE.sub("", raw or ""))
     if _CONTROL.search(text):
         return text.strip(), NAME_CONTROL_REASON
     return text.strip(), None
+
+
+# The same classes as RE2 patterns, for the department intake's validation in DuckDB SQL
+INVISIBLE_SQL = (
+    r"[\x{200b}-\x{200f}\x{202a}-\x{202e}\x{2060}-\x{2064}\x{2066}-\x{2069}\x{feff}\x{00ad}\x{180e}]"
+)
+BREAKS_SQL = r"[\t\r\n]+"
+CONTROL_SQL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x{9f}\x{2028}\x{2029}]"

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from doudi.core import idnumber
+from doudi.core.cells import clean_name
 from doudi.core.scoping import prefix_of
 from doudi.registry.models import Category, Relation
 
@@ -335,7 +336,10 @@ class RowChecker:
             first = self.person_lines.setdefault(pkey, line)
             if first != line:
                 errs.append(("person_key", "人员编号重复", f"与第 {first} 行相同"))
-        if not name or len(name) > 64:
+        name, bad_name = clean_name(name)  # the same check at every door (core.cells)
+        if bad_name:
+            errs.append(("name", bad_name, ""))
+        elif not name or len(name) > 64:
             errs.append(("name", "姓名为空" if not name else "姓名过长", ""))
         rel_raw = t[i["relation"]]
         relation = RELATIONS.get(rel_raw) or RELATIONS.get(rel_raw.lower())
