@@ -24,6 +24,10 @@ DEBUG = os.environ.get("DOUDI_DEBUG", "") in {"1", "true", "yes"}
 SECRET_KEY = keys.secret_key(DATA_DIR)
 DOUDI_FIELD_KEY = keys.field_key(DATA_DIR)
 DOUDI_INDEX_KEY = keys.index_key(DATA_DIR)
+DOUDI_AUDIT_KEY = keys.audit_key(DATA_DIR)
+# signed checkpoints of the audit chain's head, outside the database (append-only file)
+DOUDI_AUDIT_ANCHORS = Path(os.environ.get("DOUDI_AUDIT_ANCHORS") or DATA_DIR / "audit-anchors.log")
+DOUDI_AUDIT_ANCHOR_EVERY = int(os.environ.get("DOUDI_AUDIT_ANCHOR_EVERY", "100"))
 ALLOWED_HOSTS = [h for h in os.environ.get("DOUDI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 if "testserver" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append("testserver")
