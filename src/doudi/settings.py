@@ -25,6 +25,8 @@ SECRET_KEY = keys.secret_key(DATA_DIR)
 DOUDI_FIELD_KEY = keys.field_key(DATA_DIR)
 DOUDI_INDEX_KEY = keys.index_key(DATA_DIR)
 DOUDI_AUDIT_KEY = keys.audit_key(DATA_DIR)
+# proxies whose X-Forwarded-For is believed (comma-separated addresses/networks); none by default
+DOUDI_TRUSTED_PROXIES = os.environ.get("DOUDI_TRUSTED_PROXIES", "")
 # signed checkpoints of the audit chain's head, outside the database (append-only file)
 DOUDI_AUDIT_ANCHORS = Path(os.environ.get("DOUDI_AUDIT_ANCHORS") or DATA_DIR / "audit-anchors.log")
 DOUDI_AUDIT_ANCHOR_EVERY = int(os.environ.get("DOUDI_AUDIT_ANCHOR_EVERY", "100"))
