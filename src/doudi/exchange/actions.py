@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 PROVINCE = "220000000000"
 STALE_AFTER = dt.timedelta(minutes=30)  # a "received" batch without a progress report for this long died
+AS_OF_MIN = dt.date(2000, 1, 1)
 START_GRACE = dt.timedelta(seconds=15)  # between receive and the load taking its lock
 Status = Batch.Status
 
@@ -94,6 +95,10 @@ def receive(
     """Record a file as a batch of ``dataset`` from ``provider`` (nothing is read but its bytes)."""
     path = Path(path)
     ds = dataset_for(dataset, provider)
+    if as_of > timezone.localdate():
+        raise ExchangeError(f"数据截至日期 {as_of} 晚于今天，请填写数据实际截至的日期")
+    if as_of < AS_OF_MIN:
+        raise ExchangeError(f"数据截至日期 {as_of} 过早，应不早于 {AS_OF_MIN}")
     try:
         digest, size = tabular.file_digest(path), path.stat().st_size
     except OSError as exc:

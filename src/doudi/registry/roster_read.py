@@ -40,6 +40,8 @@ COLUMN_ZH = {
     "since": "类别起始日期",
 }
 KEY_MAX = 64
+FIELD_MAX = 10_000  # characters of any one field; a longer one rejects its row, not the file
+CSV_FIELD_LIMIT = 1 << 30  # the csv module's default (128 KiB) would refuse the whole file
 ACCEPTED_LEVELS = frozenset({"county", "township", "village"})
 
 RELATIONS = {v: v for v in Relation.values} | {label: value for value, label in Relation.choices}
@@ -152,12 +154,13 @@ def _gb_check(path: Path) -> bool:
 def _open_csv(path: Path, name: str) -> RosterSource:
     digest, encoding, lines = _scan_text(path)
     fh = path.open("r", encoding=encoding, newline="")
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))  # a huge field: that row's error
     reader = csv.reader(fh)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         fh.close()
-        raise RosterFileError(f"第 1 行无法解析：{exc}") from exc
+        raise RosterFileError("第 1 行（表头）无法解析（CSV 格式错误，如引号不成对）") from exc
     if not header or not any(h.strip() for h in header):
         fh.close()
         raise RosterFileError("文件为空或第 1 行不是表头")
@@ -170,7 +173,7 @@ def _open_csv(path: Path, name: str) -> RosterSource:
                 if values and any(v.strip() for v in values):  # blank and all-empty lines are skipped
                     yield start, values
         except csv.Error as exc:
-            raise RosterFileError(f"第 {last + 1} 行无法解析：{exc}") from exc
+            raise RosterFileError(f"第 {last + 1} 行无法解析（CSV 格式错误，如引号不成对）") from exc
         finally:
             fh.close()
 
@@ -324,6 +327,8 @@ class RowChecker:
         if len(values) != self.width:
             return None, [("", "字段数与表头不一致", f"该行 {len(values)} 个字段，表头 {self.width} 列")]
         t = [v.strip() if type(v) is str else _text(v) for v in values]
+        if any(len(v) > FIELD_MAX for v in t):
+            return None, [("", "字段过长", f"单个字段最多 {FIELD_MAX:,} 个字符")]
         t.append("")
         i, has = self._i, self.has
         errs: list[tuple[str, str, str]] = []
