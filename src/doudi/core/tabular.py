@@ -205,8 +205,8 @@ def open_xlsx(path: Path) -> XlsxSheet:
         ws = wb.worksheets[0]
         declared = ws.max_row
         ws.reset_dimensions()  # iterate the rows that are there (see above)
-        it = ws.iter_rows(values_only=True)
-        header = tuple(next(it, None) or ())
+        it: Iterator[Any] = iter(ws.iter_rows(values_only=True))
+        header = tuple(next(it, ()) or ())
     except Exception as exc:  # zip/XML errors of every kind mean the same to the user
         raise TabularFileError(f"Excel 文件无法读取：{exc}") from exc
     while header and header[-1] in (None, ""):
