@@ -79,7 +79,7 @@ def test_household_export_never_fails_on_stored_control_characters(client, make_
             actor="test", household=hh, person_key="P-C", name="王五", id_number="", relation="head",
             since=dt.date(2024, 1, 1),
         )  # fmt: skip
-        Person.unscoped.filter(pk=p.pk).update(name="王\x00五\x1b")
+        Person.unscoped.filter(pk=p.pk).update(name="王\x07五\x1b")  # (PostgreSQL refuses NUL itself)
     client.force_login(make_user("county_officer", YANJI))
     response = client.post(reverse("registry:export"), {})
     assert response.status_code == 200
