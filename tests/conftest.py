@@ -34,6 +34,12 @@ def _fast_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _audit_anchors(settings, tmp_path_factory):
+    """Each test's database starts a new audit chain: its anchors go to a file of its own."""
+    settings.DOUDI_AUDIT_ANCHORS = tmp_path_factory.mktemp("anchors") / "audit-anchors.log"
+
+
 @pytest.fixture
 def regions(db):
     from doudi.regions.actions import load_divisions

@@ -126,7 +126,12 @@ def test_api_person_lookup_by_id_number(client, as_role, id_numbers, spec):
     _, headers = as_role(spec)
     for key, numbers in id_numbers.items():
         for number in numbers:
-            response = client.get("/api/v1/persons", {"id_number": number}, headers=headers)
+            response = client.post(
+                "/api/v1/persons/search",
+                {"id_number": number},
+                content_type="application/json",
+                headers=headers,
+            )
             if spec[3] is None:
                 assert response.status_code == 403
                 continue

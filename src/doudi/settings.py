@@ -4,6 +4,8 @@ DOUDI_DATA_DIR   data directory (default ./var): embedded SQLite database, DuckD
 DATABASE_URL     another database, e.g. postgresql://user@127.0.0.1:5432/doudi (default: SQLite in the data dir)
 DOUDI_DEBUG      "1" to turn debug on (off by default)
 DOUDI_ALLOWED_HOSTS  comma-separated host names (default 127.0.0.1,localhost)
+DOUDI_HTTPS      "1" behind TLS: HSTS, secure cookies, HTTPS redirect (docs/operations.md)
+DOUDI_TRUSTED_PROXIES  addresses/networks of reverse proxies whose X-Forwarded-For is believed
 """
 
 from __future__ import annotations
@@ -24,6 +26,12 @@ DEBUG = os.environ.get("DOUDI_DEBUG", "") in {"1", "true", "yes"}
 SECRET_KEY = keys.secret_key(DATA_DIR)
 DOUDI_FIELD_KEY = keys.field_key(DATA_DIR)
 DOUDI_INDEX_KEY = keys.index_key(DATA_DIR)
+DOUDI_AUDIT_KEY = keys.audit_key(DATA_DIR)
+# proxies whose X-Forwarded-For is believed (comma-separated addresses/networks); none by default
+DOUDI_TRUSTED_PROXIES = os.environ.get("DOUDI_TRUSTED_PROXIES", "")
+# signed checkpoints of the audit chain's head, outside the database (append-only file)
+DOUDI_AUDIT_ANCHORS = Path(os.environ.get("DOUDI_AUDIT_ANCHORS") or DATA_DIR / "audit-anchors.log")
+DOUDI_AUDIT_ANCHOR_EVERY = int(os.environ.get("DOUDI_AUDIT_ANCHOR_EVERY", "100"))
 ALLOWED_HOSTS = [h for h in os.environ.get("DOUDI_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 if "testserver" not in ALLOWED_HOSTS:
     ALLOWED_HOSTS.append("testserver")
@@ -130,6 +138,17 @@ SESSION_COOKIE_AGE = 8 * 3600
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# DOUDI_HTTPS=1: served over TLS (directly or behind a proxy that terminates it, see docs/operations.md):
+# HSTS, cookies sent over HTTPS only, plain HTTP redirected; the proxy's X-Forwarded-Proto says https.
+HTTPS = os.environ.get("DOUDI_HTTPS", "") in {"1", "true", "yes"}
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DOUDI_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 X_FRAME_OPTIONS = "DENY"
 SECURE_CSP = {
     "default-src": [CSP.SELF],

@@ -160,3 +160,15 @@ def test_the_chain_merges_events_decisions_and_categories_in_order(raise_on, loo
     assert "decision" in kinds[kinds.index("closed") :]
     assert any("纳入特困人员" in i.summary for i in items) and any("低保对象终止" in i.summary for i in items)
     assert [i.at for i in items] == sorted(i.at for i in items)
+
+
+def test_public_form_refuses_control_characters_in_the_name(client, staff):
+    """The name check of every door (core.cells.clean_name) holds for the public form too."""
+    assert (
+        client.post("/report/", {**FORM, "subject_name": "王\x00五"}, REMOTE_ADDR="10.1.2.9").status_code
+        == 400
+    )
+    response = client.post("/report/", {**FORM, "subject_name": "王\x1b五"}, REMOTE_ADDR="10.1.2.9")
+    assert "控制字符" in response.content.decode() and not GrassrootsReport.unscoped.exists()
+    client.post("/report/", {**FORM, "subject_name": "王\u200b五\u202e"}, REMOTE_ADDR="10.1.2.9")
+    assert GrassrootsReport.unscoped.get().subject_name == "王五"

@@ -46,10 +46,10 @@ def test_search_by_name(county):
 
 def test_search_by_full_and_legacy_identity_number(county):
     assert len(JIN_ID15) == 15
-    assert _keys(county.get(reverse("registry:search"), {"id_number": JIN_ID18})) == ["H-YJ1"]
-    assert _keys(county.get(reverse("registry:search"), {"id_number": JIN_ID15})) == ["H-YJ1"]
+    assert _keys(county.post(reverse("registry:search"), {"id_number": JIN_ID18})) == ["H-YJ1"]
+    assert _keys(county.post(reverse("registry:search"), {"id_number": JIN_ID15})) == ["H-YJ1"]
     wrong_check = JIN_ID18[:-1] + ("1" if JIN_ID18[-1] != "1" else "2")
-    assert _keys(county.get(reverse("registry:search"), {"id_number": wrong_check})) == []
+    assert _keys(county.post(reverse("registry:search"), {"id_number": wrong_check})) == []
 
 
 def test_name_of_a_household_in_another_county_finds_nothing(county):

@@ -12,11 +12,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
 from django.utils import timezone
 
-from doudi.core.crypto import sm3_hex
+from doudi.core import audit_anchor
+from doudi.core.crypto import hmac_sm3_hex, sm3_hex
 from doudi.core.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
@@ -45,8 +47,11 @@ def _content(ev: AuditEvent) -> bytes:
     return json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
 
 
-def chain_hash(prev_hash: str, ev: AuditEvent) -> str:
-    return sm3_hex(prev_hash.encode() + _content(ev))
+def chain_hash(prev_hash: str, ev: AuditEvent, *, keyed: bool = True) -> str:
+    """The link of ``ev``: SM3-HMAC keyed with the audit key (outside the database); plain SM3 for
+    the events chained before the key existed (``audit_anchor.legacy_count``)."""
+    data = prev_hash.encode() + _content(ev)
+    return hmac_sm3_hex(settings.DOUDI_AUDIT_KEY, data) if keyed else sm3_hex(data)
 
 
 def record_audit(
@@ -78,11 +83,15 @@ def record_audit(
         detail=detail[:500],
         prev_hash=head.last_hash,
     )
-    ev.hash = chain_hash(head.last_hash, ev)
+    ev.hash = chain_hash(head.last_hash, ev, keyed=head.count >= audit_anchor.legacy_count(head.count))
     ev.save()
     head.last_hash = ev.hash
     head.count += 1
     head.save(update_fields=["last_hash", "count"])
+    every = int(getattr(settings, "DOUDI_AUDIT_ANCHOR_EVERY", 100) or 0)
+    if every and head.count % every == 0:
+        count, last = head.count, ev.hash
+        transaction.on_commit(lambda: audit_anchor.checkpoint(count, last))
     return ev
 
 
@@ -95,7 +104,16 @@ class ChainReport:
 
 
 def verify_chain(batch_size: int = 5000) -> ChainReport:
-    """Walk the whole chain in id order; stop at the first broken link (altered, removed or forged)."""
+    """Walk the whole chain in id order; stop at the first broken link (altered, removed or forged,
+    or recomputed without the key), then hold it against the signed anchors outside the database
+    (catches the newest events removed with the head adjusted)."""
+    try:
+        anchors = audit_anchor.read()
+        head = AuditHead.objects.filter(id=1).first()
+        legacy = audit_anchor.legacy_count(head.count if head else 0)
+    except audit_anchor.AnchorError as exc:
+        return ChainReport(False, 0, None, str(exc))
+    at_count = {a.count: a.head for a in anchors if a.kind == "checkpoint"}
     prev = GENESIS
     checked = 0
     last_id = 0
@@ -108,15 +126,30 @@ def verify_chain(batch_size: int = 5000) -> ChainReport:
         for ev in rows:
             if ev.prev_hash != prev:
                 return ChainReport(False, checked, ev.id, "上一条记录缺失或被改动（链接不连续）")
-            if chain_hash(prev, ev) != ev.hash:
-                return ChainReport(False, checked, ev.id, "记录内容与其哈希不符（被篡改）")
+            if chain_hash(prev, ev, keyed=checked >= legacy) != ev.hash:
+                return ChainReport(False, checked, ev.id, "记录内容与其哈希不符（被篡改或未用审计密钥计算）")
             prev = ev.hash
             checked += 1
             last_id = ev.id
-    head = AuditHead.objects.filter(id=1).first()
+            if checked in at_count and at_count[checked] != ev.hash:
+                return ChainReport(False, checked, ev.id, "与链外锚点记录的链头不符（链被改写）")
     if head and (head.last_hash != prev or head.count != checked):
         return ChainReport(False, checked, None, "链尾与记录数不符（末尾记录被删除）")
+    if at_count and max(at_count) > checked:
+        return ChainReport(
+            False, checked, None, f"记录数少于链外锚点（锚点记录 {max(at_count)} 条，末尾记录被删除）"
+        )
     return ChainReport(True, checked)
+
+
+def checkpoint() -> ChainReport:
+    """Verify the chain and, when it holds, anchor its head outside the database."""
+    report = verify_chain()
+    if report.ok:
+        head = AuditHead.objects.filter(id=1).first()
+        if head and head.count:
+            audit_anchor.checkpoint(head.count, head.last_hash)
+    return report
 
 
 @transaction.atomic

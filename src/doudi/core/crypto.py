@@ -73,6 +73,13 @@ def sm3_hex(data: bytes) -> str:
     return h.finalize().hex()
 
 
+def hmac_sm3_hex(key: bytes, data: bytes) -> str:
+    """SM3-HMAC, full length, hex (the keyed audit chain and its anchors)."""
+    mac = chmac.HMAC(key, hashes.SM3())
+    mac.update(data)
+    return mac.finalize().hex()
+
+
 def token_digest(token: str) -> str:
     """API tokens are stored as digests only."""
     return hashlib.sha256(token.encode()).hexdigest()

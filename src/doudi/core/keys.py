@@ -47,3 +47,9 @@ def field_key(data_dir: Path) -> bytes:
 def index_key(data_dir: Path) -> bytes:
     """SM3-HMAC key for blind indexes."""
     return _load_or_create(data_dir / "keys" / "index.key", 32, "DOUDI_INDEX_KEY_HEX")
+
+
+def audit_key(data_dir: Path) -> bytes:
+    """SM3-HMAC key of the audit chain and its anchors: kept outside the database, so database write
+    access alone cannot recompute the chain."""
+    return _load_or_create(data_dir / "keys" / "audit.key", 32, "DOUDI_AUDIT_KEY_HEX")

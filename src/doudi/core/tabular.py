@@ -163,6 +163,74 @@ def from_columns(cols: list[list], lines: list[int]) -> pa.Table:
 
 # ----------------------------------------------------------------------------------------------- XLSX
 
+XLSX_MAX_ROWS = 1_048_576  # Excel's own limits: a sheet that claims more is refused
+XLSX_MAX_COLUMNS = 16_384
+XLSX_MAX_XML_BYTES = 2 << 30  # the unpacked sheet (and shared strings): a zip bomb is refused unread
+XLSX_TOO_LONG = f"Excel 工作表超过 {XLSX_MAX_ROWS:,} 行（Excel 的上限），文件格式异常，已拒收"
+XLSX_TOO_LARGE = "Excel 文件解压后过大（超过 2 GB），可能是异常文件，已拒收；请拆分后报送或改用 CSV"
+
+
+@dataclass
+class XlsxSheet:
+    """The first sheet of a workbook: its header (trailing empty cells dropped), an estimate of its
+    rows for a progress bar, and its rows as ``(line, values)``; call ``close()`` when done."""
+
+    header: tuple
+    rows_hint: int | None
+    rows: Iterator[tuple[int, tuple]]
+    close: Callable[[], None]
+
+
+def open_xlsx(path: Path) -> XlsxSheet:
+    """Open the first sheet, bounded by the real data, never by the sheet's declared size.
+
+    The ``<dimension>`` a workbook declares is not trusted either way: one claiming ``A1:XFD1048576``
+    would make openpyxl pad every row to 16,384 cells and every missing row up to a million (minutes to
+    hours of work for a 5 KB file), and one claiming fewer rows than it holds would silently cut the
+    data. Rows are read as stored; a row number beyond Excel's limit, or an unpacked sheet over
+    ``XLSX_MAX_XML_BYTES``, refuses the file (``TabularFileError``, Chinese)."""
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            unpacked = sum(i.file_size for i in zf.infolist() if i.filename.startswith("xl/"))
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise TabularFileError(f"Excel 文件无法读取：{exc}") from exc
+    if unpacked > XLSX_MAX_XML_BYTES:
+        raise TabularFileError(XLSX_TOO_LARGE)
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        ws = wb.worksheets[0]
+        declared = ws.max_row
+        ws.reset_dimensions()  # iterate the rows that are there (see above)
+        it: Iterator[Any] = iter(ws.iter_rows(values_only=True))
+        header = tuple(next(it, ()) or ())
+    except Exception as exc:  # zip/XML errors of every kind mean the same to the user
+        raise TabularFileError(f"Excel 文件无法读取：{exc}") from exc
+    while header and header[-1] in (None, ""):
+        header = header[:-1]
+    if len(header) > XLSX_MAX_COLUMNS:
+        wb.close()
+        raise TabularFileError(f"Excel 表头超过 {XLSX_MAX_COLUMNS:,} 列，文件格式异常，已拒收")
+
+    def rows() -> Iterator[tuple[int, tuple]]:
+        try:
+            for line, values in enumerate(it, start=2):
+                if line > XLSX_MAX_ROWS:
+                    raise TabularFileError(XLSX_TOO_LONG)
+                yield line, tuple(values or ())
+        except TabularFileError:
+            raise
+        except Exception as exc:
+            raise TabularFileError(f"Excel 文件读取中断：{exc}") from exc
+        finally:
+            wb.close()
+
+    hint = min(declared, XLSX_MAX_ROWS) - 1 if declared else None
+    return XlsxSheet(header, hint, rows(), wb.close)
+
 
 class _XlsxStream:
     """The first sheet, read whole (a workbook holds at most Excel's row limit), in slices."""
@@ -170,34 +238,24 @@ class _XlsxStream:
     encoding = ""
 
     def __init__(self, path: Path, chunk_rows: int):
-        import openpyxl
-
         self.chunk_rows = chunk_rows
         self.content_hash = file_digest(path)
+        sheet = open_xlsx(path)
         try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # zip/XML errors of every kind mean the same to the user
-            raise TabularFileError(f"Excel 文件无法读取：{exc}") from exc
-        try:
-            it = wb.worksheets[0].iter_rows(values_only=True)
-            self.header = clean_header(next(it, None) or ())
+            self.header = clean_header(sheet.header)
             width = len(self.header)
             cols: list[list] = [[] for _ in range(width)]
             lines: list[int] = []
-            for line, values in enumerate(it, start=2):
-                texts = [cell_text(v) for v in (values or ())[:width]]
+            for line, values in sheet.rows:
+                texts = [cell_text(v) for v in values[:width]]
                 if not any(t is not None for t in texts):
                     continue
                 texts += [None] * (width - len(texts))
                 for col, v in zip(cols, texts, strict=True):
                     col.append(v)
                 lines.append(line)
-        except TabularFileError:
-            raise
-        except Exception as exc:
-            raise TabularFileError(f"Excel 文件读取中断：{exc}") from exc
         finally:
-            wb.close()
+            sheet.close()
         self.table = from_columns(cols, lines)
 
     def chunks(self) -> Iterator[Chunk]:

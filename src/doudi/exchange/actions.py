@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 
 PROVINCE = "220000000000"
 STALE_AFTER = dt.timedelta(minutes=30)  # a "received" batch without a progress report for this long died
+AS_OF_MIN = dt.date(2000, 1, 1)
+START_GRACE = dt.timedelta(seconds=15)  # between receive and the load taking its lock
 Status = Batch.Status
 
 
@@ -93,6 +95,10 @@ def receive(
     """Record a file as a batch of ``dataset`` from ``provider`` (nothing is read but its bytes)."""
     path = Path(path)
     ds = dataset_for(dataset, provider)
+    if as_of > timezone.localdate():
+        raise ExchangeError(f"数据截至日期 {as_of} 晚于今天，请填写数据实际截至的日期")
+    if as_of < AS_OF_MIN:
+        raise ExchangeError(f"数据截至日期 {as_of} 过早，应不早于 {AS_OF_MIN}")
     try:
         digest, size = tabular.file_digest(path), path.stat().st_size
     except OSError as exc:
@@ -133,11 +139,28 @@ def _earlier(actor, dataset: str, digest: str) -> Batch | None:
     )
     if earlier is None or earlier.status != Status.RECEIVED:
         return earlier
-    last = earlier.heartbeat_at or earlier.created_at
-    if timezone.now() - last < STALE_AFTER:
-        return earlier  # still loading
-    fail(actor=actor, batch=earlier, reason="导入中断（长时间没有进展），可重新报送")
+    if store.loader_alive(earlier.pk):
+        return earlier  # a process is loading it now
+    age = timezone.now() - (earlier.heartbeat_at or earlier.created_at)
+    if age < START_GRACE or (age < STALE_AFTER and _queued(earlier)):
+        return earlier  # just received, or waiting for the worker
+    fail(actor=actor, batch=earlier, reason="导入中断（载入进程已停止），已清理，可重新报送")
+    store.discard_leftovers(earlier.pk)
     return None
+
+
+def _queued(batch: Batch) -> bool:
+    """Whether the batch's background load is still waiting for a worker (not started)."""
+    if not batch.task_id:
+        return False
+    from django.tasks import TaskResultStatus
+
+    from doudi.exchange.tasks import load_batch
+
+    try:
+        return load_batch.get_result(batch.task_id).status == TaskResultStatus.READY
+    except Exception:  # a backend that keeps no results: trust the heartbeat
+        return True
 
 
 def report_progress(batch_id: int, fraction: float, stage: str) -> None:
@@ -176,32 +199,35 @@ def load(
 
     renamed = False
     try:
-        result = intake.run(
-            path, ds, tmp, file_name=batch.file_name, today=today or timezone.localdate(),
-            progress=on_progress, workers=workers,
-        )  # fmt: skip
-        if result.content_hash != batch.content_hash:
-            raise intake.IntakeFileError("文件在接收之后被改动过，请重新报送")
-        with transaction.atomic():
-            locked = Batch.unscoped.select_for_update().get(pk=batch.pk)
-            if locked.status != Status.RECEIVED:
-                raise ExchangeError(f"批次 {batch.pk} 已被其他进程处理")
-            locked.status = Status.LOADED
-            locked.rows_read = result.rows_read
-            locked.rows_loaded = result.rows_loaded
-            locked.rows_rejected = result.rows_rejected
-            locked.rejected_by_reason = result.rejected_by_reason
-            locked.summary = result.summary()
-            locked.progress, locked.stage = 100, "完成"
-            locked.loaded_at = timezone.now()
-            locked.save()
-            _audit(actor, "exchange.batch_loaded", locked, f"载入{ds.label}数据 {locked.file_name}",
-                   {"rows_read": result.rows_read, "rows_loaded": result.rows_loaded,
-                    "rows_rejected": result.rows_rejected, "rejected_by_reason": result.rejected_by_reason})  # fmt: skip
-            if final.exists():  # left by a crash after an earlier rename: never a loaded batch's
-                shutil.rmtree(final)
-            os.replace(tmp, final)  # last step before the commit
-            renamed = True
+        with store.loading(batch.pk):  # the lock tells a running load from one killed mid-way
+            result = intake.run(
+                path, ds, tmp, file_name=batch.file_name, today=today or timezone.localdate(),
+                progress=on_progress, workers=workers,
+            )  # fmt: skip
+            if result.content_hash != batch.content_hash:
+                raise intake.IntakeFileError("文件在接收之后被改动过，请重新报送")
+            with transaction.atomic():
+                locked = Batch.unscoped.select_for_update().get(pk=batch.pk)
+                if locked.status != Status.RECEIVED:
+                    raise ExchangeError(f"批次 {batch.pk} 已被其他进程处理")
+                locked.status = Status.LOADED
+                locked.rows_read = result.rows_read
+                locked.rows_loaded = result.rows_loaded
+                locked.rows_rejected = result.rows_rejected
+                locked.rejected_by_reason = result.rejected_by_reason
+                locked.summary = result.summary()
+                locked.progress, locked.stage = 100, "完成"
+                locked.loaded_at = timezone.now()
+                locked.save()
+                _audit(actor, "exchange.batch_loaded", locked, f"载入{ds.label}数据 {locked.file_name}",
+                       {"rows_read": result.rows_read, "rows_loaded": result.rows_loaded,
+                        "rows_rejected": result.rows_rejected, "rejected_by_reason": result.rejected_by_reason})  # fmt: skip
+                if final.exists():  # left by a crash after an earlier rename: never a loaded batch's
+                    shutil.rmtree(final)
+                os.replace(tmp, final)  # last step before the commit
+                renamed = True
+    except store.LoadingElsewhere as exc:
+        raise ExchangeError(str(exc)) from exc
     except intake.IntakeFileError as exc:
         _discard(tmp, final if renamed else None)
         fail(actor=actor, batch=batch, reason=str(exc))
@@ -321,7 +347,9 @@ def accept_upload(*, user, upload, dataset: str, as_of: dt.date) -> tuple[Receip
         )  # fmt: skip
         if not receipt.created:
             return receipt, False
-        if not tasks.inline_upload(path.stat().st_size) and tasks.start_load(receipt.batch, path):
+        path = store.claim_incoming(path, receipt.batch.pk)  # found again if the load is interrupted
+        inline = tasks.inline_upload(path.stat().st_size, tabular.sniff(path))
+        if not inline and tasks.start_load(receipt.batch, path):
             path = None  # the task owns (and deletes) the file now
             return receipt, True
         receipt.batch = load(actor=user, batch=receipt.batch, path=path)

@@ -29,6 +29,7 @@ from doudi.exchange.schemas import BatchListOut, BatchOut, RefusedOut, RejectedL
 router = Router(tags=["部门数据交换"], auth=api_auth())
 
 MAX_LIMIT = 200
+MAX_OFFSET = 2**62  # offset + limit stays a database integer
 
 
 def _viewer(request: HttpRequest):
@@ -83,8 +84,8 @@ def list_batches(
     offset: Query[int] = 0,
 ):
     user = _viewer(request)
-    if not 1 <= limit <= MAX_LIMIT or offset < 0:
-        raise ApiInputError(f"limit 应在 1–{MAX_LIMIT} 之间，offset 不能为负数", "limit")
+    if not 1 <= limit <= MAX_LIMIT or not 0 <= offset <= MAX_OFFSET:
+        raise ApiInputError(f"limit 应在 1–{MAX_LIMIT} 之间，offset 应在 0–{MAX_OFFSET} 之间", "limit")
     qs = queries.visible_batches(user)
     if dataset:
         qs = qs.filter(dataset=dataset)
@@ -102,7 +103,7 @@ def get_batch(request: HttpRequest, batch_id: int):
 @router.get("/{batch_id}/rejected", response=RejectedListOut, summary="被拒绝的行（行号、列、原因）")
 def rejected(request: HttpRequest, batch_id: int, limit: Query[int] = 200, offset: Query[int] = 0):
     batch: Batch = queries.get_batch(_viewer(request), batch_id)
-    if not 1 <= limit <= 1000 or offset < 0:
-        raise ApiInputError("limit 应在 1–1000 之间，offset 不能为负数", "limit")
+    if not 1 <= limit <= 1000 or not 0 <= offset <= MAX_OFFSET:
+        raise ApiInputError(f"limit 应在 1–1000 之间，offset 应在 0–{MAX_OFFSET} 之间", "limit")
     rows = queries.rejected_rows(batch, offset=offset, limit=limit)
     return {"count": queries.rejected_count(batch), "items": rows}

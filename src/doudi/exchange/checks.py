@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from doudi.core.cells import BREAKS_SQL, CONTROL_SQL, INVISIBLE_SQL, NAME_CONTROL_REASON
 from doudi.exchange.datasets import SEX_ALIASES, TEXT_MAX, Column, Dataset
 
 VALUE_KEEP = 200  # characters of a rejected value kept in the error report
@@ -120,6 +121,8 @@ def branches(c: Column, ds: Dataset, today: dt.date) -> list[Branch]:
     ]
     if c.required:
         out.append((f"{t} IS NULL", f"{c.label}为空", none))
+    if c.key == "name":  # control characters refused (core.cells.clean_name); invisible ones removed
+        out.append((f"regexp_matches({t}, {lit(CONTROL_SQL)})", NAME_CONTROL_REASON, none))
     if c.type != "str":
         reason, detail = _type_reason(c)
         out.append((f"{t} IS NOT NULL AND {v} IS NULL", reason, lit(detail) if detail else none))
@@ -155,6 +158,15 @@ def extra_branches(name: str, label: str) -> list[Branch]:
     ]
 
 
+def _visible(key: str) -> str:
+    """A name without zero-width and bidi-control characters, line breaks as one space
+    (``core.cells.clean_name``)."""
+    if key != "name":
+        return key
+    visible = f"regexp_replace(name, {lit(INVISIBLE_SQL)}, '', 'g')"
+    return f"trim(regexp_replace({visible}, {lit(BREAKS_SQL)}, ' ', 'g'))"
+
+
 def reason_case(bs: list[Branch]) -> str:
     return "CASE " + " ".join(f"WHEN {cond} THEN {lit(reason)}" for cond, reason, _ in bs) + " END"
 
@@ -168,7 +180,8 @@ def validation_sql(ds: Dataset, present: set[str], extras: list[tuple[str, str]]
     typed values ``v_<key>``, each cell's problem ``e_<name>`` (a reason or NULL) and ``bad``."""
     cols = ds.all_columns
     texts = [
-        f"NULLIF({c.key}, '') AS {c.key}" if c.key in present else f"NULL::VARCHAR AS {c.key}" for c in cols
+        f"NULLIF({_visible(c.key)}, '') AS {c.key}" if c.key in present else f"NULL::VARCHAR AS {c.key}"
+        for c in cols
     ]
     texts += [f"NULLIF({name}, '') AS {name}" for name, _ in extras]
     typed = [f"{value_sql(c, c.key)} AS v_{c.key}" for c in cols if c.type != "str"]

@@ -7,6 +7,7 @@ import io
 
 import pyarrow.parquet as pq
 
+from doudi.core.cells import append_row
 from doudi.exchange import queries, store
 from doudi.exchange.models import Batch
 
@@ -19,7 +20,7 @@ def rejected_xlsx(batch: Batch) -> bytes:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("被拒绝的行")
-    ws.append(HEADER)
+    append_row(ws, HEADER)
     path = store.rejected_path(batch.pk)
     written = 0
     if path.is_file():
@@ -31,10 +32,10 @@ def rejected_xlsx(batch: Batch) -> bytes:
                 col = r["column"] or ""
                 label = labels.get(col) or labels.setdefault(col, queries.column_label(batch, col))
                 reason = r["reason"] + (f"：{r['detail']}" if r.get("detail") else "")
-                ws.append([r["line"], label, r["value"] or "", reason])
+                append_row(ws, [r["line"], label, r["value"] or "", reason])
                 written += 1
     if batch.error and not written:
-        ws.append([None, "", "", batch.error])
+        append_row(ws, [None, "", "", batch.error])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

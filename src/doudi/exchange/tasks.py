@@ -1,9 +1,9 @@
 """Background loading of large uploads (``django.tasks``; the backend is django-tasks-db, run by
 ``doudi db_worker``).
 
-The rule (``inline_upload``): an upload of at most ``DOUDI_EXCHANGE_INLINE_BYTES`` (default 5 MB,
-about 50,000 rows) is loaded during the request; a larger one is received at once and loaded by this
-task while the batch page shows its progress. The command line always loads in the foreground.
+The rule (``inline_upload``): a CSV or Parquet upload of at most ``DOUDI_EXCHANGE_INLINE_BYTES``
+(default 5 MB, about 50,000 rows) is loaded during the request; a larger one, and every Excel
+workbook, is received at once and loaded by this task while the batch page shows its progress. The command line always loads in the foreground.
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ def inline_limit() -> int:
     return int(getattr(settings, "DOUDI_EXCHANGE_INLINE_BYTES", INLINE_BYTES))
 
 
-def inline_upload(size: int) -> bool:
-    return size <= inline_limit()
+def inline_upload(size: int, fmt: str = "csv") -> bool:
+    """Whether an upload is loaded during the request: a small CSV or Parquet file. A workbook is
+    always loaded in the background, however small: a few KB of XLSX can unpack to far more work
+    than its size says, and no web request may run an unbounded parse."""
+    return size <= inline_limit() and fmt != "xlsx"
 
 
 @task()

@@ -234,6 +234,13 @@ def scratch_dir() -> Path:
 EXPORT_COLUMNS = ("record_id", "person_key", "method", "score")
 
 
+def _csv_safe(col: str) -> str:
+    """SQL for a text column as ``core.cells.safe_text`` writes it: a leading = + - @ tab or CR gets
+    an apostrophe, so a spreadsheet never evaluates it."""
+    risky = "'=', '+', '-', '@', chr(9), chr(13)"
+    return f"CASE WHEN left({col}, 1) IN ({risky}) THEN chr(39) || {col} ELSE {col} END AS {col}"
+
+
 def export_csv(batch_id: int, out: Path | str) -> int:
     """Write the links of a batch as CSV (``record_id, person_key, method, score``; person_key empty
     when none), atomically; returns the number of rows."""
@@ -248,7 +255,8 @@ def export_csv(batch_id: int, out: Path | str) -> int:
     try:
         with store.atomic_path(out) as tmp:
             con.execute(
-                f"""COPY (SELECT record_id, person_key, method, score FROM read_parquet({store.sql_path(source)}))
+                f"""COPY (SELECT {_csv_safe("record_id")}, {_csv_safe("person_key")}, method, score
+                    FROM read_parquet({store.sql_path(source)}))
                     TO {store.sql_path(tmp)} (FORMAT csv, HEADER true)"""
             )
         return int(

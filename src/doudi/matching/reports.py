@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass, field
 
+from doudi.core.cells import append_row
 from doudi.matching import store
 
 COUNT_COLUMNS = (
@@ -158,14 +159,14 @@ def to_excel(report: BatchReport, title: str = "") -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("比对结果")
     if title:
-        ws.append([title])
+        append_row(ws, [title])
     header = ["county", *COUNT_COLUMNS]
-    ws.append([COLUMN_ZH[c] for c in header])
+    append_row(ws, [COLUMN_ZH[c] for c in header])
     for c in report.counties:
-        ws.append([c["county_name"], *(c[k] for k in COUNT_COLUMNS)])
-    ws.append(["合计", *(report.total.get(k, 0) for k in COUNT_COLUMNS)])
-    ws.append([])
-    ws.append(["批次内重复出现的身份证号个数", report.dup_numbers])
+        append_row(ws, [c["county_name"], *(c[k] for k in COUNT_COLUMNS)])
+    append_row(ws, ["合计", *(report.total.get(k, 0) for k in COUNT_COLUMNS)])
+    append_row(ws, [])
+    append_row(ws, ["批次内重复出现的身份证号个数", report.dup_numbers])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

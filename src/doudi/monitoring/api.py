@@ -31,7 +31,7 @@ MAX_ID = 2**63 - 1
 class PageIn(Schema):
     status: str = Field("", description="按状态筛选")
     limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0)
+    offset: int = Field(0, ge=0, le=2**62)
 
 
 class NeedOut(Schema):

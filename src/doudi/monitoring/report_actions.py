@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from doudi.core import tracking
 from doudi.core.audit import record_audit
+from doudi.core.cells import clean_name
 from doudi.core.crypto import blind_index
 from doudi.core.scoping import is_within
 from doudi.monitoring.models import ChainEvent, GrassrootsReport, Indicator, Level, Warning
@@ -70,6 +71,9 @@ def submit_report(
     description = (description or "").strip()
     if len(description) < 5:
         raise _error("请简要说明困难情况（至少5个字）")
+    subject_name, bad_name = clean_name(subject_name)  # the name check of every door (core.cells)
+    if bad_name:
+        raise _error(bad_name)
     if actor is not None:
         if not actor.can("monitoring.report"):
             raise _error("您的角色不能提交报告")
@@ -87,7 +91,7 @@ def submit_report(
         reporter=actor,
         reporter_contact=(contact or "").strip()[:100],
         household=household,
-        subject_name=(subject_name or "").strip()[:64],
+        subject_name=subject_name[:64],
         address=(address or "").strip()[:200],
         description=description[:4000],
         client_hash="" if actor else client_hash(client_address),

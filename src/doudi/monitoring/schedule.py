@@ -53,7 +53,12 @@ def daily_deadlines_task(day: str | None = None) -> dict:
             escalated = actions.escalate_overdue(today=today)
     finally:
         _arm(daily_deadlines_task, next_daily(timezone.now()))
-    return {"date": today.isoformat(), "notified": notified, "escalated": escalated}
+    from doudi.core.audit import checkpoint
+
+    chain = checkpoint()  # the audit chain verified and its head anchored outside the database, daily
+    if not chain.ok:
+        logger.error("audit chain broken at %s: %s", chain.broken_at, chain.reason)
+    return {"date": today.isoformat(), "notified": notified, "escalated": escalated, "audit_ok": chain.ok}
 
 
 @task()

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.core import tracking, workdays
+from doudi.core.client_ip import client_address
 from doudi.monitoring import actions, calendar_actions, notify_actions, queries
 from doudi.monitoring.disposition_actions import can_respond
 from doudi.monitoring.flows import FlowDenied
@@ -121,7 +122,7 @@ def report(request):
 
 
 def _client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)  # behind a trusted proxy: the forwarded address
 
 
 @csrf_protect

@@ -14,6 +14,7 @@ from pathlib import Path
 from django.db import transaction
 
 from doudi.core.audit import record_audit
+from doudi.core.cells import safe_row
 from doudi.core.scoping import require_scope
 from doudi.matching.store import atomic_path
 from doudi.monitoring.models import Warning
@@ -45,7 +46,7 @@ def export_csv(out: Path | str, *, actor) -> int:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for row in rows():
-            writer.writerow(row)
+            writer.writerow(safe_row(row))
             n += 1
     with transaction.atomic():
         record_audit(

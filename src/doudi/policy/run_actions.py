@@ -20,14 +20,28 @@ from doudi.policy.models import PolicyRun
 from doudi.regions.models import Region
 
 RUN_CAPABILITY = "registry.read"
+START_DENIED = "您的角色只能查看测算结果，不能发起批量测算或政策模拟"
 
 
 class RunError(ValueError):
     """A run refused for a reason shown to the user (Chinese)."""
 
 
+# who may START a reassessment or a what-if run (a batch write) over their own subtree: the township
+# caseworker, the county, city and province officers and the administrator — not the read-only
+# auditor, not the grid worker
+START_ROLES = frozenset(
+    {"township_caseworker", "county_officer", "city_officer", "province_officer", "administrator"}
+)
+
+
 def can_run(user) -> bool:
+    """May see runs and their results (the pages, the workbook)."""
     return bool(getattr(user, "pk", None)) and user.can(RUN_CAPABILITY) and bool(user.region_id)
+
+
+def can_start(user) -> bool:
+    return can_run(user) and user.role in START_ROLES
 
 
 def _check_actor(actor, region_code: str) -> None:
@@ -60,6 +74,8 @@ def create_run(
         raise RunError(f"未知的测算类型：{kind}")
     region_code = _region(region_code)
     _check_actor(actor, region_code)
+    if getattr(actor, "pk", None) and not can_start(actor):
+        raise PermissionError(START_DENIED)
     run = PolicyRun.unscoped.create(
         kind=kind,
         region_code=region_code,

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from django.utils import timezone
 from openpyxl import Workbook
 
+from doudi.core.cells import append_row
 from doudi.policy import batch
 from doudi.policy.models import PolicyRun
 from doudi.regions.queries import names_for
@@ -103,9 +104,9 @@ def chart_data(run: PolicyRun) -> dict[str, Any] | None:
 
 def _matrix_sheet(wb: Workbook, title: str, part: dict[str, Any], corner: str) -> None:
     ws = wb.create_sheet(title)
-    ws.append([corner, *[batch.TIER_ZH[t] for t in batch.TIERS], "合计"])
+    append_row(ws, [corner, *[batch.TIER_ZH[t] for t in batch.TIERS], "合计"])
     for row in batch.matrix_rows(part.get("matrix", {})):
-        ws.append([row["label"], *row["cells"], row["total"]])
+        append_row(ws, [row["label"], *row["cells"], row["total"]])
 
 
 def workbook(run: PolicyRun, *, actor=None, link_base: str = "") -> tuple[bytes, int]:
@@ -113,28 +114,28 @@ def workbook(run: PolicyRun, *, actor=None, link_base: str = "") -> tuple[bytes,
     s = run.summary
     wb = Workbook(write_only=True)
     about = wb.create_sheet("说明")
-    about.append(["测算类型", run.get_kind_display()])
-    about.append(["测算编号", run.pk])
-    about.append(["区划", names_for({run.region_code}).get(run.region_code, run.region_code)])
-    about.append(["测算日期", run.as_of.isoformat()])
-    about.append(["规则版本", s.get("rule_set_version", "")])
-    about.append(["家庭数", s.get("households", 0)])
-    about.append(["已测算", s.get("assessed", 0)])
-    about.append(["无法测算", s.get("skipped", 0)])
-    about.append(["类别变动", s.get("movers", 0)])
+    append_row(about, ["测算类型", run.get_kind_display()])
+    append_row(about, ["测算编号", run.pk])
+    append_row(about, ["区划", names_for({run.region_code}).get(run.region_code, run.region_code)])
+    append_row(about, ["测算日期", run.as_of.isoformat()])
+    append_row(about, ["规则版本", s.get("rule_set_version", "")])
+    append_row(about, ["家庭数", s.get("households", 0)])
+    append_row(about, ["已测算", s.get("assessed", 0)])
+    append_row(about, ["无法测算", s.get("skipped", 0)])
+    append_row(about, ["类别变动", s.get("movers", 0)])
     for change in s.get("changes", []):
-        about.append(["参数调整", change.get("label", "")])
+        append_row(about, ["参数调整", change.get("label", "")])
     if "cost" in s:
-        about.append(["月度待遇（调整前，元）", s["cost"]["before"]])
-        about.append(["月度待遇（调整后，元）", s["cost"]["after"]])
-        about.append(["月度待遇变化（元）", s["cost"]["delta"]])
+        append_row(about, ["月度待遇（调整前，元）", s["cost"]["before"]])
+        append_row(about, ["月度待遇（调整后，元）", s["cost"]["after"]])
+        append_row(about, ["月度待遇变化（元）", s["cost"]["delta"]])
     else:
-        about.append(["月度待遇合计（元）", s.get("monthly_total", 0)])
-    about.append(["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])
-    about.append(["导出人", getattr(actor, "label", str(actor or ""))])
-    about.append(["注意", "本文件含家庭收入等敏感信息，请妥善保管，用后删除。"])
+        append_row(about, ["月度待遇合计（元）", s.get("monthly_total", 0)])
+    append_row(about, ["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])
+    append_row(about, ["导出人", getattr(actor, "label", str(actor or ""))])
+    append_row(about, ["注意", "本文件含家庭收入等敏感信息，请妥善保管，用后删除。"])
     for reason, n in s.get("skipped_by_reason", {}).items():
-        about.append(["无法测算原因", f"{reason}：{n} 户"])
+        append_row(about, ["无法测算原因", f"{reason}：{n} 户"])
     simulation = run.kind == PolicyRun.Kind.SIMULATION
     _matrix_sheet(wb, "类别迁移矩阵", s, "调整前 \\ 调整后" if simulation else "现有类别 \\ 测算类别")
     ws = wb.create_sheet("分区划统计")
@@ -142,7 +143,7 @@ def workbook(run: PolicyRun, *, actor=None, link_base: str = "") -> tuple[bytes,
         ["调整前月度待遇（元）", "调整后月度待遇（元）", "变化（元）"] if simulation else ["月度待遇（元）"]
     )
     pair = ["调整前类别", "调整后类别"] if simulation else ["现有类别", "测算类别"]
-    ws.append(["层级", "区划代码", "区划名称", "测算户数", "变动户数", *cost_head, *pair, "户数"])
+    append_row(ws, ["层级", "区划代码", "区划名称", "测算户数", "变动户数", *cost_head, *pair, "户数"])
     for r in s.get("by_region", []):
         level = "县（市、区）" if r["level"] == "county" else "乡镇（街道）"
         cost = (
@@ -153,7 +154,7 @@ def workbook(run: PolicyRun, *, actor=None, link_base: str = "") -> tuple[bytes,
         head = [level, r["code"], r["name"], r["assessed"], r["movers"], *cost]
         for a, row in r.get("matrix", {}).items():
             for b, n in row.items():
-                ws.append([*head, batch.TIER_ZH.get(a, a), batch.TIER_ZH.get(b, b), n])
+                append_row(ws, [*head, batch.TIER_ZH.get(a, a), batch.TIER_ZH.get(b, b), n])
     rows = _household_sheet(wb, run, simulation, link_base)
     buf = io.BytesIO()
     wb.save(buf)
@@ -165,7 +166,8 @@ def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool, link_base: 
     ws = wb.create_sheet("变动家庭")
     key = household_key_linker(ws, link_base, as_of=run.as_of)
     if simulation:
-        ws.append(
+        append_row(
+            ws,
             [
                 "户编号",
                 "区划",
@@ -176,10 +178,11 @@ def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool, link_base: 
                 "调整前月待遇（元）",
                 "调整后月待遇（元）",
                 "原因",
-            ]
+            ],
         )
     else:
-        ws.append(
+        append_row(
+            ws,
             [
                 "户编号",
                 "区划",
@@ -191,7 +194,7 @@ def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool, link_base: 
                 "通过的条件",
                 "未通过的条件",
                 "原因",
-            ]
+            ],
         )
     if not path.exists():
         return 0
@@ -212,13 +215,13 @@ def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool, link_base: 
                 float(r["per_capita_monthly_income"]) if r["per_capita_monthly_income"] is not None else None
             )
             if simulation:
-                ws.append(
+                append_row(ws,
                     [key(r["household_key"]), region, area, tier_label(r["category_before"]), tier_label(r["category_after"]),
                      income, r["monthly_total_before"], r["monthly_total_after"], r["reason_zh"]]
                 )  # fmt: skip
             else:
                 assessed = "无法测算" if r["skip_reason"] else tier_label(r["assessed_category"])
-                ws.append(
+                append_row(ws,
                     [key(r["household_key"]), region, area, tier_label(r["current_category"]), assessed, income,
                      r["monthly_total"], r["passed_criteria"], r["failed_criteria"], r["reason_zh"]]
                 )  # fmt: skip

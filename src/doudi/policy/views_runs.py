@@ -41,6 +41,11 @@ def _allowed(request) -> None:
         raise PermissionDenied("您的角色无权进行批量测算或政策模拟")
 
 
+def _may_start(request) -> None:
+    if not run_actions.can_start(request.user):
+        raise PermissionDenied(run_actions.START_DENIED)
+
+
 def _run_or_404(pk: int) -> PolicyRun:
     try:
         return PolicyRun.objects.select_related("created_by").get(pk=pk)
@@ -66,6 +71,7 @@ def index(request):
 @scoped_view
 def reassess(request):
     _allowed(request)
+    _may_start(request)
     form = ReassessForm(request.POST, user=request.user)
     if not form.is_valid():
         return render(request, "policy/runs/index.html", _index_context(request, form), status=400)
@@ -83,6 +89,8 @@ def reassess(request):
 @scoped_view
 def simulate(request):
     _allowed(request)
+    if request.method == "POST":
+        _may_start(request)
     form = SimulateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         count = Household.objects.filter(

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from doudi.core import crypto
 from doudi.core.audit import record_audit
+from doudi.core.cells import clean_name
 from doudi.registry.identity import encode_identity
 from doudi.registry.models import (
     SENSITIVE_HOUSEHOLD_KINDS,
@@ -241,14 +242,17 @@ def add_person_to_household(
     sex: str = "",
 ) -> Person:
     """Register a new person as a member of ``household`` from ``since``."""
-    if not name.strip():
+    name, bad_name = clean_name(name)
+    if bad_name:
+        raise RegistryError(bad_name)
+    if not name:
         raise RegistryError("姓名不能为空")
     if Person.unscoped.filter(person_key=person_key).exists():
         raise RegistryError("人员编号已存在")
     ident = encode_identity(id_number)
     person = Person.unscoped.create(
         person_key=person_key,
-        name=name.strip(),
+        name=name,
         birth_date=birth_date or ident.birth_date,
         sex=sex or ident.sex,
         household=household,

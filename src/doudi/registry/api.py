@@ -172,8 +172,28 @@ def _person_rows(persons: Iterable[Person], today: dt.date) -> list[dict]:
     ]
 
 
+ID_IN_URL = "身份证号不能放在网址中（会留在访问日志和浏览器历史里），请用 POST …/search 在请求体中提交"
+
+
+def _no_id_in_url(id_number: str) -> None:
+    if id_number:
+        raise ApiInputError(ID_IN_URL, "id_number")
+
+
 @router.get("/households", response=HouseholdListOut, summary="查询家庭（分页）")
 def list_households(request: HttpRequest, filters: Query[HouseholdListIn]):
+    _no_id_in_url(filters.id_number)
+    return _households(filters)
+
+
+@router.post(
+    "/households/search", response=HouseholdListOut, summary="查询家庭（条件在请求体中，可按身份证号）"
+)
+def search_households(request: HttpRequest, filters: HouseholdListIn):
+    return _households(filters)
+
+
+def _households(filters: HouseholdListIn) -> dict:
     qs = queries.search_households(
         name=filters.name,
         household_key=filters.household_key,
@@ -230,8 +250,18 @@ def household_detail(
     }
 
 
-@router.get("/persons", response=PersonListOut, summary="按身份证号或姓名查找人员")
+@router.get("/persons", response=PersonListOut, summary="按姓名查找人员（身份证号请用 POST /persons/search）")
 def lookup_persons(request: HttpRequest, params: Query[PersonLookupIn]):
+    _no_id_in_url(params.id_number)
+    return _persons(params)
+
+
+@router.post("/persons/search", response=PersonListOut, summary="按身份证号或姓名查找人员（条件在请求体中）")
+def search_persons(request: HttpRequest, params: PersonLookupIn):
+    return _persons(params)
+
+
+def _persons(params: PersonLookupIn) -> dict:
     id_number, name = params.id_number.strip(), params.name.strip()
     if not id_number and not name:
         raise ApiInputError("请提供身份证号或姓名", "id_number")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from doudi.core.audit import record_audit
+from doudi.core.cells import append_row, safe_text
 from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
 from doudi.registry import queries
@@ -104,10 +105,11 @@ def export_households(*, actor, filters: dict[str, str], count: int) -> bytes:
     scope = require_scope()
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("家庭查询结果")
-    ws.append(list(EXPORT_COLUMNS))
+    append_row(ws, list(EXPORT_COLUMNS))
     written = 0
     for row in _rows(filters, count):
-        ws.append(
+        append_row(
+            ws,
             [
                 row.household.household_key,
                 row.head_name,
@@ -115,21 +117,21 @@ def export_households(*, actor, filters: dict[str, str], count: int) -> bytes:
                 row.region_name,
                 row.area_label,
                 row.category_labels,
-            ]
+            ],
         )
         written += 1
     about = wb.create_sheet("说明")
-    about.append(["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])
-    about.append(["导出人", getattr(actor, "label", str(actor))])
+    append_row(about, ["导出时间", timezone.localtime().strftime("%Y-%m-%d %H:%M:%S")])
+    append_row(about, ["导出人", getattr(actor, "label", str(actor))])
     region = getattr(actor, "region", None)
-    about.append(["数据范围", region.full_name if region else scope.prefix])
-    about.append(["记录数", written])
+    append_row(about, ["数据范围", region.full_name if region else scope.prefix])
+    append_row(about, ["记录数", written])
     for key, label in FILTER_LABELS.items():
         value = filters.get(key) or ""
         if key == "id_number" and value:
             value = "（已按身份证号筛选）"
-        about.append([label, value or "（不限）"])
-    about.append(["注意", "身份证号已脱敏。本文件含个人信息，请妥善保管，用后删除。"])
+        append_row(about, [label, value or "（不限）"])
+    append_row(about, ["注意", "身份证号已脱敏。本文件含个人信息，请妥善保管，用后删除。"])
     record_audit(
         actor=actor,
         action="registry.export",
@@ -163,7 +165,7 @@ def household_key_linker(ws, link_base: str, *, as_of: dt.date | None = None):
     def link(key):
         if not root or not isinstance(key, str) or not key:
             return key
-        cell = WriteOnlyCell(ws, key)
+        cell = WriteOnlyCell(ws, safe_text(key))  # a key from a roster never becomes a formula
         cell.hyperlink = f"{root}?{urlencode({'k': key, **extra})}"
         cell.style = "Hyperlink"
         return cell

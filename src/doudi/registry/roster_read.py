@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from doudi.core import idnumber
+from doudi.core.cells import clean_name
 from doudi.core.scoping import prefix_of
 from doudi.registry.models import Category, Relation
 
@@ -39,6 +40,8 @@ COLUMN_ZH = {
     "since": "类别起始日期",
 }
 KEY_MAX = 64
+FIELD_MAX = 10_000  # characters of any one field; a longer one rejects its row, not the file
+CSV_FIELD_LIMIT = 1 << 30  # the csv module's default (128 KiB) would refuse the whole file
 ACCEPTED_LEVELS = frozenset({"county", "township", "village"})
 
 RELATIONS = {v: v for v in Relation.values} | {label: value for value, label in Relation.choices}
@@ -151,12 +154,13 @@ def _gb_check(path: Path) -> bool:
 def _open_csv(path: Path, name: str) -> RosterSource:
     digest, encoding, lines = _scan_text(path)
     fh = path.open("r", encoding=encoding, newline="")
+    csv.field_size_limit(max(csv.field_size_limit(), CSV_FIELD_LIMIT))  # a huge field: that row's error
     reader = csv.reader(fh)
     try:
         header = next(reader, None)
     except csv.Error as exc:
         fh.close()
-        raise RosterFileError(f"第 1 行无法解析：{exc}") from exc
+        raise RosterFileError("第 1 行（表头）无法解析（CSV 格式错误，如引号不成对）") from exc
     if not header or not any(h.strip() for h in header):
         fh.close()
         raise RosterFileError("文件为空或第 1 行不是表头")
@@ -169,7 +173,7 @@ def _open_csv(path: Path, name: str) -> RosterSource:
                 if values and any(v.strip() for v in values):  # blank and all-empty lines are skipped
                     yield start, values
         except csv.Error as exc:
-            raise RosterFileError(f"第 {last + 1} 行无法解析：{exc}") from exc
+            raise RosterFileError(f"第 {last + 1} 行无法解析（CSV 格式错误，如引号不成对）") from exc
         finally:
             fh.close()
 
@@ -177,36 +181,31 @@ def _open_csv(path: Path, name: str) -> RosterSource:
 
 
 def _open_xlsx(path: Path, name: str) -> RosterSource:
-    import openpyxl
+    from doudi.core.tabular import TabularFileError, open_xlsx
 
     digest = _file_digest(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        it = ws.iter_rows(values_only=True)
-        header = next(it, None)
-    except Exception as exc:  # zip/XML errors of every kind mean the same to the user
-        raise RosterFileError(f"Excel 文件无法读取：{exc}") from exc
+        sheet = open_xlsx(path)  # bounded by the rows stored, not the sheet's declared size
+    except TabularFileError as exc:
+        raise RosterFileError(str(exc)) from exc
+    header = sheet.header
     if not header or not any(h not in (None, "") for h in header):
-        wb.close()
+        sheet.close()
         raise RosterFileError("工作表为空或第 1 行不是表头")
     width = len(header)
 
     def rows() -> Iterator[tuple[int, tuple]]:
         try:
-            for line, values in enumerate(it, start=2):
+            for line, values in sheet.rows:
+                values = values[:width]  # cells right of the header are not data
                 if values and any(v not in (None, "") for v in values):
-                    yield (
-                        line,
-                        values[:width] if len(values) >= width else values + (None,) * (width - len(values)),
-                    )
-        except Exception as exc:
-            raise RosterFileError(f"Excel 文件读取中断：{exc}") from exc
-        finally:
-            wb.close()
+                    yield line, values + (None,) * (width - len(values))
+        except TabularFileError as exc:
+            raise RosterFileError(str(exc)) from exc
 
-    hint = ws.max_row - 1 if ws.max_row else None
-    return RosterSource(name, digest, "xlsx", "", [_text(h) for h in header], hint, rows(), wb.close)
+    return RosterSource(
+        name, digest, "xlsx", "", [_text(h) for h in header], sheet.rows_hint, rows(), sheet.close
+    )
 
 
 def _open_parquet(path: Path, name: str) -> RosterSource:
@@ -328,6 +327,8 @@ class RowChecker:
         if len(values) != self.width:
             return None, [("", "字段数与表头不一致", f"该行 {len(values)} 个字段，表头 {self.width} 列")]
         t = [v.strip() if type(v) is str else _text(v) for v in values]
+        if any(len(v) > FIELD_MAX for v in t):
+            return None, [("", "字段过长", f"单个字段最多 {FIELD_MAX:,} 个字符")]
         t.append("")
         i, has = self._i, self.has
         errs: list[tuple[str, str, str]] = []
@@ -340,7 +341,10 @@ class RowChecker:
             first = self.person_lines.setdefault(pkey, line)
             if first != line:
                 errs.append(("person_key", "人员编号重复", f"与第 {first} 行相同"))
-        if not name or len(name) > 64:
+        name, bad_name = clean_name(name)  # the same check at every door (core.cells)
+        if bad_name:
+            errs.append(("name", bad_name, ""))
+        elif not name or len(name) > 64:
             errs.append(("name", "姓名为空" if not name else "姓名过长", ""))
         rel_raw = t[i["relation"]]
         relation = RELATIONS.get(rel_raw) or RELATIONS.get(rel_raw.lower())

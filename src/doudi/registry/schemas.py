@@ -50,8 +50,9 @@ IsoDate = Annotated[dt.date | None, BeforeValidator(_iso_date)]
 OptCategory = Annotated[Category | None, BeforeValidator(_blank_to_none)]
 OptAreaType = Annotated[AreaType | None, BeforeValidator(_blank_to_none)]
 RegionPrefix = Annotated[str, BeforeValidator(_region_code)]
+MAX_OFFSET = 2**62  # offset + limit stays a database integer (beyond 2**63-1 the query fails)
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT, description="每页条数，最多200")]
-Offset = Annotated[int, Field(ge=0, description="跳过的条数")]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET, description="跳过的条数")]
 
 
 # ---- shared pieces ----------------------------------------------------------------------------

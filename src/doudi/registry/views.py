@@ -8,12 +8,12 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
@@ -38,10 +38,27 @@ def _search_form(request, data) -> HouseholdSearchForm:
     return HouseholdSearchForm(data, scope_prefix=require_scope().prefix)
 
 
-@require_GET
+ID_IN_URL = "身份证号请在查询表单中输入后提交，不能放在网址中"
+
+
+@require_http_methods(["GET", "POST"])
 @scoped_view("registry.read")
 def search(request):
-    form = _search_form(request, request.GET or None)
+    """The search page. The form is posted, so an identity number never appears in a URL (access
+    logs, browser history, the supervisor log); a search without one is redirected to (or, for
+    htmx, pushed as) the GET address of its filters, which stays bookmarkable."""
+    if request.method == "POST":
+        form = _search_form(request, request.POST)
+        if form.is_valid() and not form.filters()["id_number"]:
+            address = _search_address(form.filters())
+            if not is_htmx(request):
+                return redirect(address)
+            request.GET = QueryDict(address.partition("?")[2])
+    else:
+        form = _search_form(request, request.GET or None)
+        if form.is_bound and request.GET.get("id_number"):
+            form.is_valid()
+            form.add_error("id_number", ID_IN_URL)
     page, rows = None, []
     if not form.is_bound or form.is_valid():
         qs = queries.search_households(**form.filters())
@@ -49,7 +66,16 @@ def search(request):
         rows = exports.household_rows(list(page))
     context = {"form": form, "page_obj": page, "rows": rows, "filters": form.filters()}
     template = "registry/partials/search_results.html" if is_htmx(request) else "registry/search.html"
-    return _private(render(request, template, context))
+    response = _private(render(request, template, context))
+    if request.method == "POST" and is_htmx(request):
+        filters = form.filters() if form.is_valid() else {}
+        response["HX-Push-Url"] = request.path if filters.get("id_number") else _search_address(filters)
+    return response
+
+
+def _search_address(filters: dict[str, str]) -> str:
+    query = urlencode({k: v for k, v in filters.items() if v and k != "id_number"})
+    return reverse("registry:search") + (f"?{query}" if query else "")
 
 
 @require_POST

@@ -31,13 +31,13 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         username = (self.cleaned_data.get("username") or "").strip()
-        if username and is_locked(username):
+        if username and is_locked(username, self.request):
             raise forms.ValidationError(lock_message(), code="locked")
         try:
             return super().clean()
         except forms.ValidationError:
             # the failure just recorded may be the one that locks the account
-            if username and is_locked(username):
+            if username and is_locked(username, self.request):
                 raise forms.ValidationError(lock_message(), code="locked") from None
             raise
 

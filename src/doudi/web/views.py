@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from doudi.core.audit_labels import ACTION_LABELS, actor_label, subject_label
+from doudi.core.middleware import mask_id_runs
 from doudi.core.models import AuditEvent
 from doudi.regions.queries import names_for
 from doudi.registry import queries
@@ -114,6 +115,7 @@ def audit_log(request):
             "subject_label": subject_label(e.subject_type),
             "actor_label": actor_label(e.actor_label),
             "region_name": regions.get(e.region_code, e.region_code),
+            "detail": mask_id_runs(e.detail or ""),  # rows logged before numbers were hidden
         }
         for e in page
     ]
