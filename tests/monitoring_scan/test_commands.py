@@ -66,20 +66,22 @@ def test_warnings_export_columns_and_masking(scan_env, tmp_path):
     out = tmp_path / "w.csv"
     text = run("warnings", "export", "--out", str(out))
     assert "rows: 3" in text
-    with out.open(encoding="utf-8") as fh:
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM: Excel reads the Chinese
+    with out.open(encoding="utf-8-sig") as fh:
         reader = csv.reader(fh)
         header = next(reader)
         rows = list(reader)
-    assert header == ["warning_id", "indicator", "level", "status", "household_key", "person_key",
-                      "id_number_masked", "region_code", "raised_on", "deadline"]  # fmt: skip
+    assert header == ["预警编号", "预警原因", "等级", "状态", "户编号", "人员编号", "身份证号（脱敏）", "区划代码",
+                      "区划名称", "发出日期", "核查时限"]  # fmt: skip
     by_key = {r[4]: r for r in rows}
     yj_row = by_key["H-YJ"]
-    assert yj_row[1:4] == ["W-DSR", "red", "dispatched"] and yj_row[5] == yj.head.person_key
+    assert yj_row[1:4] == ["因灾", "红色", "已派发乡镇"] and yj_row[5] == yj.head.person_key
     assert yj_row[6] == yj.head.id_masked and "*" in yj_row[6] and yj.head.id_number() not in out.read_text()
-    assert yj_row[7] == T1 and yj_row[8] == timezone.localdate().isoformat()  # raised on the scan day
-    assert yj_row[9] > yj_row[8]
+    assert yj_row[7] == T1 and yj_row[8].endswith("进学街道")
+    assert yj_row[9] == timezone.localdate().isoformat()  # raised on the scan day
+    assert yj_row[10] > yj_row[9]
     potential = by_key[""]
-    assert potential[1] == "W-NEW" and potential[5] == "" and potential[6] == "未知"
+    assert potential[1] == "主动发现" and potential[5] == "" and potential[6] == "未知"
     assert OUTSIDER not in out.read_text()
     assert AuditEvent.unscoped.filter(action="monitoring.warnings_export").count() == 1
 
@@ -89,7 +91,7 @@ def test_warnings_export_by_region(scan_env, tmp_path):
     run("monitor", "run", "--as-of", "2025-08-01")
     out = tmp_path / "ng.csv"
     assert "rows: 1" in run("warnings", "export", "--out", str(out), "--region", "220102")
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert [r["household_key"] for r in rows] == ["H-NG"] and rows[0]["region_code"] == NG
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert [r["户编号"] for r in rows] == ["H-NG"] and rows[0]["区划代码"] == NG
     with pytest.raises(CommandError, match="区划代码不存在"):
         run("warnings", "export", "--out", str(out), "--region", "999999")

@@ -1,9 +1,10 @@
 """The warnings CSV (``doudi warnings export``): one row per warning of the region scope, masked.
 
-Columns, exactly: ``warning_id, indicator, level, status, household_key, person_key, id_number_masked,
-region_code, raised_on, deadline``. ``household_key``/``person_key`` are the roster's keys (empty for a
-potential case, R-M16); ``id_number_masked`` is the registry's masked number of the warning's person
-(``220102********1234``) or the potential case's mask. No plain identity number is ever read.
+A file people open in Excel (UTF-8 with BOM), so every column and value is in Chinese (issue: no raw
+codes in what a user reads): 预警编号, 预警原因, 等级, 状态, 户编号, 人员编号, 身份证号（脱敏）, 区划代码,
+区划名称, 发出日期, 核查时限. 户编号/人员编号 are the roster's keys (empty for a potential case, R-M16);
+the number is the registry's mask of the warning's person (``220102********1234``) or the potential
+case's mask. No plain identity number is ever read.
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ from doudi.core.audit import record_audit
 from doudi.core.cells import safe_row
 from doudi.core.scoping import require_scope
 from doudi.matching.store import atomic_path
-from doudi.monitoring.models import Warning
+from doudi.monitoring.models import Indicator, Level, Warning
+from doudi.regions.queries import names_for
 
-COLUMNS = ("warning_id", "indicator", "level", "status", "household_key", "person_key", "id_number_masked",
-           "region_code", "raised_on", "deadline")  # fmt: skip
+COLUMNS = ("预警编号", "预警原因", "等级", "状态", "户编号", "人员编号", "身份证号（脱敏）", "区划代码", "区划名称",
+           "发出日期", "核查时限")  # fmt: skip
+INDICATORS, LEVELS, STATUSES = dict(Indicator.choices), dict(Level.choices), dict(Warning.Status.choices)
 CHUNK = 10_000
 
 
@@ -30,11 +33,13 @@ def rows():
         "id", "indicator", "level", "status", "household__household_key", "person__person_key",
         "person__id_masked", "potential_case__id_masked", "region_code", "raised_on", "deadline",
     )  # fmt: skip
+    names = names_for(set(Warning.objects.values_list("region_code", flat=True).distinct()))
     for wid, ind, level, status, hkey, pkey, pmask, cmask, region, raised, deadline in qs.iterator(
         chunk_size=CHUNK
     ):
-        yield (wid, ind, level, status, hkey or "", pkey or "", pmask or cmask or "", region,
-               raised.isoformat(), deadline.isoformat())  # fmt: skip
+        yield (wid, INDICATORS.get(ind, ind), LEVELS.get(level, level), STATUSES.get(status, status), hkey or "",
+               pkey or "", pmask or cmask or "", region, names.get(region, ""), raised.isoformat(),
+               deadline.isoformat())  # fmt: skip
 
 
 def export_csv(out: Path | str, *, actor) -> int:
@@ -42,7 +47,7 @@ def export_csv(out: Path | str, *, actor) -> int:
     scope = require_scope()
     out = Path(out)
     n = 0
-    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8", newline="") as fh:
+    with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(COLUMNS)
         for row in rows():
