@@ -180,3 +180,21 @@ def test_visit_data_must_be_json(api, raise_on, loop):
     assert bad.status_code == 422 and bad.json()["path"] == "data"
     short = api.multipart("grid1", f"/warnings/{w.pk}/visit", {"data": '{"visitors": ["甲"]}'})
     assert short.status_code == 422 and short.json()["path"].startswith("data.")
+
+
+def test_the_county_recalls_and_reassigns_through_the_api(api, raise_on):
+    from tests.conftest import YANJI_T2
+
+    w = raise_on("H-YJ1")
+    url = f"/warnings/{w.pk}"
+    assert api.post("county", f"{url}/dispatch", {"township_code": YANJI_T1}).status_code == 200
+    assert api.post("t1", f"{url}/recall", {}).status_code == 403  # the township cannot recall
+    assert api.post("ng_county", f"{url}/recall", {}).status_code == 404  # another county: not found
+    r = api.post("county", f"{url}/recall", {})
+    assert r.status_code == 200 and r.json()["status"] == "raised" and r.json()["township_code"] == ""
+    assert api.post("county", f"{url}/dispatch", {"township_code": YANJI_T1}).status_code == 200
+    # a household's warning stays with the township the household lives in
+    moved = api.post("county", f"{url}/reassign", {"township_code": YANJI_T2})
+    assert moved.status_code == 403 and "所在乡镇" in moved.json()["error"]
+    with all_regions():
+        assert AuditEvent.objects.filter(action="monitoring.recall", subject_id=str(w.pk)).count() == 1

@@ -1,5 +1,5 @@
 """The warning loop through ``/api/v1`` (R-M13–R-M15): list and read warnings, then dispatch, assign,
-record the home visit (with photos), dispose and close — everything the pages do, so that a mobile
+record the home visit (with photos), dispose and close, and for the county recall or reassign — everything the pages do, so that a mobile
 app can work the loop.
 
 Each write calls the same ``monitoring.actions`` function as the page, which checks the transition
@@ -334,6 +334,24 @@ def dispatch(request: HttpRequest, body: DispatchIn, warning_id: int = WarningId
     user = auth_user(request)
     return _run(
         user, warning_id, lambda w: actions.dispatch(actor=user, warning=w, township_code=body.township_code)
+    )
+
+
+@router.post(
+    "/warnings/{warning_id}/recall", response=WarningDetailOut, summary="县级召回已派发的预警（R-M13）"
+)
+def recall(request: HttpRequest, warning_id: int = WarningId):
+    user = auth_user(request)
+    return _run(user, warning_id, lambda w: actions.recall(actor=user, warning=w))
+
+
+@router.post(
+    "/warnings/{warning_id}/reassign", response=WarningDetailOut, summary="县级改派至本县其他乡镇（街道）"
+)
+def reassign(request: HttpRequest, body: DispatchIn, warning_id: int = WarningId):
+    user = auth_user(request)
+    return _run(
+        user, warning_id, lambda w: actions.reassign(actor=user, warning=w, township_code=body.township_code)
     )
 
 
