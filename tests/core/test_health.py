@@ -93,3 +93,26 @@ def test_gunicorn_serves_health_pages_and_static_files(tmp_path):
     log = (tmp_path / "access.log").read_text()
     assert "GET /login/" in log
     assert "secret-query" not in log  # the access log keeps paths only, never query strings
+
+
+def test_behind_tls_the_health_check_is_not_redirected(tmp_path):
+    """With DOUDI_HTTPS=1 plain HTTP is redirected to HTTPS — except /healthz, which the load balancer
+    probes on the private address."""
+    script = (
+        "import django; django.setup()\n"
+        "from django.test import Client\n"
+        "c = Client()\n"
+        "print(c.get('/healthz').status_code, c.get('/login/').status_code)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DOUDI_") and k != "DATABASE_URL"}
+    env.update(
+        DJANGO_SETTINGS_MODULE="doudi.settings",
+        DOUDI_DATA_DIR=str(tmp_path),
+        DOUDI_HTTPS="1",
+        DOUDI_ALLOWED_HOSTS="testserver",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["200", "301"]
