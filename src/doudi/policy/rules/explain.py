@@ -446,9 +446,20 @@ def explain(inp: AssessmentInput, result: dict[str, Any], ctx: _Context, topups:
         ]
         if individual:
             parts.append(_t("tekun.individual", members="、".join(individual)))
-    for c in criteria:
-        if c["rule"] in ("R-D4", "R-D5") and c["passed"]:
-            parts.append(_t("single", rule=c["rule"], detail=c["detail"]))
+    parts.extend(closing_sentences(inp, result, criteria, topups))
+    return "".join(parts)
+
+
+def closing_sentences(
+    inp: AssessmentInput, result: dict[str, Any], criteria: list[dict], topups: dict[str, str]
+) -> list[str]:
+    """The end of ``explanation_zh``, the same in every rule set: single-person dibao, categories carried
+    over, the benefit lines and whether the household is low-income."""
+    parts = [
+        _t("single", rule=c["rule"], detail=c["detail"])
+        for c in criteria
+        if c["rule"] in ("R-D4", "R-D5") and c["passed"]
+    ]
     carried = [name for name in codes.EXISTING_CARRIED if name in inp.household.existing]
     if carried:
         parts.append(_t("existing", names="、".join(CATEGORY_ZH[c] for c in carried)))
@@ -467,7 +478,7 @@ def explain(inp: AssessmentInput, result: dict[str, Any], ctx: _Context, topups:
     else:
         parts.append(_t("benefits.none"))
     parts.append(_t("low_income.yes" if result["low_income"] else "low_income.no"))
-    return "".join(parts)
+    return parts
 
 
 def _member_passes_t123(criteria: list[dict], member: str | None) -> bool:

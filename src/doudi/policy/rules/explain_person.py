@@ -15,7 +15,6 @@ from typing import Any
 from doudi.policy.rules import codes
 from doudi.policy.rules.explain import (
     AREA_ZH,
-    CATEGORY_ZH,
     _asset_criterion,
     _benefit_lines,
     _Context,
@@ -27,6 +26,7 @@ from doudi.policy.rules.explain import (
     _t,
     _tier_criteria,
     _topup_groups,
+    closing_sentences,
     parameter_notes,
 )
 from doudi.policy.rules.inputs import AssessmentInput
@@ -218,25 +218,5 @@ def explain(
         parts.append(_t("outcome.none.rest" if tekun else "outcome.none", detail=tiers[-1]["detail"]))
         if not by_rule["R-A1"]["passed"]:
             parts.append(_t("outcome.assets", detail=by_rule["R-A1"]["detail"]))
-    for c in criteria:
-        if c["rule"] in ("R-D4", "R-D5") and c["passed"]:
-            parts.append(_t("single", rule=c["rule"], detail=c["detail"]))
-    carried = [name for name in codes.EXISTING_CARRIED if name in inp.household.existing]
-    if carried:
-        parts.append(_t("existing", names="、".join(CATEGORY_ZH[c] for c in carried)))
-    lines = result["benefits"]
-    if lines:
-        texts = [
-            _t(
-                f"line.{line['rule']}",
-                member=line["member"],
-                amount=line["monthly"],
-                groups=topups.get(line["member"]),
-            )
-            for line in lines
-        ]
-        parts.append(_t("benefits", total=result["monthly_total"], lines="；".join(texts)))
-    else:
-        parts.append(_t("benefits.none"))
-    parts.append(_t("low_income.yes" if result["low_income"] else "low_income.no"))
+    parts.extend(closing_sentences(inp, result, criteria, topups))
     return "".join(parts)
