@@ -134,7 +134,7 @@ def test_who_may_review(users, settings):
 
 
 def test_rejection_leaves_parameters_unchanged(users):
-    before = list(ParameterValue.objects.values())
+    before = list(ParameterValue.objects.order_by("pk").values())
     with all_regions():
         p = actions.propose_parameter_change(
             actor=users["county"], region_code=YANJI, changes=[STANDARD], reason="x"
@@ -142,7 +142,7 @@ def test_rejection_leaves_parameters_unchanged(users):
         with pytest.raises(actions.PolicyError, match="驳回理由"):
             actions.reject_proposal(actor=users["city"], proposal=p, note="")
         actions.reject_proposal(actor=users["city"], proposal=p, note="依据不足")
-    assert list(ParameterValue.objects.values()) == before
+    assert list(ParameterValue.objects.order_by("pk").values()) == before
     p.refresh_from_db()
     assert p.status == "rejected" and p.review_note == "依据不足"
     assert _audit("policy.parameter_reject")[-1].subject_id == str(p.pk)
