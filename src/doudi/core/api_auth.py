@@ -10,11 +10,13 @@ A presented token that is unknown, revoked or belongs to an inactive user is ref
 once (no fall-back to the session). On success the user's region scope is entered for the rest of
 the request (``ScopeMiddleware`` resets it afterwards, so nothing leaks into the next request on the
 same thread), ``request.user`` is the authenticated user, and the capability the router demands is
-checked (403 otherwise). Use ``api_auth(capability)`` to get the list for a router.
+checked (403 otherwise). Use ``api_auth(capability)`` to get the list for a router. The token lookup
+itself belongs to ``accounts``, which registers it with ``register_token_lookup`` at startup.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -76,11 +78,22 @@ class _Accepting:
         return user
 
 
-def _user_for_token(token: str):
-    from doudi.accounts.actions import user_for_token
+# The token -> user lookup; ``accounts`` registers it at startup (``AccountsConfig.ready``) so that
+# ``core`` imports no app above it. Without one, every token is refused (401).
+_token_lookup: Callable[[str], Any] | None = None
 
+
+def register_token_lookup(fn: Callable[[str], Any]) -> None:
+    """Install the function that returns the active user holding a token (or None)."""
+    global _token_lookup
+    _token_lookup = fn
+
+
+def _user_for_token(token: str):
     token = token.strip()
-    return user_for_token(token) if token else None
+    if not token or _token_lookup is None:
+        return None
+    return _token_lookup(token)
 
 
 class TokenBearer(_Accepting, HttpBearer):

@@ -2,7 +2,7 @@
 
 A day is a working day when:
 
-1. an administrator's ``monitoring.WorkdayOverride`` row says so (it always wins), else
+1. an administrator's override says so (it always wins), else
 2. the ``chinese-calendar`` package knows the year (2004–2026 in version 1.11): its answer, which
    includes statutory holidays and make-up working days (调休), else
 3. Monday–Friday (weekends only) — and ``calendar_warning(year)`` returns a Chinese notice for the UI
@@ -11,6 +11,10 @@ A day is a working day when:
 Lookups are cached per process: overrides are loaded one year at a time and the cache is cleared
 when an override is saved or deleted in this process (signals) and otherwise refreshed every
 ``_OVERRIDE_TTL`` seconds so other processes pick up an administrator's change soon.
+
+The overrides live in ``monitoring.WorkdayOverride``; the monitoring app registers the function that
+reads them (``register_override_source`` in ``MonitoringConfig.ready``), so ``core`` imports no app
+above it. Without a registered source there are no overrides.
 """
 
 from __future__ import annotations
@@ -19,12 +23,21 @@ import datetime as dt
 import functools
 import threading
 import time
+from collections.abc import Callable
 
 import chinese_calendar
 
 _OVERRIDE_TTL = 60.0
 _lock = threading.Lock()
 _overrides: dict[int, tuple[float, dict[dt.date, bool]]] = {}
+_source: Callable[[int], dict[dt.date, bool]] | None = None
+
+
+def register_override_source(fn: Callable[[int], dict[dt.date, bool]]) -> None:
+    """Install the function returning a year's overrides (date -> is working day); clears the cache."""
+    global _source
+    _source = fn
+    clear_cache()
 
 
 @functools.cache
@@ -43,9 +56,7 @@ def _overrides_for(year: int) -> dict[dt.date, bool]:
         hit = _overrides.get(year)
         if hit is not None and now - hit[0] < _OVERRIDE_TTL:
             return hit[1]
-    from doudi.monitoring.models import WorkdayOverride
-
-    rows = dict(WorkdayOverride.objects.filter(date__year=year).values_list("date", "is_workday"))
+    rows = dict(_source(year)) if _source is not None else {}
     with _lock:
         _overrides[year] = (now, rows)
     return rows

@@ -1,16 +1,15 @@
-"""``doudi init``: prepare or upgrade the database and the data directory, and queue the recurring jobs
-of the monitoring loop when none is waiting. Idempotent."""
+"""``doudi init``: prepare or upgrade the database and the data directory, then run the init steps the
+apps registered (``core.init_steps``: divisions, baseline parameters, the monitoring loop's recurring
+jobs). Idempotent."""
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from doudi.core import init_steps
 from doudi.core.scoping import all_regions
-from doudi.policy import params_store
-from doudi.regions.actions import load_divisions
 
 
 class Command(BaseCommand):
@@ -21,22 +20,10 @@ class Command(BaseCommand):
             (settings.DATA_DIR / sub).mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
         with all_regions():
-            added = load_divisions(actor="doudi init")
-            params_store.load_baseline(actor="doudi init")
-        scheduled = _schedule_recurring_jobs()
+            lines = init_steps.run_all(actor="doudi init")
         db = settings.DATABASES["default"]
         self.stdout.write(f"data directory: {settings.DATA_DIR}")
         self.stdout.write(f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}")
-        self.stdout.write(f"regions added: {added}")
-        if scheduled:
-            self.stdout.write(f"scheduled: {', '.join(scheduled)}")
+        for line in lines:
+            self.stdout.write(line)
         self.stdout.write("ready")
-
-
-def _schedule_recurring_jobs() -> list[str]:
-    """The monitoring loop's daily and monthly jobs wait on the task queue (see monitoring.schedule)."""
-    if not apps.is_installed("doudi.monitoring"):
-        return []
-    from doudi.monitoring.schedule import ensure_scheduled
-
-    return ensure_scheduled()
