@@ -42,7 +42,7 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _generate(n: int, county: str, township: str, grid_id: int) -> None:
-    from doudi.monitoring.models import Indicator, Level, Warning
+    from doudi.monitoring.models import Indicator, Warning, WarningLevel
     from doudi.registry.models import Household
 
     rng = random.Random(11)
@@ -74,7 +74,7 @@ def _generate(n: int, county: str, township: str, grid_id: int) -> None:
                 Warning(
                     household_id=hh,
                     indicator=rng.choice(indicators),
-                    level=rng.choice(Level.values),
+                    level=rng.choice(WarningLevel.values),
                     status=status,
                     dedupe_key=f"{BENCH_PREFIX}{seq}",
                     is_open=True,

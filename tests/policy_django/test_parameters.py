@@ -5,16 +5,15 @@ and the parameters page (values in force, inheritance, unverified flags, history
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import types
 
 import pytest
 
 from doudi.core.models import AuditEvent
 from doudi.core.scoping import all_regions
 from doudi.policy import actions, params_store
-from doudi.policy.models import ParameterProposal, ParameterValue
+from doudi.policy.models import ParameterProposal, ParameterValue, PolicyRun
 from doudi.policy.rules import load_baseline_rows
+from doudi.policy.simulation import SimulationError
 from tests.policy_django.conftest import NANGUAN, YANJI, YANJI_T1
 
 pytestmark = pytest.mark.django_db
@@ -177,15 +176,14 @@ def test_parameters_page_shows_inheritance_unverified_and_history(client, users)
     assert "不存在" in bad
 
 
-def test_proposal_pages_with_preview(client, users, monkeypatch):
-    class Outcome:
-        pk = 7
-        summary = {"households": 120, "moved_in": 5, "monthly_cost_change": 3600, "by_tier": {"DIBAO": 5}}
+def test_proposal_pages_with_preview(client, users, assessed_household, monkeypatch):
+    """The proposal runs the real what-if simulation (spied on for its arguments) and the page shows
+    its summary."""
+    from doudi.policy import simulation
 
     calls = []
-    fake = types.ModuleType("doudi.policy.simulation")
-    fake.simulate = lambda **kw: calls.append(kw) or Outcome()
-    monkeypatch.setitem(sys.modules, "doudi.policy.simulation", fake)
+    real = simulation.simulate
+    monkeypatch.setattr(simulation, "simulate", lambda **kw: calls.append(kw) or real(**kw))
 
     client.force_login(users["county"])
     assert client.get("/policy/proposals/new/").status_code == 200
@@ -203,13 +201,16 @@ def test_proposal_pages_with_preview(client, users, monkeypatch):
     assert response.status_code == 302 and response.url == f"/policy/proposals/{p.pk}/"
     assert calls and calls[0]["region_code"] == YANJI and calls[0]["as_of"] == dt.date(2025, 9, 1)
     assert calls[0]["changes"][0]["key"] == "dibao_standard.urban"
-    assert p.preview["summary"]["monthly_cost_change"] == 3600 and p.preview["run_id"] == 7
+    cost = p.preview["summary"]["cost"]
+    assert p.preview["summary"]["assessed"] == 1 and cost["delta"] != 0 and p.preview_note == ""
+    assert p.preview["run_id"] == PolicyRun.unscoped.get(kind="simulation").pk
     page = client.get(f"/policy/proposals/{p.pk}/").content.decode()
-    assert "3600" in page and "760" in page and "800" in page and 'id="review"' not in page
+    assert 'id="preview-headline"' in page and str(cost["delta"]) in page
+    assert "760" in page and "800" in page and 'id="review"' not in page
 
     client.force_login(users["city"])
     page = client.get(f"/policy/proposals/{p.pk}/").content.decode()
-    assert 'id="review"' in page and "3600" in page
+    assert 'id="review"' in page and str(cost["delta"]) in page
     response = client.post(f"/policy/proposals/{p.pk}/review/", {"decision": "approve", "note": "同意"})
     assert response.status_code == 302
     assert ParameterProposal.unscoped.get(pk=p.pk).status == "approved"
@@ -218,16 +219,30 @@ def test_proposal_pages_with_preview(client, users, monkeypatch):
     assert client.get("/policy/proposals/new/").status_code == 403
 
 
-def test_proposal_without_the_simulation_module(client, users, monkeypatch):
-    monkeypatch.setitem(sys.modules, "doudi.policy.simulation", None)  # import raises ImportError
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (SimulationError("所选区划不在您的管辖范围内"), "所选区划不在您的管辖范围内"),
+        (RuntimeError("disk full at /var/x"), "系统内部错误"),  # an internal reason is only logged
+    ],
+)
+def test_a_failed_preview_says_so_and_keeps_the_proposal(client, users, monkeypatch, error, shown):
+    from doudi.policy import simulation
+
+    def fail(**kw):
+        raise error
+
+    monkeypatch.setattr(simulation, "simulate", fail)
     client.force_login(users["county"])
-    client.post(
+    response = client.post(
         "/policy/proposals/new/",
         {"key": "dibao_standard.urban", "value": "800", "effective_from": "2025-09-01", "reason": "物价上涨"},
     )
     p = ParameterProposal.unscoped.get()
-    assert p.preview is None
-    assert "未生成测算预览" in client.get(f"/policy/proposals/{p.pk}/").content.decode()
+    assert response.status_code == 302 and p.preview is None and p.status == "pending"
+    page = client.get(f"/policy/proposals/{p.pk}/").content.decode()
+    assert "测算预览生成失败" in page and shown in page and "申请已照常提交" in page
+    assert "尚未启用" not in page and "disk full" not in page
 
 
 def test_proposals_are_scoped(client, users):
@@ -245,7 +260,6 @@ def test_proposals_are_scoped(client, users):
 
 
 def test_proposal_preview_with_the_real_simulation(client, users, assessed_household):
-    pytest.importorskip("doudi.policy.simulation")
     client.force_login(users["county"])
     client.post(
         "/policy/proposals/new/",

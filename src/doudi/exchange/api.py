@@ -21,6 +21,7 @@ from ninja.files import UploadedFile
 
 from doudi.core.api_auth import api_auth, auth_user
 from doudi.core.api_errors import ApiInputError
+from doudi.core.dates import parse_date
 from doudi.core.scoping import current_scope
 from doudi.exchange import actions, datasets, intake, queries
 from doudi.exchange.models import Batch
@@ -43,7 +44,7 @@ def _viewer(request: HttpRequest):
 
 def _as_of(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text.strip())
+        return parse_date(text)
     except ValueError:
         raise ApiInputError("数据截至日期格式应为 YYYY-MM-DD", "as_of") from None
 

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from doudi.core.http import private
 from doudi.exchange import actions, intake, queries, reports
 from doudi.exchange.forms import UploadForm
 from doudi.exchange.models import Batch
@@ -20,11 +20,6 @@ from doudi.web.decorators import scoped_view
 PAGE_SIZE = 50
 REJECTED_SHOWN = 200
 NOT_FOUND = "数据批次不存在，或您无权查看"
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)
-    return response
 
 
 def _viewer(request):
@@ -52,7 +47,7 @@ def _list_context(request, form=None) -> dict:
 @require_GET
 @scoped_view(allow=queries.may_view, denied="您的角色无权查看部门数据批次")
 def batches(request):
-    return _private(render(request, "exchange/batches.html", _list_context(request)))
+    return private(render(request, "exchange/batches.html", _list_context(request)))
 
 
 def _may_send(user) -> bool:
@@ -64,12 +59,12 @@ def _may_send(user) -> bool:
 def upload(request):
     """GET: the batch page with the upload form; POST: receive the file."""
     if request.method == "GET":
-        return _private(render(request, "exchange/batches.html", _list_context(request)))
+        return private(render(request, "exchange/batches.html", _list_context(request)))
     user = request.user
     sendable = queries.sendable_datasets(user)
     form = UploadForm(request.POST, request.FILES, datasets=sendable)
     if not form.is_valid():
-        return _private(render(request, "exchange/batches.html", _list_context(request, form), status=400))
+        return private(render(request, "exchange/batches.html", _list_context(request, form), status=400))
     data = form.cleaned_data
     try:
         receipt, queued = actions.accept_upload(
@@ -79,7 +74,7 @@ def upload(request):
         raise PermissionDenied(str(exc)) from None
     except actions.ExchangeError as exc:
         form.add_error(None, str(exc))
-        return _private(render(request, "exchange/batches.html", _list_context(request, form), status=400))
+        return private(render(request, "exchange/batches.html", _list_context(request, form), status=400))
     except intake.IntakeFileError as exc:
         messages.error(request, f"文件被拒绝：{exc}")
         failed = getattr(exc, "batch_id", None)
@@ -115,7 +110,7 @@ def batch(request, pk: int):
         "extra_columns": (b.summary or {}).get("extra_columns", []),
         "scan": _scan_of(b),
     }
-    return _private(render(request, "exchange/batch.html", context))
+    return private(render(request, "exchange/batch.html", context))
 
 
 def _scan_of(b: Batch) -> dict | None:
@@ -138,7 +133,7 @@ def progress(request, pk: int):
     response = render(request, "exchange/partials/progress.html", {"b": b})
     if b.finished:
         response["HX-Refresh"] = "true"
-    return _private(response)
+    return private(response)
 
 
 @require_GET
@@ -150,4 +145,4 @@ def errors_xlsx(request, pk: int):
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="batch-{b.pk}-errors.xlsx"'
-    return _private(response)
+    return private(response)

@@ -23,12 +23,12 @@ from doudi.core.scoping import is_within, prefix_of
 from doudi.core.workdays import add_working_days
 from doudi.monitoring import flows
 from doudi.monitoring.evidence import higher_level, merge_evidence, plain
-from doudi.monitoring.models import ChainEvent, Indicator, Level, PotentialCase, Warning
+from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, Warning, WarningLevel
 from doudi.monitoring.notify_actions import county_officers, notify, township_staff
 from doudi.regions.models import Region
 
 S = Warning.Status
-DEFAULT_DEADLINE_WD: dict[str, int] = {Level.RED: 3, Level.ORANGE: 7, Level.YELLOW: 15}
+DEFAULT_DEADLINE_WD: dict[str, int] = {WarningLevel.RED: 3, WarningLevel.ORANGE: 7, WarningLevel.YELLOW: 15}
 
 
 class MonitoringError(ValueError):
@@ -135,7 +135,7 @@ def _check(actor, name: str, warning: Warning) -> None:
 def _validate_level_indicator(indicator: str, level: str) -> None:
     if indicator not in Indicator.values:
         raise MonitoringError(f"未知的预警指标：{indicator}")
-    if level not in Level.values:
+    if level not in WarningLevel.values:
         raise MonitoringError(f"未知的预警等级：{level}")
 
 

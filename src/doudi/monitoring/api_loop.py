@@ -28,7 +28,7 @@ from doudi.monitoring import actions, flows, queries
 from doudi.monitoring.api import MAX_ID, router
 from doudi.monitoring.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
 from doudi.monitoring.evidence import display_items
-from doudi.monitoring.models import Disposition, Indicator, Level, Warning
+from doudi.monitoring.models import Disposition, Indicator, Warning, WarningLevel
 from doudi.monitoring.visit_actions import MAX_PHOTOS
 from doudi.regions.models import Region
 from doudi.regions.queries import names_for
@@ -255,7 +255,11 @@ def list_warnings(request: HttpRequest, params: Query[WarningFilterIn]):
     user = auth_user(request)
     if params.view not in queries.VIEWS:
         raise ApiInputError("范围应为 todo、open、closed 或 all", "view")
-    for name, values in (("indicator", Indicator.values), ("level", Level.values), ("status", S.values)):
+    for name, values in (
+        ("indicator", Indicator.values),
+        ("level", WarningLevel.values),
+        ("status", S.values),
+    ):
         if getattr(params, name) and getattr(params, name) not in values:
             raise ApiInputError("筛选值无效", name)
     filters = queries.InboxFilters(

@@ -15,7 +15,7 @@ from doudi.accounts.models import Role, User
 from doudi.core.audit import record_audit
 from doudi.core.workdays import add_working_days
 from doudi.monitoring import flows
-from doudi.monitoring.models import ChainEvent, Indicator, Level, Notification, Warning
+from doudi.monitoring.models import ChainEvent, Indicator, Notification, Warning, WarningLevel
 from doudi.monitoring.notify_actions import LEVEL_ROLES
 
 S = Warning.Status
@@ -45,7 +45,7 @@ def escalate_overdue(*, today: dt.date) -> int:
     now = timezone.now()
     total = 0
     per_region: Counter[tuple[str, str]] = Counter()
-    for level in Level.values:
+    for level in WarningLevel.values:
         cond = _overdue(today, level)
         last = 0
         while True:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from doudi.accounts.models import Department
 from doudi.monitoring.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
-from doudi.monitoring.models import Disposition, Indicator, Level, NeedPush, Warning
+from doudi.monitoring.models import Disposition, Indicator, NeedPush, Warning, WarningLevel
 from doudi.monitoring.queries import VIEWS, InboxFilters
 from doudi.monitoring.visit_actions import MAX_PHOTO_BYTES, MAX_PHOTOS
 from doudi.regions.models import Region
@@ -37,7 +37,7 @@ class InboxFilterForm(forms.Form):
     indicator = forms.ChoiceField(
         label="预警指标", required=False, choices=[("", "全部指标"), *Indicator.choices]
     )
-    level = forms.ChoiceField(label="等级", required=False, choices=[("", "全部等级"), *Level.choices])
+    level = forms.ChoiceField(label="等级", required=False, choices=[("", "全部等级"), *WarningLevel.choices])
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部状态"), *Warning.Status.choices]
     )

@@ -13,7 +13,7 @@ from django.db import models
 from doudi.core.models import Regional
 
 
-class Level(models.TextChoices):
+class WarningLevel(models.TextChoices):
     RED = "red", "红色"
     ORANGE = "orange", "橙色"
     YELLOW = "yellow", "黄色"
@@ -124,7 +124,7 @@ class Warning(Regional):
         PotentialCase, null=True, blank=True, on_delete=models.PROTECT, related_name="warnings"
     )
     indicator = models.CharField(max_length=8, choices=Indicator.choices, db_index=True)
-    level = models.CharField(max_length=6, choices=Level.choices)
+    level = models.CharField(max_length=6, choices=WarningLevel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.RAISED, db_index=True)
     dedupe_key = models.CharField(max_length=80)  # "<indicator>:h<household_id>" or ":p<potential_case_id>"
     is_open = models.BooleanField(default=True)

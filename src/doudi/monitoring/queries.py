@@ -21,11 +21,11 @@ from doudi.monitoring.models import (
     Disposition,
     GrassrootsReport,
     Indicator,
-    Level,
     NeedPush,
     Notification,
     Visit,
     Warning,
+    WarningLevel,
 )
 from doudi.regions.queries import names_for
 from doudi.registry.models import Category, CategoryStatus, Person
@@ -70,7 +70,7 @@ def inbox(user, f: InboxFilters, today: dt.date | None = None) -> QuerySet[Warni
         qs = qs.filter(assigned_to=user)
     if f.indicator in Indicator.values:
         qs = qs.filter(indicator=f.indicator)
-    if f.level in Level.values:
+    if f.level in WarningLevel.values:
         qs = qs.filter(level=f.level)
     if f.status in S.values:
         qs = qs.filter(status=f.status)
@@ -117,7 +117,7 @@ class InboxPage:
 
 
 INDICATOR_LABELS = dict(Indicator.choices)
-LEVEL_LABELS = dict(Level.choices)
+LEVEL_LABELS = dict(WarningLevel.choices)
 STATUS_LABELS = dict(S.choices)
 
 
@@ -446,7 +446,7 @@ def region_todo(user, today: dt.date) -> list[RegionTodo]:
         .values("part")
         .annotate(
             overdue=Count("id", filter=Q(deadline__lt=today)),
-            red=Count("id", filter=Q(level=Level.RED)),
+            red=Count("id", filter=Q(level=WarningLevel.RED)),
         )
         .order_by()
     }
@@ -460,7 +460,7 @@ def region_todo(user, today: dt.date) -> list[RegionTodo]:
                 c.get("overdue", 0),
                 c.get("red", 0),
                 inbox_link(view="open", overdue=True, region=region.code),
-                inbox_link(view="open", level=Level.RED, region=region.code),
+                inbox_link(view="open", level=WarningLevel.RED, region=region.code),
             )
         )
     return out
@@ -485,7 +485,7 @@ def home_todo(user, today: dt.date | None = None) -> HomeTodo | None:
     if not user.can("monitoring.read") or role in ("auditor", "administrator"):
         return None
     overdue = _count(user, today, "逾期未办结", True, view="open", overdue=True)
-    red = _count(user, today, "红色预警", True, view="open", level=Level.RED)
+    red = _count(user, today, "红色预警", True, view="open", level=WarningLevel.RED)
     if role == "grid_worker":
         counts = [
             _count(user, today, "待入户核查", view="todo"),

@@ -14,7 +14,7 @@ from doudi.core.audit import record_audit
 from doudi.core.cells import clean_name
 from doudi.core.crypto import blind_index
 from doudi.core.scoping import is_within
-from doudi.monitoring.models import ChainEvent, GrassrootsReport, Indicator, Level, Warning
+from doudi.monitoring.models import ChainEvent, GrassrootsReport, Indicator, Warning, WarningLevel
 from doudi.regions.models import Region
 
 PUBLIC_LIMIT_PER_HOUR = 5
@@ -113,7 +113,7 @@ def submit_report(
             actor=actor or "公众",
             household=household,
             indicator=Indicator.REPORT,
-            level=Level.YELLOW,
+            level=WarningLevel.YELLOW,
             raised_on=today,
             evidence=evidence,
             status=Warning.Status.DISPATCHED,
@@ -146,10 +146,10 @@ def submit_report(
 def _report_warning(actor, report: GrassrootsReport, township: str, today: dt.date, evidence) -> Warning:
     from doudi.monitoring.actions import _audit, deadline_for, notify_township, warning_link
 
-    deadline = deadline_for(level=Level.YELLOW, raised_on=today, region_code=township)
+    deadline = deadline_for(level=WarningLevel.YELLOW, raised_on=today, region_code=township)
     warning = Warning.unscoped.create(
         indicator=Indicator.REPORT,
-        level=Level.YELLOW,
+        level=WarningLevel.YELLOW,
         status=Warning.Status.DISPATCHED,
         dedupe_key=f"{Indicator.REPORT}:r{report.pk}",
         raised_on=today,
@@ -164,7 +164,7 @@ def _report_warning(actor, report: GrassrootsReport, township: str, today: dt.da
         warning,
         after={
             "indicator": Indicator.REPORT,
-            "level": Level.YELLOW,
+            "level": WarningLevel.YELLOW,
             "deadline": deadline,
             "report": report.pk,
         },

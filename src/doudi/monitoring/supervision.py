@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 
 from doudi.core.scoping import prefix_of
-from doudi.monitoring.models import Disposition, Indicator, Level, Warning
+from doudi.monitoring.models import Disposition, Indicator, Warning, WarningLevel
 from doudi.regions.models import Region
 
 PREFIX_LEN = {"province": 2, "city": 4, "county": 6, "township": 9}
@@ -37,7 +37,7 @@ def _counts(today: dt.date) -> dict:
     return {
         "total": Count("id"),
         "open": Count("id", filter=open_q()),
-        "red": Count("id", filter=Q(level=Level.RED)),
+        "red": Count("id", filter=Q(level=WarningLevel.RED)),
         "verified": Count("id", filter=Q(verified_on__isnull=False)),
         "on_time": Count("id", filter=Q(verified_on__isnull=False, verified_on__lte=F("deadline"))),
         "overdue": Count("id", filter=overdue_q(today)),
@@ -67,12 +67,12 @@ class Overview:
 
     def chart(self) -> dict:
         """Data of the page's charts (json_script → static/monitoring/supervision.js)."""
-        levels = [lv for lv, _ in Level.choices]
+        levels = [lv for lv, _ in WarningLevel.choices]
         return {
             "causes": [r["label"] for r in self.by_indicator],
             "levels": [
                 {
-                    "name": dict(Level.choices)[lv],
+                    "name": dict(WarningLevel.choices)[lv],
                     "key": lv,
                     "data": [r["levels"].get(lv, 0) for r in self.by_indicator],
                 }
@@ -108,7 +108,7 @@ def overview(region: Region, today: dt.date) -> Overview:
     by_indicator = sorted(
         per.values(), key=lambda r: order.index(r["indicator"]) if r["indicator"] in order else 99
     )
-    level_labels, status_labels = dict(Level.choices), dict(Warning.Status.choices)
+    level_labels, status_labels = dict(WarningLevel.choices), dict(Warning.Status.choices)
     lv = dict(qs.values_list("level").annotate(n=Count("id")))
     st = dict(qs.values_list("status").annotate(n=Count("id")))
     kinds = dict(Disposition.Kind.choices)

@@ -10,12 +10,12 @@ from openpyxl import Workbook
 
 from doudi.core.audit import record_audit
 from doudi.core.cells import append_row
-from doudi.monitoring.models import Indicator, Level, Warning
+from doudi.monitoring.models import Indicator, Warning, WarningLevel
 from doudi.monitoring.supervision import Overview, overdue_q, warnings_in
 from doudi.regions.queries import names_for
 from doudi.registry.exports import household_key_linker
 
-LEVELS = dict(Level.choices)
+LEVELS = dict(WarningLevel.choices)
 STATUSES = dict(Warning.Status.choices)
 INDICATORS = dict(Indicator.choices)
 OVERDUE_MAX = 50_000

@@ -9,12 +9,12 @@ import mimetypes
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponseBase
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.http import private
 from doudi.core.workdays import calendar_warning
 from doudi.monitoring import actions, flows, queries
 from doudi.monitoring.evidence import display_items
@@ -35,13 +35,6 @@ from doudi.web.decorators import is_htmx, scoped_view
 
 PAGE_SIZE = 50
 NOT_FOUND = "预警不存在，或不在您的管辖范围内"
-
-
-def private[R: HttpResponseBase](response: R, *, htmx: bool = True) -> R:
-    add_never_cache_headers(response)
-    if htmx:
-        patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _warning_or_404(pk: int) -> Warning:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from doudi.core import tracking, workdays
 from doudi.core.client_ip import client_address
+from doudi.core.http import private
 from doudi.monitoring import actions, calendar_actions, notify_actions, queries
 from doudi.monitoring.disposition_actions import can_respond
 from doudi.monitoring.flows import FlowDenied
@@ -29,7 +30,6 @@ from doudi.monitoring.forms import (
 )
 from doudi.monitoring.models import NeedPush, Notification, WorkdayOverride
 from doudi.monitoring.report_actions import RateLimited
-from doudi.monitoring.views import private
 from doudi.regions.queries import names_for
 from doudi.registry.models import Household
 from doudi.web.decorators import is_htmx, scoped_view

@@ -17,13 +17,13 @@ from openpyxl import Workbook
 
 from doudi.accounts.models import Role
 from doudi.core.audit import record_read
+from doudi.core.http import private
 from doudi.exchange.datasets import DATASETS
 from doudi.monitoring import unroutable_actions
 from doudi.monitoring.actions import MonitoringError
 from doudi.monitoring.flows import FlowDenied
 from doudi.monitoring.models import UnroutableRecord
 from doudi.monitoring.routing import PROVINCE
-from doudi.monitoring.views import private
 from doudi.regions.models import Region
 from doudi.regions.queries import names_for
 from doudi.web.decorators import scoped_view

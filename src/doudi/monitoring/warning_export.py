@@ -18,12 +18,16 @@ from doudi.core.audit import record_audit
 from doudi.core.cells import safe_row
 from doudi.core.scoping import require_scope
 from doudi.matching.store import atomic_path
-from doudi.monitoring.models import Indicator, Level, Warning
+from doudi.monitoring.models import Indicator, Warning, WarningLevel
 from doudi.regions.queries import names_for
 
 COLUMNS = ("预警编号", "预警原因", "等级", "状态", "户编号", "人员编号", "身份证号（脱敏）", "区划代码", "区划名称",
            "发出日期", "核查时限")  # fmt: skip
-INDICATORS, LEVELS, STATUSES = dict(Indicator.choices), dict(Level.choices), dict(Warning.Status.choices)
+INDICATORS, LEVELS, STATUSES = (
+    dict(Indicator.choices),
+    dict(WarningLevel.choices),
+    dict(Warning.Status.choices),
+)
 CHUNK = 10_000
 
 

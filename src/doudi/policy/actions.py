@@ -214,6 +214,7 @@ def propose_parameter_change(
         changes=cleaned,
         reason=reason.strip(),
         preview=preview,
+        preview_note=preview_note[:500],
         proposed_by=actor,
     )
     record_audit(

@@ -18,9 +18,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from doudi.core.dates import as_of_or_today
+from doudi.core.http import private
 from doudi.policy import actions, display
 from doudi.policy.models import Decision
-from doudi.policy.views import _private
 from doudi.registry import queries
 from doudi.registry.models import Household
 from doudi.web.decorators import is_htmx, scoped_view
@@ -33,17 +34,6 @@ def _household_or_404(pk: int) -> Household:
         return queries.get_household(pk)
     except Household.DoesNotExist:
         raise Http404("家庭不存在，或不在您的管辖范围内") from None
-
-
-def _as_of(raw: str | None) -> tuple[dt.date, str]:
-    today = timezone.localdate()
-    raw = (raw or "").strip()
-    if not raw:
-        return today, ""
-    try:
-        return dt.date.fromisoformat(raw), ""
-    except ValueError:
-        return today, f"日期“{raw}”无效，应为YYYY-MM-DD格式"
 
 
 def _section_context(request, household: Household, as_of: dt.date) -> dict:
@@ -67,7 +57,7 @@ def household_section(request, pk: int):
     """GET: the section (form + stored decisions). POST: take a decision and show its result."""
     hh = _household_or_404(pk)
     source = request.POST if request.method == "POST" else request.GET
-    as_of, error = _as_of(source.get("as_of"))
+    as_of, error = as_of_or_today(source.get("as_of"))
     decision = None
     if request.method == "POST" and not error:
         if not actions.can_take_decision(request.user):
@@ -90,7 +80,7 @@ def household_section(request, pk: int):
     template = "policy/partials/household_assessment_body.html"
     if not is_htmx(request):
         template = "policy/household_assessment_page.html"
-    return _private(render(request, template, context))
+    return private(render(request, template, context))
 
 
 @require_GET
@@ -105,4 +95,4 @@ def decision(request, pk: int):
         actions.record_decision_view(actor=request.user, decision=d)
     context = display.decision_context(d, details=details)
     context["household"] = d.household
-    return _private(render(request, "policy/decision.html", context), htmx=False)
+    return private(render(request, "policy/decision.html", context), htmx=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from typing import Any
 
@@ -221,11 +220,11 @@ def change_rows(proposal) -> list[dict]:
 
 
 def preview_view(preview: dict | None) -> dict[str, Any] | None:
-    """The simulation summary (``policy.simulation``) as tables: counts, cost, tier moves, by region.
-    ``None`` when the summary does not have that shape (the page then lists it generically)."""
-    summary = preview.get("summary") if preview else None
-    if not isinstance(summary, dict) or not {"before", "after", "cost"} <= set(summary):
+    """The simulation summary (``policy.simulation``) as tables: counts, cost, tier moves, by region
+    (``None`` without a preview)."""
+    if not preview:
         return None
+    summary = preview["summary"]
     tiers = summary.get("tiers") or sorted(set(summary["before"]) | set(summary["after"]))
     label = {**{k: v for k, v in TIER_ZH.items() if k}, "NONE": "不属于以上类别"}
     moves = [
@@ -252,15 +251,3 @@ def preview_view(preview: dict | None) -> dict[str, Any] | None:
         "moves": moves,
         "by_region": summary.get("by_region") or [],
     }
-
-
-def preview_rows(preview: dict | None) -> list[tuple[str, Any, bool]]:
-    """The simulation summary as (label, value, is_structured) rows, whatever its shape."""
-    if not preview or not isinstance(preview.get("summary"), dict):
-        return []
-    rows = []
-    for key, value in preview["summary"].items():
-        structured = isinstance(value, dict | list)
-        shown = json.dumps(value, ensure_ascii=False, indent=2) if structured else value
-        rows.append((str(key), shown, structured))
-    return rows

@@ -38,9 +38,9 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db.models import Q
 
 from doudi.core import crypto
+from doudi.core.dates import holds_on
 from doudi.policy import supporters
 from doudi.policy.rules import codes
 from doudi.policy.rules.columns import HOUSEHOLD_COLUMNS, MEMBER_COLUMNS, ymd
@@ -106,10 +106,6 @@ class Extract:
     def assessable(self) -> pa.Table:
         """``info`` rows of the households in ``households`` (same order)."""
         return self.info.filter(pc.is_null(self.info["skip_reason"]))
-
-
-def holds_on(d: dt.date, start: str = "valid_from", end: str = "valid_to") -> Q:
-    return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
 
 
 def household_ids(region_prefix: str = "") -> list[int]:

@@ -57,6 +57,7 @@ class ParameterProposal(models.Model):
     changes = models.JSONField()  # [{key, area_type, value, unit, effective_from, effective_to, source}]
     reason = models.CharField(max_length=500)
     preview = models.JSONField(null=True, blank=True)  # simulation summary at proposal time
+    preview_note = models.CharField(max_length=500, blank=True, default="")  # why there is no preview
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)

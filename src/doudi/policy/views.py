@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.http import private
 from doudi.policy import actions, display, params_store, service
 from doudi.policy.forms import ParametersFilterForm, ProposalForm, ReviewForm
 from doudi.policy.models import ParameterProposal
@@ -19,13 +19,6 @@ from doudi.regions.queries import find_region, names_for
 from doudi.web.decorators import scoped_view
 
 PROPOSALS_SHOWN = 50
-
-
-def _private(response, *, htmx: bool = True):
-    add_never_cache_headers(response)
-    if htmx:
-        patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 @require_GET
@@ -59,7 +52,7 @@ def parameters(request):
         "can_propose": actions.can_propose(request.user),
         "pending": ParameterProposal.objects.filter(status=ParameterProposal.Status.PENDING).count(),
     }
-    return _private(render(request, "policy/parameters.html", context), htmx=False)
+    return private(render(request, "policy/parameters.html", context), htmx=False)
 
 
 @require_GET
@@ -77,7 +70,7 @@ def proposals(request):
         "statuses": ParameterProposal.Status.choices,
         "can_propose": actions.can_propose(request.user),
     }
-    return _private(render(request, "policy/proposals.html", context), htmx=False)
+    return private(render(request, "policy/proposals.html", context), htmx=False)
 
 
 @require_http_methods(["GET", "POST"])
@@ -110,7 +103,7 @@ def propose(request):
             messages.success(request, f"参数调整申请第 {proposal.pk} 号已提交，等待上级审核")
             return redirect("policy:proposal", pk=proposal.pk)
     context = {"form": form, "region": user.region}
-    return _private(render(request, "policy/propose.html", context), htmx=False)
+    return private(render(request, "policy/propose.html", context), htmx=False)
 
 
 def _proposal_or_404(pk: int) -> ParameterProposal:
@@ -135,12 +128,11 @@ def proposal(request, pk: int):
         "region_name": names_for({p.region_code}).get(p.region_code, p.region_code),
         "changes": display.change_rows(p),
         "preview": display.preview_view(p.preview),
-        "preview_rows": display.preview_rows(p.preview),
-        "preview_note": service.PREVIEW_UNAVAILABLE if p.preview is None else "",
+        "preview_note": (p.preview_note or service.PREVIEW_MISSING) if p.preview is None else "",
         "reviewable": reviewable,
         "review_form": ReviewForm(),
     }
-    return _private(render(request, "policy/proposal.html", context), htmx=False)
+    return private(render(request, "policy/proposal.html", context), htmx=False)
 
 
 @require_POST

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.http import private
 from doudi.core.scoping import prefix_of
 from doudi.policy import run_actions, run_report, simulation, tasks
 from doudi.policy.forms_runs import ReassessForm, SimulateForm
@@ -27,13 +27,6 @@ RUNS_SHOWN = 50
 # a simulation runs inside the request; larger regions go to `doudi simulate` (or a sub-region)
 WEB_SIMULATION_MAX_HOUSEHOLDS = 300_000
 NOT_FOUND = "测算记录不存在，或不在您的管辖范围内"
-
-
-def _private(response: HttpResponse, *, htmx: bool = True) -> HttpResponse:
-    add_never_cache_headers(response)
-    if htmx:
-        patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _allowed(request) -> None:
@@ -64,7 +57,7 @@ def _index_context(request, form: ReassessForm) -> dict:
 @scoped_view(allow=run_actions.can_run, denied="您的角色无权进行批量测算或政策模拟")
 def index(request):
     form = ReassessForm(user=request.user)
-    return _private(render(request, "policy/runs/index.html", _index_context(request, form)), htmx=False)
+    return private(render(request, "policy/runs/index.html", _index_context(request, form)), htmx=False)
 
 
 @require_POST
@@ -115,7 +108,7 @@ def simulate(request):
         else:
             return redirect("policy_runs:run", pk=outcome.run_id)
     status = 400 if request.method == "POST" else 200
-    return _private(render(request, "policy/runs/simulate.html", {"form": form}, status=status), htmx=False)
+    return private(render(request, "policy/runs/simulate.html", {"form": form}, status=status), htmx=False)
 
 
 def _detail_context(run: PolicyRun) -> dict:
@@ -150,7 +143,7 @@ def _detail_context(run: PolicyRun) -> dict:
 def run_page(request, pk: int):
     _allowed(request)
     run = _run_or_404(pk)
-    return _private(render(request, "policy/runs/run.html", _detail_context(run)), htmx=False)
+    return private(render(request, "policy/runs/run.html", _detail_context(run)), htmx=False)
 
 
 @require_GET
@@ -162,7 +155,7 @@ def progress(request, pk: int):
     response = render(request, "policy/runs/partials/progress.html", {"run": run})
     if is_htmx(request) and run.status in (PolicyRun.Status.DONE, PolicyRun.Status.FAILED):
         response["HX-Refresh"] = "true"
-    return _private(response)
+    return private(response)
 
 
 @require_POST
@@ -182,4 +175,4 @@ def export(request, pk: int):
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="policy-run-{run.pk}-{stamp}.xlsx"'
-    return _private(response, htmx=False)
+    return private(response, htmx=False)

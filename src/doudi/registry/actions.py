@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -52,6 +53,75 @@ def _close_open(qs, on: dt.date, field_from: str = "valid_from", field_to: str =
     return qs.filter(**{f"{field_to}__isnull": True}).update(**{field_to: on})
 
 
+@dataclass(frozen=True)
+class _FactTarget:
+    """What differs between person and household facts: the model, its owner field and labels."""
+
+    model: type[PersonFact] | type[HouseholdFact]
+    owner_field: str  # "person" / "household"
+    kinds: Any  # the kind choices (``.values``)
+    sensitive: Any  # the kinds whose value is encrypted
+    kind_label: str  # in the error message
+    audit_action: str
+
+
+_PERSON = _FactTarget(
+    PersonFact, "person", PersonFactKind, SENSITIVE_PERSON_KINDS, "个人", "registry.person_fact"
+)
+_HOUSEHOLD = _FactTarget(
+    HouseholdFact,
+    "household",
+    HouseholdFactKind,
+    SENSITIVE_HOUSEHOLD_KINDS,
+    "家庭",
+    "registry.household_fact",
+)
+
+
+def _record_fact(
+    target: _FactTarget,
+    owner: Person | Household,
+    *,
+    actor,
+    kind: str,
+    value: Any,
+    valid_from: dt.date,
+    source: str,
+    source_ref: str,
+):
+    """A new dated fact; the previous open fact of the same kind ends where this one starts (R-H4).
+    Sensitive values are stored encrypted and never enter the audit log in the clear."""
+    if kind not in target.kinds.values:
+        raise RegistryError(f"未知的{target.kind_label}事实类型：{kind}")
+    if source not in Source.values:
+        raise RegistryError(f"未知的来源：{source}")
+    _close_open(target.model.unscoped.filter(**{target.owner_field: owner, "kind": kind}), valid_from)
+    fact = target.model.unscoped.create(
+        **{target.owner_field: owner},
+        region_code=owner.region_code,
+        kind=kind,
+        valid_from=valid_from,
+        source=source,
+        source_ref=source_ref,
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        **_fact_value_columns(kind, value, target.sensitive),
+    )
+    record_audit(
+        actor=actor,
+        action=target.audit_action,
+        region_code=owner.region_code,
+        subject_type=target.owner_field,
+        subject_id=owner.pk,
+        after={
+            "kind": kind,
+            "valid_from": valid_from,
+            "source": source,
+            "value": "（敏感信息已加密）" if fact.value_enc is not None else value,
+        },
+    )
+    return fact
+
+
 @transaction.atomic
 def record_person_fact(
     *,
@@ -63,37 +133,11 @@ def record_person_fact(
     source: str,
     source_ref: str = "",
 ) -> PersonFact:
-    """A new dated fact; the previous open fact of the same kind ends where this one starts (R-H4)."""
-    if kind not in PersonFactKind.values:
-        raise RegistryError(f"未知的个人事实类型：{kind}")
-    if source not in Source.values:
-        raise RegistryError(f"未知的来源：{source}")
-    _close_open(PersonFact.unscoped.filter(person=person, kind=kind), valid_from)
-    fact = PersonFact.unscoped.create(
-        person=person,
-        region_code=person.region_code,
-        kind=kind,
-        valid_from=valid_from,
-        source=source,
-        source_ref=source_ref,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-        **_fact_value_columns(kind, value, SENSITIVE_PERSON_KINDS),
-    )
-    record_audit(
-        actor=actor,
-        action="registry.person_fact",
-        region_code=person.region_code,
-        subject_type="person",
-        subject_id=person.pk,
-        # sensitive values never enter the audit log in the clear
-        after={
-            "kind": kind,
-            "valid_from": valid_from,
-            "source": source,
-            "value": "（敏感信息已加密）" if fact.value_enc is not None else value,
-        },
-    )
-    return fact
+    """A new dated fact of a person (R-H4)."""
+    return _record_fact(
+        _PERSON, person, actor=actor, kind=kind, value=value, valid_from=valid_from,
+        source=source, source_ref=source_ref,
+    )  # fmt: skip
 
 
 @transaction.atomic
@@ -107,35 +151,11 @@ def record_household_fact(
     source: str,
     source_ref: str = "",
 ) -> HouseholdFact:
-    if kind not in HouseholdFactKind.values:
-        raise RegistryError(f"未知的家庭事实类型：{kind}")
-    if source not in Source.values:
-        raise RegistryError(f"未知的来源：{source}")
-    _close_open(HouseholdFact.unscoped.filter(household=household, kind=kind), valid_from)
-    fact = HouseholdFact.unscoped.create(
-        household=household,
-        region_code=household.region_code,
-        kind=kind,
-        valid_from=valid_from,
-        source=source,
-        source_ref=source_ref,
-        recorded_by=actor if getattr(actor, "pk", None) else None,
-        **_fact_value_columns(kind, value, SENSITIVE_HOUSEHOLD_KINDS),
-    )
-    record_audit(
-        actor=actor,
-        action="registry.household_fact",
-        region_code=household.region_code,
-        subject_type="household",
-        subject_id=household.pk,
-        after={
-            "kind": kind,
-            "valid_from": valid_from,
-            "source": source,
-            "value": "（敏感信息已加密）" if fact.value_enc is not None else value,
-        },
-    )
-    return fact
+    """A new dated fact of a household (R-H4)."""
+    return _record_fact(
+        _HOUSEHOLD, household, actor=actor, kind=kind, value=value, valid_from=valid_from,
+        source=source, source_ref=source_ref,
+    )  # fmt: skip
 
 
 TIER_CATEGORIES = ("DIBAO", "TEKUN", "MARGINAL", "RIGID")

@@ -12,13 +12,13 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 from ninja import Path, Query, Router
 
 from doudi.core.api_auth import api_auth, auth_user, require_capability
 from doudi.core.api_errors import ApiInputError
+from doudi.core.dates import holds_on
 from doudi.regions.queries import names_for
 from doudi.registry import actions, queries
 from doudi.registry.identity import index_for
@@ -65,10 +65,6 @@ def _label(kind: str, value: str | None) -> str:
     return _LABELS[kind].get(value or "", value or "")
 
 
-def _holds_on(d: dt.date, start: str = "valid_from", end: str = "valid_to") -> Q:
-    return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
-
-
 def _category(c: CategoryStatus) -> dict:
     return {
         "category": c.category,
@@ -108,13 +104,13 @@ def _household_rows(page: list, today: dt.date) -> list[dict]:
     if not ids:
         return []
     members: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for hid, relation, name in Membership.objects.filter(_holds_on(today), household_id__in=ids).values_list(
+    for hid, relation, name in Membership.objects.filter(holds_on(today), household_id__in=ids).values_list(
         "household_id", "relation", "person__name"
     ):
         members[hid].append((relation, name))
     cats: dict[int, set[str]] = defaultdict(set)
     for hid, cat in CategoryStatus.objects.filter(
-        _holds_on(today, "since", "until"), household_id__in=ids
+        holds_on(today, "since", "until"), household_id__in=ids
     ).values_list("household_id", "category"):
         cats[hid].add(cat)
     names = names_for({h.region_code for h in page})
@@ -141,9 +137,9 @@ def _person_rows(persons: Iterable[Person], today: dt.date) -> list[dict]:
     ids = [p.pk for p in persons]
     cats: dict[int, list[CategoryStatus]] = defaultdict(list)
     if ids:
-        for c in CategoryStatus.objects.filter(
-            _holds_on(today, "since", "until"), person_id__in=ids
-        ).order_by("since"):
+        for c in CategoryStatus.objects.filter(holds_on(today, "since", "until"), person_id__in=ids).order_by(
+            "since"
+        ):
             cats[c.person_id].append(c)
     names = names_for({p.region_code for p in persons}) if persons else {}
     return [
@@ -286,7 +282,7 @@ def person_detail(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_
     person = queries.get_person(person_id)
     today = timezone.localdate()
     (row,) = _person_rows([person], today)
-    facts = PersonFact.objects.filter(_holds_on(today), person=person).order_by("kind", "valid_from")
+    facts = PersonFact.objects.filter(holds_on(today), person=person).order_by("kind", "valid_from")
     return {**row, "facts": [_fact(f) for f in facts]}
 
 

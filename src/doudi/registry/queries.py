@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from doudi.core import idnumber
+from doudi.core.dates import holds_on
 from doudi.registry.identity import index_for
 from doudi.registry.models import (
     CategoryStatus,
@@ -23,10 +24,6 @@ from doudi.registry.models import (
     Person,
     PersonFact,
 )
-
-
-def _holds_on(d: dt.date, start: str = "valid_from", end: str = "valid_to") -> Q:
-    return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
 
 
 def get_household(pk: int) -> Household:
@@ -158,16 +155,16 @@ def household_as_of(household: Household, as_of: dt.date) -> HouseholdSnapshot:
     """Members, their facts and categories, and the household's facts, as they stood on ``as_of``.
     Five queries whatever the household size."""
     memberships = list(
-        Membership.objects.filter(_holds_on(as_of), household=household)
+        Membership.objects.filter(holds_on(as_of), household=household)
         .select_related("person")
         .order_by("relation", "person__birth_date")
     )
     person_ids = [m.person_id for m in memberships]
     pfacts: dict[int, dict[str, PersonFact]] = defaultdict(dict)
-    for f in PersonFact.objects.filter(_holds_on(as_of), person_id__in=person_ids).order_by("valid_from"):
+    for f in PersonFact.objects.filter(holds_on(as_of), person_id__in=person_ids).order_by("valid_from"):
         pfacts[f.person_id][f.kind] = f
     cats = list(
-        CategoryStatus.objects.filter(_holds_on(as_of, "since", "until"), household=household).order_by(
+        CategoryStatus.objects.filter(holds_on(as_of, "since", "until"), household=household).order_by(
             "since"
         )
     )
@@ -183,7 +180,7 @@ def household_as_of(household: Household, as_of: dt.date) -> HouseholdSnapshot:
     members.sort(key=lambda m: (m.relation != "head", m.person.birth_date or dt.date.max))
     hfacts = {
         f.kind: f
-        for f in HouseholdFact.objects.filter(_holds_on(as_of), household=household).order_by("valid_from")
+        for f in HouseholdFact.objects.filter(holds_on(as_of), household=household).order_by("valid_from")
     }
     return HouseholdSnapshot(household, as_of, members, hfacts, cats)
 
@@ -212,7 +209,7 @@ def counts_by_category(as_of: dt.date | None = None) -> dict[str, Any]:
     A household is counted under each category any of its members holds on the date."""
     as_of = as_of or dt.date.today()
     rows = (
-        CategoryStatus.objects.filter(_holds_on(as_of, "since", "until"))
+        CategoryStatus.objects.filter(holds_on(as_of, "since", "until"))
         .values("category", "household__area_type")
         .annotate(persons=Count("person_id", distinct=True), households=Count("household_id", distinct=True))
     )

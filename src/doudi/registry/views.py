@@ -12,9 +12,10 @@ from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.dates import as_of_or_today
+from doudi.core.http import private
 from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
 from doudi.registry import actions, exports, queries
@@ -25,13 +26,6 @@ from doudi.web.forms import HouseholdSearchForm
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
 NOT_FOUND = "家庭不存在，或不在您的管辖范围内"
-
-
-def _private(response: HttpResponse, *, htmx: bool = True) -> HttpResponse:
-    add_never_cache_headers(response)
-    if htmx:
-        patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _search_form(request, data) -> HouseholdSearchForm:
@@ -66,7 +60,7 @@ def search(request):
         rows = exports.household_rows(list(page))
     context = {"form": form, "page_obj": page, "rows": rows, "filters": form.filters()}
     template = "registry/partials/search_results.html" if is_htmx(request) else "registry/search.html"
-    response = _private(render(request, template, context))
+    response = private(render(request, template, context))
     if request.method == "POST" and is_htmx(request):
         filters = form.filters() if form.is_valid() else {}
         response["HX-Push-Url"] = request.path if filters.get("id_number") else _search_address(filters)
@@ -95,18 +89,7 @@ def export(request):
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="households-{stamp}.xlsx"'
-    return _private(response, htmx=False)
-
-
-def _as_of(request) -> tuple[dt.date, str]:
-    raw = (request.GET.get("as_of") or "").strip()
-    today = timezone.localdate()
-    if not raw:
-        return today, ""
-    try:
-        return dt.date.fromisoformat(raw), ""
-    except ValueError:
-        return today, f"日期“{raw}”无效，应为YYYY-MM-DD格式；已显示今天的情况"
+    return private(response, htmx=False)
 
 
 def _household_or_404(pk: int) -> Household:
@@ -163,17 +146,17 @@ def _snapshot_context(request, household: Household, as_of: dt.date, as_of_error
 @scoped_view("registry.read")
 def household(request, pk: int):
     hh = _household_or_404(pk)
-    as_of, as_of_error = _as_of(request)
+    as_of, as_of_error = as_of_or_today(request.GET.get("as_of"))
     context = _snapshot_context(request, hh, as_of, as_of_error)
     if is_htmx(request):
-        return _private(render(request, "registry/partials/snapshot.html", context))
+        return private(render(request, "registry/partials/snapshot.html", context))
     summary = exports.household_rows([hh], today=timezone.localdate())[0]
     context.update(
         summary=summary,
         category_history=queries.category_history(hh),
         membership_history=queries.membership_history(hh),
     )
-    return _private(render(request, "registry/household.html", context))
+    return private(render(request, "registry/household.html", context))
 
 
 @require_GET
@@ -203,21 +186,21 @@ def reveal_id(request, pk: int):
         number = actions.reveal_id_number(actor=request.user, person=person) if person.id_enc else ""
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from None
-    return _private(render(request, "registry/partials/id_full.html", {"person": person, "number": number}))
+    return private(render(request, "registry/partials/id_full.html", {"person": person, "number": number}))
 
 
 @require_POST
 @scoped_view("registry.reveal")
 def reveal_facts(request, pk: int):
     hh = _household_or_404(pk)
-    as_of, _ = _as_of(request)
+    as_of, _ = as_of_or_today(request.GET.get("as_of"))
     snapshot = queries.household_as_of(hh, as_of)
     try:
         actions.reveal_sensitive_facts(actor=request.user, household=hh)
     except PermissionError as exc:
         raise PermissionDenied(str(exc)) from None
     context = _facts_context(request, hh, snapshot, revealed=True)
-    return _private(render(request, "registry/partials/facts.html", context))
+    return private(render(request, "registry/partials/facts.html", context))
 
 
 @require_GET
@@ -230,4 +213,4 @@ def quality(request):
         {"p": p, "problem": queries.describe_id_problem(p), "region_name": regions.get(p.region_code, "")}
         for p in page
     ]
-    return _private(render(request, "registry/quality.html", {"page_obj": page, "rows": rows}), htmx=False)
+    return private(render(request, "registry/quality.html", {"page_obj": page, "rows": rows}), htmx=False)
