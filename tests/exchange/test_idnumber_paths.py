@@ -134,6 +134,13 @@ def assert_agree(values: list[str]) -> None:
 
 def test_the_edge_cases_agree_on_all_paths():
     assert_agree(EDGES)
+    # the masks (R-S4) too: Python, the intake's Arrow columns and the error report's SQL
+    norms = [idnumber.normalize(v) for v in EDGES]
+    expected = [idnumber.mask(v) for v in EDGES]
+    assert ids.masked(pa.array(norms, pa.string())).to_pylist() == expected
+    con = duckdb.connect()
+    con.register("t", pa.table({"v": pa.array(norms, pa.string())}))
+    assert [r[0] for r in con.execute(f"SELECT {idnumber.mask_sql('v')} FROM t").fetchall()] == expected
     # the edges are what they claim: every status is there
     assert {python_path(v)["status"] for v in EDGES} == {"valid", "upgraded15", "invalid", "missing"}
 

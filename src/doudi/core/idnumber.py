@@ -27,6 +27,7 @@ BIRTH = slice(6, 14)  # yyyymmdd within an 18-character number
 MIN_BIRTH_YEAR = 1880
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # of the 17 body digits
 CHECK_CHARS = "10X98765432"  # index = weighted sum mod 11
+MASK_HEAD, MASK_TAIL = 6, 4  # characters a mask keeps: the region and the last four (R-S4)
 FULLWIDTH = {chr(0xFF10 + d): str(d) for d in range(10)} | {"Ｘ": "X", "ｘ": "X"}  # folded by normalize
 
 _FULLWIDTH = str.maketrans(FULLWIDTH)
@@ -225,6 +226,16 @@ def mask(number: str | None) -> str:
     text = normalize(number)
     if not text:
         return ""
-    if len(text) <= 10:
+    kept = MASK_HEAD + MASK_TAIL
+    if len(text) <= kept:
         return "*" * len(text)
-    return text[:6] + "*" * (len(text) - 10) + text[-4:]
+    return text[:MASK_HEAD] + "*" * (len(text) - kept) + text[-MASK_TAIL:]
+
+
+def mask_sql(expr: str) -> str:
+    """``mask`` in SQL (DuckDB) of an already normalised text expression."""
+    kept = MASK_HEAD + MASK_TAIL
+    return (
+        f"(CASE WHEN length({expr}) <= {kept} THEN repeat('*', length({expr})) "
+        f"ELSE left({expr}, {MASK_HEAD}) || repeat('*', length({expr}) - {kept}) || right({expr}, {MASK_TAIL}) END)"
+    )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from doudi.core import idnumber
 from doudi.core.cells import BREAKS_SQL, CONTROL_SQL, INVISIBLE_SQL, NAME_CONTROL_REASON
 from doudi.core.idnumber import LEGACY_LENGTH
 from doudi.exchange.datasets import SEX_ALIASES, TEXT_MAX, Column, Dataset
@@ -37,11 +38,8 @@ def mask_runs(expr: str) -> str:
 
 
 def mask_id(expr: str) -> str:
-    """SQL: an identity number as recorded, masked (region and last four kept)."""
-    return (
-        f"(CASE WHEN length({expr}) <= 10 THEN repeat('*', length({expr})) "
-        f"ELSE left({expr}, 6) || repeat('*', length({expr}) - 10) || right({expr}, 4) END)"
-    )
+    """SQL: an identity number as recorded, masked (region and last four kept; ``idnumber.mask_sql``)."""
+    return idnumber.mask_sql(expr)
 
 
 def _enum_map(c: Column) -> dict[str, str]:

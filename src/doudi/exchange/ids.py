@@ -250,12 +250,13 @@ class IdColumns:
 
 def masked(norms: pa.Array) -> pa.Array:
     """``idnumber.mask`` set-based: ``220102********1234`` (R-S4), all stars up to 10 characters."""
+    head, tail = idnumber.MASK_HEAD, idnumber.MASK_TAIL
     length = pc.utf8_length(norms)
-    stars = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 10), 0))
+    stars = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, head + tail), 0))
     long = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(norms, 0, 6), stars, pc.utf8_slice_codeunits(norms, -4), ""
+        pc.utf8_slice_codeunits(norms, 0, head), stars, pc.utf8_slice_codeunits(norms, -tail), ""
     )
-    return pc.if_else(pc.greater(length, 10), long, pc.binary_repeat("*", length))
+    return pc.if_else(pc.greater(length, head + tail), long, pc.binary_repeat("*", length))
 
 
 class IdBatch:
