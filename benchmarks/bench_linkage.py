@@ -34,6 +34,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(1, str(HERE.parent))  # tests/support: the synthetic data and its truth
 
 
 def _peak_mb() -> float:
@@ -267,7 +268,7 @@ def _child(args, phase: str, records: Path, env: dict | None = None) -> dict:
 
 
 def _quality(links: str, truth: Path) -> dict:
-    from doudi.matching.synthetic import evaluate
+    from tests.support.synthetic import evaluate
 
     return evaluate(links, truth)
 

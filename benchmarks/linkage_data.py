@@ -4,7 +4,7 @@
 
 Writes ``persons.parquet`` (registry snapshot format), ``records.parquet`` (batch store format, blind
 indexes computed once per distinct number), ``truth.parquet`` (per record: the true registry person or
-null, and the noise drawn) and ``meta.json``. The generator itself is ``doudi.matching.synthetic``
+null, and the noise drawn) and ``meta.json``. The generator itself is ``tests/support/synthetic.py``
 (documented there: 15-digit legacy numbers, one-digit typos, full-width digits, missing numbers,
 homophone names, namesakes, twins, persons who moved, people not in the registry). Blind indexes use
 the index key of ``DOUDI_DATA_DIR`` (default: ``<out>/data``), so run the linkage with the same one.
@@ -18,6 +18,10 @@ import os
 import sys
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))  # the generator lives in tests/support (not shipped)
+
 
 def setup_django(data_dir: Path) -> None:
     os.environ.setdefault("DOUDI_DATA_DIR", str(data_dir))
@@ -30,8 +34,7 @@ def setup_django(data_dir: Path) -> None:
 def ensure_data(out: Path, persons: int, records: int, *, seed: int | None = None, log=print) -> Path:
     """Generate the data set into ``out`` unless a complete one with the same parameters is there."""
     from django.conf import settings
-
-    from doudi.matching import synthetic
+    from tests.support import synthetic
 
     params = synthetic.Params(persons=persons, records=records, **({"seed": seed} if seed else {}))
     meta = out / "meta.json"

@@ -1,6 +1,6 @@
 """Identity numbers in the store: never in the clear, blind indexes equal to the registry's, the
 15-digit form found by its 18-digit twin, repair candidates for a wrong check character — and the
-set-based implementation equal to the row-by-row reference (``idnumber``, ``matching.testing``)."""
+set-based implementation equal to the row-by-row reference (``idnumber``, ``tests.support.store_records``)."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from doudi.exchange import blind, datasets, intake, workers
 from doudi.exchange.ids import IdBatch, repair_candidates
 from doudi.exchange.pinyin import names_and_pinyin
 from doudi.matching import names as mnames
-from doudi.matching.testing import identity_columns
+from tests.support.store_records import identity_columns
 
 from .conftest import ID_A, ID_A15, ID_B, ID_B_WRONG_CHECK, ID_C, header_of, row_of, write_csv
 

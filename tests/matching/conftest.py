@@ -10,7 +10,7 @@ import pytest
 from django.test import override_settings
 
 from doudi.core import idnumber
-from doudi.matching import testing
+from tests.support import store_records
 
 D = dt.date
 T1 = "222401001000"  # 延吉市 进学街道
@@ -47,7 +47,7 @@ FULLWIDTH = WANG.translate(str.maketrans("0123456789", "０１２３４５６７
 
 
 def crafted_persons() -> list[dict]:
-    P = testing.person
+    P = store_records.person
     return [
         P(1, id_number=WANG, name="王伟", sex="M", region_code=T1),
         P(2, id_number=LI, name="李娜", sex="F", region_code=T1),
@@ -155,7 +155,7 @@ CASES = [
 
 
 def crafted_records() -> list[dict]:
-    return [testing.record(c.record_id, **c.fields) for c in CASES]
+    return [store_records.record(c.record_id, **c.fields) for c in CASES]
 
 
 @pytest.fixture

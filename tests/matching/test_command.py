@@ -9,7 +9,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from doudi.core.models import AuditEvent
-from doudi.matching import store, testing
+from doudi.matching import store
+from tests.support import store_records
 
 from .conftest import CASES, crafted_persons, crafted_records
 
@@ -21,8 +22,8 @@ def crafted_store(store_dir, monkeypatch):
     """The crafted batch as batch 7; the run links against the crafted snapshot (no registry rows)."""
     from doudi.matching import engine, snapshot
 
-    path = testing.write_snapshot(crafted_persons(), store_dir / "crafted-persons.parquet")
-    testing.write_batch(7, crafted_records())
+    path = store_records.write_snapshot(crafted_persons(), store_dir / "crafted-persons.parquet")
+    store_records.write_batch(7, crafted_records())
 
     def fake_export(path_=None):
         return snapshot.SnapshotInfo(path, len(crafted_persons()), 0.0)

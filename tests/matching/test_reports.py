@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from doudi.matching import engine, reports, testing
+from doudi.matching import engine, reports
+from tests.support import store_records
 
 from .conftest import CASES, T1, crafted_persons, crafted_records
 
@@ -29,10 +30,10 @@ def _area(case) -> str:
 
 @pytest.fixture
 def linked(store_dir):
-    snapshot = testing.write_snapshot(crafted_persons(), store_dir / "p.parquet")
-    testing.write_batch(7, crafted_records())
+    snapshot = store_records.write_snapshot(crafted_persons(), store_dir / "p.parquet")
+    store_records.write_batch(7, crafted_records())
     engine.run_linkage([7], snapshot=snapshot, mark=False)
-    testing.write_batch(8, crafted_records()[:4])  # loaded, not linked yet
+    store_records.write_batch(8, crafted_records()[:4])  # loaded, not linked yet
     return 7
 
 

@@ -10,7 +10,8 @@ import pytest
 
 from doudi.core import idnumber
 from doudi.core.scoping import all_regions
-from doudi.matching import engine, snapshot, store, testing
+from doudi.matching import engine, snapshot, store
+from tests.support import store_records
 
 from .conftest import T1
 
@@ -43,7 +44,7 @@ def test_snapshot_has_the_contract_columns_and_normalised_names(store_dir, house
     rows = {r["person_key"]: r for r in table.to_pylist()}
     jin = rows["P-YJ1-1"]
     assert jin["name"] == "金明哲" and jin["name_pinyin"] == "jinmingzhe"
-    assert jin["id_status"] == "valid" and jin["id_index"] == testing.identity_columns(JIN)["id_index"]
+    assert jin["id_status"] == "valid" and jin["id_index"] == store_records.identity_columns(JIN)["id_index"]
     assert (jin["sex"], jin["birth_date"], jin["region_code"], jin["county_code"]) == (
         "M",
         dt.date(1950, 3, 1),
@@ -57,12 +58,14 @@ def test_snapshot_has_the_contract_columns_and_normalised_names(store_dir, house
 
 
 def test_run_exports_the_snapshot_and_links_by_person_key(store_dir, households):
-    testing.write_batch(
+    store_records.write_batch(
         1,
         [
-            testing.record("a", id_number=JIN, name="金明哲"),
-            testing.record("b", id_number=JIN[:6] + JIN[8:17], name="金明哲"),
-            testing.record("c", name="李春花", sex="F", birth_date=dt.date(1985, 5, 20), region_code=T1),
+            store_records.record("a", id_number=JIN, name="金明哲"),
+            store_records.record("b", id_number=JIN[:6] + JIN[8:17], name="金明哲"),
+            store_records.record(
+                "c", name="李春花", sex="F", birth_date=dt.date(1985, 5, 20), region_code=T1
+            ),
         ],
     )
     result = engine.run_linkage([1])

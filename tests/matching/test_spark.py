@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 
-from doudi.matching import engine, store, synthetic, testing
+from doudi.matching import engine, store
+from tests.support import store_records, synthetic
 
 from .conftest import CASES, crafted_persons, crafted_records
 
@@ -36,11 +37,13 @@ def sample(module_store, tmp_path_factory):
         log=lambda m: None,
     )
     crafted = [dict(p, person_id=p["person_id"] + OFFSET) for p in crafted_persons()]
-    persons = pa.concat_tables([pq.read_table(data / "persons.parquet"), testing.persons_table(crafted)])
+    persons = pa.concat_tables(
+        [pq.read_table(data / "persons.parquet"), store_records.persons_table(crafted)]
+    )
     snapshot = data / "persons-all.parquet"
     pq.write_table(persons, snapshot)
     records = pq.read_table(data / "records.parquet")
-    extra = testing.records_table(crafted_records()).cast(records.schema)
+    extra = store_records.records_table(crafted_records()).cast(records.schema)
     lines = pa.array([records.num_rows + 2 + i for i in range(len(CASES))], pa.int32())
     extra = extra.set_column(1, "line", lines)
     store.batch_dir(1).mkdir(parents=True, exist_ok=True)

@@ -6,15 +6,16 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from doudi.matching import engine, model, stages, store, testing
+from doudi.matching import engine, model, stages, store
+from tests.support import store_records
 
 from .conftest import CASES, crafted_persons, crafted_records
 
 
 @pytest.fixture(scope="module")
 def crafted_links(module_store):
-    snapshot = testing.write_snapshot(crafted_persons())
-    testing.write_batch(1, crafted_records())
+    snapshot = store_records.write_snapshot(crafted_persons())
+    store_records.write_batch(1, crafted_records())
     result = engine.run_linkage([1], snapshot=snapshot, mark=False)
     links = pq.read_table(store.links_path(1)).to_pylist()
     return result, {r["record_id"]: r for r in links}, links
@@ -58,8 +59,8 @@ def test_links_file_schema_matches_the_contract(crafted_links):
 
 @pytest.fixture
 def runner(store_dir):
-    snapshot = testing.write_snapshot(crafted_persons())
-    testing.write_batch(1, crafted_records())
+    snapshot = store_records.write_snapshot(crafted_persons())
+    store_records.write_batch(1, crafted_records())
     con = duckdb.connect()
     run = stages.DuckRunner(con)
     stages.prepare_persons(run, f"read_parquet({store.sql_path(snapshot)})")
@@ -104,8 +105,8 @@ def test_demographic_stage_needs_exactly_one_person(runner):
 
 
 def test_threshold_is_a_parameter(store_dir):
-    snapshot = testing.write_snapshot(crafted_persons())
-    testing.write_batch(2, crafted_records())
+    snapshot = store_records.write_snapshot(crafted_persons())
+    store_records.write_batch(2, crafted_records())
     engine.run_linkage([2], snapshot=snapshot, threshold=0.99999, mark=False)
     links = {r["record_id"]: r["method"] for r in pq.read_table(store.links_path(2)).to_pylist()}
     assert links["homophone"] == "none" and links["homophone-li"] == "none"
@@ -113,8 +114,8 @@ def test_threshold_is_a_parameter(store_dir):
 
 
 def test_rerun_writes_the_same_file(store_dir):
-    snapshot = testing.write_snapshot(crafted_persons())
-    testing.write_batch(3, crafted_records())
+    snapshot = store_records.write_snapshot(crafted_persons())
+    store_records.write_batch(3, crafted_records())
     engine.run_linkage([3], snapshot=snapshot, mark=False)
     first = store.links_path(3).read_bytes()
     engine.run_linkage([3], snapshot=snapshot, mark=False)
@@ -123,7 +124,7 @@ def test_rerun_writes_the_same_file(store_dir):
 
 
 def test_unknown_engine_and_missing_batch_are_refused(store_dir):
-    testing.write_batch(4, crafted_records())
+    store_records.write_batch(4, crafted_records())
     with pytest.raises(engine.LinkageError, match="未知的比对引擎"):
         engine.run_linkage([4], engine="oracle", snapshot=store_dir / "x.parquet")
     with pytest.raises(engine.LinkageError, match="批次 99"):
@@ -131,8 +132,8 @@ def test_unknown_engine_and_missing_batch_are_refused(store_dir):
 
 
 def test_empty_batch_links_nothing(store_dir):
-    snapshot = testing.write_snapshot(crafted_persons())
-    testing.write_batch(5, [])
+    snapshot = store_records.write_snapshot(crafted_persons())
+    store_records.write_batch(5, [])
     result = engine.run_linkage([5], snapshot=snapshot, mark=False)
     assert result["batches"][5]["records"] == 0
     assert pq.read_table(store.links_path(5)).num_rows == 0

@@ -14,7 +14,8 @@ from django.conf import settings
 
 from doudi.core import crypto, idnumber
 from doudi.devtools import ids
-from doudi.matching import engine, store, synthetic
+from doudi.matching import engine, store
+from tests.support import synthetic
 
 
 def _typos(n: int, seed: int = 1) -> np.ndarray:

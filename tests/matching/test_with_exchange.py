@@ -93,10 +93,10 @@ def test_relinking_a_linked_batch_is_allowed(death_batch):
 
 
 def test_pending_without_the_exchange_app_are_stored_batches_without_links(store_dir, monkeypatch):
-    from doudi.matching import testing
+    from tests.support import store_records
 
     monkeypatch.setattr(batches, "exchange_installed", lambda: False)
-    testing.write_batch(3, [testing.record("a", name="甲")])
-    testing.write_batch(4, [testing.record("b", name="乙")])
+    store_records.write_batch(3, [store_records.record("a", name="甲")])
+    store_records.write_batch(4, [store_records.record("b", name="乙")])
     store.links_path(4).write_bytes(b"")
     assert batches.pending_batch_ids() == [3]

@@ -15,7 +15,8 @@ from doudi.core import idnumber
 from doudi.core.scoping import all_regions
 from doudi.exchange.datasets import DATASETS
 from doudi.exchange.intake import column_type
-from doudi.matching import store, testing
+from doudi.matching import store
+from tests.support import store_records
 
 D = dt.date
 AS_OF = D(2025, 8, 1)
@@ -55,7 +56,7 @@ def write_batch(
         person = row.get("person")
         rid = row.get("record_id") or f"R{batch_id}-{i + 1}"
         number = row.get("id_number", person.id_number() if person is not None else None)
-        rec = testing.record(
+        rec = store_records.record(
             rid,
             id_number=number,
             name=row.get("name") or (person.name if person is not None else "无名氏"),
@@ -71,7 +72,7 @@ def write_batch(
              "person_key": person.person_key if person is not None else None,
              "method": "exact" if person is not None else "none", "score": 1.0 if person is not None else 0.0}
         )  # fmt: skip
-    base = testing.records_table(common)
+    base = store_records.records_table(common)
     cols = {name: base.column(name) for name in base.column_names if name != "extra"}
     for c in ds.columns:
         cols[c.key] = pa.array(own[c.key], column_type(c))

@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import json
 import os
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -59,11 +60,24 @@ def decrypt_json(blob: bytes | memoryview) -> Any:
 
 
 def blind_index(normalized: str, *, key: bytes | None = None) -> str:
-    """SM3-HMAC of an already normalised value, hex, truncated to INDEX_HEX_CHARS."""
-    key = key or _keys()[1]
-    mac = chmac.HMAC(key, hashes.SM3())
-    mac.update(normalized.encode("utf-8"))
-    return mac.finalize().hex()[:INDEX_HEX_CHARS]
+    """SM3-HMAC of an already normalised value, hex, truncated to INDEX_HEX_CHARS (for an identity
+    number the value is ``idnumber.validate(raw).normalized``)."""
+    return blind_indexes([normalized], key=key)[0]
+
+
+def blind_indexes(values: Iterable[str], *, key: bytes | None = None) -> list[str]:
+    """``blind_index`` of many values: the one definition of the scheme, for single values, the batch
+    intake (``exchange.blind``) and the test data. One HMAC context per key, copied per value (about
+    twice as fast as building a new one)."""
+    base = chmac.HMAC(key or _keys()[1], hashes.SM3())
+    digest_bytes = INDEX_HEX_CHARS // 2
+    out: list[str] = []
+    append = out.append
+    for v in values:
+        h = base.copy()
+        h.update(v.encode("utf-8"))
+        append(h.finalize()[:digest_bytes].hex())
+    return out
 
 
 def sm3_hex(data: bytes) -> str:

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from doudi.core.idnumber import CHECK_CHARS, WEIGHTS
+from doudi.core.idnumber import LENGTH
+from doudi.core.idnumber_arrays import CHECK as _CHECK
+from doudi.core.idnumber_arrays import check_chars
 
-_CHECK = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)
 _CHECK_INDEX = np.zeros(256, dtype=np.int64)
 _CHECK_INDEX[_CHECK] = np.arange(11)
 _EPOCH_1900 = np.datetime64("1900-01-01", "D")
@@ -58,16 +59,14 @@ def _digits(values: np.ndarray, width: int) -> list[np.ndarray]:
 
 
 def id_matrix(county6: np.ndarray, birth: np.ndarray, seq3: np.ndarray) -> np.ndarray:
-    """(n, 18) ASCII codes of valid 18-character numbers."""
+    """(n, 18) ASCII codes of valid 18-character numbers (check characters by ``core.idnumber_arrays``)."""
     y, m, d = ymd(birth)
     columns = [*_digits(county6.astype(np.int64), 6), *_digits(y, 4), *_digits(m, 2), *_digits(d, 2)]
     columns += _digits(np.asarray(seq3, dtype=np.int64), 3)
-    out = np.empty((y.size, 18), dtype=np.uint8)
-    total = np.zeros(y.size, dtype=np.int64)
-    for i, (col, weight) in enumerate(zip(columns, WEIGHTS, strict=True)):
+    out = np.empty((y.size, LENGTH), dtype=np.uint8)
+    for i, col in enumerate(columns):
         out[:, i] = col + ord("0")
-        total += col * weight
-    out[:, 17] = _CHECK[total % 11]
+    out[:, LENGTH - 1] = check_chars(out[:, : LENGTH - 1] - ord("0"))
     return out
 
 

@@ -12,14 +12,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
+from doudi.core import idnumber
 from doudi.core.cells import BREAKS_SQL, CONTROL_SQL, INVISIBLE_SQL, NAME_CONTROL_REASON
+from doudi.core.idnumber import LEGACY_LENGTH
 from doudi.exchange.datasets import SEX_ALIASES, TEXT_MAX, Column, Dataset
 
 VALUE_KEEP = 200  # characters of a rejected value kept in the error report
 DATE_MIN, DATE_MAX = dt.date(1880, 1, 1), dt.date(2100, 12, 31)
 TRUE_WORDS = ("true", "t", "1", "yes", "y", "是")
 FALSE_WORDS = ("false", "f", "0", "no", "n", "否")
-ID_RUN = "[0-9]{15}"  # a text containing this may hold an identity number
+ID_RUN = f"[0-9]{{{LEGACY_LENGTH}}}"  # a text containing this may hold an identity number
 
 
 def lit(text: str) -> str:
@@ -36,11 +38,8 @@ def mask_runs(expr: str) -> str:
 
 
 def mask_id(expr: str) -> str:
-    """SQL: an identity number as recorded, masked (region and last four kept)."""
-    return (
-        f"(CASE WHEN length({expr}) <= 10 THEN repeat('*', length({expr})) "
-        f"ELSE left({expr}, 6) || repeat('*', length({expr}) - 10) || right({expr}, 4) END)"
-    )
+    """SQL: an identity number as recorded, masked (region and last four kept; ``idnumber.mask_sql``)."""
+    return idnumber.mask_sql(expr)
 
 
 def _enum_map(c: Column) -> dict[str, str]:

@@ -32,46 +32,40 @@ def arange(n: int) -> pa.Array:
 
 
 def _classify_sql(today: dt.date) -> str:
-    """Mirrors ``idnumber.validate`` for values of ASCII digits and x/X (tested against it), with
-    integer arithmetic: ``x`` is the 17-digit body, ``s`` its weighted sum mod 11 (ISO 7064 MOD
-    11-2: a number is valid when ``s`` plus the value of its check character is 1 mod 11)."""
-    terms = " + ".join(f"{w} * ((x // {10 ** (16 - i)}) % 10)" for i, w in enumerate(WEIGHTS))
-    last_day = (
-        "CASE WHEN m = 2 THEN CASE WHEN (y % 4 = 0 AND y % 100 <> 0) OR y % 400 = 0 THEN 29 ELSE 28 END "
-        "WHEN m IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
-    )
+    """``idnumber.validate`` for values of ASCII digits and x/X (tested against it), with integer
+    arithmetic: ``x`` is the 17-digit body, ``s`` its weighted sum mod 11. Lengths, weights, the legacy
+    century, the birth-date rule and the check characters all come from ``core.idnumber``."""
+    full, legacy, body = idnumber.LENGTH, idnumber.LEGACY_LENGTH, idnumber.LENGTH - 1
+    terms = " + ".join(f"{w} * ((x // {10 ** (body - 1 - i)}) % 10)" for i, w in enumerate(WEIGHTS))
+    sequence = body - idnumber.BIRTH.stop  # digits after the birth date in the body
+    century = idnumber.LEGACY_CENTURY
+    upgraded = f"left(n, 6) || '{century}' || right(n, {legacy - 6})"
     return f"""
     WITH a AS (
         SELECT i, upper(v) AS n, length(v) AS len FROM src
     ), b AS (
         SELECT i, n, len,
-            CASE WHEN len = 18 AND NOT contains(left(n, 17), 'X') THEN CAST(left(n, 17) AS BIGINT)
-                 WHEN len = 15 AND NOT contains(n, 'X') THEN CAST(left(n, 6) || '19' || right(n, 9) AS BIGINT)
+            CASE WHEN len = {full} AND NOT contains(left(n, {body}), 'X') THEN CAST(left(n, {body}) AS BIGINT)
+                 WHEN len = {legacy} AND NOT contains(n, 'X') THEN CAST({upgraded} AS BIGINT)
             END AS x
         FROM a
     ), c AS (
-        SELECT i, n, len, x, (x // 1000) % 100000000 AS ymd, ({terms}) % 11 AS s FROM b
+        SELECT i, n, len, x, (x // {10**sequence}) % 100000000 AS ymd, ({terms}) % 11 AS s FROM b
     ), d AS (
         SELECT i, n, len, x, ymd, s, ymd // 10000 AS y, (ymd // 100) % 100 AS m, ymd % 100 AS dd FROM c
     ), e AS (
         SELECT i, n, len, x, s, y, m, dd,
-            x IS NOT NULL AND m BETWEEN 1 AND 12 AND dd BETWEEN 1 AND ({last_day})
-                AND y >= 1880 AND ymd <= {today:%Y%m%d} AS date_ok
+            x IS NOT NULL AND {idnumber.birth_ok_sql("y", "m", "dd", today)} AS date_ok
         FROM d
     ), f AS (
         SELECT i, n, len, x, s, y, m, dd,
-            CASE WHEN len = 15 AND date_ok THEN 'upgraded15'
-                 WHEN len = 18 AND date_ok
-                      AND (s + CASE WHEN right(n, 1) = 'X' THEN 10 ELSE ascii(right(n, 1)) - 48 END) % 11 = 1
-                 THEN 'valid'
+            CASE WHEN len = {legacy} AND date_ok THEN 'upgraded15'
+                 WHEN len = {full} AND date_ok AND right(n, 1) = {idnumber.check_char_sql("s")} THEN 'valid'
                  ELSE 'invalid' END AS status
         FROM e
     )
     SELECT i,
-        CASE WHEN status = 'upgraded15'
-             THEN left(n, 6) || '19' || right(n, 9)
-                  || CASE WHEN (12 - s) % 11 = 10 THEN 'X' ELSE CAST((12 - s) % 11 AS VARCHAR) END
-             ELSE n END AS norm,
+        CASE WHEN status = 'upgraded15' THEN {upgraded} || {idnumber.check_char_sql("s")} ELSE n END AS norm,
         status,
         CASE WHEN status <> 'invalid' THEN make_date(CAST(y AS INTEGER), CAST(m AS INTEGER), CAST(dd AS INTEGER))
         END AS birth,
@@ -109,7 +103,7 @@ def _slow_rows(values: list[str], today: dt.date) -> pa.Table:
 SPACES = (
     r"[\t\n\x0b\x0c\r\x1c-\x1f \x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}]"
 )
-FULLWIDTH = {chr(0xFF10 + d): str(d) for d in range(10)} | {"Ｘ": "X", "ｘ": "X"}
+FULLWIDTH = idnumber.FULLWIDTH
 
 
 def prenormalize(values: pa.Array) -> pa.Array:
@@ -162,26 +156,17 @@ def classify(values: pa.Array, today: dt.date, con: duckdb.DuckDBPyConnection) -
 
 
 def _birth_ok(s: str, today: dt.date) -> bool:
-    try:
-        d = dt.date(int(s[:4]), int(s[4:6]), int(s[6:8]))
-    except ValueError:
-        return False
-    return d.year >= 1880 and d <= today
+    return s.isdecimal() and bool(idnumber.birth_ok(int(s[:4]), int(s[4:6]), int(s[6:8]), today))
 
 
 _SOLVE = {  # (weight, needed residue) -> the digit d in 0..9 with weight * d ≡ residue (mod 11), if any
     (w, r): next((d for d in range(10) if (w * d) % 11 == r), None) for w in set(WEIGHTS) for r in range(11)
 }
-_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _PLACE = (10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1)  # of each yyyymmdd digit
 
 
-def _ymd_ok(ymd: int, today: int) -> bool:
-    y, m, d = ymd // 10000, ymd // 100 % 100, ymd % 100
-    if y < 1880 or not 1 <= m <= 12 or d < 1 or ymd > today:
-        return False
-    leap = m == 2 and y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)
-    return d <= _MONTH_DAYS[m] + leap
+def _ymd_ok(ymd: int, today: dt.date) -> bool:
+    return bool(idnumber.birth_ok(ymd // 10000, ymd // 100 % 100, ymd % 100, today))
 
 
 def repair_candidates(text: str, today: dt.date) -> list[str]:
@@ -195,9 +180,8 @@ def repair_candidates(text: str, today: dt.date) -> list[str]:
         return _repair_general(text, today)
     total = sum(map(int.__mul__, digits, WEIGHTS))
     target = CHECK_CHARS.index(text[17])
-    limit = today.year * 10000 + today.month * 100 + today.day
     ymd = int(text[6:14])
-    date_ok = _ymd_ok(ymd, limit)
+    date_ok = _ymd_ok(ymd, today)
     out: list[str] = []
     for i in range(17):
         w, old = WEIGHTS[i], digits[i]
@@ -205,7 +189,7 @@ def repair_candidates(text: str, today: dt.date) -> list[str]:
         if new is None or new == old:
             continue
         if 6 <= i < 14:
-            if not _ymd_ok(ymd + (new - old) * _PLACE[i - 6], limit):
+            if not _ymd_ok(ymd + (new - old) * _PLACE[i - 6], today):
                 continue
         elif not date_ok:
             continue
@@ -226,7 +210,7 @@ def _repair_general(text: str, today: dt.date) -> list[str]:
     digits = [int(c) if c.isdecimal() else 0 for c in text[:17]]
     total = sum(d * w for d, w in zip(digits, WEIGHTS, strict=True))
     date_ok = None
-    for i in bad or range(18):
+    for i in bad or range(idnumber.LENGTH):
         if i == 17:
             body = text[:17]
             c = idnumber.check_char(body)
@@ -266,12 +250,13 @@ class IdColumns:
 
 def masked(norms: pa.Array) -> pa.Array:
     """``idnumber.mask`` set-based: ``220102********1234`` (R-S4), all stars up to 10 characters."""
+    head, tail = idnumber.MASK_HEAD, idnumber.MASK_TAIL
     length = pc.utf8_length(norms)
-    stars = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, 10), 0))
+    stars = pc.binary_repeat("*", pc.max_element_wise(pc.subtract(length, head + tail), 0))
     long = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(norms, 0, 6), stars, pc.utf8_slice_codeunits(norms, -4), ""
+        pc.utf8_slice_codeunits(norms, 0, head), stars, pc.utf8_slice_codeunits(norms, -tail), ""
     )
-    return pc.if_else(pc.greater(length, 10), long, pc.binary_repeat("*", length))
+    return pc.if_else(pc.greater(length, head + tail), long, pc.binary_repeat("*", length))
 
 
 class IdBatch:
@@ -286,7 +271,9 @@ class IdBatch:
         self.norms = self.info.column("norm").combine_chunks()
         status = self.info.column("status").combine_chunks()
         # no null here: a blank number has no norm, and one null would void the ranks after it
-        repairable = pc.and_(pc.equal(status, "invalid"), pc.equal(pc.utf8_length(self.norms), 18))
+        repairable = pc.and_(
+            pc.equal(status, "invalid"), pc.equal(pc.utf8_length(self.norms), idnumber.LENGTH)
+        )
         self.repairable = pc.fill_null(repairable, False)
         candidates = [repair_candidates(n, today) for n in pc.filter(self.norms, self.repairable).to_pylist()]
         self.repair_counts = [len(c) for c in candidates]

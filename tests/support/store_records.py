@@ -2,7 +2,7 @@
 
 For tests, examples and small fixtures: the same columns, normalisation and blind indexes that intake
 writes (``records.parquet``), computed row by row. The benchmark generator builds the same columns
-vectorised (``matching.synthetic``).
+vectorised (``tests.support.synthetic``).
 """
 
 from __future__ import annotations

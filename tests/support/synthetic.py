@@ -18,7 +18,6 @@ holds, per record, the true registry person (null for persons not in the registr
 from __future__ import annotations
 
 import datetime as dt
-import hmac
 import json
 import multiprocessing as mp
 from dataclasses import asdict, dataclass
@@ -29,15 +28,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from doudi.core.idnumber import CHECK_CHARS, WEIGHTS
+from doudi.core import crypto
+from doudi.core import idnumber_arrays as idarrays
 from doudi.devtools import ids, names, synth
 from doudi.devtools import population as pop
 from doudi.matching.names import name_pinyin, normalize_and_pinyin
 
 AS_OF = np.datetime64("2025-08-01", "D")
 CHUNK_RECORDS = 2_000_000
-_CHECK = np.frombuffer(CHECK_CHARS.encode(), dtype=np.uint8)
-_W = np.array(WEIGHTS, dtype=np.int64)
+_CHECK = idarrays.CHECK
+_W = idarrays.W
 
 # record noise kinds
 ID_NOISE = ("valid", "legacy15", "typo", "fullwidth", "lower_x", "missing")
@@ -84,14 +84,14 @@ def _init(key: bytes) -> None:
     _KEY = key
 
 
-def _hmac_many(values: list[bytes]) -> list[str]:
-    return [hmac.digest(_KEY, v, "sm3").hex()[:32] for v in values]
+def _hmac_many(values: list[str]) -> list[str]:
+    return crypto.blind_indexes(values, key=_KEY)
 
 
 def blind_indexes(values: pa.Array, key: bytes, *, processes: int = 2) -> pa.Array:
     """``crypto.blind_index`` of every value (ASCII strings), computed once per distinct value."""
     distinct = pc.unique(values.drop_null())
-    raw = [v.encode() for v in distinct.to_pylist()]
+    raw = distinct.to_pylist()
     if len(raw) > 200_000 and processes > 1:
         size = (len(raw) + processes * 4 - 1) // (processes * 4)
         parts = [raw[i : i + size] for i in range(0, len(raw), size)]
@@ -107,17 +107,8 @@ def blind_indexes(values: pa.Array, key: bytes, *, processes: int = 2) -> pa.Arr
 # identity numbers as (n, 18) uint8 ASCII matrices
 
 
-def _date_ok(y: np.ndarray, m: np.ndarray, d: np.ndarray, today: dt.date) -> np.ndarray:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    dim = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])[np.clip(m, 0, 12)] + (leap & (m == 2))
-    ok = (y >= 1880) & (m >= 1) & (m <= 12) & (d >= 1) & (d <= dim)
-    stamp = y * 10000 + m * 100 + d
-    return ok & (stamp <= today.year * 10000 + today.month * 100 + today.day)
-
-
-def _ymd(digits: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    y = digits[:, 6] * 1000 + digits[:, 7] * 100 + digits[:, 8] * 10 + digits[:, 9]
-    return y, digits[:, 10] * 10 + digits[:, 11], digits[:, 12] * 10 + digits[:, 13]
+def _date_ok(digits: np.ndarray, today: dt.date) -> np.ndarray:
+    return idarrays.birth_ok(digits, today)
 
 
 def repair_candidates(matrix: np.ndarray, today: dt.date | None = None) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +117,7 @@ def repair_candidates(matrix: np.ndarray, today: dt.date | None = None) -> tuple
     today = today or dt.date.today()
     digits = matrix[:, :17].astype(np.int64) - ord("0")
     total = digits @ _W
-    date_ok = _date_ok(*_ymd(digits), today)
+    date_ok = _date_ok(digits, today)
     rows, cands = [], []
     for i in range(17):
         for d in range(10):
@@ -137,7 +128,7 @@ def repair_candidates(matrix: np.ndarray, today: dt.date | None = None) -> tuple
                 moved = digits.copy() if ok.any() else None
                 if moved is not None:
                     moved[:, i] = d
-                    ok &= _date_ok(*_ymd(moved), today)
+                    ok &= _date_ok(moved, today)
             else:
                 ok &= date_ok
             idx = np.nonzero(ok)[0]
