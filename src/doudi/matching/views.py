@@ -6,19 +6,14 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_GET
 
+from doudi.core.http import private
 from doudi.core.scoping import require_scope
 from doudi.matching import batches, reports, store
 from doudi.web.decorators import scoped_view
 
 METHOD_COLUMNS = ("exact", "upgraded15", "repaired", "demographic", "probabilistic")
-
-
-def _private(response: HttpResponse) -> HttpResponse:
-    add_never_cache_headers(response)
-    return response
 
 
 def _report_or_404(batch_id: int) -> reports.BatchReport:
@@ -31,7 +26,7 @@ def _report_or_404(batch_id: int) -> reports.BatchReport:
 @scoped_view("registry.read")
 def batch_list(request):
     rows = reports.stored_batches()
-    return _private(render(request, "matching/batches.html", {"rows": rows}))
+    return private(render(request, "matching/batches.html", {"rows": rows}), htmx=False)
 
 
 @require_GET
@@ -45,7 +40,7 @@ def batch_detail(request, batch_id: int):
         "rows": [{**c, "methods": [c[m] for m in METHOD_COLUMNS]} for c in report.counties],
         "total_methods": [report.total.get(m, 0) for m in METHOD_COLUMNS],
     }
-    return _private(render(request, "matching/batch.html", context))
+    return private(render(request, "matching/batch.html", context), htmx=False)
 
 
 @require_GET
@@ -59,4 +54,4 @@ def batch_export(request, batch_id: int):
         data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="linkage-batch-{batch_id}.xlsx"'
-    return _private(response)
+    return private(response, htmx=False)
