@@ -121,8 +121,9 @@ def numpy_path(values: list[str]) -> list[dict]:
 
 
 def _numpy_can_take(value: str) -> bool:
-    """The numpy path is for ASCII numbers that need no whitespace or full-width folding."""
-    return value.isascii() and idnumber.normalize(value) == value.upper()
+    """The numpy path is for printable ASCII numbers that need no whitespace or full-width folding (a
+    fixed-width bytes array cannot hold a trailing NUL)."""
+    return value.isascii() and value.isprintable() and idnumber.normalize(value) == value.upper()
 
 
 def assert_agree(values: list[str]) -> None:
