@@ -58,3 +58,13 @@ def user_list(actor: User, *, role: str = "", region_prefix: str = "", active: s
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
+
+
+def reload_user(pk: int) -> User:
+    """The account fresh from the database (e.g. after its password changed)."""
+    return User.objects.get(pk=pk)
+
+
+def live_token(user: User, token_id: int) -> ApiToken | None:
+    """``user``'s token ``token_id`` if it is not revoked, else None."""
+    return ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()

@@ -23,7 +23,7 @@ from doudi.accounts.forms import (
     UserCreateForm,
     UserFilterForm,
 )
-from doudi.accounts.models import ApiToken, User
+from doudi.accounts.models import User
 from doudi.web.decorators import scoped_view
 
 PAGE_SIZE = 50
@@ -177,7 +177,7 @@ def user_password(request, pk: int):
             form.add_error("password", "密码不符合要求：" + _errors(exc))
         else:
             if target.pk == request.user.pk:
-                update_session_auth_hash(request, User.objects.get(pk=target.pk))
+                update_session_auth_hash(request, queries.reload_user(target.pk))
             return _detail(request, target, new_password=password)
     return _detail(request, target, status=400, reset_form=form)
 
@@ -198,7 +198,7 @@ def user_unlock(request, pk: int):
 @manager_view
 def token_revoke(request, pk: int, token_id: int):
     target = _target(request, pk)
-    token = ApiToken.objects.filter(pk=token_id, user=target, revoked_at__isnull=True).first()
+    token = queries.live_token(target, token_id)
     if token is None:
         raise Http404("令牌不存在或已吊销")
     try:

@@ -115,7 +115,7 @@ def respond(request: HttpRequest, body: NeedRespondIn, need_id: int = Path(..., 
         )
     except actions.MonitoringError as exc:
         raise HttpError(409, str(exc)) from None
-    push = NeedPush.objects.select_related("household").get(pk=push.pk)
+    push = queries.get_need_push(push.pk)
     return _need(push, names_for({push.region_code}))
 
 

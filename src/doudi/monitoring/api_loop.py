@@ -30,9 +30,8 @@ from doudi.monitoring.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEE
 from doudi.monitoring.evidence import display_items
 from doudi.monitoring.models import Disposition, Indicator, Warning, WarningLevel
 from doudi.monitoring.visit_actions import MAX_PHOTOS
-from doudi.regions.models import Region
-from doudi.regions.queries import names_for
-from doudi.registry.models import Person
+from doudi.regions.queries import names_for, townships_of_county
+from doudi.registry import queries as registry_queries
 
 S = Warning.Status
 WarningId = Path(..., ge=1, le=MAX_ID, description="预警编号")
@@ -184,15 +183,7 @@ class CloseIn(Schema):
 
 def _rows(user, page: list[Warning], today: dt.date) -> list[dict]:
     hh_ids = {w.household_id for w in page if w.household_id}
-    heads = (
-        dict(
-            Person.objects.filter(household_id__in=hh_ids, relation="head").values_list(
-                "household_id", "name"
-            )
-        )
-        if hh_ids
-        else {}
-    )
+    heads = registry_queries.head_names(hh_ids) if hh_ids else {}
     names = names_for({w.region_code for w in page} | {w.township_code for w in page if w.township_code})
     return [
         {
@@ -294,7 +285,7 @@ def warning_options(request: HttpRequest, warning_id: int = WarningId):
     allowed = set(flows.allowed_transitions(user, w))
     townships: list[dict] = []
     if "dispatch" in allowed:
-        rows = Region.objects.filter(level="township", code__startswith=w.region_code[:6]).order_by("code")
+        rows = townships_of_county(w.region_code)
         townships = [{"value": r.code, "label": r.name} for r in rows]
     workers = (
         [{"value": str(u.pk), "label": u.label} for u in actions.assignable_workers(w.township_code)]
@@ -302,7 +293,7 @@ def warning_options(request: HttpRequest, warning_id: int = WarningId):
         else []
     )
     members = (
-        [{"value": str(p.pk), "label": p.name} for p in Person.objects.filter(household_id=w.household_id)]
+        [{"value": str(p.pk), "label": p.name} for p in registry_queries.household_members(w.household_id)]
         if w.household_id and "verify" in allowed
         else []
     )

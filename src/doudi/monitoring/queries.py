@@ -23,9 +23,12 @@ from doudi.monitoring.models import (
     Indicator,
     NeedPush,
     Notification,
+    UnroutableRecord,
     Visit,
+    VisitPhoto,
     Warning,
     WarningLevel,
+    WorkdayOverride,
 )
 from doudi.regions.queries import names_for
 from doudi.registry.models import Category, CategoryStatus, Person
@@ -551,3 +554,37 @@ def batch_scan(batch_id: int) -> dict[str, Any]:
                 "skipped": len(after.get("skipped") or []),
             }
     return {"scanned": False}
+
+
+# --- single reads for the pages and the API ----------------------------------------------------------
+
+
+def get_visit_photo(pk: int) -> VisitPhoto:
+    """Raises VisitPhoto.DoesNotExist outside the caller's scope too."""
+    return VisitPhoto.objects.get(pk=pk)
+
+
+def get_need_push(pk: int) -> NeedPush:
+    return NeedPush.objects.select_related("household").get(pk=pk)
+
+
+def find_notification(user, pk: int) -> Notification | None:
+    """``user``'s own notification ``pk``, or None."""
+    return Notification.objects.filter(user=user, pk=pk).first()
+
+
+def workday_overrides(year: int) -> list[WorkdayOverride]:
+    return list(WorkdayOverride.objects.filter(date__year=year).order_by("date"))
+
+
+def unroutable_records() -> QuerySet[UnroutableRecord]:
+    """Department records no region could be found for, newest first (province only)."""
+    return UnroutableRecord.objects.order_by("-found_on", "-id")
+
+
+def unroutable_datasets() -> list[str]:
+    return sorted(set(UnroutableRecord.objects.values_list("dataset", flat=True).distinct()))
+
+
+def find_unroutable(pk: int) -> UnroutableRecord | None:
+    return UnroutableRecord.objects.filter(pk=pk).first()

@@ -30,6 +30,7 @@ from doudi.monitoring.forms import (
 )
 from doudi.monitoring.models import VisitPhoto, Warning
 from doudi.regions.queries import names_for
+from doudi.registry import queries as registry_queries
 from doudi.registry.models import Person
 from doudi.web.decorators import is_htmx, scoped_view
 
@@ -81,9 +82,7 @@ def _detail_context(request, warning: Warning, **forms) -> dict:
         "escalated_to": flows.LEVEL_LABELS[flows.escalated_level(warning.status, warning.escalations)]
         if warning.escalations and warning.is_open
         else "",
-        "head": Person.objects.filter(household_id=warning.household_id, relation="head").first()
-        if warning.household_id
-        else None,
+        "head": registry_queries.household_head(warning.household_id) if warning.household_id else None,
     }
     if "dispatch" in allowed:
         ctx["dispatch_form"] = forms.get("dispatch_form") or DispatchForm(warning=warning)
@@ -191,7 +190,7 @@ def close(request, pk: int):
 def _members(warning: Warning) -> list[Person]:
     if not warning.household_id:
         return []
-    return list(Person.objects.filter(household_id=warning.household_id).order_by("id"))
+    return list(registry_queries.household_members(warning.household_id).order_by("id"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -275,7 +274,7 @@ def dispose(request, pk: int):
 def photo(request, pk: int):
     """A visit photo, streamed only to a logged-in user whose scope holds it (no public media URL)."""
     try:
-        row = VisitPhoto.objects.get(pk=pk)
+        row = queries.get_visit_photo(pk)
     except VisitPhoto.DoesNotExist:
         raise Http404("照片不存在，或不在您的管辖范围内") from None
     content_type = mimetypes.guess_type(row.file.name or "")[0] or "application/octet-stream"

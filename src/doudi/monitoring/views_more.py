@@ -28,10 +28,10 @@ from doudi.monitoring.forms import (
     ReportForm,
     township_choices,
 )
-from doudi.monitoring.models import NeedPush, Notification, WorkdayOverride
+from doudi.monitoring.models import NeedPush
 from doudi.monitoring.report_actions import RateLimited
 from doudi.regions.queries import names_for
-from doudi.registry.models import Household
+from doudi.registry import queries as registry_queries
 from doudi.web.decorators import is_htmx, scoped_view
 
 PAGE_SIZE = 50
@@ -97,7 +97,7 @@ def report(request):
         d = form.cleaned_data
         household = None
         if d["household_key"].strip():
-            household = Household.objects.filter(household_key=d["household_key"].strip()).first()
+            household = registry_queries.find_household_by_key(d["household_key"].strip())
             if household is None:
                 form.add_error("household_key", "未找到该户编号（或不在您的管辖范围内）")
         if not form.errors:
@@ -203,7 +203,7 @@ def bell(request):
 @require_GET
 @scoped_view
 def notification_open(request, pk: int):
-    note = Notification.objects.filter(user=request.user, pk=pk).first()
+    note = queries.find_notification(request.user, pk)
     if note is None:
         raise Http404("通知不存在")
     notify_actions.mark_read(user=request.user, ids=[pk])
@@ -248,7 +248,7 @@ def calendar(request):
             )
             messages.success(request, f"已保存 {d['date']:%Y-%m-%d} 的安排")
             return redirect(f"{request.path}?year={d['date'].year}")
-    rows = list(WorkdayOverride.objects.filter(date__year=year).order_by("date"))
+    rows = queries.workday_overrides(year)
     ctx = {
         "year": year,
         "rows": rows,

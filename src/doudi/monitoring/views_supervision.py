@@ -16,7 +16,7 @@ from doudi.core.scoping import is_within
 from doudi.monitoring import supervision
 from doudi.monitoring.supervision_export import export_workbook
 from doudi.regions.models import Region
-from doudi.regions.queries import ancestors
+from doudi.regions.queries import ancestors, find_region, regions_by_codes
 from doudi.web.decorators import scoped_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,7 +27,7 @@ def _region(request) -> Region:
     code = (request.GET.get("region") or "").strip() or own.code
     if not code.isdigit() or len(code) not in (6, 9, 12):
         raise Http404("区划代码无效")
-    region = Region.objects.filter(code=code.ljust(12, "0")).first()
+    region = find_region(code)
     if region is None or not is_within(region.code, own.code):
         raise Http404("该区划不在您的管辖范围内")
     return region
@@ -36,7 +36,7 @@ def _region(request) -> Region:
 def _crumbs(region: Region, own: Region) -> list[Region]:
     """From the user's region down to ``region`` (nothing above the user's scope)."""
     codes = [c for c in reversed(ancestors(region.code)) if is_within(c, own.code)]
-    found = {r.code: r for r in Region.objects.filter(code__in=codes)}
+    found = {r.code: r for r in regions_by_codes(codes)}
     return [found[c] for c in codes if c in found]
 
 

@@ -19,13 +19,11 @@ from doudi.accounts.models import Role
 from doudi.core.audit import record_read
 from doudi.core.http import private
 from doudi.exchange.datasets import DATASETS
-from doudi.monitoring import unroutable_actions
+from doudi.monitoring import queries, unroutable_actions
 from doudi.monitoring.actions import MonitoringError
 from doudi.monitoring.flows import FlowDenied
-from doudi.monitoring.models import UnroutableRecord
 from doudi.monitoring.routing import PROVINCE
-from doudi.regions.models import Region
-from doudi.regions.queries import names_for
+from doudi.regions.queries import county_choices, names_for
 from doudi.web.decorators import scoped_view
 
 PAGE_SIZE = 50
@@ -40,7 +38,7 @@ def _province_only(user) -> None:
 
 
 def _records(request):
-    qs = UnroutableRecord.objects.order_by("-found_on", "-id")
+    qs = queries.unroutable_records()
     dataset = request.GET.get("dataset", "")
     if dataset in DATASETS:
         qs = qs.filter(dataset=dataset)
@@ -66,14 +64,14 @@ def unroutable(request):
     rows = [
         {"r": r, "dataset_label": _label(r.dataset), "routed_name": names.get(r.routed_to, "")} for r in page
     ]
-    present = sorted(set(UnroutableRecord.objects.values_list("dataset", flat=True).distinct()))
+    present = queries.unroutable_datasets()
     ctx = {
         "page_obj": page,
         "rows": rows,
         "dataset": dataset,
         "datasets": [(k, _label(k)) for k in present],
         "total": qs.count(),
-        "counties": list(Region.objects.filter(level="county").values_list("code", "full_name")),
+        "counties": county_choices(),
     }
     return private(render(request, "monitoring/unroutable.html", ctx))
 
@@ -121,7 +119,7 @@ def unroutable_export(request):
 @scoped_view("monitoring.read")
 def unroutable_transfer(request, pk: int):
     _province_only(request.user)
-    record = UnroutableRecord.objects.filter(pk=pk).first()
+    record = queries.find_unroutable(pk)
     if record is None:
         raise Http404("记录不存在")
     try:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from doudi.core.dates import as_of_or_today
 from doudi.core.http import private
 from doudi.policy import actions, display
+from doudi.policy import queries as policy_queries
 from doudi.policy.models import Decision
 from doudi.registry import queries
 from doudi.registry.models import Household
@@ -37,11 +38,7 @@ def _household_or_404(pk: int) -> Household:
 
 
 def _section_context(request, household: Household, as_of: dt.date) -> dict:
-    decisions = list(
-        Decision.objects.filter(household=household)
-        .select_related("taken_by")
-        .order_by("-taken_at")[:DECISIONS_SHOWN]
-    )
+    decisions = policy_queries.household_decisions(household, DECISIONS_SHOWN)
     return {
         "household": household,
         "as_of": as_of,
@@ -87,7 +84,7 @@ def household_section(request, pk: int):
 @scoped_view("registry.read")
 def decision(request, pk: int):
     try:
-        d = Decision.objects.select_related("household", "taken_by").get(pk=pk)
+        d = policy_queries.get_decision(pk)
     except Decision.DoesNotExist:
         raise Http404("认定结果不存在，或不在您的管辖范围内") from None
     details = request.user.can("registry.reveal")

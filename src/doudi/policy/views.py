@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.core.http import private
-from doudi.policy import actions, display, params_store, service
+from doudi.policy import actions, display, params_store, queries, service
 from doudi.policy.forms import ParametersFilterForm, ProposalForm, ReviewForm
 from doudi.policy.models import ParameterProposal
 from doudi.policy.rules.params import SPECS
@@ -50,7 +50,7 @@ def parameters(request):
         "unverified_count": sum(1 for r in rows if r["unverified"]),
         "floor_count": sum(1 for r in rows if r["floor"]),
         "can_propose": actions.can_propose(request.user),
-        "pending": ParameterProposal.objects.filter(status=ParameterProposal.Status.PENDING).count(),
+        "pending": queries.pending_proposal_count(),
     }
     return private(render(request, "policy/parameters.html", context), htmx=False)
 
@@ -58,11 +58,8 @@ def parameters(request):
 @require_GET
 @scoped_view
 def proposals(request):
-    qs = ParameterProposal.objects.select_related("proposed_by", "reviewed_by")
     status = request.GET.get("status", "")
-    if status in ParameterProposal.Status.values:
-        qs = qs.filter(status=status)
-    rows = list(qs[:PROPOSALS_SHOWN])
+    rows = list(queries.proposals(status)[:PROPOSALS_SHOWN])
     names = names_for({p.region_code for p in rows})
     context = {
         "rows": [{"p": p, "region_name": names.get(p.region_code, p.region_code)} for p in rows],
@@ -108,7 +105,7 @@ def propose(request):
 
 def _proposal_or_404(pk: int) -> ParameterProposal:
     try:
-        return ParameterProposal.objects.select_related("proposed_by", "reviewed_by").get(pk=pk)
+        return queries.get_proposal(pk)
     except ParameterProposal.DoesNotExist:
         raise Http404("申请不存在，或不在您的管辖范围内") from None
 

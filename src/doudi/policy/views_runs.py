@@ -16,11 +16,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from doudi.core.http import private
 from doudi.core.scoping import prefix_of
-from doudi.policy import run_actions, run_report, simulation, tasks
+from doudi.policy import queries, run_actions, run_report, simulation, tasks
 from doudi.policy.forms_runs import ReassessForm, SimulateForm
 from doudi.policy.models import PolicyRun
 from doudi.regions.queries import names_for
-from doudi.registry.models import Household
+from doudi.registry import queries as registry_queries
 from doudi.web.decorators import is_htmx, scoped_view
 
 RUNS_SHOWN = 50
@@ -41,13 +41,13 @@ def _may_start(request) -> None:
 
 def _run_or_404(pk: int) -> PolicyRun:
     try:
-        return PolicyRun.objects.select_related("created_by").get(pk=pk)
+        return queries.get_run(pk)
     except PolicyRun.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 
 
 def _index_context(request, form: ReassessForm) -> dict:
-    runs = list(PolicyRun.objects.select_related("created_by")[:RUNS_SHOWN])
+    runs = queries.recent_runs(RUNS_SHOWN)
     names = names_for({r.region_code for r in runs})
     rows = [{"run": r, "region_name": names.get(r.region_code, r.region_code)} for r in runs]
     return {"form": form, "runs": rows}
@@ -86,9 +86,7 @@ def simulate(request):
         _may_start(request)
     form = SimulateForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
-        count = Household.objects.filter(
-            region_code__startswith=prefix_of(form.cleaned_data["region"])
-        ).count()
+        count = registry_queries.count_households_under(prefix_of(form.cleaned_data["region"]))
         if count > WEB_SIMULATION_MAX_HOUSEHOLDS:
             form.add_error(
                 "region",

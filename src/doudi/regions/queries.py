@@ -55,3 +55,18 @@ def names_for(codes: set[str]) -> dict[str, str]:
 
 def scope_prefix_for(code: str) -> str:
     return prefix_of(code)
+
+
+def regions_by_codes(codes) -> list[Region]:
+    """The regions with these full codes, in code order (unknown codes are left out)."""
+    return list(Region.objects.filter(code__in=list(codes)).order_by("code"))
+
+
+def county_choices() -> list[tuple[str, str]]:
+    """(code, full name) of every county, for a county picker."""
+    return list(Region.objects.filter(level="county").values_list("code", "full_name"))
+
+
+def townships_of_county(code: str) -> QuerySet[Region]:
+    """The townships under the county of ``code`` (its first six digits), in code order."""
+    return Region.objects.filter(level="township", code__startswith=code[:6]).order_by("code")

@@ -47,7 +47,7 @@ def _block_context(request, region: Region, form: AddRegionForm | None = None, a
 
 def _breadcrumb(request, region: Region) -> list[Region]:
     codes = [c for c in queries.ancestors(region.code) if is_within(c, request.user.region_id)]
-    return list(Region.objects.filter(code__in=codes).order_by("code"))
+    return queries.regions_by_codes(codes)
 
 
 @require_GET

@@ -18,19 +18,15 @@ from ninja import Path, Query, Router
 
 from doudi.core.api_auth import api_auth, auth_user, require_capability
 from doudi.core.api_errors import ApiInputError
-from doudi.core.dates import holds_on
 from doudi.regions.queries import names_for
 from doudi.registry import actions, queries
-from doudi.registry.identity import index_for
 from doudi.registry.models import (
     AreaType,
     Category,
     CategoryStatus,
     HouseholdFactKind,
     IdStatus,
-    Membership,
     Person,
-    PersonFact,
     PersonFactKind,
     Relation,
     Source,
@@ -104,14 +100,10 @@ def _household_rows(page: list, today: dt.date) -> list[dict]:
     if not ids:
         return []
     members: dict[int, list[tuple[str, str]]] = defaultdict(list)
-    for hid, relation, name in Membership.objects.filter(holds_on(today), household_id__in=ids).values_list(
-        "household_id", "relation", "person__name"
-    ):
+    for hid, relation, name in queries.current_member_names(ids, today):
         members[hid].append((relation, name))
     cats: dict[int, set[str]] = defaultdict(set)
-    for hid, cat in CategoryStatus.objects.filter(
-        holds_on(today, "since", "until"), household_id__in=ids
-    ).values_list("household_id", "category"):
+    for hid, cat in queries.current_household_categories(ids, today):
         cats[hid].add(cat)
     names = names_for({h.region_code for h in page})
     order = list(Category.values)
@@ -137,9 +129,7 @@ def _person_rows(persons: Iterable[Person], today: dt.date) -> list[dict]:
     ids = [p.pk for p in persons]
     cats: dict[int, list[CategoryStatus]] = defaultdict(list)
     if ids:
-        for c in CategoryStatus.objects.filter(holds_on(today, "since", "until"), person_id__in=ids).order_by(
-            "since"
-        ):
+        for c in queries.current_person_categories(ids, today):
             cats[c.person_id].append(c)
     names = names_for({p.region_code for p in persons}) if persons else {}
     return [
@@ -261,13 +251,7 @@ def _persons(params: PersonLookupIn) -> dict:
     id_number, name = params.id_number.strip(), params.name.strip()
     if not id_number and not name:
         raise ApiInputError("请提供身份证号或姓名", "id_number")
-    qs = Person.objects.select_related("household")
-    if id_number:
-        idx = index_for(id_number)
-        qs = qs.filter(id_index=idx) if idx else qs.none()
-    if name:
-        qs = qs.filter(name=name)
-    qs = qs.order_by("name", "person_key")
+    qs = queries.lookup_persons(id_number, name)
     page, count = _page(qs, params.limit, params.offset)
     return {
         "count": count,
@@ -282,7 +266,7 @@ def person_detail(request: HttpRequest, person_id: int = Path(..., ge=1, le=MAX_
     person = queries.get_person(person_id)
     today = timezone.localdate()
     (row,) = _person_rows([person], today)
-    facts = PersonFact.objects.filter(holds_on(today), person=person).order_by("kind", "valid_from")
+    facts = queries.current_person_facts(person, today)
     return {**row, "facts": [_fact(f) for f in facts]}
 
 

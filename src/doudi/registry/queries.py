@@ -35,6 +35,69 @@ def get_household_by_key(key: str) -> Household:
     return Household.objects.get(household_key=key)
 
 
+def find_household_by_key(key: str) -> Household | None:
+    """The household with this key in the caller's scope, or None."""
+    return Household.objects.filter(household_key=key).first()
+
+
+def household_members(household_id: int) -> QuerySet[Person]:
+    """The persons recorded in a household (scoped; unordered)."""
+    return Person.objects.filter(household_id=household_id)
+
+
+def household_head(household_id: int) -> Person | None:
+    return Person.objects.filter(household_id=household_id, relation="head").first()
+
+
+def head_names(household_ids) -> dict[int, str]:
+    """Household id → its head's name, for a page of households (one query)."""
+    return dict(
+        Person.objects.filter(household_id__in=household_ids, relation="head").values_list(
+            "household_id", "name"
+        )
+    )
+
+
+def count_households_under(prefix: str) -> int:
+    """How many households in scope lie under the region code prefix."""
+    return Household.objects.filter(region_code__startswith=prefix).count()
+
+
+def current_member_names(household_ids, on: dt.date):
+    """(household id, relation, person name) of the memberships holding on ``on`` (one query)."""
+    return Membership.objects.filter(holds_on(on), household_id__in=household_ids).values_list(
+        "household_id", "relation", "person__name"
+    )
+
+
+def current_household_categories(household_ids, on: dt.date):
+    """(household id, category) of the category statuses holding on ``on`` (one query)."""
+    return CategoryStatus.objects.filter(
+        holds_on(on, "since", "until"), household_id__in=household_ids
+    ).values_list("household_id", "category")
+
+
+def current_person_categories(person_ids, on: dt.date) -> QuerySet[CategoryStatus]:
+    return CategoryStatus.objects.filter(holds_on(on, "since", "until"), person_id__in=person_ids).order_by(
+        "since"
+    )
+
+
+def current_person_facts(person: Person, on: dt.date) -> QuerySet[PersonFact]:
+    return PersonFact.objects.filter(holds_on(on), person=person).order_by("kind", "valid_from")
+
+
+def lookup_persons(id_number: str, name: str) -> QuerySet[Person]:
+    """Persons in scope by exact identity number (through the blind index) and/or exact name."""
+    qs = Person.objects.select_related("household")
+    if id_number:
+        idx = index_for(id_number)
+        qs = qs.filter(id_index=idx) if idx else qs.none()
+    if name:
+        qs = qs.filter(name=name)
+    return qs.order_by("name", "person_key")
+
+
 def get_person(pk: int) -> Person:
     return Person.objects.get(pk=pk)
 
