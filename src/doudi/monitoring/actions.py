@@ -11,6 +11,7 @@ are re-exported here so callers import ``doudi.monitoring.actions`` only.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -125,8 +126,47 @@ def locked(warning: Warning) -> Warning:
     return Warning.unscoped.select_for_update().get(pk=warning.pk)
 
 
-def _check(actor, name: str, warning: Warning) -> None:
-    flows.check(actor, name, warning)
+class Transition:
+    """One warning transition, the sequence every warning action shares: lock the row → check the
+    transition table (``flows``) on construction; the caller validates, changes and saves the warning;
+    then ``done`` appends the chain event(s), writes the audit entry and notifies (DOMAIN §8).
+
+    Usage (inside the action's ``transaction.atomic``)::
+
+        step = Transition(actor, warning, "assign")
+        warning = step.warning  # the locked row
+        ...validate, change, save...
+        step.done(action="monitoring.assign", summary=..., data=..., after=..., notify_to=[(users, text)])
+    """
+
+    def __init__(self, actor, warning: Warning, name: str) -> None:
+        self.actor = actor
+        self.warning = locked(warning)
+        flows.check(actor, name, self.warning)
+
+    def done(
+        self,
+        *,
+        action: str,
+        summary: str,
+        data: dict,
+        after: dict,
+        before: dict | None = None,
+        kind: str = ChainEvent.Kind.DISPATCH,
+        ref=None,
+        follow: Sequence[tuple[str, object, str, dict]] = (),
+        notify_to: Sequence[tuple[Iterable[int], str]] = (),
+    ) -> None:
+        """Chain (the transition's event, then any ``follow`` events ``(kind, ref, summary, data)``),
+        audit ``action`` (spelled out at each call, so the audit-label check finds it) and notify each
+        ``(users, text)`` with a link to the warning."""
+        warning, actor = self.warning, self.actor
+        events = [(kind, warning if ref is None else ref, summary, data), *follow]
+        for ev_kind, ev_ref, ev_summary, ev_data in events:
+            chain(warning=warning, kind=ev_kind, ref=ev_ref, actor=actor, summary=ev_summary, data=ev_data)
+        _audit(actor, action, warning, before=before, after=after)
+        for users, text in notify_to:
+            notify(users, text=text, link=warning_link(warning.pk))
 
 
 # --- raise and merge (R-M13) ----------------------------------------------------------------------
@@ -266,8 +306,8 @@ def _merge(
 @transaction.atomic
 def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
     """County (or, after escalation, city) officer sends the warning to a township of its county."""
-    warning = locked(warning)
-    _check(actor, "dispatch", warning)
+    step = Transition(actor, warning, "dispatch")
+    warning = step.warning
     township = Region.objects.filter(code=str(township_code), level="township").first()
     if township is None:
         raise MonitoringError("请选择乡镇（街道）")
@@ -286,19 +326,15 @@ def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
     if not is_within(warning.region_code, township.code):
         warning.region_code = township.code  # a county-level household: the township now owns the work
     warning.save(update_fields=["status", "township_code", "assigned_to", "region_code", "updated_at"])
-    chain(
-        warning=warning,
-        kind=ChainEvent.Kind.DISPATCH,
-        ref=warning,
-        actor=actor,
+    step.done(
+        action="monitoring.dispatch",
         summary=f"{actor_label(actor)}派发至{township.name}",
         data={"township": township.code},
-    )
-    _audit(actor, "monitoring.dispatch", warning, before=before, after={"township_code": township.code})
-    notify(
-        township_staff(township.code),
-        text=f"收到派发的{warning.get_indicator_display()}预警，请指派核查",
-        link=warning_link(warning.pk),
+        before=before,
+        after={"township_code": township.code},
+        notify_to=[
+            (township_staff(township.code), f"收到派发的{warning.get_indicator_display()}预警，请指派核查")
+        ],
     )
     return warning
 
@@ -307,18 +343,26 @@ def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
 def recall(*, actor, warning: Warning) -> Warning:
     """R-M13: a county (or higher) officer takes a dispatched warning back into the county inbox; the
     township and any grid worker are told. Escalations restart from the county."""
-    warning = locked(warning)
-    _check(actor, "recall", warning)
+    step = Transition(actor, warning, "recall")
+    warning = step.warning
     before = {"status": warning.status, "township_code": warning.township_code,
               "assigned_to": warning.assigned_to_id}  # fmt: skip
     township, worker = warning.township_code, warning.assigned_to_id
     warning.status, warning.township_code, warning.assigned_to, warning.escalations = S.RAISED, "", None, 0
     warning.save(update_fields=["status", "township_code", "assigned_to", "escalations", "updated_at"])
-    chain(warning=warning, kind=ChainEvent.Kind.DISPATCH, ref=warning, actor=actor,
-          summary=f"{actor_label(actor)}收回预警至县级待派发", data={"recalled_from": township})  # fmt: skip
-    _audit(actor, "monitoring.recall", warning, before=before, after={"status": S.RAISED})
-    notify([*township_staff(township), *([worker] if worker else [])],
-           text=f"{warning.get_indicator_display()}预警已被县级民政收回，无需继续办理", link=warning_link(warning.pk))  # fmt: skip
+    step.done(
+        action="monitoring.recall",
+        summary=f"{actor_label(actor)}收回预警至县级待派发",
+        data={"recalled_from": township},
+        before=before,
+        after={"status": S.RAISED},
+        notify_to=[
+            (
+                [*township_staff(township), *([worker] if worker else [])],
+                f"{warning.get_indicator_display()}预警已被县级民政收回，无需继续办理",
+            )
+        ],
+    )
     return warning
 
 
@@ -328,8 +372,8 @@ def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
     county. A household's warning stays with the township the household lives in; a potential case
     (R-M16, often routed by a fallback) or a county-level household may go to any township, and the
     case moves with it."""
-    warning = locked(warning)
-    _check(actor, "reassign", warning)
+    step = Transition(actor, warning, "reassign")
+    warning = step.warning
     township = Region.objects.filter(code=str(township_code), level="township").first()
     if township is None:
         raise MonitoringError("请选择乡镇（街道）")
@@ -351,15 +395,21 @@ def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
         if warning.potential_case_id:
             PotentialCase.unscoped.filter(pk=warning.potential_case_id).update(region_code=township.code)
     warning.save(update_fields=["status", "township_code", "assigned_to", "region_code", "updated_at"])
-    chain(warning=warning, kind=ChainEvent.Kind.DISPATCH, ref=warning, actor=actor,
-          summary=f"{actor_label(actor)}改派至{township.name}",
-          data={"township": township.code, "from": old_township})  # fmt: skip
-    _audit(actor, "monitoring.reassign", warning, before=before, after={"township_code": township.code})
-    notify(township_staff(township.code), text=f"收到改派的{warning.get_indicator_display()}预警，请指派核查",
-           link=warning_link(warning.pk))  # fmt: skip
-    notify([*township_staff(old_township), *([worker] if worker else [])],
-           text=f"{warning.get_indicator_display()}预警已由县级民政改派其他乡镇（街道），无需继续办理",
-           link=warning_link(warning.pk))  # fmt: skip
+    label = warning.get_indicator_display()
+    step.done(
+        action="monitoring.reassign",
+        summary=f"{actor_label(actor)}改派至{township.name}",
+        data={"township": township.code, "from": old_township},
+        before=before,
+        after={"township_code": township.code},
+        notify_to=[
+            (township_staff(township.code), f"收到改派的{label}预警，请指派核查"),
+            (
+                [*township_staff(old_township), *([worker] if worker else [])],
+                f"{label}预警已由县级民政改派其他乡镇（街道），无需继续办理",
+            ),
+        ],
+    )
     return warning
 
 
@@ -374,27 +424,25 @@ def assignable_workers(township_code: str):
 @transaction.atomic
 def assign(*, actor, warning: Warning, user: User) -> Warning:
     """Township caseworker assigns a grid worker of the township to verify on the spot."""
-    warning = locked(warning)
-    _check(actor, "assign", warning)
+    step = Transition(actor, warning, "assign")
+    warning = step.warning
     if not assignable_workers(warning.township_code).filter(pk=getattr(user, "pk", None)).exists():
         raise MonitoringError("只能指派本乡镇（街道）的网格员")
     before = {"status": warning.status, "assigned_to": warning.assigned_to_id}
     warning.status, warning.assigned_to = S.ASSIGNED, user
     warning.save(update_fields=["status", "assigned_to", "updated_at"])
-    chain(
-        warning=warning,
-        kind=ChainEvent.Kind.DISPATCH,
-        ref=warning,
-        actor=actor,
+    step.done(
+        action="monitoring.assign",
         summary=f"指派网格员{user.label}入户核查",
         data={"assigned_to": user.pk},
-    )
-    _audit(actor, "monitoring.assign", warning, before=before, after={"assigned_to": user.pk})
-    notify(
-        [user.pk],
-        text=f"您有新的入户核查任务（{warning.get_indicator_display()}预警，"
-        f"期限 {warning.deadline:%Y-%m-%d}）",
-        link=warning_link(warning.pk),
+        before=before,
+        after={"assigned_to": user.pk},
+        notify_to=[
+            (
+                [user.pk],
+                f"您有新的入户核查任务（{warning.get_indicator_display()}预警，期限 {warning.deadline:%Y-%m-%d}）",
+            )
+        ],
     )
     return warning
 
@@ -402,8 +450,8 @@ def assign(*, actor, warning: Warning, user: User) -> Warning:
 @transaction.atomic
 def close(*, actor, warning: Warning, outcome: str) -> Warning:
     """Close a disposed warning with its outcome; fed back to the county (R-M15)."""
-    warning = locked(warning)
-    _check(actor, "close", warning)
+    step = Transition(actor, warning, "close")
+    warning = step.warning
     outcome = (outcome or "").strip()
     if not outcome:
         raise MonitoringError("请填写办结情况")
@@ -421,19 +469,18 @@ def close(*, actor, warning: Warning, outcome: str) -> Warning:
         PotentialCase.unscoped.filter(pk=warning.potential_case_id, status=PotentialCase.Status.OPEN).update(
             status=PotentialCase.Status.DISMISSED
         )
-    chain(
-        warning=warning,
+    step.done(
+        action="monitoring.close",
         kind=ChainEvent.Kind.CLOSED,
-        ref=warning,
-        actor=actor,
         summary=f"办结：{outcome[:120]}",
         data={"outcome": outcome[:500], "closed_on": today},
-    )
-    _audit(actor, "monitoring.close", warning, after={"closed_on": today, "outcome": outcome[:500]})
-    notify(
-        county_officers(warning.region_code),
-        text=f"{warning.get_indicator_display()}预警已办结：{outcome[:60]}",
-        link=warning_link(warning.pk),
+        after={"closed_on": today, "outcome": outcome[:500]},
+        notify_to=[
+            (
+                county_officers(warning.region_code),
+                f"{warning.get_indicator_display()}预警已办结：{outcome[:60]}",
+            )
+        ],
     )
     return warning
 

@@ -80,12 +80,11 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
     * ``eligibility`` — reassessment with the policy engine (``policy.actions.take_decision``); the tier
       change goes on the chain;
     * ``deliberation`` — 一事一议 minutes ``{minutes, participants, held_on}``."""
-    from doudi.monitoring.actions import chain, locked, notify_township, warning_link
-    from doudi.monitoring.flows import check
-    from doudi.monitoring.notify_actions import department_users, notify
+    from doudi.monitoring.actions import Transition
+    from doudi.monitoring.notify_actions import department_users, notify, township_staff
 
-    warning = locked(warning)
-    check(actor, "dispose", warning)
+    step = Transition(actor, warning, "dispose")
+    warning = step.warning
     if kind not in K.values:
         raise _error("请选择处置方式")
     detail = dict(detail or {})
@@ -154,14 +153,6 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
     warning.status = Warning.Status.DISPOSED
     warning.save(update_fields=["status", "updated_at"])
     label = disposition.get_kind_display()
-    chain(
-        warning=warning,
-        kind=ChainEvent.Kind.DISPOSITION,
-        ref=disposition,
-        actor=actor,
-        summary=f"处置：{label}" + (f"（{note[:80]}）" if note else ""),
-        data={"kind": kind},
-    )
 
     if kind == K.APPLICATION:
         case = ApplicationCase.unscoped.create(
@@ -242,25 +233,24 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
                 {"deliberation": True},
             )
         )
-    for ev_kind, ref, summary, data in follow:
-        chain(warning=warning, kind=ev_kind, ref=ref, actor=actor, summary=summary, data=data)
-
-    record_audit(
-        actor=actor,
+    step.done(
         action="monitoring.dispose",
-        region_code=warning.region_code,
-        subject_type="warning",
-        subject_id=warning.pk,
+        kind=ChainEvent.Kind.DISPOSITION,
+        ref=disposition,
+        summary=f"处置：{label}" + (f"（{note[:80]}）" if note else ""),
+        data={"kind": kind},
+        follow=follow,
         after={
             "kind": kind,
             "disposition": disposition.pk,
             "detail": {k: v for k, v in disposition.detail.items() if k != "minutes"},
         },
-    )
-    notify_township(
-        warning,
-        f"{warning.get_indicator_display()}预警已处置（{label}），请跟进办结",
-        warning_link(warning.pk),
+        notify_to=[
+            (
+                township_staff(warning.township_code),
+                f"{warning.get_indicator_display()}预警已处置（{label}），请跟进办结",
+            )
+        ],
     )
     return disposition
 

@@ -16,7 +16,6 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.core.audit import record_audit
 from doudi.monitoring.models import ChainEvent, Visit, VisitPhoto, Warning
 from doudi.registry import actions as registry_actions
 from doudi.registry.models import Person, Relation, Source
@@ -142,11 +141,11 @@ def record_visit(
     the household; ``member_changes``: ``[{change: "left", person_id, reason}]`` or
     ``[{change: "joined", name, id_number, relation, birth_date?, sex?}]``; ``photos``: uploaded
     files or ``(name, bytes)`` pairs, images only, at most 9 of 5 MB."""
-    from doudi.monitoring.actions import chain, locked, notify_township, warning_link
-    from doudi.monitoring.flows import check
+    from doudi.monitoring.actions import Transition
+    from doudi.monitoring.notify_actions import township_staff
 
-    warning = locked(warning)
-    check(actor, "verify", warning)
+    step = Transition(actor, warning, "verify")
+    warning = step.warning
     today = timezone.localdate()
     if not isinstance(visited_on, dt.date):
         raise _error("请填写核查日期")
@@ -244,11 +243,10 @@ def record_visit(
         extra.append(f"成员变化 {len(changes)} 项")
     if files:
         extra.append(f"照片 {len(files)} 张")
-    chain(
-        warning=warning,
+    step.done(
+        action="monitoring.visit",
         kind=ChainEvent.Kind.VISIT,
         ref=visit,
-        actor=actor,
         summary=f"入户核查（{visited_on:%Y-%m-%d}，{'、'.join(names)}）：{found}"
         + (f"；{'，'.join(extra)}" if extra else ""),
         data={
@@ -258,13 +256,6 @@ def record_visit(
             "member_changes": len(changes),
             "photos": len(files),
         },
-    )
-    record_audit(
-        actor=actor,
-        action="monitoring.visit",
-        region_code=warning.region_code,
-        subject_type="warning",
-        subject_id=warning.pk,
         after={
             "visit": visit.pk,
             "visited_on": visited_on,
@@ -273,11 +264,12 @@ def record_visit(
             "member_changes": len(changes),
             "photos": len(files),
         },
-    )
-    notify_township(
-        warning,
-        f"{warning.get_indicator_display()}预警已完成入户核查（{found}），请处置",
-        warning_link(warning.pk),
+        notify_to=[
+            (
+                township_staff(warning.township_code),
+                f"{warning.get_indicator_display()}预警已完成入户核查（{found}），请处置",
+            )
+        ],
     )
     return visit
 
