@@ -13,10 +13,9 @@ from doudi.core.middleware import mask_id_runs
 from doudi.core.models import AuditEvent
 from doudi.regions.queries import names_for
 from doudi.registry import queries
-from doudi.registry.models import AreaType, Category
+from doudi.registry.models import CATEGORY_SHORT, AreaType, Category
 from doudi.web.decorators import scoped_view
 from doudi.web.forms import AuditFilterForm, LoginForm
-from doudi.web.templatetags.doudi_web import SHORT_CATEGORY
 
 PAGE_SIZE = 50
 
@@ -37,7 +36,7 @@ def category_table(counts: dict) -> tuple[list[dict], dict]:
     rows = []
     for cat in Category.values:
         cells = by_cat.get(cat, {})
-        row = {"category": cat, "label": SHORT_CATEGORY[cat], "full_label": Category(cat).label}
+        row = {"category": cat, "label": CATEGORY_SHORT[cat], "full_label": Category(cat).label}
         for area in AreaType.values:
             c = cells.get(area, {})
             row[f"{area}_households"] = c.get("households", 0)
