@@ -23,7 +23,8 @@ from doudi.registry.models import CATEGORY_NAMES
 
 EXCEL_MAX_ROWS = 1_000_000  # one sheet holds 1,048,576 rows
 MOVERS_SHOWN = 200
-CATEGORY_ZH: dict[str | None, str] = {None: "无", **CATEGORY_NAMES, batch.NONE: "无"}
+CATEGORY_ZH: dict[str | None, str] = {None: "无", batch.NONE: "无"}
+CATEGORY_ZH.update(CATEGORY_NAMES)
 
 
 def tier_label(code: str | None) -> str:
