@@ -168,7 +168,7 @@ def test_new_audit_actions_have_chinese_labels(people, as_user):
     client.post(reverse("accounts:unlock", args=[people["charity"].pk]))
     html = client.get(reverse("web:audit")).content.decode()
     assert "停用用户" in html and "解除登录锁定" in html
-    from doudi.web.views import ACTION_LABELS
+    from doudi.core.audit_actions import AuditAction
 
     for action in (
         "user_disable",
@@ -178,7 +178,7 @@ def test_new_audit_actions_have_chinese_labels(people, as_user):
         "password_change",
         "user_unlock",
     ):
-        assert f"accounts.{action}" in ACTION_LABELS
+        assert f"accounts.{action}" in AuditAction.values
 
 
 def test_user_command_disable_enable_reset_unlock(people):

@@ -7,36 +7,64 @@ import re
 from pathlib import Path
 
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 import doudi
-from doudi.core.audit import record_audit
-from doudi.core.audit_labels import ACTION_LABELS
+from doudi.core.audit import record_audit, verify_chain
+from doudi.core.audit_actions import AuditAction
+from doudi.core.models import AuditEvent
 from doudi.core.scoping import all_regions
 from doudi.policy.models import PolicyRun
 from tests.conftest import YANJI
 
-ACTION = re.compile(
-    r"""action=(f?)["']([a-z_]+\.[a-z_{}.]+)["']|_audit\(\s*\w+(?: or "[^"]*")?,\s*"([a-z_]+\.[a-z_]+)\""""
+# what the source records: a member (``action=AuditAction.X``, ``_audit(actor, AuditAction.X``), a
+# member computed from a pattern (``AuditAction(f"policy.{kind}_create")``) or a plain code string
+# still in use (``action="monitoring.x"``, ``_audit(actor, "monitoring.x"``)
+MEMBER = re.compile(r"AuditAction\.([A-Z_]+)\b")
+CODE = re.compile(
+    r"""action=(?:AuditAction\()?(f?)["']([a-z_]+\.[a-z_{}.]+)["']"""
+    r"""|_audit(?:_user)?\(\s*\w+(?: or "[^"]*")?,\s*"([a-z_]+\.[a-z_]+)\""""
 )
 
 
-def recorded_actions() -> set[str]:
-    found: set[str] = set()
+def recorded_actions() -> tuple[set[str], set[str]]:
+    """(member names used, code strings used) across the source."""
+    members: set[str] = set()
+    codes: set[str] = set()
     for path in Path(doudi.__file__).parent.rglob("*.py"):
-        for m in ACTION.finditer(path.read_text(encoding="utf-8")):
+        if path.name in ("audit_actions.py", "audit_labels.py"):
+            continue
+        text = path.read_text(encoding="utf-8")
+        members |= set(MEMBER.findall(text))
+        for m in CODE.finditer(text):
             name = m.group(2) or m.group(3)
             if "{" in name:  # policy.{kind}_create …: one per run kind
-                found |= {re.sub(r"\{[^}]*\}", kind, name) for kind in PolicyRun.Kind.values}
+                codes |= {re.sub(r"\{[^}]*\}", kind, name) for kind in PolicyRun.Kind.values}
             else:
-                found.add(name)
-    return found
+                codes.add(name)
+    return members, codes
 
 
-def test_every_recorded_action_has_a_chinese_label():
-    actions = recorded_actions()
-    assert {"registry.reveal_id", "monitoring.dispatch", "policy.simulation_export"} <= actions
-    assert sorted(actions - set(ACTION_LABELS)) == []
+def test_every_recorded_action_is_a_member_with_a_chinese_label():
+    members, codes = recorded_actions()
+    assert {"REGISTRY_REVEAL_ID", "POLICY_DECISION", "ACCOUNTS_USER_UNLOCK"} <= members
+    assert {"policy.simulation_export", "policy.reassessment_create"} <= codes  # the computed ones
+    assert sorted(members - set(AuditAction.names)) == []
+    assert sorted(codes - set(AuditAction.values)) == []
+    for action in AuditAction:
+        assert action.label and action.label != action.value
+        assert re.search(r"[\u4e00-\u9fff]", action.label), action
+
+
+@pytest.mark.django_db
+def test_record_audit_takes_a_member_or_its_code():
+    with all_regions(), transaction.atomic():
+        by_member = record_audit(actor="system", action=AuditAction.MONITORING_SCAN, region_code=YANJI)
+        by_code = record_audit(actor="system", action="monitoring.scan", region_code=YANJI)
+    assert by_member.action == by_code.action == "monitoring.scan"
+    assert type(AuditEvent.unscoped.get(pk=by_member.pk).action) is str
+    assert verify_chain().ok
 
 
 @pytest.mark.django_db

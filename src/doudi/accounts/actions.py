@@ -11,6 +11,7 @@ from django.utils import timezone
 from doudi.accounts import privileges
 from doudi.accounts.models import ApiToken, Department, LoginFailure, Role, User
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.crypto import token_digest
 from doudi.regions.models import Region
 
@@ -98,7 +99,7 @@ def create_user(
     user.save()
     record_audit(
         actor=actor,
-        action="accounts.user_create",
+        action=AuditAction.ACCOUNTS_USER_CREATE,
         region_code=region.code,
         subject_type="user",
         subject_id=user.pk,
@@ -114,7 +115,7 @@ def create_token(*, actor, user: User, name: str) -> str:
     ApiToken.objects.create(user=user, name=name, digest=token_digest(plain), prefix=plain[:8])
     record_audit(
         actor=actor,
-        action="accounts.token_create",
+        action=AuditAction.ACCOUNTS_TOKEN_CREATE,
         region_code=user.region_id or "",
         subject_type="user",
         subject_id=user.pk,
@@ -130,7 +131,7 @@ def revoke_token(*, actor, token: ApiToken) -> None:
     token.save(update_fields=["revoked_at"])
     record_audit(
         actor=actor,
-        action="accounts.token_revoke",
+        action=AuditAction.ACCOUNTS_TOKEN_REVOKE,
         region_code=token.user.region_id or "",
         subject_type="user",
         subject_id=token.user_id,
@@ -187,7 +188,7 @@ def set_active(*, actor, user: User, active: bool) -> User:
     user.save(update_fields=["is_active"])
     _audit_user(
         actor,
-        "accounts.user_enable" if active else "accounts.user_disable",
+        AuditAction.ACCOUNTS_USER_ENABLE if active else AuditAction.ACCOUNTS_USER_DISABLE,
         user,
         f"{'启用' if active else '停用'}账号 {user.username}",
         before=before,
@@ -220,7 +221,7 @@ def reset_password(*, actor, user: User, password: str | None = None) -> str:
     user.set_password(password)
     user.must_change_password = True
     user.save(update_fields=["password", "must_change_password"])
-    _audit_user(actor, "accounts.password_reset", user, f"重置账号 {user.username} 的密码")
+    _audit_user(actor, AuditAction.ACCOUNTS_PASSWORD_RESET, user, f"重置账号 {user.username} 的密码")
     return password
 
 
@@ -231,7 +232,7 @@ def change_own_password(*, user: User, password: str) -> None:
     user.set_password(password)
     user.must_change_password = False
     user.save(update_fields=["password", "must_change_password"])
-    _audit_user(user, "accounts.password_change", user, "本人修改密码")
+    _audit_user(user, AuditAction.ACCOUNTS_PASSWORD_CHANGE, user, "本人修改密码")
 
 
 @transaction.atomic
@@ -252,7 +253,7 @@ def change_role(*, actor, user: User, role: str, region_code: str, department: s
     labels = dict(Role.choices)
     _audit_user(
         actor,
-        "accounts.user_change",
+        AuditAction.ACCOUNTS_USER_CHANGE,
         user,
         f"{user.username}：{labels.get(before['role'], before['role'])} {before['region']} → "
         f"{labels.get(role, role)} {region.code}",
@@ -268,6 +269,9 @@ def unlock(*, actor, user: User) -> int:
     _guard(actor, "unlock", user)
     n, _ = LoginFailure.objects.filter(username=user.username).delete()
     _audit_user(
-        actor, "accounts.user_unlock", user, f"解除账号 {user.username} 的登录锁定（清除 {n} 次失败记录）"
+        actor,
+        AuditAction.ACCOUNTS_USER_UNLOCK,
+        user,
+        f"解除账号 {user.username} 的登录锁定（清除 {n} 次失败记录）",
     )
     return n

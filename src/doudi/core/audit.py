@@ -18,6 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from doudi.core import audit_anchor
+from doudi.core.audit_actions import AuditAction
 from doudi.core.crypto import hmac_sm3_hex, sm3_hex
 from doudi.core.models import AuditEvent, AuditHead
 
@@ -57,7 +58,7 @@ def chain_hash(prev_hash: str, ev: AuditEvent, *, keyed: bool = True) -> str:
 def record_audit(
     *,
     actor,
-    action: str,
+    action: AuditAction | str,
     region_code: str,
     subject_type: str = "",
     subject_id: str | int = "",
@@ -74,7 +75,7 @@ def record_audit(
         at=timezone.now(),
         actor=user,
         actor_label=(user.get_username() if user else str(actor or "system"))[:150],
-        action=action,
+        action=str(action),  # the member's value: what the chain hashes and the row stores
         subject_type=subject_type,
         subject_id=str(subject_id),
         region_code=region_code or "",
@@ -153,7 +154,9 @@ def checkpoint() -> ChainReport:
 
 
 @transaction.atomic
-def record_read(*, actor, action: str, region_code: str, subject_type: str, subject_id, detail: str):
+def record_read(
+    *, actor, action: AuditAction | str, region_code: str, subject_type: str, subject_id, detail: str
+):
     """Log a sensitive read (e.g. revealing a full identity number)."""
     return record_audit(
         actor=actor,

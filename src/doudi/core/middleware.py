@@ -10,6 +10,7 @@ import re
 from urllib.parse import parse_qsl, unquote
 
 from doudi.core.audit import record_read
+from doudi.core.audit_actions import AuditAction
 
 LOGGED_ROLES = frozenset({"auditor"})
 SKIP_PREFIXES = ("/static/", "/favicon")
@@ -50,7 +51,7 @@ class SupervisorAccessLogMiddleware:
         ):
             record_read(
                 actor=user,
-                action="audit.supervisor_access",
+                action=AuditAction.AUDIT_SUPERVISOR_ACCESS,
                 region_code=user.region_id or "",
                 subject_type="request",
                 subject_id=str(response.status_code),

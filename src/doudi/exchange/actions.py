@@ -26,6 +26,7 @@ from django.utils import timezone
 from doudi.accounts.models import Department, Role
 from doudi.core import tabular
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.exchange import datasets, intake, store
 from doudi.exchange.models import Batch
 
@@ -120,7 +121,7 @@ def receive(
                 created_by=_actor_user(actor),
                 heartbeat_at=timezone.now(),
             )
-            _audit(actor, "exchange.batch_received", batch, f"接收{ds.label}数据 {name}",
+            _audit(actor, AuditAction.EXCHANGE_BATCH_RECEIVED, batch, f"接收{ds.label}数据 {name}",
                    {"dataset": ds.key, "provider": provider, "as_of": as_of, "file": name, "sha256": digest})  # fmt: skip
     except IntegrityError:  # the same file arrived at the same moment through another door
         earlier = (
@@ -219,7 +220,7 @@ def load(
                 locked.progress, locked.stage = 100, "完成"
                 locked.loaded_at = timezone.now()
                 locked.save()
-                _audit(actor, "exchange.batch_loaded", locked, f"载入{ds.label}数据 {locked.file_name}",
+                _audit(actor, AuditAction.EXCHANGE_BATCH_LOADED, locked, f"载入{ds.label}数据 {locked.file_name}",
                        {"rows_read": result.rows_read, "rows_loaded": result.rows_loaded,
                         "rows_rejected": result.rows_rejected, "rejected_by_reason": result.rejected_by_reason})  # fmt: skip
                 if final.exists():  # left by a crash after an earlier rename: never a loaded batch's
@@ -263,7 +264,7 @@ def fail(*, actor, batch: Batch, reason: str) -> Batch:
         locked.error = reason[:2000]
         locked.progress, locked.stage = 0, ""
         locked.save(update_fields=["status", "error", "progress", "stage"])
-        _audit(actor, "exchange.batch_failed", locked, reason[:500])
+        _audit(actor, AuditAction.EXCHANGE_BATCH_FAILED, locked, reason[:500])
     _discard(store.batch_dir(batch.pk))
     batch.status, batch.error = locked.status, locked.error
     return locked
@@ -281,7 +282,13 @@ def mark_linked(*, batch: Batch | int, summary: dict[str, Any], actor="matching"
         locked.linked_at = timezone.now()
         locked.link_summary = summary
         locked.save(update_fields=["status", "linked_at", "link_summary"])
-        _audit(actor, "exchange.batch_linked", locked, f"比对完成 {locked.file_name}", {"summary": summary})
+        _audit(
+            actor,
+            AuditAction.EXCHANGE_BATCH_LINKED,
+            locked,
+            f"比对完成 {locked.file_name}",
+            {"summary": summary},
+        )
     if isinstance(batch, Batch):
         batch.status, batch.linked_at, batch.link_summary = locked.status, locked.linked_at, summary
     return locked

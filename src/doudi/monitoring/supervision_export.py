@@ -9,6 +9,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import append_row
 from doudi.monitoring.models import Indicator, Warning, WarningLevel
 from doudi.monitoring.supervision import Overview, overdue_q, warnings_in
@@ -87,7 +88,7 @@ def export_workbook(*, actor, ov: Overview, link_base: str = "") -> bytes:
     append_row(about, ["注意", "本文件不含身份证号等个人身份信息；请妥善保管。"])
     record_audit(
         actor=actor,
-        action="monitoring.supervision_export",
+        action=AuditAction.MONITORING_SUPERVISION_EXPORT,
         region_code=ov.region.code,
         subject_type="supervision",
         subject_id=ov.region.code,

@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import safe_row
 from doudi.core.scoping import require_scope
 from doudi.matching.store import atomic_path
@@ -60,7 +61,7 @@ def export_csv(out: Path | str, *, actor) -> int:
     with transaction.atomic():
         record_audit(
             actor=actor,
-            action="monitoring.warnings_export",
+            action=AuditAction.MONITORING_WARNINGS_EXPORT,
             region_code=(scope.prefix or "22").ljust(12, "0"),
             subject_type="warnings",
             detail=f"导出预警 {n} 条（脱敏）",

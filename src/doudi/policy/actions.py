@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from doudi.core import crypto
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
 from doudi.policy import params_store
 from doudi.policy.models import Decision, ParameterProposal, ParameterValue
@@ -99,7 +100,7 @@ def load_baseline_parameters(*, actor) -> int:
         ParameterValue.objects.filter(pk__in=stale).update(status=ParameterValue.Status.RETIRED)
         record_audit(
             actor=actor,
-            action="policy.parameters_baseline",
+            action=AuditAction.POLICY_PARAMETERS_BASELINE,
             region_code=PROVINCE,
             subject_type="parameters",
             before={"retired": stale},
@@ -131,7 +132,7 @@ def load_baseline_parameters(*, actor) -> int:
         ParameterValue.objects.bulk_create(new)
         record_audit(
             actor=actor,
-            action="policy.parameters_baseline",
+            action=AuditAction.POLICY_PARAMETERS_BASELINE,
             region_code=PROVINCE,
             subject_type="parameters",
             detail=f"载入政策参数基线 {len(new)} 条",
@@ -219,7 +220,7 @@ def propose_parameter_change(
     )
     record_audit(
         actor=actor,
-        action="policy.parameter_propose",
+        action=AuditAction.POLICY_PARAMETER_PROPOSE,
         region_code=region_code,
         subject_type="parameter_proposal",
         subject_id=proposal.pk,
@@ -316,7 +317,7 @@ def approve_proposal(*, actor, proposal: ParameterProposal, note: str = "") -> P
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     record_audit(
         actor=actor,
-        action="policy.parameter_approve",
+        action=AuditAction.POLICY_PARAMETER_APPROVE,
         region_code=proposal.region_code,
         subject_type="parameter_proposal",
         subject_id=proposal.pk,
@@ -346,7 +347,7 @@ def reject_proposal(*, actor, proposal: ParameterProposal, note: str) -> Paramet
     proposal.save(update_fields=["status", "reviewed_by", "reviewed_at", "review_note"])
     record_audit(
         actor=actor,
-        action="policy.parameter_reject",
+        action=AuditAction.POLICY_PARAMETER_REJECT,
         region_code=proposal.region_code,
         subject_type="parameter_proposal",
         subject_id=proposal.pk,
@@ -432,7 +433,7 @@ def take_decision(*, actor, household, as_of: dt.date) -> Decision:
     )
     record_audit(
         actor=actor,
-        action="policy.decision",
+        action=AuditAction.POLICY_DECISION,
         region_code=household.region_code,
         subject_type="household",
         subject_id=household.pk,
@@ -462,7 +463,7 @@ def record_decision_view(*, actor, decision: Decision) -> None:
     """Log that ``actor`` opened a decision's details (income, health, disability; R-S5)."""
     record_audit(
         actor=actor,
-        action="policy.decision_view",
+        action=AuditAction.POLICY_DECISION_VIEW,
         region_code=decision.region_code,
         subject_type="decision",
         subject_id=decision.pk,

@@ -37,10 +37,11 @@ from doudi.policy.rules.codes import HOUSEHOLD_CATEGORY_BY_CODE, RULE_SET_VERSIO
 from doudi.policy.rules.explain import TEMPLATES
 from doudi.policy.rules.money import fmt_fen_2dp, fmt_number, fmt_percent, fmt_yuan
 from doudi.regions.queries import names_for
+from doudi.registry.models import CATEGORY_NAMES
 
 NONE = "NONE"  # no tier (in matrices and summaries)
 TIERS = ("TEKUN", "DIBAO", "MARGINAL", "RIGID", NONE)
-TIER_ZH = {"TEKUN": "特困", "DIBAO": "低保", "MARGINAL": "低保边缘", "RIGID": "刚性支出困难", NONE: "无"}
+TIER_ZH = {**{t: CATEGORY_NAMES[t] for t in TIERS if t != NONE}, NONE: "无"}
 RANK = {"TEKUN": 4, "DIBAO": 3, "MARGINAL": 2, "RIGID": 1, NONE: 0}
 SKIP_NO_PARAMS = "该区划在测算日没有可用的政策参数"
 SKIP_UNKNOWN_REGION = "所属区划不在区划库中"

@@ -10,7 +10,7 @@ from doudi.policy import params_store
 from doudi.policy.models import Decision
 from doudi.policy.rules.params import SPECS
 from doudi.regions.queries import names_for
-from doudi.registry.models import Relation
+from doudi.registry.models import CATEGORY_NAMES, Relation
 
 logger = logging.getLogger(__name__)
 
@@ -21,14 +21,7 @@ TIER_ZH = {
     "RIGID": "刚性支出困难家庭",
     None: "不属于低保、特困、低保边缘或刚性支出困难家庭",
 }
-CATEGORY_ZH = {
-    "DIBAO": "低保",
-    "TEKUN": "特困",
-    "MARGINAL": "低保边缘",
-    "RIGID": "刚性支出困难",
-    "FPJC": "防返贫监测",
-    "OTHER": "其他困难",
-}
+CATEGORY_ZH = CATEGORY_NAMES
 CARE_ZH = {"full": "全护理", "partial": "半护理", "self": "全自理", None: ""}
 RULE_ZH = {
     "R-A1": "家庭财产状况",

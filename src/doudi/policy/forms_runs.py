@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from doudi.core.scoping import prefix_of
 from doudi.policy.rules.params import COUNT, MONEY, RATIO, SPECS
+from doudi.regions.forms import region_choices
 from doudi.regions.queries import find_region
-from doudi.web.forms import region_choices
 
 SIMULATION_KEYS = [
     ("dibao_standard", "低保标准（各家庭按本户城乡类别）"),

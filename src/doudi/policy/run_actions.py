@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
 from doudi.policy.models import PolicyRun
 from doudi.regions.models import Region
@@ -85,7 +86,7 @@ def create_run(
     )
     record_audit(
         actor=actor,
-        action=f"policy.{kind}_create",
+        action=AuditAction(f"policy.{kind}_create"),
         region_code=region_code,
         subject_type="policy_run",
         subject_id=run.pk,
@@ -125,7 +126,7 @@ def finish_run(*, actor, run: PolicyRun, summary: dict[str, Any]) -> PolicyRun:
     )
     record_audit(
         actor=actor,
-        action=f"policy.{run.kind}_finish",
+        action=AuditAction(f"policy.{run.kind}_finish"),
         region_code=run.region_code,
         subject_type="policy_run",
         subject_id=run.pk,
@@ -143,7 +144,7 @@ def fail_run(*, actor, run: PolicyRun, error: str) -> PolicyRun:
     )
     record_audit(
         actor=actor,
-        action=f"policy.{run.kind}_fail",
+        action=AuditAction(f"policy.{run.kind}_fail"),
         region_code=run.region_code,
         subject_type="policy_run",
         subject_id=run.pk,
@@ -176,7 +177,7 @@ def export_run_workbook(*, actor, run: PolicyRun, link_base: str = "") -> bytes:
     data, rows = run_report.workbook(run, actor=actor, link_base=link_base)
     record_audit(
         actor=actor,
-        action=f"policy.{run.kind}_export",
+        action=AuditAction(f"policy.{run.kind}_export"),
         region_code=run.region_code,
         subject_type="policy_run",
         subject_id=run.pk,

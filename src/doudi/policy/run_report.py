@@ -19,11 +19,12 @@ from doudi.policy import batch
 from doudi.policy.models import PolicyRun
 from doudi.regions.queries import names_for
 from doudi.registry.exports import household_key_linker
+from doudi.registry.models import CATEGORY_NAMES
 
 EXCEL_MAX_ROWS = 1_000_000  # one sheet holds 1,048,576 rows
 MOVERS_SHOWN = 200
-CATEGORY_ZH: dict[str | None, str] = {None: "无", "FPJC": "防止返贫监测", "OTHER": "其他困难"}
-CATEGORY_ZH.update(batch.TIER_ZH)
+CATEGORY_ZH: dict[str | None, str] = {None: "无", batch.NONE: "无"}
+CATEGORY_ZH.update(CATEGORY_NAMES)
 
 
 def tier_label(code: str | None) -> str:

@@ -8,6 +8,7 @@ from importlib import resources
 from django.db import transaction
 
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import LEVEL_PREFIX_LEN, prefix_of
 from doudi.regions.models import CHILD_LEVEL, Level, Region
 
@@ -53,7 +54,7 @@ def load_divisions(*, actor="system") -> int:
     if new:
         record_audit(
             actor=actor,
-            action="regions.load",
+            action=AuditAction.REGIONS_LOAD,
             region_code="220000000000",
             detail=f"载入行政区划 {len(new)} 条",
         )
@@ -94,7 +95,7 @@ def add_region(*, actor, parent_code: str, code: str, name: str) -> Region:
     )
     record_audit(
         actor=actor,
-        action="regions.add",
+        action=AuditAction.REGIONS_ADD,
         region_code=code,
         subject_type="region",
         subject_id=code,

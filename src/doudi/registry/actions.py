@@ -15,6 +15,7 @@ from django.db import transaction
 
 from doudi.core import crypto
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import clean_name
 from doudi.registry.identity import encode_identity
 from doudi.registry.models import (
@@ -66,7 +67,7 @@ class _FactTarget:
 
 
 _PERSON = _FactTarget(
-    PersonFact, "person", PersonFactKind, SENSITIVE_PERSON_KINDS, "个人", "registry.person_fact"
+    PersonFact, "person", PersonFactKind, SENSITIVE_PERSON_KINDS, "个人", AuditAction.REGISTRY_PERSON_FACT
 )
 _HOUSEHOLD = _FactTarget(
     HouseholdFact,
@@ -74,7 +75,7 @@ _HOUSEHOLD = _FactTarget(
     HouseholdFactKind,
     SENSITIVE_HOUSEHOLD_KINDS,
     "家庭",
-    "registry.household_fact",
+    AuditAction.REGISTRY_HOUSEHOLD_FACT,
 )
 
 
@@ -200,7 +201,7 @@ def set_category(
         )
     record_audit(
         actor=actor,
-        action="registry.category",
+        action=AuditAction.REGISTRY_CATEGORY,
         region_code=person.region_code,
         subject_type="person",
         subject_id=person.pk,
@@ -238,7 +239,7 @@ def create_household(
     )
     record_audit(
         actor=actor,
-        action="registry.household_create",
+        action=AuditAction.REGISTRY_HOUSEHOLD_CREATE,
         region_code=hh.region_code,
         subject_type="household",
         subject_id=hh.pk,
@@ -290,7 +291,7 @@ def add_person_to_household(
     )
     record_audit(
         actor=actor,
-        action="registry.person_add",
+        action=AuditAction.REGISTRY_PERSON_ADD,
         region_code=household.region_code,
         subject_type="person",
         subject_id=person.pk,
@@ -316,7 +317,7 @@ def end_membership(*, actor, person: Person, on: dt.date, reason: str) -> None:
     person.household, person.relation = None, ""
     record_audit(
         actor=actor,
-        action="registry.member_leave",
+        action=AuditAction.REGISTRY_MEMBER_LEAVE,
         region_code=person.region_code,
         subject_type="person",
         subject_id=person.pk,
@@ -361,7 +362,7 @@ def bulk_add_facts(
     HouseholdFact.unscoped.bulk_create(hf, batch_size=batch_size)
     record_audit(
         actor=actor,
-        action="registry.bulk_facts",
+        action=AuditAction.REGISTRY_BULK_FACTS,
         region_code="220000000000",
         subject_type="batch",
         subject_id=source_ref,
@@ -377,7 +378,7 @@ def reveal_id_number(*, actor, person: Person) -> str:
         raise PermissionError("无权查看完整身份证号")
     record_audit(
         actor=actor,
-        action="registry.reveal_id",
+        action=AuditAction.REGISTRY_REVEAL_ID,
         region_code=person.region_code,
         subject_type="person",
         subject_id=person.pk,
@@ -393,7 +394,7 @@ def reveal_sensitive_facts(*, actor, household: Household) -> None:
         raise PermissionError("无权查看敏感信息")
     record_audit(
         actor=actor,
-        action="registry.reveal_facts",
+        action=AuditAction.REGISTRY_REVEAL_FACTS,
         region_code=household.region_code,
         subject_type="household",
         subject_id=household.pk,
@@ -441,7 +442,7 @@ def record_legal_supporter(
     )
     record_audit(
         actor=actor,
-        action="registry.legal_supporter",
+        action=AuditAction.REGISTRY_LEGAL_SUPPORTER,
         region_code=person.region_code,
         subject_type="person",
         subject_id=person.pk,
@@ -463,7 +464,7 @@ def end_legal_supporter(*, actor, person: Person, supporter: Person, on: dt.date
     if ended:
         record_audit(
             actor=actor,
-            action="registry.legal_supporter_end",
+            action=AuditAction.REGISTRY_LEGAL_SUPPORTER_END,
             region_code=person.region_code,
             subject_type="person",
             subject_id=person.pk,

@@ -2,7 +2,7 @@
 
 ``household_rows`` summarises a page of households in four queries whatever its length;
 ``export_households`` is the action behind "导出Excel": masked identity numbers only, rows of the
-current region scope only, and one audit event "registry.export" in the same transaction.
+current region scope only, and one audit event ``AuditAction.REGISTRY_EXPORT`` in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import append_row, safe_text
 from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
@@ -134,7 +135,7 @@ def export_households(*, actor, filters: dict[str, str], count: int) -> bytes:
     append_row(about, ["注意", "身份证号已脱敏。本文件含个人信息，请妥善保管，用后删除。"])
     record_audit(
         actor=actor,
-        action="registry.export",
+        action=AuditAction.REGISTRY_EXPORT,
         region_code=getattr(actor, "region_id", "") or "",
         subject_type="household_search",
         after={

@@ -32,6 +32,26 @@ class Category(models.TextChoices):
     OTHER = "OTHER", "其他困难人员"
 
 
+# the categories' short names (summaries, matrices, run reports) and the shortest ones (the home
+# page's chart); the one table of each, imported wherever a category is named briefly
+CATEGORY_NAMES: dict[str, str] = {
+    Category.DIBAO: "低保",
+    Category.TEKUN: "特困",
+    Category.MARGINAL: "低保边缘",
+    Category.RIGID: "刚性支出困难",
+    Category.FPJC: "防止返贫监测",
+    Category.OTHER: "其他困难",
+}
+CATEGORY_SHORT: dict[str, str] = {
+    Category.DIBAO: "低保",
+    Category.TEKUN: "特困",
+    Category.MARGINAL: "边缘",
+    Category.RIGID: "刚性支出",
+    Category.FPJC: "防返贫",
+    Category.OTHER: "其他",
+}
+
+
 class Relation(models.TextChoices):
     HEAD = "head", "户主"
     SPOUSE = "spouse", "配偶"

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from doudi.core import crypto
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.registry.bulk_sql import BulkSql, chunks
 from doudi.registry.identity import encode_identity
 from doudi.registry.models import (
@@ -138,7 +139,7 @@ def _import(source: RosterSource, *, actor, as_of: dt.date, scope_code: str | No
             report = loader.finish()
             record_audit(
                 actor=actor,
-                action="registry.roster_import",
+                action=AuditAction.REGISTRY_ROSTER_IMPORT,
                 region_code=batch_region,
                 subject_type="import_batch",
                 subject_id=batch.pk,
@@ -167,7 +168,7 @@ def _record_failure(source, as_of, region, actor, user, exc: Exception) -> None:
             )
             record_audit(
                 actor=actor,
-                action="registry.roster_import_failed",
+                action=AuditAction.REGISTRY_ROSTER_IMPORT_FAILED,
                 region_code=region,
                 subject_type="import_batch",
                 subject_id=batch.pk,

@@ -19,9 +19,9 @@ from doudi.core.http import private
 from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
 from doudi.registry import actions, exports, queries
+from doudi.registry.forms import HouseholdSearchForm
 from doudi.registry.models import Household, IdStatus, Person
 from doudi.web.decorators import is_htmx, scoped_view
-from doudi.web.forms import HouseholdSearchForm
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000

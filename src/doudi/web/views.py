@@ -7,15 +7,15 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from doudi.core.audit_labels import ACTION_LABELS, actor_label, subject_label
+from doudi.core.audit_actions import AuditAction
+from doudi.core.audit_labels import action_label, actor_label, subject_label
 from doudi.core.middleware import mask_id_runs
 from doudi.core.models import AuditEvent
 from doudi.regions.queries import names_for
 from doudi.registry import queries
-from doudi.registry.models import AreaType, Category
+from doudi.registry.models import CATEGORY_SHORT, AreaType, Category
 from doudi.web.decorators import scoped_view
 from doudi.web.forms import AuditFilterForm, LoginForm
-from doudi.web.templatetags.doudi_web import SHORT_CATEGORY
 
 PAGE_SIZE = 50
 
@@ -36,7 +36,7 @@ def category_table(counts: dict) -> tuple[list[dict], dict]:
     rows = []
     for cat in Category.values:
         cells = by_cat.get(cat, {})
-        row = {"category": cat, "label": SHORT_CATEGORY[cat], "full_label": Category(cat).label}
+        row = {"category": cat, "label": CATEGORY_SHORT[cat], "full_label": Category(cat).label}
         for area in AreaType.values:
             c = cells.get(area, {})
             row[f"{area}_households"] = c.get("households", 0)
@@ -72,7 +72,7 @@ def recent_audit(user) -> list[dict]:
     return [
         {
             "event": e,
-            "action_label": ACTION_LABELS.get(e.action, e.action),
+            "action_label": action_label(e.action),
             "region_name": names.get(e.region_code, ""),
         }
         for e in rows
@@ -100,9 +100,11 @@ def home(request):
 @never_cache
 @scoped_view("audit.read")
 def audit_log(request):
-    present = AuditEvent.objects.order_by().values_list("action", flat=True).distinct()
-    actions = sorted({*present}, key=lambda a: (a not in ACTION_LABELS, a))
-    form = AuditFilterForm(request.GET or None, actions=[(a, ACTION_LABELS.get(a, a)) for a in actions])
+    present = set(AuditEvent.objects.order_by().values_list("action", flat=True).distinct())
+    # the enumeration's actions that occur, in its order; codes it does not know (old rows) last
+    known = [(a.value, a.label) for a in AuditAction if a.value in present]
+    unknown = sorted(present - set(AuditAction.values))
+    form = AuditFilterForm(request.GET or None, actions=known + [(a, a) for a in unknown])
     events = AuditEvent.objects.select_related("actor").order_by("-id")
     if form.is_bound and form.is_valid() and form.cleaned_data["action"]:
         events = events.filter(action=form.cleaned_data["action"])
@@ -111,7 +113,7 @@ def audit_log(request):
     rows = [
         {
             "event": e,
-            "action_label": ACTION_LABELS.get(e.action, e.action),
+            "action_label": action_label(e.action),
             "subject_label": subject_label(e.subject_type),
             "actor_label": actor_label(e.actor_label),
             "region_name": regions.get(e.region_code, e.region_code),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import template
 
 from doudi.registry.models import (
+    CATEGORY_SHORT,
     AreaType,
     Category,
     HouseholdFactKind,
@@ -19,14 +20,6 @@ from doudi.registry.models import (
 
 register = template.Library()
 
-SHORT_CATEGORY: dict[str, str] = {
-    Category.DIBAO: "低保",
-    Category.TEKUN: "特困",
-    Category.MARGINAL: "边缘",
-    Category.RIGID: "刚性支出",
-    Category.FPJC: "防返贫",
-    Category.OTHER: "其他",
-}
 SEX = {"M": "男", "F": "女"}
 
 # Labels for keys commonly found in fact values; unknown keys are shown as stored.
@@ -159,7 +152,7 @@ def category_label(value) -> str:
 
 @register.filter
 def category_short(value) -> str:
-    return SHORT_CATEGORY.get(value, value or "—")
+    return CATEGORY_SHORT.get(value, value or "—")
 
 
 @register.filter

@@ -14,6 +14,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.core.audit import record_read
+from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import all_regions
 from doudi.matching import batches, engine, model, store
 
@@ -122,7 +123,7 @@ class Command(BaseCommand):
             raise CommandError(f"无法写入 {options['out']}：{exc}", returncode=2) from exc
         record_read(
             actor="command",
-            action="matching.export",
+            action=AuditAction.MATCHING_EXPORT,
             region_code=PROVINCE,
             subject_type="batch",
             subject_id=ids[0],
