@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from doudi.accounts.models import Role
 from doudi.core.audit import record_read
+from doudi.core.cells import append_row
 from doudi.core.http import private
 from doudi.exchange.datasets import DATASETS
 from doudi.monitoring import queries, unroutable_actions
@@ -76,13 +77,6 @@ def unroutable(request):
     return private(render(request, "monitoring/unroutable.html", ctx))
 
 
-def _cell(value) -> object:
-    """A text cell never starts a formula (values come from department files)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value if value is not None else ""
-
-
 @require_GET
 @scoped_view("monitoring.read")
 def unroutable_export(request):
@@ -93,8 +87,9 @@ def unroutable_export(request):
     ws.append(list(COLUMNS))
     n = 0
     for r in qs.iterator(chunk_size=5000):
-        ws.append(
-            [_cell(v) for v in (r.batch_id, r.record_id, _label(r.dataset), r.detail, r.name, r.id_masked,
+        append_row(  # values come from department files: never a live formula
+            ws,
+            ["" if v is None else v for v in (r.batch_id, r.record_id, _label(r.dataset), r.detail, r.name, r.id_masked,
                                 r.given_region, r.id_county, r.reason,
                                 r.event_date.isoformat() if r.event_date else "", r.found_on.isoformat())]
         )  # fmt: skip

@@ -24,8 +24,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from django.db.models import Q
-
+from doudi.core.dates import holds_on
 from doudi.policy import params_store
 from doudi.policy.rules import ParameterError, codes
 from doudi.registry.models import (
@@ -65,10 +64,6 @@ class Verdict:
         return "登记的法定义务人：" + "；".join(parts)
 
 
-def _holds(d: dt.date, start: str, end: str) -> Q:
-    return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
-
-
 def _age(birth: dt.date | None, day: dt.date) -> int | None:
     if birth is None:
         return None
@@ -105,7 +100,7 @@ def verdicts(
     type on the date (None when unknown: the income test then cannot show incapacity)."""
     ids = list(person_ids)
     links: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
-    rows = LegalSupporter.objects.filter(_holds(as_of, "valid_from", "valid_to"), person_id__in=ids)
+    rows = LegalSupporter.objects.filter(holds_on(as_of, "valid_from", "valid_to"), person_id__in=ids)
     for pid, sid, relation, incapacity in rows.values_list(
         "person_id", "supporter_id", "relation", "incapacity"
     ):
@@ -120,12 +115,12 @@ def verdicts(
         )
     )
     held: dict[int, set[str]] = defaultdict(set)
-    categories = CategoryStatus.unscoped.filter(_holds(as_of, "since", "until"), person_id__in=sids)
+    categories = CategoryStatus.unscoped.filter(holds_on(as_of, "since", "until"), person_id__in=sids)
     for sid, category in categories.values_list("person_id", "category"):
         held[sid].add(category)
     facts: dict[int, dict[str, object]] = defaultdict(dict)
     pf = PersonFact.unscoped.filter(
-        _holds(as_of, "valid_from", "valid_to"), person_id__in=sids, kind__in=("disability", "own_income")
+        holds_on(as_of, "valid_from", "valid_to"), person_id__in=sids, kind__in=("disability", "own_income")
     ).order_by("person_id", "valid_from", "id")
     for fact in pf.only("person_id", "kind", "value", "value_enc"):
         facts[fact.person_id][fact.kind] = fact.data()
