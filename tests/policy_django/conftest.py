@@ -43,10 +43,10 @@ def _fresh_parameter_cache():
 @pytest.fixture
 def store(regions):
     """The shipped baseline loaded into the parameter store (as ``doudi init`` does)."""
-    from doudi.policy import params_store
+    from doudi.policy.actions import load_baseline_parameters
 
     with all_regions():
-        return params_store.load_baseline(actor="test")
+        return load_baseline_parameters(actor="test")
 
 
 @pytest.fixture

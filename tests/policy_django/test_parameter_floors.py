@@ -87,7 +87,7 @@ def test_baseline_reload_retires_superseded_placeholders(store, users):
             reason="当地标准",
         )
         actions.approve_proposal(actor=users["city"], proposal=p)
-        assert params_store.load_baseline(actor="test") == 0
+        assert actions.load_baseline_parameters(actor="test") == 0
     old.refresh_from_db()
     assert old.status == ParameterValue.Status.RETIRED
     assert ParameterValue.objects.filter(proposal=p, status=ParameterValue.Status.ACTIVE).exists()

@@ -37,7 +37,7 @@ def _yanji_urban_rows():
 def test_baseline_load_is_idempotent_and_audited(store):
     assert store == len(load_baseline_rows()) == ParameterValue.objects.count()
     with all_regions():
-        assert params_store.load_baseline(actor="test") == 0
+        assert actions.load_baseline_parameters(actor="test") == 0
     assert len(_audit("policy.parameters_baseline")) == 1
     assert params_store.provider(YANJI_T1, "urban", dt.date(2025, 8, 1)).dibao_standard == 760
 

@@ -218,7 +218,7 @@ def test_the_simulate_command_prints_the_summary(demo):
 
 
 def test_the_proposal_preview_uses_the_simulation(demo):
-    """``service.proposal_preview`` (the parameter proposal page) gets this simulation's summary."""
+    """``simulation.proposal_preview`` (the parameter proposal page) gets this simulation's summary."""
     changes = [
         {"key": "dibao_standard.urban", "region_code": "222401000000", "area_type": None, "value": "900",
          "unit": "yuan/month", "effective_from": "2025-08-01", "effective_to": None, "source": "", "unverified": False},
@@ -226,7 +226,7 @@ def test_the_proposal_preview_uses_the_simulation(demo):
          "unit": "months", "effective_from": "2025-08-01", "effective_to": None, "source": "", "unverified": False},
     ]  # fmt: skip
     with using_scope("222401"):
-        preview, note = service.proposal_preview("222401000000", changes)
+        preview, note = simulation.proposal_preview("222401000000", changes)
     assert note == "" and preview["as_of"] == "2025-08-01"
     summary = preview["summary"]
     assert summary["kind"] == "simulation" and summary["cost"]["delta"] > 0

@@ -3,9 +3,9 @@ from django.apps import AppConfig
 
 def _init_baseline(actor: str) -> None:
     """``doudi init`` step: insert the shipped baseline parameters missing from the database."""
-    from doudi.policy import params_store
+    from doudi.policy.actions import load_baseline_parameters
 
-    params_store.load_baseline(actor=actor)
+    load_baseline_parameters(actor=actor)
 
 
 class PolicyConfig(AppConfig):

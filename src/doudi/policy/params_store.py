@@ -273,10 +273,3 @@ def history(region_code: str, key: str) -> list[dict]:
 def keys() -> list[tuple[str, str]]:
     """(key, Chinese label) of every key a proposal may change."""
     return [(k, s.label_zh) for k, s in SPECS.items()]
-
-
-def load_baseline(*, actor) -> int:
-    """Insert the shipped baseline rows missing from the database; returns how many were added."""
-    from doudi.policy.actions import load_baseline_parameters
-
-    return load_baseline_parameters(actor=actor)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
+from doudi.policy import run_report
 from doudi.policy.models import PolicyRun
 from doudi.regions.models import Region
 
@@ -169,8 +170,6 @@ def record_simulation(
 def export_run_workbook(*, actor, run: PolicyRun, link_base: str = "") -> bytes:
     """The run's results as an .xlsx workbook, for a user who may see the run; audited (the workbook
     holds per-capita incomes, which are sensitive, R-S5)."""
-    from doudi.policy import run_report
-
     _check_actor(actor, run.region_code)
     if run.status != PolicyRun.Status.DONE:
         raise RunError("测算尚未完成，暂不能下载")

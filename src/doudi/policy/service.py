@@ -15,22 +15,14 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
-import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from django.core.serializers.json import DjangoJSONEncoder
 
 from doudi.policy import params_store, rules
 from doudi.policy.rules import AssessmentInputError, Parameters, ParamValue, codes
 from doudi.policy.rules.params import parse_value
 from doudi.policy.snapshot import contract_input_for
-
-logger = logging.getLogger(__name__)
-PREVIEW_FAILED = "测算预览生成失败（{reason}）。参数调整申请已照常提交，不受影响；审核时请另行评估影响"
-PREVIEW_FAILED_INTERNAL = "系统内部错误，详情已记入日志"
-PREVIEW_MISSING = "本申请未生成测算预览，审核时请另行评估影响"
 
 __all__ = [
     "AssessmentInputError",
@@ -41,7 +33,6 @@ __all__ = [
     "assess_many_contract",
     "evaluate",
     "parameters_from_rows",
-    "proposal_preview",
     "replay",
     "stored_rows",
 ]
@@ -191,25 +182,3 @@ def replay(decision) -> Replay:
         data, params_provider=stored_provider, region_exists=lambda _code: True, rule_set=rule_set
     )
     return Replay(decision.result_data(), replayed, decision.rule_set_version, rules.RULE_SET_VERSION)
-
-
-def proposal_preview(region_code: str, changes: list[dict], *, actor=None) -> tuple[dict | None, str]:
-    """The what-if preview (R-S3) of a parameter change: ``(preview, note)``.
-
-    Calls ``simulation.simulate(region_code=…, changes=…, as_of=…)`` as of the earliest effective
-    date of the changes. When it fails, the preview is ``None`` and the note says so in Chinese, with
-    the reason when it is a simulation input error (an internal error is only logged); the proposal
-    is still recorded and the reviewer sees the note."""
-    from doudi.policy.simulation import SimulationError, simulate
-
-    as_of = min(dt.date.fromisoformat(str(c["effective_from"])) for c in changes)
-    try:
-        outcome = simulate(region_code=region_code, changes=changes, as_of=as_of, actor=actor)
-    except SimulationError as exc:  # a Chinese message about the input: safe to show
-        return None, PREVIEW_FAILED.format(reason=str(exc).strip("。") or PREVIEW_FAILED_INTERNAL)
-    except Exception:  # a failed preview must not lose the proposal
-        logger.exception("parameter proposal preview failed for %s", region_code)
-        return None, PREVIEW_FAILED.format(reason=PREVIEW_FAILED_INTERNAL)
-    summary = json.loads(json.dumps(outcome.summary, cls=DjangoJSONEncoder))
-    run_id = outcome.run_id
-    return {"as_of": as_of.isoformat(), "summary": summary, "run_id": run_id}, ""

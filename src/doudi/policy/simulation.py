@@ -3,7 +3,7 @@
 ``simulate(region_code=…, changes=…, as_of=…)`` reads the registry households of the region (within
 the current scope) once (``extract``), assesses them twice with ``rules.assess_table`` — with the
 parameters in force and with the changed ones — and summarises the difference. It is also the preview
-of a parameter proposal (``service.proposal_preview``), so it is synchronous.
+of a parameter proposal (``proposal_preview``), so it is synchronous.
 
 Changes (a dict or a list of dicts):
 
@@ -22,6 +22,8 @@ Changes (a dict or a list of dicts):
 from __future__ import annotations
 
 import datetime as dt
+import json
+import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -31,6 +33,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+from django.core.serializers.json import DjangoJSONEncoder
 
 from doudi.core.scoping import is_within, prefix_of, require_scope
 from doudi.policy import batch, params_store, run_actions
@@ -51,6 +54,10 @@ from doudi.policy.rules.codes import RULE_SET_VERSION
 from doudi.policy.rules.params import COUNT, FLAT_OVERRIDES, MONEY, RATIO, SPECS, canonical_key, parse_value
 from doudi.regions.queries import names_for
 
+logger = logging.getLogger(__name__)
+PREVIEW_FAILED = "测算预览生成失败（{reason}）。参数调整申请已照常提交，不受影响；审核时请另行评估影响"
+PREVIEW_FAILED_INTERNAL = "系统内部错误，详情已记入日志"
+PREVIEW_MISSING = "本申请未生成测算预览，审核时请另行评估影响"
 MAX_FACTOR = Decimal(10)
 QUANTUM = {MONEY: Decimal("0.01"), RATIO: Decimal("0.0001"), COUNT: Decimal(1)}
 ROW_KEYS = ("region_code", "effective_from")
@@ -489,3 +496,23 @@ def _parameter_changes(groups: batch.ParamGroups, changed: list[Parameters]) -> 
                     }
                 )
     return out
+
+
+def proposal_preview(region_code: str, changes: list[dict], *, actor=None) -> tuple[dict | None, str]:
+    """The what-if preview (R-S3) of a parameter change: ``(preview, note)``.
+
+    Calls ``simulate(region_code=…, changes=…, as_of=…)`` as of the earliest effective
+    date of the changes. When it fails, the preview is ``None`` and the note says so in Chinese, with
+    the reason when it is a simulation input error (an internal error is only logged); the proposal
+    is still recorded and the reviewer sees the note."""
+    as_of = min(dt.date.fromisoformat(str(c["effective_from"])) for c in changes)
+    try:
+        outcome = simulate(region_code=region_code, changes=changes, as_of=as_of, actor=actor)
+    except SimulationError as exc:  # a Chinese message about the input: safe to show
+        return None, PREVIEW_FAILED.format(reason=str(exc).strip("。") or PREVIEW_FAILED_INTERNAL)
+    except Exception:  # a failed preview must not lose the proposal
+        logger.exception("parameter proposal preview failed for %s", region_code)
+        return None, PREVIEW_FAILED.format(reason=PREVIEW_FAILED_INTERNAL)
+    summary = json.loads(json.dumps(outcome.summary, cls=DjangoJSONEncoder))
+    run_id = outcome.run_id
+    return {"as_of": as_of.isoformat(), "summary": summary, "run_id": run_id}, ""

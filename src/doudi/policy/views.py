@@ -1,5 +1,5 @@
 """Policy pages: parameters in force with their history, parameter change proposals and their review.
-Thin adapters over ``params_store``, ``service`` and ``actions``. Decisions: ``decision_views``."""
+Thin adapters over ``params_store``, ``simulation`` (the what-if preview) and ``actions``. Decisions: ``decision_views``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.core.http import private
-from doudi.policy import actions, display, params_store, queries, service
+from doudi.policy import actions, display, params_store, queries, simulation
 from doudi.policy.forms import ParametersFilterForm, ProposalForm, ReviewForm
 from doudi.policy.models import ParameterProposal
 from doudi.policy.rules.params import SPECS
@@ -83,7 +83,7 @@ def propose(request):
             cleaned = actions.validate_proposal(
                 actor=user, region_code=user.region_id, changes=[change], reason=reason
             )
-            preview, note = service.proposal_preview(user.region_id, cleaned, actor=user)
+            preview, note = simulation.proposal_preview(user.region_id, cleaned, actor=user)
             proposal = actions.propose_parameter_change(
                 actor=user,
                 region_code=user.region_id,
@@ -125,7 +125,7 @@ def proposal(request, pk: int):
         "region_name": names_for({p.region_code}).get(p.region_code, p.region_code),
         "changes": display.change_rows(p),
         "preview": display.preview_view(p.preview),
-        "preview_note": (p.preview_note or service.PREVIEW_MISSING) if p.preview is None else "",
+        "preview_note": (p.preview_note or simulation.PREVIEW_MISSING) if p.preview is None else "",
         "reviewable": reviewable,
         "review_form": ReviewForm(),
     }
