@@ -9,15 +9,14 @@ set-based instead of row by row.
 ``open_stream`` reads the header at once and the rows in chunks of about ``chunk_rows``, so a file
 of any length is read in bounded memory: CSV in blocks of whole records (``core.tabular_csv``),
 Parquet by record batches; a workbook (at most Excel's row limit) is read whole and handed out in
-slices. ``read_table`` is the same for a whole file in one table. Generalised from
+slices. ``read_table`` is the same for a whole file in one table. What the readers share (``Chunk``,
+``TabularFileError``, the header and cell text rules) is in ``core.tabular_chunks``. Generalised from
 ``registry.roster_read`` (same encodings, same Chinese messages), which streams rows for the roster.
 """
 
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,24 +24,34 @@ from typing import Any, Protocol
 
 import pyarrow as pa
 
-BLOCK = 1 << 22
+from doudi.core.tabular_chunks import (
+    CHUNK_BYTES,
+    Chunk,
+    TabularFileError,
+    cell_text,
+    clean_header,
+    file_digest,
+    from_columns,
+    names,
+)
+from doudi.core.tabular_csv import CsvStream
+
+__all__ = [
+    "CHUNK_ROWS",
+    "Chunk",
+    "TableStream",
+    "Tabular",
+    "TabularFileError",
+    "XlsxSheet",
+    "cell_text",
+    "file_digest",
+    "open_stream",
+    "open_xlsx",
+    "read_table",
+    "sniff",
+]
+
 CHUNK_ROWS = 1 << 20  # rows per chunk unless the caller says otherwise
-CHUNK_BYTES = 64 << 20  # and at most about this much text, however wide the rows
-
-
-class TabularFileError(ValueError):
-    """The file as a whole cannot be read (missing, empty, unknown encoding, broken workbook…)."""
-
-
-@dataclass
-class Chunk:
-    table: pa.Table  # columns c0..cN-1 (string, None when empty) + "line" (int32)
-    bad_rows: list[tuple[int, str]] = field(default_factory=list)  # (line, reason) of unparsable rows
-    done: float = 1.0  # fraction of the file read once this chunk is
-
-    @property
-    def rows(self) -> int:
-        return self.table.num_rows + len(self.bad_rows)
 
 
 class _Reader(Protocol):
@@ -103,14 +112,6 @@ class Tabular:
         return self.table.num_rows + len(self.bad_rows)
 
 
-def file_digest(path: Path | str) -> str:
-    sha = hashlib.sha256()
-    with Path(path).open("rb") as fh:
-        while block := fh.read(BLOCK):
-            sha.update(block)
-    return sha.hexdigest()
-
-
 def sniff(path: Path) -> str:
     """csv / xlsx / parquet, from the first bytes."""
     try:
@@ -125,40 +126,6 @@ def sniff(path: Path) -> str:
     if magic == b"PAR1":
         return "parquet"
     return "csv"
-
-
-def cell_text(v: Any) -> str | None:
-    """A cell as text: integral floats without ``.0``, datetimes at midnight as dates; None if empty."""
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v if v.strip() else None
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    if isinstance(v, dt.datetime):
-        return v.date().isoformat() if v.time() == dt.time() else v.isoformat(sep=" ")
-    if isinstance(v, dt.date):
-        return v.isoformat()
-    return str(v)
-
-
-def clean_header(values) -> list[str]:
-    out = [(cell_text(h) or "").lstrip("\ufeff").strip() for h in values]
-    if not any(out):
-        raise TabularFileError("文件为空或第 1 行不是表头")
-    return out
-
-
-def names(width: int) -> list[str]:
-    return [f"c{i}" for i in range(width)]
-
-
-def from_columns(cols: list[list], lines: list[int]) -> pa.Table:
-    arrays = {f"c{i}": pa.array(c, type=pa.string()) for i, c in enumerate(cols)}
-    arrays["line"] = pa.array(lines, type=pa.int32())
-    return pa.table(arrays)
 
 
 # ----------------------------------------------------------------------------------------------- XLSX
@@ -334,8 +301,6 @@ class _ParquetStream:
 def open_stream(path: Path | str, file_name: str | None = None, chunk_rows: int = CHUNK_ROWS) -> TableStream:
     """The header of a file, its rows to come by ``chunks()``; ``TabularFileError`` (Chinese) when
     the file cannot be read."""
-    from doudi.core.tabular_csv import CsvStream
-
     path = Path(path)
     if not path.is_file():
         raise TabularFileError(f"文件不存在或无法读取：{path.name}")

@@ -1,4 +1,4 @@
-"""CSV files read in chunks of whole records, with the line numbers a person sees (``core.tabular``).
+"""CSV files read in chunks of whole records, with the line numbers a person sees (for ``core.tabular``).
 
 Before any row is parsed, one pass over the bytes tells the encoding: UTF-8 (a BOM is accepted) when
 the whole file is valid UTF-8, else GB18030 when it decodes as such; the sha256 is computed as the
@@ -29,7 +29,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.csv as pcsv
 
-from doudi.core.tabular import (
+from doudi.core.tabular_chunks import (
     CHUNK_BYTES,
     Chunk,
     TabularFileError,
