@@ -34,8 +34,9 @@ from django.utils import timezone
 from doudi.core import crypto
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
+from doudi.regions.models import Region
 from doudi.registry.bulk_sql import BulkSql, chunks
-from doudi.registry.identity import encode_identity
+from doudi.registry.identity import StoredIdentity, encode_identity
 from doudi.registry.models import (
     CategoryStatus,
     Household,
@@ -119,8 +120,6 @@ def import_roster(
 
 
 def _import(source: RosterSource, *, actor, as_of: dt.date, scope_code: str | None, progress: bool):
-    from doudi.regions.models import Region
-
     regions = dict(Region.objects.values_list("code", "level"))
     checker = RowChecker(source.header, regions=regions, scope_code=scope_code, today=timezone.localdate())
     batch_region = scope_code.ljust(12, "0") if scope_code else PROVINCE
@@ -423,7 +422,8 @@ class _Loader:
         cols = ("person_key", "id", "roster_hash", "region_code")
         return {k: (i, h, rc) for k, i, h, rc in self.sql.select(Person, cols, keys)}
 
-    def _identity(self, r: RosterRow, ident=None):
+    def identity(self, r: RosterRow, ident: StoredIdentity | None = None) -> StoredIdentity:
+        """The row's identity number encoded (or ``ident``, encoded already), counted in the report."""
         ident = ident or encode_identity(r.id_number)
         self.id_status[ident.id_status] += 1
         if ident.birth_date and (
@@ -444,7 +444,7 @@ class _Loader:
         clock = time.perf_counter()
         for pid, r in zip(ids, rows, strict=True):
             h = self.hh[r.household_key]
-            ident = self._identity(r, idents.get(r.line))
+            ident = self.identity(r, idents.get(r.line))
             persons.append((pid, h.region, r.person_key, r.name, ident.id_enc, ident.id_index, ident.id_masked,
                             ident.id_status, ident.id_problem, iso(r.birth_date or ident.birth_date),
                             r.sex or ident.sex, h.id, r.relation, r.roster_hash))  # fmt: skip

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import Protocol
 
 from django.db.models import Min, OuterRef, Subquery
 
 from doudi.core import crypto
-from doudi.registry.bulk_sql import chunks
+from doudi.registry.bulk_sql import BulkSql, chunks
+from doudi.registry.identity import StoredIdentity
 from doudi.registry.models import CategoryStatus, Membership, Person, PersonFact, PersonFactKind, Source
-from doudi.registry.roster_read import RosterRow
-
-if TYPE_CHECKING:
-    from doudi.registry.roster import _Loader
+from doudi.registry.roster_read import RosterRow, RowChecker
 
 IDENTITY = PersonFactKind.IDENTITY
 
@@ -37,10 +36,38 @@ MEMBER_FIELDS = ("region_code", "household_id", "person_id", "relation", "valid_
 CATEGORY_FIELDS = ("region_code", "person_id", "household_id", "category", "since", "until", "source", "source_ref")  # fmt: skip
 
 
+class LoadedHousehold(Protocol):
+    """A household of the roster as loaded so far."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def region(self) -> str: ...
+
+
+class Loader(Protocol):
+    """What a change plan reads from the running import (``registry.roster``): its date, batch and
+    user, the row checker, the bulk writer, the households loaded so far and the identity encoder."""
+
+    as_of: dt.date
+    as_of_s: str
+    ref: str
+    user_id: int | None
+    in_size: int
+    checker: RowChecker
+    sql: BulkSql
+
+    @property
+    def hh(self) -> Mapping[str, LoadedHousehold]: ...
+
+    def identity(self, r: RosterRow) -> StoredIdentity: ...
+
+
 class PersonChanges:
     """Plans the dated facts for persons whose row changed (reads only), then writes them in bulk."""
 
-    def __init__(self, loader: _Loader, ids: list[int]):
+    def __init__(self, loader: Loader, ids: list[int]):
         loader.sql.drain()
         self.L = loader
         self.cur: dict[int, tuple] = {}
@@ -80,7 +107,7 @@ class PersonChanges:
         ids = (id_enc, id_index, id_masked, id_status, id_problem)
         id_birth = id_sex = None
         if has["id_number"]:
-            ident = L._identity(r)
+            ident = L.identity(r)
             id_birth, id_sex = ident.birth_date, ident.sex
             if (ident.id_index, ident.id_status) != (id_index, id_status):
                 ids = (ident.id_enc, ident.id_index, ident.id_masked, ident.id_status, ident.id_problem)
