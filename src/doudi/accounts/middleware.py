@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from doudi.web.decorators import is_htmx
+from doudi.core.access import is_htmx
 
 
 class PasswordChangeRequiredMiddleware:

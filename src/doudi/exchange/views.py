@@ -11,11 +11,11 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from doudi.core.access import scoped_view
 from doudi.core.http import private
 from doudi.exchange import actions, intake, queries, reports
 from doudi.exchange.forms import UploadForm
 from doudi.exchange.models import Batch
-from doudi.web.decorators import scoped_view
 
 PAGE_SIZE = 50
 REJECTED_SHOWN = 200

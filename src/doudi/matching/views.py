@@ -8,10 +8,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from doudi.core.access import scoped_view
 from doudi.core.http import private
 from doudi.core.scoping import require_scope
 from doudi.matching import batches, reports, store
-from doudi.web.decorators import scoped_view
 
 METHOD_COLUMNS = ("exact", "upgraded15", "repaired", "demographic", "probabilistic")
 

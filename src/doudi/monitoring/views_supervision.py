@@ -12,12 +12,12 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from doudi.core.access import scoped_view
 from doudi.core.scoping import is_within
 from doudi.monitoring import supervision
 from doudi.monitoring.supervision_export import export_workbook
 from doudi.regions.models import Region
 from doudi.regions.queries import ancestors, find_region, regions_by_codes
-from doudi.web.decorators import scoped_view
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

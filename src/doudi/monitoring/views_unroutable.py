@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from doudi.accounts.models import Role
+from doudi.core.access import scoped_view
 from doudi.core.audit import record_read
 from doudi.core.cells import append_row
 from doudi.core.http import private
@@ -25,7 +26,6 @@ from doudi.monitoring.actions import MonitoringError
 from doudi.monitoring.flows import FlowDenied
 from doudi.monitoring.routing import PROVINCE
 from doudi.regions.queries import county_choices, names_for
-from doudi.web.decorators import scoped_view
 
 PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.access import is_htmx, scoped_view
 from doudi.core.http import private
 from doudi.core.scoping import prefix_of
 from doudi.policy import queries, run_actions, run_report, simulation, tasks
@@ -21,7 +22,6 @@ from doudi.policy.forms_runs import ReassessForm, SimulateForm
 from doudi.policy.models import PolicyRun
 from doudi.regions.queries import names_for
 from doudi.registry import queries as registry_queries
-from doudi.web.decorators import is_htmx, scoped_view
 
 RUNS_SHOWN = 50
 # a simulation runs inside the request; larger regions go to `doudi simulate` (or a sub-region)

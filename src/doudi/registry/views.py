@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.access import is_htmx, scoped_view
 from doudi.core.dates import as_of_or_today
 from doudi.core.http import private
 from doudi.core.scoping import require_scope
@@ -21,7 +22,6 @@ from doudi.regions.queries import names_for
 from doudi.registry import actions, exports, queries
 from doudi.registry.forms import HouseholdSearchForm
 from doudi.registry.models import Household, IdStatus, Person
-from doudi.web.decorators import is_htmx, scoped_view
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000

@@ -4,7 +4,7 @@
 what a page needs on top: a logged-in user (else the login page), a region (else a clear Chinese
 message instead of a ``ScopeNotSet`` crash) and, optionally, a role capability and/or a predicate on
 the user (else 403). The same check is attached to the view as ``doudi_access(user) -> bool``, so the
-navigation (``doudi.web.nav``) offers a page exactly to the users the page lets in.
+navigation (the web shell's menu) offers a page exactly to the users the page lets in.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def scoped_view(
                     return response
                 return redirect_to_login(request.get_full_path())
             if current_scope() is None:
-                return render(request, "web/no_scope.html", status=403)
+                return render(request, "no_scope.html", status=403)
             if capability and not user.can(capability):
                 raise PermissionDenied(denied or CAPABILITY_DENIED.get(capability, "您无权执行此操作"))
             if allow is not None and not allow(user):
