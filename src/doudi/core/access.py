@@ -16,9 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
 
+from doudi.core.http import htmx_redirect
 from doudi.core.scoping import current_scope
 
 CAPABILITY_DENIED = {
@@ -53,10 +53,7 @@ def scoped_view(
             user = request.user
             if not user.is_authenticated:
                 if is_htmx(request):
-                    # an XHR would follow a redirect and swap the login page into a fragment
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
-                    return response
+                    return htmx_redirect(resolve_url(settings.LOGIN_URL))
                 return redirect_to_login(request.get_full_path())
             if current_scope() is None:
                 return render(request, "no_scope.html", status=403)

@@ -10,6 +10,7 @@ from django import template
 
 from doudi.registry.models import (
     CATEGORY_SHORT,
+    SEX_LABELS,
     AreaType,
     Category,
     HouseholdFactKind,
@@ -20,8 +21,6 @@ from doudi.registry.models import (
 )
 
 register = template.Library()
-
-SEX = {"M": "男", "F": "女"}
 
 # Labels for keys commonly found in fact values; unknown keys are shown as stored.
 VALUE_KEYS = {
@@ -75,10 +74,8 @@ VALUE_KEYS = {
     "in_school": "在学",
 }
 VALUE_WORDS = {
-    "urban": "城市",
-    "rural": "农村",
-    "M": "男",
-    "F": "女",
+    **dict(AreaType.choices),
+    **SEX_LABELS,
     # labour capacity levels
     "full": "完全",
     "partial": "部分",
@@ -141,7 +138,7 @@ def id_status_label(value) -> str:
 
 @register.filter
 def sex_label(value) -> str:
-    return SEX.get(value, "—")
+    return SEX_LABELS.get(value, "—")
 
 
 @register.filter
