@@ -1,3 +1,5 @@
+"""The project's URLs: the health check, the API under ``api/v1/``, the shell's pages and each app's pages."""
+
 from django.urls import include, path
 
 from doudi.api import api
@@ -7,4 +9,14 @@ urlpatterns = [
     path("healthz", health, name="health"),
     path("api/v1/", api.urls),
     path("", include("doudi.web.urls")),
+    path("", include("doudi.accounts.urls")),
+    path("households/", include("doudi.registry.urls")),
+    path("regions/", include("doudi.regions.urls")),
+    path("policy/runs/", include("doudi.policy.urls_runs")),
+    path("policy/", include("doudi.policy.urls")),
+    path("matching/", include("doudi.matching.urls")),
+    path("exchange/", include("doudi.exchange.urls")),
+    path("monitoring/supervision/", include("doudi.monitoring.urls_supervision")),
+    path("monitoring/", include("doudi.monitoring.urls")),
+    path("report/", include("doudi.monitoring.urls_public")),
 ]

@@ -35,3 +35,27 @@ def test_the_shell_keeps_no_other_apps_forms():
     web_forms = (SRC / "web" / "forms.py").read_text(encoding="utf-8")
     for name in ("HouseholdSearchForm", "AddRegionForm", "def region_choices"):
         assert name not in web_forms, name
+
+
+def test_area_and_sex_labels_have_one_owner():
+    """``registry.models`` owns the area types (``AreaType``) and the sex codes (``SEX_LABELS``); the pure
+    policy rules (no Django) keep their own reading of the area types."""
+    entry = re.compile(
+        r"""(?:["'](?:urban|rural|M|F)["']\s*:|\(\s*["'](?:urban|rural|M|F)["']\s*,|\b(?:M|F)=)\s*["'](?:城市|农村|男|女)["']"""
+    )
+    pure = SRC / "policy" / "rules"
+    copies = [
+        str(path.relative_to(SRC))
+        for path in SRC.rglob("*.py")
+        if path != OWNER
+        and "migrations" not in path.parts
+        and pure not in path.parents
+        and entry.search(path.read_text(encoding="utf-8"))
+    ]
+    assert copies == []
+
+
+def test_the_shell_keeps_no_other_apps_template_tags():
+    shell_tags = (SRC / "web" / "templatetags" / "doudi_shell.py").read_text(encoding="utf-8")
+    for name in ("category_label", "sex_label", "fact_value", "param_label", "param_value"):
+        assert f"def {name}" not in shell_tags, name

@@ -1,10 +1,11 @@
-"""The menu: entries come from ``web.nav.NAV`` and each asks its view's own access check."""
+"""The menu: entries are registered by the apps (``core.shell``) and each asks its view's own access check."""
 
 from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
+from doudi.core.shell import nav_entries
 from doudi.web import nav
 from tests.conftest import PROVINCE, YANJI
 
@@ -12,8 +13,27 @@ pytestmark = pytest.mark.django_db
 
 
 def test_every_entry_has_a_view_with_an_access_check():
-    for entry in nav.NAV:
+    for entry in nav_entries():
         nav._target(entry.url_name)  # raises ImproperlyConfigured for a view without scoped_view
+
+
+def test_the_apps_register_the_menu_in_its_order():
+    assert [e.label for e in nav_entries()] == [
+        "首页",
+        "家庭查询",
+        "数据质量",
+        "审计日志",
+        "区划",
+        "预警",
+        "需求推送",
+        "无法分派记录",
+        "节假日",
+        "监测督导",
+        "政策参数",
+        "测算与模拟",
+        "数据报送",
+        "用户管理",
+    ]
 
 
 def test_a_view_without_an_access_check_cannot_be_in_the_menu():

@@ -15,5 +15,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from doudi.core import api_auth
+        from doudi.core.shell import NavEntry, register_nav
 
         api_auth.register_token_lookup(_user_for_token)
+        register_nav(
+            140,
+            NavEntry(
+                "用户管理", "accounts:users", views=("accounts:users", "accounts:create", "accounts:user")
+            ),
+        )

@@ -3,11 +3,11 @@ any page (the API, logout and static files stay reachable)."""
 
 from __future__ import annotations
 
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 
-from doudi.web.decorators import is_htmx
+from doudi.core.access import is_htmx
+from doudi.core.http import htmx_redirect
 
 
 class PasswordChangeRequiredMiddleware:
@@ -21,8 +21,6 @@ class PasswordChangeRequiredMiddleware:
             exempt = (target, reverse("web:logout"), "/static/", "/api/")
             if not request.path.startswith(exempt):
                 if is_htmx(request):
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = target
-                    return response
+                    return htmx_redirect(target)
                 return redirect(target)
         return self.get_response(request)

@@ -24,7 +24,7 @@ from doudi.accounts.forms import (
     UserFilterForm,
 )
 from doudi.accounts.models import User
-from doudi.web.decorators import scoped_view
+from doudi.core.access import scoped_view
 
 PAGE_SIZE = 50
 

@@ -5,3 +5,8 @@ class ExchangeConfig(AppConfig):
     name = "doudi.exchange"
     label = "exchange"
     verbose_name = "部门数据交换"
+
+    def ready(self) -> None:
+        from doudi.core.shell import NavEntry, register_nav
+
+        register_nav(130, NavEntry("数据报送", "exchange:batches", namespaces=("exchange",)))

@@ -24,6 +24,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from doudi.accounts.models import Department
+from doudi.registry.models import SEX_LABELS
 
 TYPES = frozenset({"str", "int", "decimal", "date", "bool", "enum", "month"})
 TEXT_MAX = 1000  # any cell longer than this is refused, whatever the column (a 10 MB field included)
@@ -97,7 +98,7 @@ COMMON: tuple[Column, ...] = (
     Column("record_id", "记录编号", required=True, max_length=64),
     Column("id_number", "身份证号", header=True, max_length=64),
     Column("name", "姓名", required=True, max_length=64),
-    Column("sex", "性别", "enum", choices=_choices(M="男", F="女")),
+    Column("sex", "性别", "enum", choices=_choices(**SEX_LABELS)),
     Column("birth_date", "出生日期", "date", not_future=True),
     Column("region_code", "区划代码", max_length=32),
 )

@@ -7,15 +7,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from doudi.core.http import private
+from doudi.core.access import scoped_view
+from doudi.core.http import private, xlsx_download
 from doudi.exchange import actions, intake, queries, reports
 from doudi.exchange.forms import UploadForm
 from doudi.exchange.models import Batch
-from doudi.web.decorators import scoped_view
 
 PAGE_SIZE = 50
 REJECTED_SHOWN = 200
@@ -140,9 +140,4 @@ def progress(request, pk: int):
 @scoped_view
 def errors_xlsx(request, pk: int):
     b = _batch_or_404(request, pk)
-    response = HttpResponse(
-        reports.rejected_xlsx(b),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="batch-{b.pk}-errors.xlsx"'
-    return private(response)
+    return private(xlsx_download(reports.rejected_xlsx(b), f"batch-{b.pk}-errors.xlsx"))

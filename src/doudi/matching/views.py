@@ -4,14 +4,14 @@ Thin adapters over ``reports``; the counts are limited to the user's region (``r
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from doudi.core.http import private
+from doudi.core.access import scoped_view
+from doudi.core.http import private, xlsx_download
 from doudi.core.scoping import require_scope
 from doudi.matching import batches, reports, store
-from doudi.web.decorators import scoped_view
 
 METHOD_COLUMNS = ("exact", "upgraded15", "repaired", "demographic", "probabilistic")
 
@@ -50,8 +50,4 @@ def batch_export(request, batch_id: int):
     data = reports.to_excel(
         report, title=f"批次 {batch_id} 大数据比对结果（{request.user.region.full_name}）"
     )
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="linkage-batch-{batch_id}.xlsx"'
-    return private(response, htmx=False)
+    return private(xlsx_download(data, f"linkage-batch-{batch_id}.xlsx"), htmx=False)

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.access import is_htmx, scoped_view
 from doudi.core.http import private
 from doudi.core.workdays import calendar_warning
 from doudi.monitoring import actions, flows, queries
@@ -32,7 +33,6 @@ from doudi.monitoring.models import VisitPhoto, Warning
 from doudi.regions.queries import names_for
 from doudi.registry import queries as registry_queries
 from doudi.registry.models import Person
-from doudi.web.decorators import is_htmx, scoped_view
 
 PAGE_SIZE = 50
 NOT_FOUND = "预警不存在，或不在您的管辖范围内"

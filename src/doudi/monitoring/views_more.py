@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from doudi.core import tracking, workdays
+from doudi.core.access import is_htmx, scoped_view
 from doudi.core.client_ip import client_address
 from doudi.core.http import private
 from doudi.monitoring import actions, calendar_actions, notify_actions, queries
@@ -32,7 +33,6 @@ from doudi.monitoring.models import NeedPush
 from doudi.monitoring.report_actions import RateLimited
 from doudi.regions.queries import names_for
 from doudi.registry import queries as registry_queries
-from doudi.web.decorators import is_htmx, scoped_view
 
 PAGE_SIZE = 50
 

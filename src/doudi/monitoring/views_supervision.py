@@ -7,19 +7,18 @@ user's own region.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
+from doudi.core.access import scoped_view
+from doudi.core.http import xlsx_download
 from doudi.core.scoping import is_within
 from doudi.monitoring import supervision
 from doudi.monitoring.supervision_export import export_workbook
 from doudi.regions.models import Region
 from doudi.regions.queries import ancestors, find_region, regions_by_codes
-from doudi.web.decorators import scoped_view
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _region(request) -> Region:
@@ -63,7 +62,4 @@ def supervision_export(request):
     region = _region(request)
     ov = supervision.overview(region, timezone.localdate())
     data = export_workbook(actor=request.user, ov=ov, link_base=request.build_absolute_uri("/"))
-    response = HttpResponse(data, content_type=XLSX)
-    name = f"warning-supervision-{region.code}-{ov.today:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return xlsx_download(data, f"warning-supervision-{region.code}-{ov.today:%Y%m%d}.xlsx")

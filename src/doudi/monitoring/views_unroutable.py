@@ -10,25 +10,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 
 from doudi.accounts.models import Role
+from doudi.core.access import scoped_view
 from doudi.core.audit import record_read
 from doudi.core.cells import append_row
-from doudi.core.http import private
+from doudi.core.http import private, xlsx_download
 from doudi.exchange.datasets import DATASETS
 from doudi.monitoring import queries, unroutable_actions
 from doudi.monitoring.actions import MonitoringError
 from doudi.monitoring.flows import FlowDenied
 from doudi.monitoring.routing import PROVINCE
 from doudi.regions.queries import county_choices, names_for
-from doudi.web.decorators import scoped_view
 
 PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 COLUMNS = ("批次", "记录编号", "数据类型", "困难线索", "姓名", "身份证号（脱敏）", "报送的区划代码",
            "身份证号所属县代码", "无法分派原因", "线索日期", "扫描数据日期")  # fmt: skip
 
@@ -105,9 +104,7 @@ def unroutable_export(request):
             subject_id=dataset or "all",
             detail=f"导出无法分派到区划的部门记录 {n} 条（身份证号脱敏）",
         )
-    response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="unroutable-records.xlsx"'
-    return private(response)
+    return private(xlsx_download(buf.getvalue(), "unroutable-records.xlsx"))
 
 
 @require_POST

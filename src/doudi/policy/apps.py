@@ -15,5 +15,8 @@ class PolicyConfig(AppConfig):
 
     def ready(self) -> None:
         from doudi.core import init_steps
+        from doudi.core.shell import NavEntry, register_nav
 
         init_steps.register(20, "policy", _init_baseline)
+        register_nav(110, NavEntry("政策参数", "policy:parameters", namespaces=("policy",)))
+        register_nav(120, NavEntry("测算与模拟", "policy_runs:index", namespaces=("policy_runs",)))

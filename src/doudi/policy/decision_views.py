@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from doudi.core.access import is_htmx, scoped_view
 from doudi.core.dates import as_of_or_today
 from doudi.core.http import private
 from doudi.policy import actions, display
@@ -25,7 +26,6 @@ from doudi.policy import queries as policy_queries
 from doudi.policy.models import Decision
 from doudi.registry import queries
 from doudi.registry.models import Household
-from doudi.web.decorators import is_htmx, scoped_view
 
 DECISIONS_SHOWN = 20
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 from django import forms
 
 from doudi.policy import params_store
+from doudi.registry.models import AreaType
 
-AREA_CHOICES = [("", "城乡通用"), ("urban", "城市"), ("rural", "农村")]
+AREA_CHOICES = [("", "城乡通用"), *AreaType.choices]
 
 
 class ParametersFilterForm(forms.Form):

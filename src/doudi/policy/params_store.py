@@ -29,10 +29,12 @@ from doudi.policy.rules import (
     region_ancestry,
     resolve_parameters,
 )
+from doudi.policy.rules.codes import DISABILITY_KIND_ZH
 from doudi.policy.rules.params import FLOOR_NOTE, SPECS
 from doudi.regions.models import Region
+from doudi.registry.models import AreaType
 
-AREA_LABELS = {"urban": "城市", "rural": "农村", None: "城乡通用"}
+AREA_LABELS: dict[str | None, str] = {**dict(AreaType.choices), None: "城乡通用"}
 UNIT_LABELS = {
     "yuan/month": "元/人·月",
     "yuan/year": "元/年",
@@ -54,15 +56,6 @@ ENUM_VALUE_LABELS = {
     "highest": "取最高一项",
     "sum": "累加",
 }
-DISABILITY_KIND_LABELS = {
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "physical": "肢体",
-    "intellectual": "智力",
-    "mental": "精神",
-    "multiple": "多重",
-}
 _RESOLVED_MAX = 4096
 
 
@@ -76,7 +69,7 @@ def value_label(value, unit: str | None) -> str:
         parts = []
         for item in text.split(","):
             kind, _, grade = item.strip().partition(":")
-            label = DISABILITY_KIND_LABELS.get(kind, kind)
+            label = DISABILITY_KIND_ZH.get(kind, kind)
             parts.append(f"{label}1级" if grade == "1" else f"{label}1–{grade}级")
         return "、".join(parts)
     return text

@@ -19,7 +19,7 @@ from doudi.policy import batch
 from doudi.policy.models import PolicyRun
 from doudi.regions.queries import names_for
 from doudi.registry.exports import household_key_linker
-from doudi.registry.models import CATEGORY_NAMES
+from doudi.registry.models import CATEGORY_NAMES, AreaType
 
 EXCEL_MAX_ROWS = 1_000_000  # one sheet holds 1,048,576 rows
 MOVERS_SHOWN = 200
@@ -210,7 +210,7 @@ def _household_sheet(wb: Workbook, run: PolicyRun, simulation: bool, link_base: 
         for r in batch_.to_pylist():
             if written >= EXCEL_MAX_ROWS:
                 break
-            area = "城市" if r["area_type"] == "urban" else "农村"
+            area = AreaType.URBAN.label if r["area_type"] == AreaType.URBAN else AreaType.RURAL.label
             region = names.get(r["region_code"], r["region_code"])
             income = (
                 float(r["per_capita_monthly_income"]) if r["per_capita_monthly_income"] is not None else None

@@ -1,4 +1,4 @@
-"""Policy pages, mounted at ``policy/`` by ``doudi.web.urls``.
+"""Policy pages, mounted at ``policy/`` by the project ``urls.py``.
 
 URL names: ``policy:parameters``, ``policy:proposals``, ``policy:propose``, ``policy:proposal``,
 ``policy:review``, ``policy:household_section``, ``policy:decision``.

@@ -1,4 +1,4 @@
-"""Batch reassessment and simulation pages, mounted at ``policy/runs/`` by ``doudi.web.urls``.
+"""Batch reassessment and simulation pages, mounted at ``policy/runs/`` by the project ``urls.py``.
 
 URL names: ``policy_runs:index``, ``policy_runs:reassess``, ``policy_runs:simulate``,
 ``policy_runs:run``, ``policy_runs:progress``, ``policy_runs:export``.

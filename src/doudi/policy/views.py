@@ -10,13 +10,13 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.access import scoped_view
 from doudi.core.http import private
 from doudi.policy import actions, display, params_store, queries, simulation
 from doudi.policy.forms import ParametersFilterForm, ProposalForm, ReviewForm
 from doudi.policy.models import ParameterProposal
 from doudi.policy.rules.params import SPECS
 from doudi.regions.queries import find_region, names_for
-from doudi.web.decorators import scoped_view
 
 PROPOSALS_SHOWN = 50
 

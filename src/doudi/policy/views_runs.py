@@ -9,19 +9,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from doudi.core.http import private
+from doudi.core.access import is_htmx, scoped_view
+from doudi.core.http import private, xlsx_download
 from doudi.core.scoping import prefix_of
 from doudi.policy import queries, run_actions, run_report, simulation, tasks
 from doudi.policy.forms_runs import ReassessForm, SimulateForm
 from doudi.policy.models import PolicyRun
 from doudi.regions.queries import names_for
 from doudi.registry import queries as registry_queries
-from doudi.web.decorators import is_htmx, scoped_view
 
 RUNS_SHOWN = 50
 # a simulation runs inside the request; larger regions go to `doudi simulate` (or a sub-region)
@@ -168,9 +168,5 @@ def export(request, pk: int):
     except run_actions.RunError as exc:
         messages.error(request, str(exc))
         return redirect("policy_runs:run", pk=run.pk)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="policy-run-{run.pk}-{stamp}.xlsx"'
-    return private(response, htmx=False)
+    return private(xlsx_download(data, f"policy-run-{run.pk}-{stamp}.xlsx"), htmx=False)

@@ -15,5 +15,7 @@ class RegionsConfig(AppConfig):
 
     def ready(self) -> None:
         from doudi.core import init_steps
+        from doudi.core.shell import NavEntry, register_nav
 
         init_steps.register(10, "regions", _init_divisions)
+        register_nav(50, NavEntry("区划", "regions:tree", namespaces=("regions",)))

@@ -9,11 +9,11 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from doudi.core.access import is_htmx, scoped_view
 from doudi.core.scoping import is_within
 from doudi.regions import actions, queries
 from doudi.regions.forms import AddRegionForm
 from doudi.regions.models import CHILD_LEVEL, Level, Region
-from doudi.web.decorators import is_htmx, scoped_view
 
 # Levels under which the page offers the "add" form (the action itself allows any parent level).
 ADDABLE_LEVELS = {Level.TOWNSHIP}

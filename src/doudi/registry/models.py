@@ -50,6 +50,8 @@ CATEGORY_SHORT: dict[str, str] = {
     Category.FPJC: "防返贫",
     Category.OTHER: "其他",
 }
+# ``Person.sex`` codes
+SEX_LABELS: dict[str, str] = {"M": "男", "F": "女"}
 
 
 class Relation(models.TextChoices):

@@ -8,20 +8,20 @@ from urllib.parse import urlencode
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, QueryDict
+from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from doudi.core.access import is_htmx, scoped_view
 from doudi.core.dates import as_of_or_today
-from doudi.core.http import private
+from doudi.core.http import private, xlsx_download
 from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
 from doudi.registry import actions, exports, queries
 from doudi.registry.forms import HouseholdSearchForm
 from doudi.registry.models import Household, IdStatus, Person
-from doudi.web.decorators import is_htmx, scoped_view
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -84,12 +84,8 @@ def export(request):
         form.add_error(None, f"结果超过 {EXPORT_MAX_ROWS:,} 户，请缩小查询范围后再导出")
         return render(request, "registry/search.html", {"form": form, "rows": []}, status=400)
     data = exports.export_households(actor=request.user, filters=filters, count=count)
-    response = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    response["Content-Disposition"] = f'attachment; filename="households-{stamp}.xlsx"'
-    return private(response, htmx=False)
+    return private(xlsx_download(data, f"households-{stamp}.xlsx"), htmx=False)
 
 
 def _household_or_404(pk: int) -> Household:

@@ -1,4 +1,4 @@
-"""Login, home page (counts for the user's subtree) and the audit log."""
+"""Login, the home page (assembled from the apps' registered panels) and the audit log."""
 
 from __future__ import annotations
 
@@ -7,15 +7,16 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from doudi.accounts.forms import LoginForm
+from doudi.core.access import scoped_view
 from doudi.core.audit_actions import AuditAction
 from doudi.core.audit_labels import action_label, actor_label, subject_label
 from doudi.core.middleware import mask_id_runs
 from doudi.core.models import AuditEvent
+from doudi.core.scoping import require_scope
+from doudi.core.shell import home_panels
 from doudi.regions.queries import names_for
-from doudi.registry import queries
-from doudi.registry.models import CATEGORY_SHORT, AreaType, Category
-from doudi.web.decorators import scoped_view
-from doudi.web.forms import AuditFilterForm, LoginForm
+from doudi.web.forms import AuditFilterForm
 
 PAGE_SIZE = 50
 
@@ -30,39 +31,11 @@ class LogoutView(auth_views.LogoutView):
     next_page = "web:login"
 
 
-def category_table(counts: dict) -> tuple[list[dict], dict]:
-    """Rows of the home table (one per category, urban/rural households and persons) and chart data."""
-    by_cat = counts["by_category"]
-    rows = []
-    for cat in Category.values:
-        cells = by_cat.get(cat, {})
-        row = {"category": cat, "label": CATEGORY_SHORT[cat], "full_label": Category(cat).label}
-        for area in AreaType.values:
-            c = cells.get(area, {})
-            row[f"{area}_households"] = c.get("households", 0)
-            row[f"{area}_persons"] = c.get("persons", 0)
-        row["households"] = row["urban_households"] + row["rural_households"]
-        row["persons"] = row["urban_persons"] + row["rural_persons"]
-        rows.append(row)
-    chart = {
-        "categories": [r["label"] for r in rows],
-        "series": [
-            {"name": "城市家庭（户）", "stack": "households", "data": [r["urban_households"] for r in rows]},
-            {"name": "农村家庭（户）", "stack": "households", "data": [r["rural_households"] for r in rows]},
-            {"name": "城市人员（人）", "stack": "persons", "data": [r["urban_persons"] for r in rows]},
-            {"name": "农村人员（人）", "stack": "persons", "data": [r["rural_persons"] for r in rows]},
-        ],
-    }
-    return rows, chart
-
-
 RECENT_AUDIT = 8
 
 
 def recent_audit(user) -> list[dict]:
     """The latest audit events in the user's subtree (the auditor's home page)."""
-    from doudi.core.scoping import require_scope
-
     prefix = require_scope().prefix
     events = AuditEvent.objects.select_related("actor").order_by("-id")
     if prefix:
@@ -79,21 +52,32 @@ def recent_audit(user) -> list[dict]:
     ]
 
 
+def recent_audit_panel(request) -> dict:
+    """The auditor's home panel: the latest audit events of the subtree."""
+    user = request.user
+    if user.can("audit.read") and user.role == "auditor":
+        return {"recent_audit": recent_audit(user)}
+    return {}
+
+
+def charity_panel(request) -> dict:
+    """The charity account's home panel: nothing waiting yet, and why."""
+    return {"charity": True} if request.user.role == "charity" else {}
+
+
 @never_cache
 @scoped_view
 def home(request):
-    from doudi.monitoring.queries import home_todo
-
-    user = request.user
-    context = {"region": user.region, "todo": home_todo(user)}
-    if user.can("audit.read") and user.role == "auditor":
-        context["recent_audit"] = recent_audit(user)
-    if user.role == "charity":
-        context["charity"] = True
-    if request.user.can("registry.read"):
-        counts = queries.counts_by_category()
-        rows, chart = category_table(counts)
-        context.update(counts=counts, rows=rows, chart=chart, has_data=any(r["persons"] for r in rows))
+    """The home page: the welcome card, then the panels the apps register (``core.shell``), in order."""
+    context: dict = {"region": request.user.region}
+    panels = []
+    for panel in home_panels():
+        extra = panel.context(request)
+        if extra is None:
+            continue
+        context.update(extra)
+        panels.append(panel)
+    context["panels"] = panels
     return render(request, "web/home.html", context)
 
 

@@ -4,7 +4,7 @@
 what a page needs on top: a logged-in user (else the login page), a region (else a clear Chinese
 message instead of a ``ScopeNotSet`` crash) and, optionally, a role capability and/or a predicate on
 the user (else 403). The same check is attached to the view as ``doudi_access(user) -> bool``, so the
-navigation (``doudi.web.nav``) offers a page exactly to the users the page lets in.
+navigation (the web shell's menu) offers a page exactly to the users the page lets in.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.shortcuts import render, resolve_url
 
+from doudi.core.http import htmx_redirect
 from doudi.core.scoping import current_scope
 
 CAPABILITY_DENIED = {
@@ -53,13 +53,10 @@ def scoped_view(
             user = request.user
             if not user.is_authenticated:
                 if is_htmx(request):
-                    # an XHR would follow a redirect and swap the login page into a fragment
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = resolve_url(settings.LOGIN_URL)
-                    return response
+                    return htmx_redirect(resolve_url(settings.LOGIN_URL))
                 return redirect_to_login(request.get_full_path())
             if current_scope() is None:
-                return render(request, "web/no_scope.html", status=403)
+                return render(request, "no_scope.html", status=403)
             if capability and not user.can(capability):
                 raise PermissionDenied(denied or CAPABILITY_DENIED.get(capability, "您无权执行此操作"))
             if allow is not None and not allow(user):

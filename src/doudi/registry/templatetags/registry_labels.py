@@ -1,4 +1,5 @@
-"""Template filters for Chinese labels of stored codes and for dated fact values."""
+"""Template filters for the registry's stored codes (category, relation, source, area, identity number
+status, sex, fact kinds) and for dated fact values: ``{% load registry_labels %}``."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django import template
 
 from doudi.registry.models import (
     CATEGORY_SHORT,
+    SEX_LABELS,
     AreaType,
     Category,
     HouseholdFactKind,
@@ -19,8 +21,6 @@ from doudi.registry.models import (
 )
 
 register = template.Library()
-
-SEX = {"M": "男", "F": "女"}
 
 # Labels for keys commonly found in fact values; unknown keys are shown as stored.
 VALUE_KEYS = {
@@ -74,10 +74,8 @@ VALUE_KEYS = {
     "in_school": "在学",
 }
 VALUE_WORDS = {
-    "urban": "城市",
-    "rural": "农村",
-    "M": "男",
-    "F": "女",
+    **dict(AreaType.choices),
+    **SEX_LABELS,
     # labour capacity levels
     "full": "完全",
     "partial": "部分",
@@ -99,43 +97,6 @@ VALUE_WORDS = {
     "undergraduate": "本科",
     "graduate": "研究生",
 }
-
-
-@register.filter
-def can(user, capability: str) -> bool:
-    """``{% if user|can:"audit.read" %}``"""
-    return bool(getattr(user, "is_authenticated", False) and user.can(capability))
-
-
-@register.simple_tag(takes_context=True)
-def main_nav(context) -> list[dict]:
-    """``{% main_nav as items %}``: the navigation entries the user may open (``doudi.web.nav``)."""
-    from doudi.web import nav
-
-    request = context.get("request")
-    match = getattr(request, "resolver_match", None)
-    return nav.entries(
-        request.user, getattr(match, "view_name", "") or "", getattr(match, "namespace", "") or ""
-    )
-
-
-@register.filter
-def param_label(key: str) -> str:
-    """``{{ c.key|param_label }}``: a policy parameter's Chinese name."""
-    from doudi.policy.rules.params import SPECS
-
-    spec = SPECS.get(key)
-    return spec.label_zh if spec else key
-
-
-@register.filter
-def param_value(value, key: str) -> str:
-    """``{{ c.value|param_value:c.key }}``: a parameter value in Chinese (enum choices, grade maps)."""
-    from doudi.policy.params_store import value_label
-    from doudi.policy.rules.params import SPECS
-
-    spec = SPECS.get(key)
-    return value_label(value, spec.unit if spec else None)
 
 
 def _label(choices, value) -> str:
@@ -177,7 +138,7 @@ def id_status_label(value) -> str:
 
 @register.filter
 def sex_label(value) -> str:
-    return SEX.get(value, "—")
+    return SEX_LABELS.get(value, "—")
 
 
 @register.filter
