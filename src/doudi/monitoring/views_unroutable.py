@@ -19,7 +19,7 @@ from doudi.accounts.models import Role
 from doudi.core.audit import record_read
 from doudi.core.cells import append_row
 from doudi.core.http import private
-from doudi.exchange.datasets import DATASETS
+from doudi.datasets import DATASETS
 from doudi.monitoring import queries, unroutable_actions
 from doudi.monitoring.actions import MonitoringError
 from doudi.monitoring.flows import FlowDenied
