@@ -128,7 +128,8 @@ def main() -> None:
     parser.add_argument("--chunk-rows", type=int, default=None, help="rows per chunk (default: the intake's)")
     args = parser.parse_args()
     _setup()
-    from doudi.exchange import datasets, intake
+    from doudi import datasets
+    from doudi.exchange import intake
     from doudi.exchange.workers import cpu_count
 
     ds = datasets.get(args.dataset)

@@ -48,7 +48,7 @@ def _cpu() -> float:
 
 def _batch_store(data: Path, records: Path, batch_id: int = 1) -> None:
     """Put the records file in the store as batch ``batch_id`` (a symbolic link)."""
-    from doudi.matching import store
+    from doudi.core import store
 
     path = store.records_path(batch_id)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -82,9 +82,9 @@ def _subset(data: Path, n: int) -> Path:
 
 
 def phase_floor(args) -> dict:
-    from doudi.matching import engine
+    from doudi.core import store
 
-    con = engine.duckdb_connection(memory_limit=args.memory, threads=args.threads)
+    con = store.duckdb_connection(memory_limit=args.memory, threads=args.threads)
     out = args.data / "floor.parquet"
     started, cpu = time.perf_counter(), _cpu()
     con.execute(
@@ -99,7 +99,8 @@ def phase_floor(args) -> dict:
 
 
 def phase_staged(args) -> dict:
-    from doudi.matching import engine, store
+    from doudi.core import store
+    from doudi.matching import engine
 
     _batch_store(args.data, args.records_file)
     started, cpu = time.perf_counter(), _cpu()
@@ -108,7 +109,6 @@ def phase_staged(args) -> dict:
         snapshot=args.data / "persons.parquet",
         memory_limit=args.memory,
         threads=args.threads,
-        mark=False,
         progress=sys.stderr.isatty(),
     )
     seconds = time.perf_counter() - started
@@ -124,9 +124,10 @@ def phase_staged(args) -> dict:
 
 def phase_peer(args) -> dict:
     """Splink alone: every record of the batch through Splink's blocking, scoring and a best link."""
+    from doudi.core import store
     from doudi.matching import engine, model, stages
 
-    con = engine.duckdb_connection(memory_limit=args.memory, threads=args.threads)
+    con = store.duckdb_connection(memory_limit=args.memory, threads=args.threads)
     run = stages.DuckRunner(con)
     started, cpu = time.perf_counter(), _cpu()
     stages.prepare_persons(run, f"read_parquet('{args.data}/persons.parquet')")
@@ -212,14 +213,15 @@ def phase_snapshot(args) -> dict:
 def phase_spark(args) -> dict:
     import pyarrow.parquet as pq
 
-    from doudi.matching import engine, store
+    from doudi.core import store
+    from doudi.matching import engine
 
     _batch_store(args.data, args.records_file)
     out = {}
     tables = {}
     for name in ("duckdb", "spark"):
         started, cpu = time.perf_counter(), _cpu()
-        result = engine.run_linkage([1], engine=name, snapshot=args.data / "persons.parquet", mark=False)
+        result = engine.run_linkage([1], engine=name, snapshot=args.data / "persons.parquet")
         out[name] = {
             "seconds": time.perf_counter() - started,
             "cpu_seconds": _cpu() - cpu,

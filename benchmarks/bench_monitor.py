@@ -207,7 +207,7 @@ def _records(n: int, dataset: str, reg: dict, who: np.ndarray, own: dict, rng, b
     """Records + links tables: ``who`` holds registry person indexes (-1 = not in the registry)."""
     import pyarrow as pa
 
-    from doudi.exchange.datasets import DATASETS
+    from doudi.datasets import DATASETS
     from doudi.exchange.intake import column_type
 
     linked = who >= 0
@@ -261,7 +261,7 @@ def _dates(rng, n: int, start: str, days: int) -> np.ndarray:
 def build_store(records: int, linked_share: float, reg: dict, rng) -> int:
     import pyarrow.parquet as pq
 
-    from doudi.matching import store
+    from doudi.core import store
 
     persons = reg["pid"].size
     everyone = np.arange(persons)
@@ -433,7 +433,7 @@ def reset_monitoring() -> None:
 
     from django.db import connection, transaction
 
-    from doudi.matching import store
+    from doudi.core import store
 
     with transaction.atomic(), connection.cursor() as cursor:
         for table in ("monitoring_chainevent", "monitoring_notification", "monitoring_warning",
@@ -455,8 +455,8 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from doudi.core import store
     from doudi.core.scoping import all_regions
-    from doudi.matching import store
     from doudi.monitoring.models import PotentialCase, Warning
     from doudi.monitoring.scan import scan_all
     from doudi.registry.models import Person

@@ -11,8 +11,19 @@ from django.apps import apps
 from doudi.core import api_auth, init_steps, workdays
 
 CORE = Path(__file__).resolve().parents[2] / "src" / "doudi" / "core"
-APPS = ("accounts", "regions", "registry", "exchange", "matching", "policy", "monitoring", "web", "devtools")
-UPPER = re.compile(rf"^doudi\.({'|'.join(APPS)}|api|urls)(\.|$)")
+APPS = (
+    "accounts",
+    "regions",
+    "registry",
+    "exchange",
+    "matching",
+    "policy",
+    "monitoring",
+    "pipeline",
+    "web",
+    "devtools",
+)
+UPPER = re.compile(rf"^doudi\.({'|'.join(APPS)}|datasets|api|urls)(\.|$)")
 GET_MODEL = re.compile(rf"get_model\(\s*[\"']({'|'.join(APPS)})[\"'.]")
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from doudi import datasets
 from doudi.core import idnumber
-from doudi.exchange import datasets
 
 AS_OF = dt.date(2025, 1, 31)
 # valid numbers of three people (region 222401 延吉市)

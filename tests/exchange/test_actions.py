@@ -176,7 +176,7 @@ def test_the_rule_for_inline_loads(settings):
 
 
 def test_rows_of_another_type_in_the_same_file_are_a_different_batch(tmp_path):
-    from doudi.exchange import datasets
+    from doudi import datasets
 
     ds = datasets.get("death")
     path = write_csv(tmp_path / "d.csv", header_of(ds), [row_of(ds, "R1")])

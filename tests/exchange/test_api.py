@@ -56,7 +56,7 @@ def test_a_department_user_uploads_its_own_type(client, dept_user, token_of, dis
 
 
 def test_another_departments_type_is_forbidden(client, dept_user, token_of, tmp_path):
-    from doudi.exchange import datasets
+    from doudi import datasets
 
     ds = datasets.get("student")
     path = write_csv(tmp_path / "s.csv", header_of(ds), [row_of(ds, "S1")])
@@ -97,7 +97,7 @@ def test_a_large_upload_is_queued(client, dept_user, token_of, disability_csv, s
 def test_lists_are_scoped_by_department_and_region(
     client, dept_user, make_user, token_of, disability_csv, tmp_path
 ):
-    from doudi.exchange import datasets
+    from doudi import datasets
 
     yanji_dis = dept_user("disabled_federation", YANJI)
     nanguan_dis = dept_user("disabled_federation", NANGUAN)
@@ -124,7 +124,7 @@ def test_lists_are_scoped_by_department_and_region(
 
 
 def test_a_file_another_office_sent_is_not_shown(client, dept_user, token_of, tmp_path):
-    from doudi.exchange import datasets
+    from doudi import datasets
 
     ds = datasets.get("death")
     path = write_csv(tmp_path / "d.csv", header_of(ds), [row_of(ds, "D1")])

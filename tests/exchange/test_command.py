@@ -71,7 +71,7 @@ def test_unreadable_or_incomplete_files_exit_2(tmp_path):
 
 def test_the_real_command_line(tmp_path):
     """``uv run doudi exchange import …`` on a fresh embedded database: exit codes and last line."""
-    from doudi.exchange import datasets
+    from doudi import datasets
 
     ds = datasets.get("death")
     good = write_csv(

@@ -8,8 +8,9 @@ import datetime as dt
 import pyarrow.parquet as pq
 import pytest
 
+from doudi import datasets
 from doudi.accounts.models import Department
-from doudi.exchange import datasets, intake
+from doudi.exchange import intake
 
 from .conftest import ID_A, bad_value, header_of, row_of, write_csv
 

@@ -10,7 +10,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from doudi.exchange import datasets, intake
+from doudi import datasets
+from doudi.exchange import intake
 
 from .conftest import ID_A, ID_B, ID_C, header_of, row_of, write_csv
 

@@ -14,11 +14,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from doudi import datasets
 from doudi.core import crypto, idnumber
-from doudi.exchange import blind, datasets, intake, workers
+from doudi.core import names as mnames
+from doudi.exchange import blind, intake, workers
 from doudi.exchange.ids import IdBatch, repair_candidates
 from doudi.exchange.pinyin import names_and_pinyin
-from doudi.matching import names as mnames
 from tests.support.store_records import identity_columns
 
 from .conftest import ID_A, ID_A15, ID_B, ID_B_WRONG_CHECK, ID_C, header_of, row_of, write_csv

@@ -13,10 +13,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 
+from doudi import datasets
+from doudi.core import store
 from doudi.core.scoping import all_regions
-from doudi.exchange import datasets
 from doudi.exchange.models import Batch
-from doudi.matching import store
 
 from ..conftest import YANJI
 from .conftest import ID_A, ID_B, header_of, row_of, write_csv

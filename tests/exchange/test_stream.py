@@ -13,8 +13,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from doudi import datasets
 from doudi.core import tabular
-from doudi.exchange import datasets, intake, stream
+from doudi.exchange import intake, stream
 
 from .conftest import ID_A, ID_B, ID_B_WRONG_CHECK, ID_C, header_of, row_of
 

@@ -54,7 +54,7 @@ def test_upload_loads_and_shows_counts_rejected_rows_and_the_report(client, dept
 
 
 def test_the_error_report_masks_identity_numbers(client, dept_user, tmp_path):
-    from doudi.exchange import datasets
+    from doudi import datasets
 
     ds = datasets.get("disability")
     rows = [row_of(ds, "R1", ID_B, name="名" * 70), row_of(ds, "R2", "x" * 70)]
@@ -71,7 +71,7 @@ def test_the_error_report_masks_identity_numbers(client, dept_user, tmp_path):
 
 
 def test_a_department_user_cannot_upload_another_departments_type(client, dept_user, tmp_path):
-    from doudi.exchange import datasets
+    from doudi import datasets
 
     ds = datasets.get("student")
     path = write_csv(tmp_path / "s.csv", header_of(ds), [row_of(ds, "S1")])

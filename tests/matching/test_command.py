@@ -8,8 +8,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
+from doudi.core import store
 from doudi.core.models import AuditEvent
-from doudi.matching import store
 from tests.support import store_records
 
 from .conftest import CASES, crafted_persons, crafted_records

@@ -32,7 +32,7 @@ def _area(case) -> str:
 def linked(store_dir):
     snapshot = store_records.write_snapshot(crafted_persons(), store_dir / "p.parquet")
     store_records.write_batch(7, crafted_records())
-    engine.run_linkage([7], snapshot=snapshot, mark=False)
+    engine.run_linkage([7], snapshot=snapshot)
     store_records.write_batch(8, crafted_records()[:4])  # loaded, not linked yet
     return 7
 

@@ -8,9 +8,9 @@ import datetime as dt
 import pyarrow.parquet as pq
 import pytest
 
-from doudi.core import idnumber
+from doudi.core import idnumber, store
 from doudi.core.scoping import all_regions
-from doudi.matching import engine, snapshot, store
+from doudi.matching import engine, snapshot
 from tests.support import store_records
 
 from .conftest import T1

@@ -11,7 +11,8 @@ import pyarrow.parquet as pq
 import pytest
 from django.conf import settings
 
-from doudi.matching import engine, store
+from doudi.core import store
+from doudi.matching import engine
 from tests.support import store_records, synthetic
 
 from .conftest import CASES, crafted_persons, crafted_records
@@ -55,7 +56,7 @@ def sample(module_store, tmp_path_factory):
 def both(sample):
     out = {}
     for name in ("duckdb", "spark"):
-        summary = engine.run_linkage([1], engine=name, snapshot=sample, mark=False)["batches"][1]
+        summary = engine.run_linkage([1], engine=name, snapshot=sample)["batches"][1]
         out[name] = (summary, pq.read_table(store.links_path(1)))
     return out
 

@@ -6,7 +6,8 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from doudi.matching import engine, model, stages, store
+from doudi.core import store
+from doudi.matching import engine, model, stages
 from tests.support import store_records
 
 from .conftest import CASES, crafted_persons, crafted_records
@@ -16,7 +17,7 @@ from .conftest import CASES, crafted_persons, crafted_records
 def crafted_links(module_store):
     snapshot = store_records.write_snapshot(crafted_persons())
     store_records.write_batch(1, crafted_records())
-    result = engine.run_linkage([1], snapshot=snapshot, mark=False)
+    result = engine.run_linkage([1], snapshot=snapshot)
     links = pq.read_table(store.links_path(1)).to_pylist()
     return result, {r["record_id"]: r for r in links}, links
 
@@ -107,7 +108,7 @@ def test_demographic_stage_needs_exactly_one_person(runner):
 def test_threshold_is_a_parameter(store_dir):
     snapshot = store_records.write_snapshot(crafted_persons())
     store_records.write_batch(2, crafted_records())
-    engine.run_linkage([2], snapshot=snapshot, threshold=0.99999, mark=False)
+    engine.run_linkage([2], snapshot=snapshot, threshold=0.99999)
     links = {r["record_id"]: r["method"] for r in pq.read_table(store.links_path(2)).to_pylist()}
     assert links["homophone"] == "none" and links["homophone-li"] == "none"
     assert links["exact"] == "exact"
@@ -116,9 +117,9 @@ def test_threshold_is_a_parameter(store_dir):
 def test_rerun_writes_the_same_file(store_dir):
     snapshot = store_records.write_snapshot(crafted_persons())
     store_records.write_batch(3, crafted_records())
-    engine.run_linkage([3], snapshot=snapshot, mark=False)
+    engine.run_linkage([3], snapshot=snapshot)
     first = store.links_path(3).read_bytes()
-    engine.run_linkage([3], snapshot=snapshot, mark=False)
+    engine.run_linkage([3], snapshot=snapshot)
     assert store.links_path(3).read_bytes() == first
     assert not [p for p in store.batch_dir(3).iterdir() if p.name.endswith(".tmp")]
 
@@ -134,6 +135,6 @@ def test_unknown_engine_and_missing_batch_are_refused(store_dir):
 def test_empty_batch_links_nothing(store_dir):
     snapshot = store_records.write_snapshot(crafted_persons())
     store_records.write_batch(5, [])
-    result = engine.run_linkage([5], snapshot=snapshot, mark=False)
+    result = engine.run_linkage([5], snapshot=snapshot)
     assert result["batches"][5]["records"] == 0
     assert pq.read_table(store.links_path(5)).num_rows == 0

@@ -12,9 +12,9 @@ import pyarrow as pa
 import pytest
 from django.conf import settings
 
-from doudi.core import crypto, idnumber
+from doudi.core import crypto, idnumber, store
 from doudi.devtools import ids
-from doudi.matching import engine, store
+from doudi.matching import engine
 from tests.support import synthetic
 
 
@@ -91,7 +91,7 @@ def test_staged_linkage_meets_the_quality_targets(small_province, tmp_path, sett
     settings.DOUDI_STORE_DIR = tmp_path / "store"
     store.batch_dir(1).mkdir(parents=True)
     shutil.copy(small_province / "records.parquet", store.records_path(1))
-    engine.run_linkage([1], snapshot=small_province / "persons.parquet", mark=False)
+    engine.run_linkage([1], snapshot=small_province / "persons.parquet")
     quality = synthetic.evaluate(store.links_path(1), small_province / "truth.parquet")
     assert quality["precision"] >= 0.995
     assert quality["recall"] >= 0.97

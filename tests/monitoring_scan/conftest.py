@@ -11,11 +11,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from doudi.core import idnumber
+from doudi.core import idnumber, store
 from doudi.core.scoping import all_regions
-from doudi.exchange.datasets import DATASETS
+from doudi.datasets import DATASETS
 from doudi.exchange.intake import column_type
-from doudi.matching import store
 from tests.support import store_records
 
 D = dt.date

@@ -145,13 +145,13 @@ def test_the_background_task_scans_a_linked_batch(scan_env, settings, django_cap
     """The web path: linking a batch queues its incremental scan once the transaction commits."""
     from django.db import transaction
 
-    from doudi.monitoring.scan_tasks import enqueue_batch_scan
+    from doudi.pipeline.tasks import enqueue_scan
 
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     fam = two_member_family()
     write_batch(1, "disability", [severe(fam.members[0])])
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
-        enqueue_batch_scan(1)
+        enqueue_scan(1)
         assert open_warnings() == []  # not before the commit
     assert [w.indicator for w in open_warnings()] == ["W-DIS"]
 

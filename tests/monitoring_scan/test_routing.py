@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 
 from doudi.core import idnumber
 from doudi.core.scoping import all_regions
-from doudi.exchange.datasets import DATASETS
+from doudi.datasets import DATASETS
 from doudi.monitoring.models import PotentialCase, UnroutableRecord, Warning
 
 from .conftest import T1, D, run_all, write_batch
@@ -249,7 +249,7 @@ def test_other_roles_may_not_open_the_unroutable_list(scan_env, client, make_use
 def test_a_malformed_region_does_not_pass_for_a_county_in_the_store(scan_env, households, tmp_path):
     import pyarrow.parquet as pq
 
-    from doudi.matching import store
+    from doudi.core import store
 
     batch = import_bad_batch(tmp_path, "death")
     table = pq.read_table(store.records_path(batch.pk), columns=["record_id", "county_code"]).to_pylist()
@@ -261,7 +261,7 @@ def test_a_malformed_region_does_not_pass_for_a_county_in_the_store(scan_env, ho
 
 def test_the_next_background_scan_finishes_a_batch_whose_scan_failed(scan_env):
     from doudi.monitoring import scan
-    from doudi.monitoring.scan_tasks import scan_batch_task
+    from doudi.pipeline.tasks import scan_batch_task
 
     write_batch(1, "disability", [outsider("x", YANJI, T1)], masked=True)  # its scan never completed
     write_batch(2, "disability", [outsider("y", YANJI_B, T1)], masked=True)

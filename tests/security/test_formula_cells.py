@@ -70,7 +70,7 @@ def test_household_export_writes_no_formula(client, make_user, regions):
 
 
 def test_error_report_writes_no_formula(client, make_user, tmp_path):
-    from doudi.exchange import datasets
+    from doudi import datasets
     from doudi.exchange.models import Batch
 
     ds = datasets.get("disability")

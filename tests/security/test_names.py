@@ -45,7 +45,7 @@ def test_the_registry_action_refuses_control_characters(households):
 
 
 def test_department_intake_refuses_nul_names_and_its_report_still_opens(client, make_user, tmp_path):
-    from doudi.exchange import datasets
+    from doudi import datasets
     from doudi.exchange.models import Batch
 
     ds = datasets.get("disability")

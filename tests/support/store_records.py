@@ -15,9 +15,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from doudi.core import crypto, idnumber
-from doudi.matching import store
-from doudi.matching.names import name_pinyin, normalize_name
+from doudi.core import crypto, idnumber, store
+from doudi.core.names import name_pinyin, normalize_name
 
 RECORD_SCHEMA = pa.schema(
     [

@@ -30,9 +30,9 @@ import pyarrow.parquet as pq
 
 from doudi.core import crypto
 from doudi.core import idnumber_arrays as idarrays
+from doudi.core.names import name_pinyin, normalize_and_pinyin
 from doudi.devtools import ids, names, synth
 from doudi.devtools import population as pop
-from doudi.matching.names import name_pinyin, normalize_and_pinyin
 
 AS_OF = np.datetime64("2025-08-01", "D")
 CHUNK_RECORDS = 2_000_000
@@ -506,7 +506,7 @@ def evaluate(links: Path | str, truth: Path | str, con=None) -> dict:
     """Precision per method and overall, recall overall and per kind of noise, against the truth."""
     import duckdb
 
-    from doudi.matching.store import sql_path
+    from doudi.core.store import sql_path
 
     con = con or duckdb.connect()
     con.execute("SET enable_progress_bar = false")

@@ -2,8 +2,8 @@
 
 Small synthetic batches about demo households of 延吉市 (mostly 进学街道, the demo township) and about a
 few people NOT in the registry, written as CSV files and taken through the product's own path:
-``exchange.actions.import_file`` (validation, blind indexes, the store) → ``matching.engine.run_linkage``
-→ one incremental monitoring scan of the new batches (``monitoring.scan.scan_batches``). The demo county
+``exchange.actions.import_file`` (validation, blind indexes, the store) → linkage (``pipeline.steps.link``,
+which marks the batches linked) → one incremental monitoring scan of the new batches (``pipeline.steps.scan``). The demo county
 inbox then holds warnings of several causes and levels (因残, 因失业 incl. a red zero-employment household,
 因病, 因灾 incl. a red collapsed dwelling, 收入骤减, 人口变化 with a red main-earner death, 因学, 反向核查,
 防返贫) and a few potential cases (主动发现, sent straight to their townships). The monthly full scan
@@ -28,6 +28,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from doudi.core import idnumber
+from doudi.exchange.actions import import_file
+from doudi.exchange.models import Batch
+from doudi.monitoring import scan
+from doudi.pipeline import steps
 from doudi.registry.identity import index_for
 from doudi.registry.models import Household, HouseholdFact, Person, PersonFact
 
@@ -266,11 +270,6 @@ def _write(path: Path, rows: list[dict]) -> None:
 
 def seed_monitoring(*, today: dt.date | None = None) -> MonitoringSeed:
     """Import, link and scan the demo department batches (run under ``all_regions()``)."""
-    from doudi.exchange.actions import import_file
-    from doudi.exchange.models import Batch
-    from doudi.matching.engine import run_linkage
-    from doudi.monitoring import scan
-
     today = today or timezone.localdate()
     report = MonitoringSeed()
     demo = Batch.unscoped.filter(file_name__startswith=PREFIX).exclude(status=Batch.Status.FAILED)
@@ -290,12 +289,12 @@ def seed_monitoring(*, today: dt.date | None = None) -> MonitoringSeed:
                 report.imported.append(receipt.batch.pk)
     pending = list(demo.filter(status=Batch.Status.LOADED).order_by("pk").values_list("pk", flat=True))
     if pending:
-        run_linkage(pending)
+        steps.link(pending)
         report.linked = pending
     ids = set(demo.values_list("pk", flat=True))
     to_scan = [b for b in scan.pending_batches() if b in ids]
     if to_scan:
-        result = scan.scan_batches(to_scan, actor=ACTOR, today=today)
+        result = steps.scan(to_scan, actor=ACTOR, today=today)
         report.new_warnings = result.total("new")
         report.potential_cases = result.potential.get("new", 0)
     return report

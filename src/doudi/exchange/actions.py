@@ -4,8 +4,8 @@ transaction with its audit event. Pages, the API, the command and the background
 Lifecycle: ``receive`` records the file (content hash; the same file of the same type already
 received → that batch is returned, nothing is loaded twice) → ``load`` validates it into a temporary
 store directory and, in ONE transaction, marks the batch loaded and renames the directory into
-place; any failure marks the batch failed and leaves no records file → matching calls
-``mark_linked(batch=..., summary=...)``. Progress reports of a running load (``report_progress``)
+place; any failure marks the batch failed and leaves no records file → once linkage has written its
+links, the pipeline calls ``mark_linked(batch=..., summary=...)``. Progress reports of a running load (``report_progress``)
 are operational counters, not recorded in the audit trail.
 """
 
@@ -19,15 +19,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.apps import apps
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from doudi import datasets
 from doudi.accounts.models import Department, Role
 from doudi.core import tabular
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
-from doudi.exchange import datasets, intake, store
+from doudi.exchange import hooks, intake, store
 from doudi.exchange.models import Batch
 
 log = logging.getLogger(__name__)
@@ -271,7 +271,7 @@ def fail(*, actor, batch: Batch, reason: str) -> Batch:
 
 
 def mark_linked(*, batch: Batch | int, summary: dict[str, Any], actor="matching") -> Batch:
-    """Called by matching when the batch's links are written: counts by method (any JSON). Linking
+    """Called by the pipeline when the batch's links are written: counts by method (any JSON). Linking
     again replaces the summary (matching re-runs are idempotent)."""
     pk = batch.pk if isinstance(batch, Batch) else int(batch)
     with transaction.atomic():
@@ -292,15 +292,6 @@ def mark_linked(*, batch: Batch | int, summary: dict[str, Any], actor="matching"
     if isinstance(batch, Batch):
         batch.status, batch.linked_at, batch.link_summary = locked.status, locked.linked_at, summary
     return locked
-
-
-def link_when_loaded(batch: Batch) -> None:
-    """A batch sent through the page or the API is linked and scanned in the background (the command
-    line leaves that to ``doudi match run``, which scans what it linked)."""
-    if batch.status == Status.LOADED and apps.is_installed("doudi.matching"):
-        from doudi.matching.tasks import enqueue_linkage
-
-        enqueue_linkage(batch.pk)
 
 
 def import_file(
@@ -360,7 +351,7 @@ def accept_upload(*, user, upload, dataset: str, as_of: dt.date) -> tuple[Receip
             path = None  # the task owns (and deletes) the file now
             return receipt, True
         receipt.batch = load(actor=user, batch=receipt.batch, path=path)
-        link_when_loaded(receipt.batch)
+        hooks.announce_upload(receipt.batch)  # taken further in the background (``doudi match run`` by hand)
         return receipt, False
     finally:
         if path is not None:

@@ -19,11 +19,12 @@ from ninja import File, Form, Query, Router, Status
 from ninja.errors import AuthorizationError
 from ninja.files import UploadedFile
 
+from doudi import datasets
 from doudi.core.api_auth import api_auth, auth_user
 from doudi.core.api_errors import ApiInputError
 from doudi.core.dates import parse_date
 from doudi.core.scoping import current_scope
-from doudi.exchange import actions, datasets, intake, queries
+from doudi.exchange import actions, intake, queries
 from doudi.exchange.models import Batch
 from doudi.exchange.schemas import BatchListOut, BatchOut, RefusedOut, RejectedListOut, UploadOut, batch_out
 

@@ -1,4 +1,4 @@
-"""Row validation as SQL, generated from a dataset declaration (``exchange.datasets``).
+"""Row validation as SQL, generated from a dataset declaration (``doudi.datasets``).
 
 For each declared column the generator writes a typed value (``v_<key>``: NULL when the text does not
 parse) and one CASE expression giving the FIRST problem of that cell as a struct
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from doudi.core import idnumber
 from doudi.core.cells import BREAKS_SQL, CONTROL_SQL, INVISIBLE_SQL, NAME_CONTROL_REASON
 from doudi.core.idnumber import LEGACY_LENGTH
-from doudi.exchange.datasets import SEX_ALIASES, TEXT_MAX, Column, Dataset
+from doudi.datasets import SEX_ALIASES, TEXT_MAX, Column, Dataset
 
 VALUE_KEEP = 200  # characters of a rejected value kept in the error report
 DATE_MIN, DATE_MAX = dt.date(1880, 1, 1), dt.date(2100, 12, 31)

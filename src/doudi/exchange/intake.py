@@ -39,7 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from doudi.core import tabular
-from doudi.exchange.datasets import Dataset
+from doudi.datasets import Dataset
 from doudi.exchange.stream import (  # noqa: F401 - the store's constants are part of this module's API
     DUPLICATE,
     PARQUET_TYPES,

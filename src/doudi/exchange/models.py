@@ -13,9 +13,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from doudi import datasets
 from doudi.accounts.models import Department
 from doudi.core.scoping import ScopedManager
-from doudi.exchange import datasets
 
 
 class Batch(models.Model):
@@ -26,7 +26,7 @@ class Batch(models.Model):
         FAILED = "failed", "失败"
 
     region_code = models.CharField("所属区划", max_length=12, db_index=True)
-    # no ``choices``: a new dataset type is a declaration in ``exchange.datasets`` and needs no migration
+    # no ``choices``: a new dataset type is a declaration in ``doudi.datasets`` and needs no migration
     dataset = models.CharField("数据类型", max_length=32)
     provider = models.CharField("报送部门", max_length=32, choices=Department.choices)
     as_of = models.DateField("数据截至日期")

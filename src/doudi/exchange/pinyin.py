@@ -1,4 +1,4 @@
-"""Names and their pinyin for a whole column: the SAME values as ``matching.names`` gives row by row
+"""Names and their pinyin for a whole column: the SAME values as ``core.names`` gives row by row
 (``normalize_name`` and ``name_pinyin``, which the registry snapshot uses), at column speed.
 
 * Names made only of CJK unified ideographs are already normalised (NFKC leaves them alone and they
@@ -17,7 +17,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pypinyin.constants import PHRASES_DICT
 
-from doudi.matching import names as mnames
+from doudi.core import names as mnames
 
 CJK_ONLY = r"^[\x{4e00}-\x{9fff}]+$"
 FAST_MAX = 8  # name_pinyin's own fast path stops at this length
@@ -44,7 +44,7 @@ def _slow(name: str) -> str:
 
 
 def name_pinyin(name: str) -> str:
-    """``matching.names.name_pinyin`` (same result, faster for the common case)."""
+    """``core.names.name_pinyin`` (same result, faster for the common case)."""
     n = len(name)
     if n == 0 or n > FAST_MAX:
         return mnames.name_pinyin(name)

@@ -8,10 +8,14 @@ simply not found.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.db.models import QuerySet
 
+from doudi import datasets
 from doudi.accounts.models import Role
-from doudi.exchange import datasets, intake, store
+from doudi.core.store import BatchInfo
+from doudi.exchange import intake, store
 from doudi.exchange.models import Batch
 
 
@@ -70,3 +74,28 @@ def column_label(batch: Batch, column: str) -> str:
             return column
         return f"{c.label}（{c.key}）"
     return column
+
+
+# --- system reads (whole province, no request scope) --------------------------------------------------
+
+
+def batch_infos(batch_ids: Sequence[int]) -> list[BatchInfo]:
+    """The store's batch catalog (``core.store.register_batch_catalog``): the metadata of the given
+    batches that readers of the store need. Batch metadata is not personal data; unscoped, for the
+    system jobs that read the whole store."""
+    rows = Batch.unscoped.filter(pk__in=list(batch_ids)).values_list(
+        "pk", "dataset", "as_of", "provider", "region_code"
+    )
+    return [
+        BatchInfo(pk, ds, as_of, provider or "", region or "") for pk, ds, as_of, provider, region in rows
+    ]
+
+
+def pending_batch_ids() -> list[int]:
+    """Loaded batches not linked yet, in id order (unscoped: the pipeline's catch-up)."""
+    return list(Batch.unscoped.filter(status=Batch.Status.LOADED).order_by("pk").values_list("pk", flat=True))
+
+
+def batch_status(batch_id: int) -> str | None:
+    """The status of a batch, or None when there is no such batch (unscoped)."""
+    return Batch.unscoped.filter(pk=batch_id).values_list("status", flat=True).first()

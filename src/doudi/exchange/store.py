@@ -20,25 +20,15 @@ from pathlib import Path
 
 from django.conf import settings
 
-from doudi.exchange.intake import RECORDS, REJECTED
+from doudi.core import store as layout
+from doudi.core.store import batch_dir, records_path  # noqa: F401 - the shared layout, part of this module's API
+from doudi.exchange.intake import REJECTED
 
 INCOMING_MAX_AGE = 24 * 3600  # an upload no batch claimed (its request died) is removed after a day
 
 
-def store_dir() -> Path:
-    return Path(settings.DOUDI_STORE_DIR)
-
-
 def batches_dir() -> Path:
-    return store_dir() / "batches"
-
-
-def batch_dir(batch_id: int) -> Path:
-    return batches_dir() / str(batch_id)
-
-
-def records_path(batch_id: int) -> Path:
-    return batch_dir(batch_id) / RECORDS
+    return layout.store_dir() / "batches"
 
 
 def rejected_path(batch_id: int) -> Path:

@@ -22,8 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.core.tabular import Chunk
+from doudi.datasets import Dataset
 from doudi.exchange import checks
-from doudi.exchange.datasets import Dataset
 from doudi.exchange.ids import IdBatch
 from doudi.exchange.pinyin import NameBatch
 from doudi.exchange.workers import Job, Pool

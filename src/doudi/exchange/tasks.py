@@ -35,7 +35,7 @@ def inline_upload(size: int, fmt: str = "csv") -> bool:
 @task()
 def load_batch(batch_id: int, path: str) -> dict:
     """Load a received batch from its incoming file, then delete the file (plain identity numbers)."""
-    from doudi.exchange import actions, intake
+    from doudi.exchange import actions, hooks, intake
     from doudi.exchange.models import Batch
 
     try:
@@ -48,7 +48,7 @@ def load_batch(batch_id: int, path: str) -> dict:
             except intake.IntakeFileError:
                 batch.refresh_from_db()
             else:
-                actions.link_when_loaded(batch)
+                hooks.announce_upload(batch)
             return {"batch": batch_id, "status": batch.status}
     finally:
         Path(path).unlink(missing_ok=True)

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from doudi.core.access import scoped_view
 from doudi.core.http import private, xlsx_download
-from doudi.exchange import actions, intake, queries, reports
+from doudi.exchange import actions, hooks, intake, queries, reports
 from doudi.exchange.forms import UploadForm
 from doudi.exchange.models import Batch
 
@@ -108,20 +108,9 @@ def batch(request, pk: int):
         "reasons": sorted(b.rejected_by_reason.items(), key=lambda kv: -kv[1]),
         "id_status": (b.summary or {}).get("id_status", {}),
         "extra_columns": (b.summary or {}).get("extra_columns", []),
-        "scan": _scan_of(b),
+        "sections": hooks.batch_sections(b),
     }
     return private(render(request, "exchange/batch.html", context))
-
-
-def _scan_of(b: Batch) -> dict | None:
-    """The monitoring scan outcome of a linked batch (when the monitoring app is installed)."""
-    from django.apps import apps
-
-    if b.status != Batch.Status.LINKED or not apps.is_installed("doudi.monitoring"):
-        return None
-    from doudi.monitoring.queries import batch_scan
-
-    return batch_scan(b.pk)
 
 
 @require_GET

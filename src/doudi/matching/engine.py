@@ -3,7 +3,8 @@
 One run exports the registry snapshot once (unless given one), then runs the stages of
 ``matching.stages`` per batch on DuckDB (default, embedded) or PySpark (``engine="spark"``), writes
 each links file atomically (one row per record, in the records' line order, so a re-run on the same
-inputs writes the same file) and reports the counts by method to ``exchange`` when that app is there.
+inputs writes the same file) and returns the counts by method per batch. It reads and writes the store
+only: recording the outcome on the batch is the caller's (``pipeline``).
 """
 
 from __future__ import annotations
@@ -18,10 +19,11 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from django.conf import settings
 from django.utils import timezone
 
-from doudi.matching import batches, model, stages, store
+from doudi.core import store
+from doudi.matching import model, stages
+from doudi.matching import snapshot as snapshots
 
 ENGINES = ("duckdb", "spark")
 STEPS = ("prepare", *stages.STAGES, "write")
@@ -29,32 +31,6 @@ STEPS = ("prepare", *stages.STAGES, "write")
 
 class LinkageError(Exception):
     """A batch cannot be linked (no records file, unknown engine); the message is for operators."""
-
-
-def _memory_limit() -> str:
-    """Half the machine's memory, at most 8 GB, unless DOUDI_LINKAGE_MEMORY says otherwise."""
-    configured = os.environ.get("DOUDI_LINKAGE_MEMORY") or getattr(settings, "DOUDI_LINKAGE_MEMORY", "")
-    if configured:
-        return str(configured)
-    try:
-        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-    except (ValueError, OSError, AttributeError):
-        return "4GB"
-    return f"{max(1, min(8, total // 2**31))}GB"
-
-
-def duckdb_connection(*, memory_limit: str | None = None, threads: int | None = None):
-    import duckdb
-
-    con = duckdb.connect()
-    tmp = store.store_dir() / "tmp" / "duckdb"
-    tmp.mkdir(parents=True, exist_ok=True)
-    con.execute(f"SET memory_limit = '{memory_limit or _memory_limit()}'")
-    con.execute(f"SET threads = {int(threads or os.cpu_count() or 2)}")
-    con.execute(f"SET temp_directory = {store.sql_path(tmp)}")
-    con.execute("SET preserve_insertion_order = false")
-    con.execute("SET enable_progress_bar = false")
-    return con
 
 
 def score_sql(method: str = "method", weight: str = "match_weight") -> str:
@@ -158,21 +134,17 @@ def run_linkage(
     snapshot: Path | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
-    mark: bool = True,
 ) -> dict[str, Any]:
     """Link each batch; returns ``{"batches": {id: summary}, "total": counts by method}``.
 
-    ``snapshot``: an existing persons.parquet to link against (default: export the registry now).
-    ``mark``: report each summary to ``exchange.actions.mark_linked`` when the batch exists there."""
+    ``snapshot``: an existing persons.parquet to link against (default: export the registry now)."""
     ids = [int(b) for b in batch_ids]
     if engine not in ENGINES:
         raise LinkageError(f"未知的比对引擎：{engine}（可选 duckdb 或 spark）")
     if not (engine == "spark" and os.environ.get("DOUDI_SPARK_STORE_URI")):
         _check(ids)  # (on a cluster store the executors read the records, not this machine)
     if snapshot is None:
-        from doudi.matching.snapshot import export_snapshot
-
-        snapshot = export_snapshot().path
+        snapshot = snapshots.export_snapshot().path
     mdl = model.Model(threshold=threshold)
     bar = _Progress(progress, len(ids) * len(STEPS))
     try:
@@ -184,15 +156,12 @@ def run_linkage(
             summaries = _link_duckdb(ids, Path(snapshot), mdl, bar, memory_limit, threads)
     finally:
         bar.close()
-    if mark:
-        for b, summary in summaries.items():
-            batches.mark_linked(b, summary)
     total = {m: sum(s[m] for s in summaries.values()) for m in ("records", *store.METHODS)}
     return {"batches": summaries, "total": total}
 
 
 def _link_duckdb(ids, snapshot: Path, mdl, bar, memory_limit, threads) -> dict[int, dict]:
-    con = duckdb_connection(memory_limit=memory_limit, threads=threads)
+    con = store.duckdb_connection(memory_limit=memory_limit, threads=threads)
     run = stages.DuckRunner(con)
     out = {}
     try:

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import Any
 
+from doudi import datasets
+from doudi.accounts.models import Department
+from doudi.core import store
 from doudi.core.cells import append_row
-from doudi.matching import store
 
 COUNT_COLUMNS = (
     "records",
@@ -139,14 +142,31 @@ def _name_counties(counties: list[dict]) -> None:
         c["county_name"] = names.get(c["county"] + "000000", c["county"]) if c["county"] else UNKNOWN_COUNTY
 
 
-def stored_batches() -> list[dict]:
-    """Stored batches (newest first) with their metadata when the exchange app knows them. Batch
-    metadata is not personal data; the counts inside are scoped by ``batch_report``."""
-    from doudi.matching import batches
+def describe(batch_id: int) -> dict[str, Any]:
+    """Display metadata of a batch (dataset, provider, as-of date) from the store's batch catalog;
+    empty when the catalog does not know the batch (a store-only batch)."""
+    info: dict[str, Any] = dict.fromkeys(("dataset", "provider", "as_of", "dataset_label", "provider_label"))
+    info["id"] = batch_id
+    known = store.batch_infos([batch_id]).get(batch_id)
+    if known is None:
+        return info
+    ds = datasets.get(known.dataset)
+    info.update(
+        dataset=known.dataset,
+        provider=known.provider,
+        as_of=known.as_of,
+        dataset_label=ds.label if ds else known.dataset,
+        provider_label=dict(Department.choices).get(known.provider, known.provider),
+    )
+    return info
 
+
+def stored_batches() -> list[dict]:
+    """Stored batches (newest first) with their metadata when the batch catalog knows them. Batch
+    metadata is not personal data; the counts inside are scoped by ``batch_report``."""
     out = []
     for b in reversed(store.stored_batch_ids()):
-        info = batches.describe(b)
+        info = describe(b)
         info["linked"] = store.links_path(b).is_file()
         out.append(info)
     return out

@@ -22,8 +22,8 @@ import pyarrow.parquet as pq
 from django.db import connection
 from django.db.models import Field
 
-from doudi.matching import store
-from doudi.matching.names import normalize_and_pinyin
+from doudi.core import store
+from doudi.core.names import normalize_and_pinyin
 from doudi.registry.models import Person
 
 CHUNK = 100_000

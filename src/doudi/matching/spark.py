@@ -17,7 +17,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from doudi.matching import stages, store
+from doudi.core import store
+from doudi.matching import stages
 
 DEFAULT_MASTER = "local[2]"
 
@@ -160,7 +161,7 @@ def link_batches(ids: list[int], snapshot: Path, mdl, bar) -> dict[int, dict]:
     if not spark.sparkContext.getCheckpointDir():  # for Splink's checkpoints (a cluster sets its own)
         spark.sparkContext.setCheckpointDir(str(store.store_dir() / "tmp" / "spark-checkpoints"))
     run = SparkRunner(spark)
-    con = engine.duckdb_connection(threads=2)
+    con = store.duckdb_connection(threads=2)
     out: dict[int, dict] = {}
     try:
         _read_inputs(spark, run, snapshot)

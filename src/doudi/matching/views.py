@@ -8,10 +8,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from doudi.core import store
 from doudi.core.access import scoped_view
 from doudi.core.http import private, xlsx_download
 from doudi.core.scoping import require_scope
-from doudi.matching import batches, reports, store
+from doudi.matching import reports
 
 METHOD_COLUMNS = ("exact", "upgraded15", "repaired", "demographic", "probabilistic")
 
@@ -35,7 +36,7 @@ def batch_detail(request, batch_id: int):
     report = _report_or_404(batch_id)
     context = {
         "report": report,
-        "batch": batches.describe(batch_id),
+        "batch": reports.describe(batch_id),
         "methods": [(m, store.METHOD_ZH[m]) for m in METHOD_COLUMNS],
         "rows": [{**c, "methods": [c[m] for m in METHOD_COLUMNS]} for c in report.counties],
         "total_methods": [report.total.get(m, 0) for m in METHOD_COLUMNS],

@@ -35,7 +35,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from doudi.matching import store
+from doudi.core import store
 from doudi.monitoring import params, routing, sources
 from doudi.monitoring.evidence import evidence_key
 from doudi.monitoring.models import Indicator, PotentialCase, Warning

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from doudi.core import idnumber
+from doudi.datasets import DATASETS
 
 LEVEL_RANK = {"yellow": 1, "orange": 2, "red": 3}
 ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
@@ -83,9 +84,8 @@ EVIDENCE_LABELS = {
 
 
 def _value_labels() -> dict[str, dict[str, str]]:
-    """Chinese labels of coded evidence values: the dataset (``exchange.datasets``) and the discovery
+    """Chinese labels of coded evidence values: the dataset (``doudi.datasets``) and the discovery
     signal (``monitoring.discovery``). Imported here: label tables only, no database."""
-    from doudi.exchange.datasets import DATASETS
     from doudi.monitoring.discovery import SIGNALS
 
     return {"dataset": {k: d.label for k, d in DATASETS.items()}, "signal": dict(SIGNALS)}

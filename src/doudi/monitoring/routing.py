@@ -25,6 +25,8 @@ from collections.abc import Iterable
 
 import pyarrow as pa
 
+from doudi.core import store
+
 PROVINCE = "220000000000"
 ROUTES = ("record", "id", "provider")
 ROUTE_LABELS = {
@@ -53,15 +55,8 @@ def load_tree(con) -> None:
 
 
 def _provider_regions(batch_ids: Iterable[int]) -> dict[int, str]:
-    """Batch id → the uploading department's region (exchange ``Batch.region_code``)."""
-    from django.apps import apps
-
-    ids = sorted(set(batch_ids))
-    if not ids or not apps.is_installed("doudi.exchange"):
-        return {}
-    from doudi.exchange.models import Batch
-
-    return dict(Batch.unscoped.filter(pk__in=ids).values_list("pk", "region_code"))
+    """Batch id → the uploading department's region (from the store's batch catalog)."""
+    return {b: info.region_code for b, info in store.batch_infos(batch_ids).items()}
 
 
 def load_providers(con, batch_ids: Iterable[int]) -> None:

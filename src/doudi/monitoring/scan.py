@@ -37,9 +37,9 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from django.utils import timezone
 
-from doudi.exchange.datasets import DATASETS
-from doudi.matching import store
-from doudi.matching.engine import duckdb_connection
+from doudi.core import store
+from doudi.core.store import duckdb_connection
+from doudi.datasets import DATASETS
 from doudi.monitoring import discovery, indicators, params, scan_actions, sources
 from doudi.monitoring.models import Warning
 from doudi.monitoring.scan_actions import LEVEL_ZH

@@ -31,12 +31,10 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
-from django.apps import apps
 from django.db import connection
 
-from doudi.core import crypto
-from doudi.exchange.datasets import DATASETS
-from doudi.matching import store
+from doudi.core import crypto, store
+from doudi.datasets import DATASETS
 from doudi.monitoring.models import NeedPush
 from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact, Source
 
@@ -88,15 +86,8 @@ class StoredBatch:
         return store.links_path(self.batch_id)
 
 
-def _exchange_meta(ids: Sequence[int]) -> dict[int, tuple[str, dt.date | None]]:
-    if not ids or not apps.is_installed("doudi.exchange"):
-        return {}
-    from doudi.exchange.models import Batch
-
-    manager = getattr(Batch, "unscoped", None) or Batch._default_manager
-    return {
-        pk: (ds, as_of) for pk, ds, as_of in manager.filter(pk__in=ids).values_list("pk", "dataset", "as_of")
-    }
+def _catalog_meta(ids: Sequence[int]) -> dict[int, tuple[str, dt.date | None]]:
+    return {b: (info.dataset, info.as_of) for b, info in store.batch_infos(ids).items()}
 
 
 def _file_meta(path: Path) -> tuple[str | None, dt.date | None]:
@@ -111,10 +102,10 @@ def _file_meta(path: Path) -> tuple[str | None, dt.date | None]:
 
 def linked_batches(batch_ids: Iterable[int] | None = None) -> list[StoredBatch]:
     """Batches that have both records and links in the store (all of them, or the given ones), with
-    their dataset and as-of date from ``exchange.Batch`` (else from the records file's metadata)."""
+    their dataset and as-of date from the store's batch catalog (else from the records file's metadata)."""
     ids = sorted(set(batch_ids)) if batch_ids is not None else store.stored_batch_ids()
     ids = [b for b in ids if store.records_path(b).is_file() and store.links_path(b).is_file()]
-    meta = _exchange_meta(ids)
+    meta = _catalog_meta(ids)
     out = []
     for b in ids:
         dataset, as_of = meta.get(b, (None, None))

@@ -20,7 +20,7 @@ from doudi.core.access import scoped_view
 from doudi.core.audit import record_read
 from doudi.core.cells import append_row
 from doudi.core.http import private, xlsx_download
-from doudi.exchange.datasets import DATASETS
+from doudi.datasets import DATASETS
 from doudi.monitoring import queries, unroutable_actions
 from doudi.monitoring.actions import MonitoringError
 from doudi.monitoring.flows import FlowDenied

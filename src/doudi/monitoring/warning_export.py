@@ -18,7 +18,7 @@ from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import safe_row
 from doudi.core.scoping import require_scope
-from doudi.matching.store import atomic_path
+from doudi.core.store import atomic_path
 from doudi.monitoring.models import Indicator, Warning, WarningLevel
 from doudi.regions.queries import names_for
 

@@ -14,9 +14,10 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi import datasets
 from doudi.core.commands import date_option
 from doudi.core.scoping import all_regions
-from doudi.exchange import actions, datasets, intake
+from doudi.exchange import actions, intake
 
 
 class _Bar:

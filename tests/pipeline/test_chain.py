@@ -60,7 +60,7 @@ def test_without_a_worker_the_push_waits_on_the_queue(
     with django_capture_on_commit_callbacks(execute=True):
         batch_id = _push(client, headers, disability_csv)
     assert Batch.unscoped.get(pk=batch_id).status == "loaded"
-    waiting = DBTaskResult.objects.filter(task_path="doudi.matching.tasks.link_batch_task", status="READY")
+    waiting = DBTaskResult.objects.filter(task_path="doudi.pipeline.tasks.link_batch_task", status="READY")
     assert [r.args_kwargs["args"] for r in waiting] == [[batch_id]]
 
 

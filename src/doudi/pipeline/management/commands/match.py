@@ -1,9 +1,11 @@
 """``doudi match run --batch ID | --all-pending [--engine duckdb|spark]`` and
 ``doudi match export --batch ID --out FILE.csv`` (exchange contract, "Cross-comparison").
 
-``run`` links each batch to the registry (DOMAIN R-M11), with a progress bar on a terminal, and prints
-the counts by method, then runs the incremental monitoring scan of those batches (R-M12; ``--no-scan``
-leaves it to ``doudi monitor run --pending``); ``export`` writes one CSV row per batch record. Runs over the whole province.
+``run`` links each batch to the registry (DOMAIN R-M11), with a progress bar on a terminal, marks it
+linked and prints the counts by method, then runs the incremental monitoring scan of those batches
+(R-M12; ``--no-scan`` leaves it to ``doudi monitor run --pending``): the monthly order after intake,
+which is why the command lives in ``pipeline`` (``steps``). ``export`` writes one CSV row per batch
+record. Runs over the whole province.
 """
 
 from __future__ import annotations
@@ -13,10 +15,13 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
+from doudi.core import store
 from doudi.core.audit import record_read
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import all_regions
-from doudi.matching import batches, engine, model, store
+from doudi.matching import engine, model
+from doudi.monitoring import scan
+from doudi.pipeline import steps
 
 PROVINCE = "220000000000"
 logger = logging.getLogger(__name__)
@@ -55,7 +60,7 @@ class Command(BaseCommand):
     def _run(self, options) -> None:
         ids = options["batches"] or []
         if options["all_pending"]:
-            ids = sorted(set(ids) | set(batches.pending_batch_ids()))
+            ids = sorted(set(ids) | set(steps.pending_linkage()))
         elif not ids:
             raise CommandError("请用 --batch 指定批次号，或用 --all-pending 比对所有待比对批次", returncode=2)
         if not 0 < options["threshold"] <= 1:
@@ -66,7 +71,7 @@ class Command(BaseCommand):
             self.stdout.write("没有待比对的批次")
             return
         try:
-            result = engine.run_linkage(
+            result = steps.link(
                 ids, engine=options["engine"], progress=sys.stderr.isatty(), threshold=options["threshold"]
             )
         except engine.LinkageError as exc:
@@ -85,19 +90,11 @@ class Command(BaseCommand):
         """The incremental monitoring scan of what was just linked (DOMAIN R-M12) — with
         ``--all-pending``, also of batches linked earlier whose scan did not complete (a batch is never
         left half processed: re-running finishes it). False when there was nothing to scan."""
-        from django.apps import apps
-
-        if not apps.is_installed("doudi.monitoring"):
-            return False
-        from doudi.monitoring import scan, sources
-
-        if pending:
-            ids = sorted(set(ids) | set(scan.pending_batches()))
-        ids = [b.batch_id for b in sources.linked_batches(ids)]  # batches of a dataset the scan reads
+        ids = steps.scannable(ids, pending=pending)  # linked batches of a dataset the scan reads
         if not ids:
             return False
         try:
-            result = scan.scan_batches(ids, actor="command")
+            result = steps.scan(ids, actor="command")
         except scan.ScanError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         except Exception as exc:

@@ -1,6 +1,7 @@
 """End to end with the intake: a department file loaded by ``doudi.exchange`` (its blind indexes,
-names and pinyin) is linked to registry persons exported from the database, and the batch is marked
-linked. This is where the store contract between the two apps is checked."""
+names and pinyin) is linked by ``doudi.matching`` to registry persons exported from the database, and
+the pipeline marks the batch linked. This is where the store contract between the two stages is
+checked."""
 
 from __future__ import annotations
 
@@ -9,17 +10,13 @@ import datetime as dt
 import io
 
 import pytest
-from django.apps import apps
 from django.core.management import call_command
 
-from doudi.core import idnumber
+from doudi.core import idnumber, store
 from doudi.core.scoping import all_regions
-from doudi.matching import batches, store
+from doudi.pipeline import steps
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(not apps.is_installed("doudi.exchange"), reason="doudi.exchange is not installed"),
-]
+pytestmark = pytest.mark.django_db
 
 # registry persons of tests/conftest.py ``households``
 JIN = idnumber.make("222401", dt.date(1950, 3, 1), 100, male=True)  # 金明哲
@@ -65,7 +62,7 @@ def death_batch(store_dir, households, tmp_path):
 def test_loaded_batch_is_linked_and_marked(death_batch, tmp_path):
     from doudi.exchange.models import Batch
 
-    assert batches.pending_batch_ids() == [death_batch.pk]
+    assert steps.pending_linkage() == [death_batch.pk]
     out = io.StringIO()
     call_command("match", "run", "--all-pending", stdout=out)
     assert f"batch: {death_batch.pk}" in out.getvalue().splitlines()
@@ -74,7 +71,7 @@ def test_loaded_batch_is_linked_and_marked(death_batch, tmp_path):
     assert batch.link_summary["records"] == len(ROWS)
     for method in store.METHODS:
         assert batch.link_summary[method] == sum(r[6] == method for r in ROWS), method
-    assert batches.pending_batch_ids() == []
+    assert steps.pending_linkage() == []
 
     csv_path = tmp_path / "links.csv"
     call_command(
@@ -90,13 +87,3 @@ def test_relinking_a_linked_batch_is_allowed(death_batch):
     first = store.links_path(death_batch.pk).read_bytes()
     call_command("match", "run", "--batch", str(death_batch.pk), stdout=io.StringIO())
     assert store.links_path(death_batch.pk).read_bytes() == first
-
-
-def test_pending_without_the_exchange_app_are_stored_batches_without_links(store_dir, monkeypatch):
-    from tests.support import store_records
-
-    monkeypatch.setattr(batches, "exchange_installed", lambda: False)
-    store_records.write_batch(3, [store_records.record("a", name="甲")])
-    store_records.write_batch(4, [store_records.record("b", name="乙")])
-    store.links_path(4).write_bytes(b"")
-    assert batches.pending_batch_ids() == [3]

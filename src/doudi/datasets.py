@@ -4,7 +4,9 @@ A dataset is its key, a Chinese label, the department(s) that provide it, and it
 dataset starts with the common columns (``record_id``, ``id_number``, ``name``, ``sex``,
 ``birth_date``, ``region_code``); the type-specific ones follow. The intake pipeline
 (``exchange.intake``) is generic: it validates and loads any dataset from its declaration, so adding
-a type is adding an entry to ``DATASETS`` here and nothing else.
+a type is adding an entry to ``DATASETS`` here and nothing else. The catalog sits below the stages of
+the monthly pipeline, which all read it (the intake validates with it, the scans read the columns and
+labels); it imports none of them (an import-linter contract).
 
 Column rules:
 

@@ -8,8 +8,8 @@ import pyarrow as pa
 import pytest
 from pypinyin import lazy_pinyin
 
+from doudi.core.names import name_pinyin, normalize_and_pinyin, normalize_name
 from doudi.devtools import names as name_material
-from doudi.matching.names import name_pinyin, normalize_and_pinyin, normalize_name
 
 
 def test_duckdb_counts_cjk_characters_not_bytes():

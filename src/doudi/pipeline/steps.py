@@ -1,0 +1,54 @@
+"""The steps of the monthly order, in the foreground: what the background tasks, the command line and
+the demo seeding share.
+
+1. intake — ``exchange.actions.import_file`` / ``accept_upload`` (not repeated here);
+2. ``link(batch_ids)`` — ``matching.engine.run_linkage`` writes the links files, then each batch is
+   marked linked (``exchange.actions.mark_linked``, with its counts by method);
+3. ``scan(batch_ids)`` — the incremental monitoring scan (``monitoring.scan.scan_batches``) of the
+   batches just linked, together with any linked batch whose scan did not complete.
+
+``pending_linkage()`` lists the loaded batches not linked yet (``doudi match run --all-pending``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from doudi.exchange import actions as exchange_actions
+from doudi.exchange import queries as exchange_queries
+from doudi.matching import engine
+from doudi.monitoring import scan as monitoring_scan
+from doudi.monitoring import sources as monitoring_sources
+
+LINKABLE = ("loaded", "linked")  # a batch in another state (received, failed) is not linked
+
+
+def pending_linkage() -> list[int]:
+    """Loaded batches not linked yet, in id order."""
+    return exchange_queries.pending_batch_ids()
+
+
+def link(batch_ids: Iterable[int], **options: Any) -> dict[str, Any]:
+    """Link the batches (``engine.run_linkage`` options) and mark each one that exchange knows as
+    linked; returns the linkage result. Raises ``engine.LinkageError``."""
+    result = engine.run_linkage(batch_ids, **options)
+    for batch_id, summary in result["batches"].items():
+        if exchange_queries.batch_status(batch_id) is not None:  # a store-only batch has no row to mark
+            exchange_actions.mark_linked(batch=batch_id, summary=summary)
+    return result
+
+
+def scannable(batch_ids: Iterable[int], *, pending: bool = True) -> list[int]:
+    """The batches a scan after linking looks at: the given ones — with ``pending``, also linked
+    batches whose scan did not complete — that are linked and of a dataset the scan reads."""
+    ids = set(batch_ids)
+    if pending:
+        ids |= set(monitoring_scan.pending_batches())
+    return [b.batch_id for b in monitoring_sources.linked_batches(ids)]
+
+
+def scan(batch_ids: Iterable[int], *, actor: str, **options: Any) -> monitoring_scan.ScanResult:
+    """The incremental monitoring scan of linked batches (``scan_batches`` options, e.g. ``today``).
+    Raises ``monitoring.scan.ScanError``."""
+    return monitoring_scan.scan_batches(batch_ids, actor=actor, **options)
