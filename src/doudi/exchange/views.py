@@ -119,7 +119,7 @@ def _scan_of(b: Batch) -> dict | None:
 
     if b.status != Batch.Status.LINKED or not apps.is_installed("doudi.monitoring"):
         return None
-    from doudi.monitoring.queries import batch_scan
+    from doudi.monitoring.scan_queries import batch_scan
 
     return batch_scan(b.pk)
 

@@ -8,7 +8,8 @@
 
 from django.urls import path
 
-from doudi.monitoring import views, views_more, views_unroutable
+from doudi.monitoring import views_unroutable
+from doudi.monitoring.loop import views, views_more
 
 app_name = "monitoring"
 

@@ -82,7 +82,7 @@ def recent_audit(user) -> list[dict]:
 @never_cache
 @scoped_view
 def home(request):
-    from doudi.monitoring.queries import home_todo
+    from doudi.monitoring.loop.queries import home_todo
 
     user = request.user
     context = {"region": user.region, "todo": home_todo(user)}

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from doudi.core.scoping import is_within
-from doudi.monitoring import supervision
-from doudi.monitoring.supervision_export import export_workbook
+from doudi.monitoring.supervision.export import export_workbook
+from doudi.monitoring.supervision import queries
 from doudi.regions.models import Region
 from doudi.regions.queries import ancestors, find_region, regions_by_codes
 from doudi.web.decorators import scoped_view
@@ -44,7 +44,7 @@ def _crumbs(region: Region, own: Region) -> list[Region]:
 @scoped_view("registry.read")
 def supervision_page(request):
     region = _region(request)
-    ov = supervision.overview(region, timezone.localdate())
+    ov = queries.overview(region, timezone.localdate())
     context = {
         "ov": ov,
         "region": region,
@@ -61,7 +61,7 @@ def supervision_page(request):
 @scoped_view("registry.read")
 def supervision_export(request):
     region = _region(request)
-    ov = supervision.overview(region, timezone.localdate())
+    ov = queries.overview(region, timezone.localdate())
     data = export_workbook(actor=request.user, ov=ov, link_base=request.build_absolute_uri("/"))
     response = HttpResponse(data, content_type=XLSX)
     name = f"warning-supervision-{region.code}-{ov.today:%Y%m%d}.xlsx"
