@@ -125,9 +125,8 @@ def test_escalation_is_idempotent_per_day(raise_on, loop, staff):
         events = ChainEvent.objects.count()
     notes = Notification.objects.count()
     assert deadline_actions.escalate_overdue(today=today) == 0
-    assert (
-        deadline_actions.escalate_overdue(today=today + dt.timedelta(days=1)) == 0
-    )  # not before another period
+    # not before another period
+    assert deadline_actions.escalate_overdue(today=today + dt.timedelta(days=1)) == 0
     with all_regions():
         assert ChainEvent.objects.count() == events
     assert Notification.objects.count() == notes
@@ -138,9 +137,8 @@ def test_escalation_is_idempotent_per_day(raise_on, loop, staff):
     assert deadline_actions.escalate_overdue(today=later) == 2
     raised.refresh_from_db()
     assert raised.escalations == 2
-    assert (
-        deadline_actions.escalate_overdue(today=add_working_days(later, 3)) == 1
-    )  # only the township one can climb
+    # only the township one can climb
+    assert deadline_actions.escalate_overdue(today=add_working_days(later, 3)) == 1
     raised.refresh_from_db()
     assert raised.escalations == 2
 
@@ -172,9 +170,8 @@ def test_deadline_notices_reach_the_holder_once(raise_on, loop, staff):
         user=staff["t1"], dedupe_key__startswith=f"deadline:{dispatched.pk}:"
     ).exists()
     assert deadline_actions.notify_approaching_deadlines(today=day_before) == 0
-    assert (
-        deadline_actions.notify_approaching_deadlines(today=raised.deadline) == 0
-    )  # same deadline: same notice
+    # same deadline: same notice
+    assert deadline_actions.notify_approaching_deadlines(today=raised.deadline) == 0
     assert Notification.objects.count() == 3
     # far from the deadline nothing is sent
     assert deadline_actions.notify_approaching_deadlines(today=RAISED_ON) == 0

@@ -1,4 +1,4 @@
-"""The transition table (monitoring.flows): each step allowed for the right role and scope, refused
+"""The transition table (monitoring.loop.flows): each step allowed for the right role and scope, refused
 otherwise, and what each step writes (status, chain event, audit, notification)."""
 
 from __future__ import annotations

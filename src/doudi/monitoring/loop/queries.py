@@ -252,7 +252,7 @@ def household_chain(household) -> list[ChainItem]:
 # --- detail page, needs, notifications --------------------------------------------------------------
 
 
-AUDIT_LABELS = {
+AUDIT_LABELS: dict[str, tuple[str, str]] = {
     AuditAction.MONITORING_WARNING_RAISE: ("warning", "预警"),
     AuditAction.MONITORING_WARNING_MERGE: ("warning", "预警合并"),
     AuditAction.MONITORING_DISPATCH: ("dispatch", "派发"),

@@ -1,5 +1,5 @@
 """Warning inbox and detail pages, the transition forms (dispatch, recall, reassign, assign, visit, dispose, close) and
-visit photos. Thin adapters: forms parse, ``monitoring.actions`` decide and write, ``queries`` read.
+visit photos. Thin adapters: forms parse, the ``loop/*_actions`` modules decide and write, ``queries`` read.
 
 Pages, needs, reports, notifications and the holiday calendar: ``views_more``."""
 

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from doudi.core.scoping import is_within
-from doudi.monitoring.supervision.export import export_workbook
 from doudi.monitoring.supervision import queries
+from doudi.monitoring.supervision.export import export_workbook
 from doudi.regions.models import Region
 from doudi.regions.queries import ancestors, find_region, regions_by_codes
 from doudi.web.decorators import scoped_view
