@@ -289,7 +289,7 @@ def warning_options(request: HttpRequest, warning_id: int = WarningId):
         rows = townships_of_county(w.region_code)
         townships = [{"value": r.code, "label": r.name} for r in rows]
     workers = (
-        [{"value": str(u.pk), "label": u.label} for u in warning_actions.assignable_workers(w.township_code)]
+        [{"value": str(u.pk), "label": u.label} for u in queries.assignable_workers(w.township_code)]
         if "assign" in allowed
         else []
     )
@@ -360,7 +360,7 @@ def assign(request: HttpRequest, body: AssignIn, warning_id: int = WarningId):
     user = auth_user(request)
 
     def do(w: Warning) -> None:
-        worker = warning_actions.assignable_workers(w.township_code).filter(pk=body.worker_id).first()
+        worker = queries.assignable_workers(w.township_code).filter(pk=body.worker_id).first()
         if worker is None:
             flows.check(user, "assign", w)  # a caller who may not assign hears that first
             raise base.MonitoringError("只能指派本乡镇（街道）的网格员")

@@ -17,6 +17,7 @@ from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
+from doudi.accounts.models import Role, User
 from doudi.core.audit_actions import AuditAction
 from doudi.core.models import AuditEvent
 from doudi.core.scoping import prefix_of
@@ -247,6 +248,14 @@ def household_chain(household) -> list[ChainItem]:
             )
     items.sort(key=lambda i: (i.at, i.order))
     return items
+
+
+def assignable_workers(township_code: str):
+    """Active grid workers of a township (their region is the township or one of its villages)."""
+    prefix = township_code[:9]
+    return User.objects.filter(
+        role=Role.GRID_WORKER, is_active=True, region__code__startswith=prefix
+    ).order_by("display_name", "username")
 
 
 # --- detail page, needs, notifications --------------------------------------------------------------

@@ -90,7 +90,7 @@ def _detail_context(request, warning: Warning, **forms) -> dict:
         ctx["reassign_form"] = forms.get("reassign_form") or ReassignForm(warning=warning)
     if "assign" in allowed:
         ctx["assign_form"] = forms.get("assign_form") or AssignForm(
-            workers=warning_actions.assignable_workers(warning.township_code)
+            workers=queries.assignable_workers(warning.township_code)
         )
     if "close" in allowed:
         ctx["close_form"] = forms.get("close_form") or CloseForm()
@@ -161,7 +161,7 @@ def reassign(request, pk: int):
 @scoped_view("monitoring.read")
 def assign(request, pk: int):
     def run(w, d):
-        worker = warning_actions.assignable_workers(w.township_code).filter(pk=d["worker"]).first()
+        worker = queries.assignable_workers(w.township_code).filter(pk=d["worker"]).first()
         if worker is None:
             raise base.MonitoringError("只能指派本乡镇（街道）的网格员")
         warning_actions.assign(actor=request.user, warning=w, user=worker)
@@ -173,7 +173,7 @@ def assign(request, pk: int):
         AssignForm,
         "assign_form",
         run,
-        form_kwargs=lambda w: {"workers": warning_actions.assignable_workers(w.township_code)},
+        form_kwargs=lambda w: {"workers": queries.assignable_workers(w.township_code)},
     )
 
 

@@ -16,7 +16,7 @@ import datetime as dt
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from doudi.accounts.models import Role, User
+from doudi.accounts.models import User
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within, prefix_of
 from doudi.monitoring.evidence import higher_level, merge_evidence
@@ -31,6 +31,7 @@ from doudi.monitoring.loop.base import (
     warning_link,
 )
 from doudi.monitoring.loop.notify_actions import county_officers, notify, township_staff
+from doudi.monitoring.loop.queries import assignable_workers
 from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, Warning, WarningLevel
 from doudi.regions.models import Region
 
@@ -279,14 +280,6 @@ def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
         ],
     )
     return warning
-
-
-def assignable_workers(township_code: str):
-    """Active grid workers of a township (their region is the township or one of its villages)."""
-    prefix = township_code[:9]
-    return User.objects.filter(
-        role=Role.GRID_WORKER, is_active=True, region__code__startswith=prefix
-    ).order_by("display_name", "username")
 
 
 @transaction.atomic
