@@ -34,7 +34,7 @@ from doudi.registry import queries as registry_queries
 
 S = Warning.Status
 MAX_ID = 2**63 - 1
-router = Router(tags=["监测预警"], auth=api_auth("monitoring.read"))
+router = Router(auth=api_auth("monitoring.read"))  # added to ``api.router``, which gives the tag
 WarningId = Path(..., ge=1, le=MAX_ID, description="预警编号")
 
 
