@@ -16,7 +16,7 @@ urlpatterns = [
     path("policy/", include("doudi.policy.urls")),
     path("matching/", include("doudi.matching.urls")),
     path("exchange/", include("doudi.exchange.urls")),
-    path("monitoring/supervision/", include("doudi.monitoring.urls_supervision")),
+    path("monitoring/supervision/", include("doudi.monitoring.supervision.urls")),
     path("monitoring/", include("doudi.monitoring.urls")),
-    path("report/", include("doudi.monitoring.urls_public")),
+    path("report/", include("doudi.monitoring.loop.urls_public")),
 ]

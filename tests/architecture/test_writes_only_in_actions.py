@@ -22,6 +22,8 @@ ALLOWED = {
     "registry/roster.py": "the roster import action (bulk writes + its audit event)",
     "registry/roster_changes.py": "part of the roster import action: a changed row's dated facts",
     "registry/bulk_sql.py": "the roster import action's bulk writer (COPY / executemany, closing rows)",
+    "monitoring/loop/base.py": "the warning loop's shared steps (``Transition``, the chain event) run "
+    "inside the calling action's transaction",
     "devtools/seed.py": "development-only demo seeding through actions plus bulk loads",
 }
 

@@ -156,7 +156,7 @@ def seed_monitoring() -> None:
     and a red W-ILL warning on B-YJ-001 waiting in the county inbox."""
     from doudi.accounts.actions import create_user
     from doudi.core.scoping import all_regions
-    from doudi.monitoring.actions import raise_warning
+    from doudi.monitoring.loop.warning_actions import raise_warning
     from doudi.registry.models import Household
 
     actor = "browser-test seed"

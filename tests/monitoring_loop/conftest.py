@@ -44,7 +44,7 @@ def staff(make_user):
 @pytest.fixture
 def raise_on(households, staff):
     """``raise_on("H-YJ1", indicator="W-ILL", level="orange", evidence=[...])`` → Warning."""
-    from doudi.monitoring import actions
+    from doudi.monitoring.loop import warning_actions
 
     def make(
         key: str = "H-YJ1",
@@ -60,7 +60,7 @@ def raise_on(households, staff):
             else [{"source": "医保", "batch_id": 1, "record_id": f"{key}-r1", "detail": "自付医疗费用高"}]
         )
         with all_regions():
-            return actions.raise_warning(
+            return warning_actions.raise_warning(
                 actor="scan",
                 household=households[key],
                 indicator=indicator,
@@ -76,16 +76,16 @@ def raise_on(households, staff):
 def loop(staff):
     """Move a warning along the loop as the right people: ``loop.to("verified", w)``."""
     from doudi.core.scoping import using_scope
-    from doudi.monitoring import actions
+    from doudi.monitoring.loop import disposition_actions, visit_actions, warning_actions
 
     class Loop:
         def dispatch(self, w, township=YANJI_T1):
             with using_scope(staff["county"].region_id):
-                return actions.dispatch(actor=staff["county"], warning=w, township_code=township)
+                return warning_actions.dispatch(actor=staff["county"], warning=w, township_code=township)
 
         def assign(self, w, worker="grid1"):
             with using_scope(staff["t1"].region_id):
-                return actions.assign(actor=staff["t1"], warning=w, user=staff[worker])
+                return warning_actions.assign(actor=staff["t1"], warning=w, user=staff[worker])
 
         def visit(self, w, **kw):
             args = {
@@ -96,11 +96,13 @@ def loop(staff):
             }
             args.update(kw)
             with using_scope(staff["grid1"].region_id):
-                return actions.record_visit(actor=staff["grid1"], warning=w, **args)
+                return visit_actions.record_visit(actor=staff["grid1"], warning=w, **args)
 
         def dispose(self, w, kind="no_hardship", detail=None, actor="t1"):
             with using_scope(staff[actor].region_id):
-                return actions.dispose(actor=staff[actor], warning=w, kind=kind, detail=detail or {}, note="")
+                return disposition_actions.dispose(
+                    actor=staff[actor], warning=w, kind=kind, detail=detail or {}, note=""
+                )
 
         def to(self, status, w):
             steps = ["dispatched", "assigned", "verified", "disposed"]

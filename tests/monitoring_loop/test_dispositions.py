@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from doudi.core.scoping import all_regions, using_scope
-from doudi.monitoring import actions
-from doudi.monitoring.flows import FlowDenied
+from doudi.monitoring.loop import base, disposition_actions
+from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.models import ApplicationCase, ChainEvent, Disposition, NeedPush, Notification, Warning
 
 pytestmark = pytest.mark.django_db
@@ -29,9 +29,9 @@ def test_no_hardship_is_ready_to_close(raise_on, loop):
 
 def test_application_requires_the_familys_consent(raise_on, loop, staff):
     w = loop.to("verified", raise_on())
-    with pytest.raises(actions.MonitoringError, match="同意"):
+    with pytest.raises(base.MonitoringError, match="同意"):
         loop.dispose(w, "application", {"consent": {}})
-    with pytest.raises(actions.MonitoringError, match="同意"):
+    with pytest.raises(base.MonitoringError, match="同意"):
         loop.dispose(w, "application", {"consent": {"given_by": "金明哲", "method": "by pigeon"}})
     assert not Disposition.unscoped.exists()
     loop.dispose(
@@ -45,7 +45,7 @@ def test_application_requires_the_familys_consent(raise_on, loop, staff):
 
 def test_referral_pushes_needs_to_the_chosen_departments(raise_on, loop, staff):
     w = loop.to("verified", raise_on())
-    with pytest.raises(actions.MonitoringError, match="至少一个"):
+    with pytest.raises(base.MonitoringError, match="至少一个"):
         loop.dispose(w, "referral", {"departments": []})
     loop.dispose(w, "referral", {"departments": ["medical_insurance", "education"]})
     pushes = {p.department: p for p in NeedPush.unscoped.filter(warning=w)}
@@ -58,7 +58,7 @@ def test_referral_pushes_needs_to_the_chosen_departments(raise_on, loop, staff):
 
 def test_emergency_records_the_referrals(raise_on, loop):
     w = loop.to("verified", raise_on())
-    with pytest.raises(actions.MonitoringError):
+    with pytest.raises(base.MonitoringError):
         loop.dispose(w, "emergency", {"measures": ["lottery"]})
     d = loop.dispose(w, "emergency", {"measures": ["temporary_assistance", "charity"], "amount": "1500"})
     assert d.detail["measures"] == ["temporary_assistance", "charity"] and d.detail["amount"] == "1500.00"
@@ -92,7 +92,7 @@ def test_eligibility_reassesses_with_the_policy_engine(raise_on, loop, staff):
 
 def test_eligibility_without_the_data_is_a_clear_error(raise_on, loop):
     w = loop.to("verified", raise_on("H-YJ1"))  # no income recorded for the household
-    with pytest.raises(actions.MonitoringError, match="复核认定未完成.*收入"):
+    with pytest.raises(base.MonitoringError, match="复核认定未完成.*收入"):
         loop.dispose(w, "eligibility")
     w.refresh_from_db()
     assert w.status == Warning.Status.VERIFIED
@@ -100,7 +100,7 @@ def test_eligibility_without_the_data_is_a_clear_error(raise_on, loop):
 
 def test_deliberation_records_minutes(raise_on, loop):
     w = loop.to("verified", raise_on())
-    with pytest.raises(actions.MonitoringError, match="纪要"):
+    with pytest.raises(base.MonitoringError, match="纪要"):
         loop.dispose(w, "deliberation", {"minutes": ""})
     d = loop.dispose(
         w,
@@ -129,18 +129,20 @@ def test_a_department_answers_its_own_pushes(raise_on, loop, staff):
     w, pushes = _pushes(raise_on, loop)
     medical = staff["medical"]
     with using_scope(medical.region_id):
-        p = actions.respond_need(actor=medical, push=pushes["medical_insurance"], status="accepted")
+        p = disposition_actions.respond_need(
+            actor=medical, push=pushes["medical_insurance"], status="accepted"
+        )
         assert p.status == "accepted"
-        with pytest.raises(actions.MonitoringError, match="理由"):
-            actions.respond_need(actor=medical, push=p, status="declined", feedback="")
-        p = actions.respond_need(
+        with pytest.raises(base.MonitoringError, match="理由"):
+            disposition_actions.respond_need(actor=medical, push=p, status="declined", feedback="")
+        p = disposition_actions.respond_need(
             actor=medical, push=p, status="given", feedback="已落实门诊救助", amount="3200"
         )
         assert (p.status, p.amount, p.responded_by) == ("given", 3200, medical)
-        with pytest.raises(actions.MonitoringError, match="不能改为"):
-            actions.respond_need(actor=medical, push=p, status="declined", feedback="x")
+        with pytest.raises(base.MonitoringError, match="不能改为"):
+            disposition_actions.respond_need(actor=medical, push=p, status="declined", feedback="x")
         with pytest.raises(FlowDenied):
-            actions.respond_need(actor=medical, push=pushes["education"], status="accepted")
+            disposition_actions.respond_need(actor=medical, push=pushes["education"], status="accepted")
     feedback = [e for e in _chain(w) if e.kind == "feedback"]
     assert [e.summary for e in feedback] == [
         "医疗保障部门反馈：已受理",
@@ -152,11 +154,13 @@ def test_a_department_answers_its_own_pushes(raise_on, loop, staff):
 def test_staff_cannot_answer_for_a_department(raise_on, loop, staff):
     _, pushes = _pushes(raise_on, loop)
     with using_scope(staff["t1"].region_id), pytest.raises(FlowDenied):
-        actions.respond_need(actor=staff["t1"], push=pushes["medical_insurance"], status="accepted")
+        disposition_actions.respond_need(
+            actor=staff["t1"], push=pushes["medical_insurance"], status="accepted"
+        )
 
 
 def test_a_department_of_another_region_cannot_answer(raise_on, loop, make_user):
     _, pushes = _pushes(raise_on, loop)
     far = make_user("department_user", "220102000000", department="medical_insurance")
     with using_scope(far.region_id), pytest.raises(FlowDenied):
-        actions.respond_need(actor=far, push=pushes["medical_insurance"], status="accepted")
+        disposition_actions.respond_need(actor=far, push=pushes["medical_insurance"], status="accepted")

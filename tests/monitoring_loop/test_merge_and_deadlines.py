@@ -8,7 +8,7 @@ import pytest
 
 from doudi.core.scoping import all_regions
 from doudi.core.workdays import add_working_days
-from doudi.monitoring import actions
+from doudi.monitoring.loop import base, deadline_actions, warning_actions
 from doudi.monitoring.models import ChainEvent, Notification, Warning
 
 from .conftest import RAISED_ON
@@ -33,7 +33,7 @@ def test_deadline_days_come_from_the_parameter_store_when_loaded(raise_on, staff
 
     with all_regions():
         load_baseline_parameters(actor="test")
-    assert actions.deadline_days("red", on=RAISED_ON) == 3  # the baseline's (unverified) default
+    assert base.deadline_days("red", on=RAISED_ON) == 3  # the baseline's (unverified) default
     w = raise_on(indicator="W-ILL", level="red", raised_on=dt.date(2025, 9, 26))
     assert w.deadline == dt.date(2025, 9, 30)  # Sun 28 is a make-up working day, then 29, 30
 
@@ -74,7 +74,7 @@ def test_a_closed_warning_does_not_merge(raise_on, staff, loop):
 
     first = loop.to("disposed", raise_on(indicator="W-ILL", evidence=[EV1]))
     with using_scope(staff["t1"].region_id):
-        actions.close(actor=staff["t1"], warning=first, outcome="无困难")
+        warning_actions.close(actor=staff["t1"], warning=first, outcome="无困难")
     second = raise_on(indicator="W-ILL", evidence=[EV1])
     assert second.pk != first.pk and second.is_open and second.status == S.RAISED
 
@@ -88,12 +88,12 @@ def _overdue_setup(raise_on, loop):
 
 def test_overdue_warnings_escalate_one_level_up(raise_on, loop, staff):
     from doudi.core.scoping import using_scope
-    from doudi.monitoring import queries
-    from doudi.monitoring.queries import InboxFilters
+    from doudi.monitoring.loop import queries
+    from doudi.monitoring.loop.queries import InboxFilters
 
     raised, dispatched, fresh = _overdue_setup(raise_on, loop)
     today = add_working_days(raised.deadline, 1)
-    assert actions.escalate_overdue(today=today) == 2
+    assert deadline_actions.escalate_overdue(today=today) == 2
     for w in (raised, dispatched, fresh):
         w.refresh_from_db()
     assert (raised.escalations, dispatched.escalations, fresh.escalations) == (1, 1, 0)
@@ -112,7 +112,7 @@ def test_overdue_warnings_escalate_one_level_up(raise_on, loop, staff):
     )
     assert Notification.objects.filter(user=staff["city"], dedupe_key__startswith="escalation:").count() == 1
     # the county may now re-dispatch the escalated warning
-    from doudi.monitoring import flows
+    from doudi.monitoring.loop import flows
 
     assert flows.allowed(staff["county"], "dispatch", dispatched)
 
@@ -120,12 +120,13 @@ def test_overdue_warnings_escalate_one_level_up(raise_on, loop, staff):
 def test_escalation_is_idempotent_per_day(raise_on, loop, staff):
     raised, dispatched, _ = _overdue_setup(raise_on, loop)
     today = add_working_days(raised.deadline, 1)
-    assert actions.escalate_overdue(today=today) == 2
+    assert deadline_actions.escalate_overdue(today=today) == 2
     with all_regions():
         events = ChainEvent.objects.count()
     notes = Notification.objects.count()
-    assert actions.escalate_overdue(today=today) == 0
-    assert actions.escalate_overdue(today=today + dt.timedelta(days=1)) == 0  # not before another period
+    assert deadline_actions.escalate_overdue(today=today) == 0
+    # not before another period
+    assert deadline_actions.escalate_overdue(today=today + dt.timedelta(days=1)) == 0
     with all_regions():
         assert ChainEvent.objects.count() == events
     assert Notification.objects.count() == notes
@@ -133,10 +134,11 @@ def test_escalation_is_idempotent_per_day(raise_on, loop, staff):
     assert raised.escalations == 1
     # after another full red period without action it climbs again, up to the province at most
     later = add_working_days(today, 3)
-    assert actions.escalate_overdue(today=later) == 2
+    assert deadline_actions.escalate_overdue(today=later) == 2
     raised.refresh_from_db()
     assert raised.escalations == 2
-    assert actions.escalate_overdue(today=add_working_days(later, 3)) == 1  # only the township one can climb
+    # only the township one can climb
+    assert deadline_actions.escalate_overdue(today=add_working_days(later, 3)) == 1
     raised.refresh_from_db()
     assert raised.escalations == 2
 
@@ -146,8 +148,8 @@ def test_closed_warnings_never_escalate(raise_on, loop, staff):
 
     w = loop.to("disposed", raise_on(level="red"))
     with using_scope(staff["t1"].region_id):
-        actions.close(actor=staff["t1"], warning=w, outcome="已处置")
-    assert actions.escalate_overdue(today=add_working_days(w.deadline, 5)) == 0
+        warning_actions.close(actor=staff["t1"], warning=w, outcome="已处置")
+    assert deadline_actions.escalate_overdue(today=add_working_days(w.deadline, 5)) == 0
 
 
 def test_deadline_notices_reach_the_holder_once(raise_on, loop, staff):
@@ -156,7 +158,7 @@ def test_deadline_notices_reach_the_holder_once(raise_on, loop, staff):
     dispatched = loop.dispatch(raise_on("H-YJ1", indicator="W-JOB", level="red"))
     day_before = add_working_days(raised.deadline, -1)
     Notification.objects.all().delete()
-    n = actions.notify_approaching_deadlines(today=day_before)
+    n = deadline_actions.notify_approaching_deadlines(today=day_before)
     assert n == 3
     assert Notification.objects.filter(
         user=staff["county"], dedupe_key=f"deadline:{raised.pk}:{raised.deadline}"
@@ -167,11 +169,12 @@ def test_deadline_notices_reach_the_holder_once(raise_on, loop, staff):
     assert Notification.objects.filter(
         user=staff["t1"], dedupe_key__startswith=f"deadline:{dispatched.pk}:"
     ).exists()
-    assert actions.notify_approaching_deadlines(today=day_before) == 0
-    assert actions.notify_approaching_deadlines(today=raised.deadline) == 0  # same deadline: same notice
+    assert deadline_actions.notify_approaching_deadlines(today=day_before) == 0
+    # same deadline: same notice
+    assert deadline_actions.notify_approaching_deadlines(today=raised.deadline) == 0
     assert Notification.objects.count() == 3
     # far from the deadline nothing is sent
-    assert actions.notify_approaching_deadlines(today=RAISED_ON) == 0
+    assert deadline_actions.notify_approaching_deadlines(today=RAISED_ON) == 0
 
 
 def test_the_daily_command_runs_both_jobs_once(raise_on, loop, staff):

@@ -8,7 +8,7 @@ import pytest
 
 from doudi.core import tracking
 from doudi.core.scoping import all_regions
-from doudi.monitoring import actions
+from doudi.monitoring.loop import report_actions, warning_actions
 from doudi.monitoring.models import GrassrootsReport
 
 from .test_reports_and_chain import FORM
@@ -48,7 +48,7 @@ def test_status_follows_the_warning_and_shows_no_personal_data(client, staff):
         assert private not in page
     with all_regions():
         w = report.warning
-        actions.assign(actor=staff["t2"], warning=w, user=staff["grid2"])
+        warning_actions.assign(actor=staff["t2"], warning=w, user=staff["grid2"])
     page = client.get("/report/status/", {"code": shown.lower().replace("-", " ")}).content.decode()
     assert 'data-stage="checking"' in page and "核查中" in page
     with all_regions():
@@ -74,7 +74,7 @@ def test_wrong_or_unknown_numbers_are_refused(client, staff):
 
 def test_grid_worker_reports_get_no_public_number(staff, households):
     with all_regions():
-        report = actions.submit_report(
+        report = report_actions.submit_report(
             actor_or_none=staff["grid1"],
             region_code=FORM["township"].replace("002", "001"),
             description="家里很困难需要帮助",

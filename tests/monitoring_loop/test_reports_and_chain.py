@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from doudi.core.scoping import all_regions, using_scope
-from doudi.monitoring import actions
+from doudi.monitoring.loop import base, disposition_actions, report_actions, warning_actions
 from doudi.monitoring.models import GrassrootsReport, Notification, Warning
 from tests.conftest import YANJI, YANJI_T1, YANJI_T2
 
@@ -105,14 +105,14 @@ def test_grid_worker_report_of_a_registered_household(client, staff, households)
 
 
 def test_a_report_for_another_township_is_refused(staff, households):
-    with using_scope(staff["grid1"].region_id), pytest.raises(actions.MonitoringError, match="所在乡镇"):
-        actions.submit_report(
+    with using_scope(staff["grid1"].region_id), pytest.raises(base.MonitoringError, match="所在乡镇"):
+        report_actions.submit_report(
             actor_or_none=staff["grid1"], region_code=YANJI_T2, description="邻居家困难需要帮助"
         )
 
 
 def test_the_chain_merges_events_decisions_and_categories_in_order(raise_on, loop, staff, households):
-    from doudi.monitoring.queries import household_chain
+    from doudi.monitoring.loop.queries import household_chain
     from doudi.policy.actions import load_baseline_parameters
     from doudi.registry import actions as registry_actions
 
@@ -129,11 +129,11 @@ def test_the_chain_merges_events_decisions_and_categories_in_order(raise_on, loo
 
     push = NeedPush.unscoped.get(warning=w)
     with using_scope(staff["medical"].region_id):
-        actions.respond_need(
+        disposition_actions.respond_need(
             actor=staff["medical"], push=push, status="given", amount="500", feedback="已救助"
         )
     with using_scope(staff["t1"].region_id):
-        actions.close(actor=staff["t1"], warning=w, outcome="医保已救助")
+        warning_actions.close(actor=staff["t1"], warning=w, outcome="医保已救助")
     # a decision taken elsewhere (not through a disposition) and a category change also show
     from doudi.policy.actions import take_decision
 

@@ -1,4 +1,4 @@
-"""The transition table (monitoring.flows): each step allowed for the right role and scope, refused
+"""The transition table (monitoring.loop.flows): each step allowed for the right role and scope, refused
 otherwise, and what each step writes (status, chain event, audit, notification)."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from doudi.core.scoping import all_regions, using_scope
-from doudi.monitoring import actions, flows
-from doudi.monitoring.flows import FlowDenied
+from doudi.monitoring.loop import base, flows, visit_actions, warning_actions
+from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.models import ChainEvent, Notification, Warning
 from tests.conftest import YANJI_T1, YANJI_T2
 
@@ -45,22 +45,22 @@ def test_who_may_dispatch(raise_on, staff, who, ok):
     assert flows.allowed(staff[who], "dispatch", w) is ok
     if not ok:
         with all_regions(), pytest.raises(FlowDenied):
-            actions.dispatch(actor=staff[who], warning=w, township_code=YANJI_T1)
+            warning_actions.dispatch(actor=staff[who], warning=w, township_code=YANJI_T1)
 
 
 def test_dispatch_goes_to_the_households_own_township(raise_on, staff, loop):
     w = raise_on("H-YJ1")  # lives in 进学街道 (YANJI_T1)
-    with _as(staff["county"]), pytest.raises(actions.MonitoringError, match="只能派发至其所在乡镇"):
-        actions.dispatch(actor=staff["county"], warning=w, township_code=YANJI_T2)
-    with _as(staff["county"]), pytest.raises(actions.MonitoringError, match="所在县"):
-        actions.dispatch(actor=staff["county"], warning=w, township_code="220102001000")
+    with _as(staff["county"]), pytest.raises(base.MonitoringError, match="只能派发至其所在乡镇"):
+        warning_actions.dispatch(actor=staff["county"], warning=w, township_code=YANJI_T2)
+    with _as(staff["county"]), pytest.raises(base.MonitoringError, match="所在县"):
+        warning_actions.dispatch(actor=staff["county"], warning=w, township_code="220102001000")
     w = loop.dispatch(w)
     assert (w.status, w.township_code) == (S.DISPATCHED, YANJI_T1)
     assert Notification.objects.filter(user=staff["t1"]).exists()
     assert not Notification.objects.filter(user=staff["t2"]).exists()
     # dispatched once: not again unless escalated
     with _as(staff["county"]), pytest.raises(FlowDenied, match="逾期升级后才能改派"):
-        actions.dispatch(actor=staff["county"], warning=w, township_code=YANJI_T1)
+        warning_actions.dispatch(actor=staff["county"], warning=w, township_code=YANJI_T1)
 
 
 @pytest.mark.parametrize(("who", "ok"), [("t1", True), ("t2", False), ("county", False), ("grid1", False)])
@@ -71,10 +71,10 @@ def test_who_may_assign(raise_on, staff, loop, who, ok):
 
 def test_assign_only_a_grid_worker_of_the_township(raise_on, staff, loop):
     w = loop.dispatch(raise_on())
-    with _as(staff["t1"]), pytest.raises(actions.MonitoringError, match="本乡镇"):
-        actions.assign(actor=staff["t1"], warning=w, user=staff["grid2"])
-    with _as(staff["t1"]), pytest.raises(actions.MonitoringError):
-        actions.assign(actor=staff["t1"], warning=w, user=staff["t2"])  # not a grid worker
+    with _as(staff["t1"]), pytest.raises(base.MonitoringError, match="本乡镇"):
+        warning_actions.assign(actor=staff["t1"], warning=w, user=staff["grid2"])
+    with _as(staff["t1"]), pytest.raises(base.MonitoringError):
+        warning_actions.assign(actor=staff["t1"], warning=w, user=staff["t2"])  # not a grid worker
     w = loop.assign(w)
     assert (w.status, w.assigned_to) == (S.ASSIGNED, staff["grid1"])
     assert Notification.objects.filter(user=staff["grid1"], text__contains="入户核查任务").exists()
@@ -105,10 +105,10 @@ def test_who_may_dispose_and_close(raise_on, staff, loop, who, ok):
 def test_steps_out_of_order_are_refused(raise_on, staff, loop):
     w = raise_on()
     with _as(staff["t1"]), pytest.raises(FlowDenied, match="待派发"):
-        actions.assign(actor=staff["t1"], warning=w, user=staff["grid1"])
+        warning_actions.assign(actor=staff["t1"], warning=w, user=staff["grid1"])
     w = loop.dispatch(w)
     with _as(staff["t1"]), pytest.raises(FlowDenied):
-        actions.record_visit(
+        visit_actions.record_visit(
             actor=staff["t1"],
             warning=w,
             visited_on=w.raised_on,
@@ -117,15 +117,15 @@ def test_steps_out_of_order_are_refused(raise_on, staff, loop):
             hardship_found=False,
         )
     with _as(staff["t1"]), pytest.raises(FlowDenied):
-        actions.close(actor=staff["t1"], warning=w, outcome="办结")
+        warning_actions.close(actor=staff["t1"], warning=w, outcome="办结")
 
 
 def test_close_needs_a_disposition_and_an_outcome(raise_on, staff, loop):
     w = loop.to("disposed", raise_on())
-    with _as(staff["t1"]), pytest.raises(actions.MonitoringError, match="办结情况"):
-        actions.close(actor=staff["t1"], warning=w, outcome="  ")
+    with _as(staff["t1"]), pytest.raises(base.MonitoringError, match="办结情况"):
+        warning_actions.close(actor=staff["t1"], warning=w, outcome="  ")
     with _as(staff["t1"]):
-        w = actions.close(actor=staff["t1"], warning=w, outcome="经核实已由子女接回照顾")
+        w = warning_actions.close(actor=staff["t1"], warning=w, outcome="经核实已由子女接回照顾")
     assert (w.status, w.is_open) == (S.CLOSED, False) and w.closed_on is not None
     assert Notification.objects.filter(user=staff["county"], text__contains="已办结").exists()
     with all_regions():
@@ -157,8 +157,8 @@ def test_every_step_is_audited(raise_on, staff, loop):
 
 
 def test_inbox_views_per_role(raise_on, staff, loop):
-    from doudi.monitoring import queries
-    from doudi.monitoring.queries import InboxFilters
+    from doudi.monitoring.loop import queries
+    from doudi.monitoring.loop.queries import InboxFilters
 
     raised = raise_on("H-YJ1", indicator="W-DIS")
     dispatched = loop.dispatch(raise_on("H-YJ1", indicator="W-ILL"))

@@ -10,7 +10,7 @@ import zlib
 import pytest
 
 from doudi.core.scoping import all_regions, using_scope
-from doudi.monitoring import actions
+from doudi.monitoring.loop import base, visit_actions
 from doudi.monitoring.models import Visit, VisitPhoto, Warning
 from doudi.registry.models import Person
 
@@ -137,7 +137,7 @@ def test_member_changes_go_through_the_registry(raise_on, loop, media):
 )
 def test_a_bad_visit_is_refused_and_nothing_is_written(raise_on, loop, media, change, message):
     w = loop.to("assigned", raise_on("H-YJ1"))
-    with pytest.raises(actions.MonitoringError, match=message):
+    with pytest.raises(base.MonitoringError, match=message):
         loop.visit(w, **change)
     w.refresh_from_db()
     assert w.status == Warning.Status.ASSIGNED
@@ -164,7 +164,7 @@ def test_photos_are_served_only_inside_the_scope(raise_on, loop, staff, media, c
 def test_a_township_caseworker_may_record_the_visit_too(raise_on, loop, staff, media):
     w = loop.to("assigned", raise_on("H-YJ1"))
     with using_scope(staff["t1"].region_id):
-        actions.record_visit(
+        visit_actions.record_visit(
             actor=staff["t1"],
             warning=w,
             visited_on=w.raised_on,

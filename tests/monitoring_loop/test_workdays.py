@@ -54,7 +54,7 @@ def test_an_uncovered_year_falls_back_to_weekends_with_a_warning():
 
 
 def test_override_rows_win_in_any_year(staff):
-    from doudi.monitoring import calendar_actions
+    from doudi.monitoring.loop import calendar_actions
 
     admin = staff["admin"]
     calendar_actions.set_override(actor=admin, date=D(2027, 1, 1), is_workday=False, note="元旦")
@@ -71,7 +71,7 @@ def test_override_rows_win_in_any_year(staff):
 
 
 def test_only_administrators_maintain_the_calendar(staff):
-    from doudi.monitoring import calendar_actions
+    from doudi.monitoring.loop import calendar_actions
 
     with pytest.raises(PermissionError):
         calendar_actions.set_override(actor=staff["county"], date=D(2027, 1, 1), is_workday=False)

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 
 from doudi.core.scoping import all_regions
-from doudi.monitoring import actions, params
-from doudi.monitoring.flows import FlowDenied
+from doudi.monitoring import params
+from doudi.monitoring.loop import base, warning_actions
+from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.models import Notification, PotentialCase, Warning
 from doudi.policy import params_store
 from doudi.policy.actions import PolicyError, approve_proposal, propose_parameter_change
@@ -97,18 +98,18 @@ def dispatched(scan_env, make_user):
 def test_the_county_recalls_a_dispatched_warning(dispatched, make_user):
     county, township = make_user("county_officer", YANJI), make_user("township_caseworker", T1)
     with pytest.raises(FlowDenied):
-        actions.recall(actor=township, warning=dispatched)
-    w = actions.recall(actor=county, warning=dispatched)
+        warning_actions.recall(actor=township, warning=dispatched)
+    w = warning_actions.recall(actor=county, warning=dispatched)
     assert (w.status, w.township_code, w.assigned_to_id) == ("raised", "", None)
     assert "已被县级民政收回" in Notification.objects.filter(user=township).latest("id").text
-    w = actions.dispatch(actor=county, warning=w, township_code=T1)  # and dispatches it again
+    w = warning_actions.dispatch(actor=county, warning=w, township_code=T1)  # and dispatches it again
     assert w.status == "dispatched"
 
 
 def test_a_household_warning_is_not_reassigned_away_from_its_township(dispatched, make_user):
     county = make_user("county_officer", YANJI)
     with pytest.raises(FlowDenied, match="所在乡镇"):
-        actions.reassign(actor=county, warning=dispatched, township_code=T2)
+        warning_actions.reassign(actor=county, warning=dispatched, township_code=T2)
 
 
 def test_the_county_reassigns_a_potential_case_to_another_township(scan_env, make_user):
@@ -123,11 +124,11 @@ def test_the_county_reassigns_a_potential_case_to_another_township(scan_env, mak
     run_all()
     [w] = open_warnings("W-NEW")
     assert (w.status, w.township_code) == ("dispatched", T1)
-    with pytest.raises(actions.MonitoringError, match="其他乡镇"):
-        actions.reassign(actor=county, warning=w, township_code=T1)
-    with pytest.raises(actions.MonitoringError, match="所在县"):
-        actions.reassign(actor=county, warning=w, township_code=NG)
-    w = actions.reassign(actor=county, warning=w, township_code=T2)
+    with pytest.raises(base.MonitoringError, match="其他乡镇"):
+        warning_actions.reassign(actor=county, warning=w, township_code=T1)
+    with pytest.raises(base.MonitoringError, match="所在县"):
+        warning_actions.reassign(actor=county, warning=w, township_code=NG)
+    w = warning_actions.reassign(actor=county, warning=w, township_code=T2)
     assert (w.status, w.township_code, w.region_code) == ("dispatched", T2, T2)
     assert PotentialCase.unscoped.get(pk=w.potential_case_id).region_code == T2
     assert "改派" in Notification.objects.filter(user=t2).latest("id").text

@@ -3,7 +3,7 @@ signal (never ``unemployment`` or ``severe_disability_no_employment``)."""
 
 from __future__ import annotations
 
-from doudi.monitoring.evidence import display_items
+from doudi.monitoring.loop.evidence_display import display_items
 
 
 def test_evidence_shows_dataset_and_signal_names():

@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 
 from doudi.core.models import AuditEvent
 from doudi.core.scoping import all_regions, using_scope
-from doudi.monitoring import supervision
 from doudi.monitoring.models import Disposition, Warning
+from doudi.monitoring.supervision import queries as supervision
 from doudi.regions.models import Region
 
 from ..conftest import NANGUAN_T1, PROVINCE, YANBIAN, YANJI, YANJI_T1, YANJI_T2

@@ -58,7 +58,7 @@ def test_client_address(settings, trusted, remote, xff, expected):
 
 
 def test_the_public_report_limit_counts_the_forwarded_address(client, settings, regions):
-    from doudi.monitoring import views_more
+    from doudi.monitoring.loop import views_more
 
     settings.DOUDI_TRUSTED_PROXIES = "10.0.0.1"
     request = RequestFactory().post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9")

@@ -137,7 +137,7 @@ def test_no_raw_codes_on_the_pages_and_exports_users_read(demo, client):
         )
         # warnings go straight to the townships (dispatch mode ``direct``): the county recalls one to
         # dispatch it again by hand, where the dispatch form must preselect the household's township
-        from doudi.monitoring.actions import recall
+        from doudi.monitoring.loop.warning_actions import recall
 
         dispatched = next(w for w in warnings if w.status == "dispatched" and w.household_id)
         waiting = recall(actor=yanji, warning=dispatched)

@@ -55,7 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 
 # Monitoring loop (DOMAIN §8, R-M13–R-M17, R-P1): who reads warnings, who moves them along, who
-# answers need pushes. Scope rules on top of these live in ``monitoring.flows``.
+# answers need pushes. Scope rules on top of these live in ``monitoring.loop.flows``.
 _MONITORING_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.GRID_WORKER: frozenset({"monitoring.read", "monitoring.verify", "monitoring.report"}),
     Role.TOWNSHIP: frozenset(

@@ -18,7 +18,7 @@ def _overrides_for(year: int) -> dict:
 
 def _home_todo(request) -> dict:
     """The home page's to-do panel: what is waiting for the user, by role (``todo`` is None for none)."""
-    from doudi.monitoring.queries import home_todo
+    from doudi.monitoring.loop.queries import home_todo
 
     return {"todo": home_todo(request.user)}
 

@@ -1,4 +1,5 @@
-"""Warning evidence: merging (R-M13) and masked display (R-S5). Pure functions, no database.
+"""Warning evidence: merging (R-M13) and masking (R-S5; the detail page's labelled display is
+``loop.evidence_display``). Pure functions, no database.
 
 An evidence item is a dict ``{source, batch_id, record_id, detail, ...}``. Two items are the same
 evidence when they name the same ``(batch_id, record_id)``; items without either are compared whole.
@@ -14,7 +15,6 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 
 from doudi.core import idnumber
-from doudi.datasets import DATASETS
 
 LEVEL_RANK = {"yellow": 1, "orange": 2, "red": 3}
 ID_LIKE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])")
@@ -69,51 +69,3 @@ def mask_value(value: Any, key: str = "") -> Any:
             return idnumber.mask(value) if ID_LIKE.fullmatch(value) else value[:3] + "****" + value[-2:]
         return mask_text(value)
     return value
-
-
-EVIDENCE_LABELS = {
-    "source": "来源",
-    "dataset": "数据集",
-    "batch_id": "批次",
-    "record_id": "记录",
-    "detail": "说明",
-    "signal": "信号",
-    "as_of": "数据日期",
-    "address": "地址",
-}
-
-
-def _value_labels() -> dict[str, dict[str, str]]:
-    """Chinese labels of coded evidence values: the dataset (``doudi.datasets``) and the discovery
-    signal (``monitoring.discovery``). Imported here: label tables only, no database."""
-    from doudi.monitoring.discovery import SIGNALS
-
-    return {"dataset": {k: d.label for k, d in DATASETS.items()}, "signal": dict(SIGNALS)}
-
-
-def _record_text(value: str) -> str:
-    kind, _, number = value.partition(":")
-    return f"报告第 {number} 号" if kind == "report" and number else value
-
-
-def display_items(evidence: Iterable[dict]) -> list[list[tuple[str, str]]]:
-    """Each evidence item as masked (label, text) pairs for the detail page, coded values (dataset,
-    signal) in Chinese; the dataset is left out when the source already names it."""
-    labels = _value_labels()
-    out = []
-    for item in evidence:
-        masked = mask_value(item)
-        pairs = []
-        for k, v in masked.items():
-            if v in (None, "", [], {}):
-                continue
-            if k in labels and isinstance(v, str):
-                v = labels[k].get(v, v)
-                if k == "dataset" and v == masked.get("source"):
-                    continue
-            elif k == "record_id" and isinstance(v, str):
-                v = _record_text(v)
-            text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False, cls=DjangoJSONEncoder)
-            pairs.append((EVIDENCE_LABELS.get(k, k), text))
-        out.append(pairs)
-    return out

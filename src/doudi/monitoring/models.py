@@ -1,8 +1,8 @@
 """Dynamic monitoring and early warning (DOMAIN §8): warnings, their routing, home verification,
 disposition and closure, need pushes to departments, and the household's assistance chain.
 
-State changes of a warning follow the transition table in ``monitoring/flows.py``; every write is an
-action (``monitoring/actions.py``) that also appends a typed ``ChainEvent`` to the household's chain.
+State changes of a warning follow the transition table in ``monitoring/loop/flows.py``; every write is
+an action (``monitoring/loop/*_actions.py``) that also appends a typed ``ChainEvent`` to the household's chain.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class Warning(Regional):
         verbose_name = "预警"
         indexes = [
             models.Index(fields=["region_code", "is_open", "deadline"]),
-            # inboxes (monitoring.queries.inbox): open warnings in deadline order, by township / worker
+            # inboxes (monitoring.loop.queries.inbox): open warnings in deadline order, by township / worker
             models.Index(
                 fields=["deadline", "id"], condition=models.Q(is_open=True), name="warning_open_deadline"
             ),

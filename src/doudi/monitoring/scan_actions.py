@@ -25,9 +25,9 @@ from doudi.accounts.models import Role
 from doudi.core.audit import record_audit
 from doudi.core.workdays import add_working_days
 from doudi.monitoring.evidence import higher_level, merge_evidence
-from doudi.monitoring.flows import region_at
+from doudi.monitoring.loop.flows import region_at
+from doudi.monitoring.loop.notify_actions import county_officers, notify, township_staff, users_at
 from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, UnroutableRecord, Warning
-from doudi.monitoring.notify_actions import county_officers, notify, township_staff, users_at
 
 PROVINCE = "220000000000"
 LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色"}

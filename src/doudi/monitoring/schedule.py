@@ -44,13 +44,13 @@ def next_monthly(now: dt.datetime) -> dt.datetime:
 @task()
 def daily_deadlines_task(day: str | None = None) -> dict:
     """Remind and escalate as of ``day`` (ISO date, default today), then queue tomorrow's run."""
-    from doudi.monitoring import actions
+    from doudi.monitoring.loop import deadline_actions
 
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
     try:
         with all_regions():
-            notified = actions.notify_approaching_deadlines(today=today)
-            escalated = actions.escalate_overdue(today=today)
+            notified = deadline_actions.notify_approaching_deadlines(today=today)
+            escalated = deadline_actions.escalate_overdue(today=today)
     finally:
         _arm(daily_deadlines_task, next_daily(timezone.now()))
     from doudi.core.audit import checkpoint

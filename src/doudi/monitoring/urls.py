@@ -1,5 +1,5 @@
 """Pages of the warning loop, mounted at /monitoring/ (and the public report form at /report/, see
-``urls_public``). URL names: ``monitoring:inbox``, ``monitoring:detail``, ``monitoring:dispatch``,
+``loop/urls_public``). URL names: ``monitoring:inbox``, ``monitoring:detail``, ``monitoring:dispatch``,
 ``monitoring:assign``, ``monitoring:visit``, ``monitoring:dispose``, ``monitoring:close``,
 ``monitoring:photo``, ``monitoring:needs``, ``monitoring:need_respond``, ``monitoring:report``,
 ``monitoring:notifications``, ``monitoring:bell``, ``monitoring:notification_open``,
@@ -8,7 +8,8 @@
 
 from django.urls import path
 
-from doudi.monitoring import views, views_more, views_unroutable
+from doudi.monitoring import views_unroutable
+from doudi.monitoring.loop import views, views_more
 
 app_name = "monitoring"
 

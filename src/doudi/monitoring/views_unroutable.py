@@ -21,9 +21,9 @@ from doudi.core.audit import record_read
 from doudi.core.cells import append_row
 from doudi.core.http import private, xlsx_download
 from doudi.datasets import DATASETS
-from doudi.monitoring import queries, unroutable_actions
-from doudi.monitoring.actions import MonitoringError
-from doudi.monitoring.flows import FlowDenied
+from doudi.monitoring import scan_queries, unroutable_actions
+from doudi.monitoring.loop.base import MonitoringError
+from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.routing import PROVINCE
 from doudi.regions.queries import county_choices, names_for
 
@@ -38,7 +38,7 @@ def _province_only(user) -> None:
 
 
 def _records(request):
-    qs = queries.unroutable_records()
+    qs = scan_queries.unroutable_records()
     dataset = request.GET.get("dataset", "")
     if dataset in DATASETS:
         qs = qs.filter(dataset=dataset)
@@ -64,7 +64,7 @@ def unroutable(request):
     rows = [
         {"r": r, "dataset_label": _label(r.dataset), "routed_name": names.get(r.routed_to, "")} for r in page
     ]
-    present = queries.unroutable_datasets()
+    present = scan_queries.unroutable_datasets()
     ctx = {
         "page_obj": page,
         "rows": rows,
@@ -111,7 +111,7 @@ def unroutable_export(request):
 @scoped_view("monitoring.read")
 def unroutable_transfer(request, pk: int):
     _province_only(request.user)
-    record = queries.find_unroutable(pk)
+    record = scan_queries.find_unroutable(pk)
     if record is None:
         raise Http404("记录不存在")
     try:

@@ -11,7 +11,7 @@ LEVEL_CLASS = {"red": "lv-red", "orange": "lv-orange", "yellow": "lv-yellow"}
 
 @register.inclusion_tag("monitoring/partials/bell.html", takes_context=True)
 def notification_bell(context):
-    from doudi.monitoring.queries import unread_count
+    from doudi.monitoring.loop.queries import unread_count
 
     user = context.get("user")
     if user is None or not user.is_authenticated:
@@ -21,7 +21,7 @@ def notification_bell(context):
 
 @register.inclusion_tag("monitoring/partials/chain_body.html", takes_context=True)
 def household_chain(context, household):
-    from doudi.monitoring.queries import household_chain as chain
+    from doudi.monitoring.loop.queries import household_chain as chain
 
     user = context.get("user")
     if household is None or user is None or not user.is_authenticated:

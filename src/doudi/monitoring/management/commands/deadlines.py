@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from doudi.core.commands import date_option
 from doudi.core.workdays import calendar_warning
-from doudi.monitoring import actions
+from doudi.monitoring.loop import deadline_actions
 
 
 class Command(BaseCommand):
@@ -28,6 +28,6 @@ class Command(BaseCommand):
         note = calendar_warning(today.year)
         if note:
             self.stderr.write(f"注意：{note}")
-        notified = actions.notify_approaching_deadlines(today=today)
-        escalated = actions.escalate_overdue(today=today)
+        notified = deadline_actions.notify_approaching_deadlines(today=today)
+        escalated = deadline_actions.escalate_overdue(today=today)
         self.stdout.write(f"{today:%Y-%m-%d}：临近期限提醒 {notified} 条，逾期升级 {escalated} 条")

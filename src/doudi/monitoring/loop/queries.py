@@ -10,12 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 
-from doudi.monitoring import flows
+from doudi.accounts.models import Role, User
+from doudi.core.audit_actions import AuditAction
+from doudi.core.models import AuditEvent
+from doudi.core.scoping import prefix_of
+from doudi.monitoring.loop import flows
 from doudi.monitoring.models import (
     ChainEvent,
     Disposition,
@@ -23,14 +29,14 @@ from doudi.monitoring.models import (
     Indicator,
     NeedPush,
     Notification,
-    UnroutableRecord,
     Visit,
     VisitPhoto,
     Warning,
     WarningLevel,
     WorkdayOverride,
 )
-from doudi.regions.queries import names_for
+from doudi.policy.models import Decision
+from doudi.regions.queries import children, names_for
 from doudi.registry.models import Category, CategoryStatus, Person
 
 S = Warning.Status
@@ -80,8 +86,6 @@ def inbox(user, f: InboxFilters, today: dt.date | None = None) -> QuerySet[Warni
     if f.overdue:
         qs = qs.filter(is_open=True, deadline__lt=today)
     if f.region.isdigit():
-        from doudi.core.scoping import prefix_of
-
         qs = qs.filter(region_code__startswith=prefix_of(f.region))
     order = ("deadline", "id") if f.view != "closed" else ("-closed_on", "-id")
     return qs.select_related("household", "assigned_to").order_by(*order)
@@ -190,8 +194,6 @@ def _start_of(d: dt.date) -> dt.datetime:
 def household_chain(household) -> list[ChainItem]:
     """ChainEvents, policy decisions and category changes of a household, oldest first. Three
     queries (plus the names of the persons in category rows, joined)."""
-    from doudi.policy.models import Decision
-
     kinds = dict(ChainEvent.Kind.choices)
     items: list[ChainItem] = []
     decision_refs: set[int] = set()
@@ -248,17 +250,25 @@ def household_chain(household) -> list[ChainItem]:
     return items
 
 
+def assignable_workers(township_code: str):
+    """Active grid workers of a township (their region is the township or one of its villages)."""
+    prefix = township_code[:9]
+    return User.objects.filter(
+        role=Role.GRID_WORKER, is_active=True, region__code__startswith=prefix
+    ).order_by("display_name", "username")
+
+
 # --- detail page, needs, notifications --------------------------------------------------------------
 
 
-AUDIT_LABELS = {
-    "monitoring.warning_raise": ("warning", "预警"),
-    "monitoring.warning_merge": ("warning", "预警合并"),
-    "monitoring.dispatch": ("dispatch", "派发"),
-    "monitoring.assign": ("dispatch", "指派"),
-    "monitoring.visit": ("visit", "入户核查"),
-    "monitoring.dispose": ("disposition", "处置"),
-    "monitoring.close": ("closed", "办结"),
+AUDIT_LABELS: dict[str, tuple[str, str]] = {
+    AuditAction.MONITORING_WARNING_RAISE: ("warning", "预警"),
+    AuditAction.MONITORING_WARNING_MERGE: ("warning", "预警合并"),
+    AuditAction.MONITORING_DISPATCH: ("dispatch", "派发"),
+    AuditAction.MONITORING_ASSIGN: ("dispatch", "指派"),
+    AuditAction.MONITORING_VISIT: ("visit", "入户核查"),
+    AuditAction.MONITORING_DISPOSE: ("disposition", "处置"),
+    AuditAction.MONITORING_CLOSE: ("closed", "办结"),
 }
 
 
@@ -286,8 +296,6 @@ def warning_history(warning: Warning) -> list[HistoryItem]:
             HistoryItem(e.at, e.kind, kinds.get(e.kind, e.kind), e.summary, e.actor.label if e.actor else "")
             for e in events
         ]
-    from doudi.core.models import AuditEvent
-
     rows = (
         AuditEvent.objects.filter(
             subject_type="warning", subject_id=str(warning.pk), action__in=list(AUDIT_LABELS)
@@ -300,9 +308,9 @@ def warning_history(warning: Warning) -> list[HistoryItem]:
         kind, label = AUDIT_LABELS[ev.action]
         after = ev.after or {}
         summary = label
-        if ev.action == "monitoring.close":
+        if ev.action == AuditAction.MONITORING_CLOSE:
             summary = f"办结：{after.get('outcome', '')}"
-        elif ev.action == "monitoring.dispose":
+        elif ev.action == AuditAction.MONITORING_DISPOSE:
             disposed = after.get("kind", "")
             summary = f"处置：{dict(Disposition.Kind.choices).get(disposed, disposed)}"
         out.append(HistoryItem(ev.at, kind, label, summary, ev.actor.label if ev.actor else ev.actor_label))
@@ -411,8 +419,6 @@ class HomeTodo:
 
 
 def inbox_link(**params) -> str:
-    from urllib.parse import urlencode
-
     query = {k: ("on" if v is True else v) for k, v in params.items() if v not in ("", False, None)}
     return f"{reverse('monitoring:inbox')}?{urlencode(query)}"
 
@@ -431,12 +437,6 @@ CHILD_LEVEL = {2: "市（州）", 4: "县（市、区）"}
 def region_todo(user, today: dt.date) -> list[RegionTodo]:
     """Open overdue and red warnings per region one level below the user's (province, city): one
     grouped query."""
-    from django.db.models import Count
-    from django.db.models.functions import Substr
-
-    from doudi.core.scoping import prefix_of
-    from doudi.regions.queries import children
-
     prefix = prefix_of(user.region_id)
     size = CHILD_PREFIX.get(len(prefix))
     if size is None:
@@ -517,8 +517,6 @@ def home_todo(user, today: dt.date | None = None) -> HomeTodo | None:
         counts = [_count(user, today, "逾期升级到本级", view="todo"), overdue, red]
         title = "升级到本级的预警（按期限）"
     first = list(inbox(user, InboxFilters(view="todo"), today)[:SHORT_LIST])
-    from doudi.core.scoping import prefix_of
-
     regions = region_todo(user, today) if role in ("city_officer", "province_officer") else None
     return HomeTodo(
         counts=counts,
@@ -528,32 +526,6 @@ def home_todo(user, today: dt.date | None = None) -> HomeTodo | None:
         regions=regions,
         region_level=CHILD_LEVEL.get(len(prefix_of(user.region_id)), ""),
     )
-
-
-def batch_scan(batch_id: int) -> dict[str, Any]:
-    """The monitoring scan outcome of a linked batch, for its page: ``{"scanned": False}`` while no scan
-    has completed for it (re-running finishes it), else the latest scan's totals and routing counts."""
-    from doudi.core.models import AuditEvent
-
-    events = AuditEvent.unscoped.filter(action="monitoring.scan").order_by("-id").values_list("after", "at")
-    for stored, at in events.iterator(chunk_size=200):
-        after: dict = stored or {}
-        if int(batch_id) in [int(b) for b in after.get("batches") or []]:
-            routing = after.get("routing") or {}
-            potential = after.get("potential_cases") or {}
-            return {
-                "scanned": True,
-                "at": at,
-                "as_of": after.get("as_of"),
-                "new": after.get("new", 0),
-                "merged": after.get("merged", 0),
-                "potential_new": potential.get("new", 0),
-                "routed_by_id": routing.get("routed_by_id", 0),
-                "routed_by_provider": routing.get("routed_by_provider", 0),
-                "unroutable": routing.get("unroutable", 0),
-                "skipped": len(after.get("skipped") or []),
-            }
-    return {"scanned": False}
 
 
 # --- single reads for the pages and the API ----------------------------------------------------------
@@ -575,16 +547,3 @@ def find_notification(user, pk: int) -> Notification | None:
 
 def workday_overrides(year: int) -> list[WorkdayOverride]:
     return list(WorkdayOverride.objects.filter(date__year=year).order_by("date"))
-
-
-def unroutable_records() -> QuerySet[UnroutableRecord]:
-    """Department records no region could be found for, newest first (province only)."""
-    return UnroutableRecord.objects.order_by("-found_on", "-id")
-
-
-def unroutable_datasets() -> list[str]:
-    return sorted(set(UnroutableRecord.objects.values_list("dataset", flat=True).distinct()))
-
-
-def find_unroutable(pk: int) -> UnroutableRecord | None:
-    return UnroutableRecord.objects.filter(pk=pk).first()

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.accounts.models import Role, User
-from doudi.monitoring.flows import region_at
+from doudi.core.scoping import is_within
+from doudi.monitoring.loop.flows import region_at
 from doudi.monitoring.models import Notification
 
 COUNTY_ROLES = (Role.COUNTY,)
@@ -42,8 +43,6 @@ def township_staff(township_code: str) -> list[int]:
 
 def department_users(department: str, region_code: str) -> list[int]:
     """Active users of ``department`` whose region covers ``region_code``."""
-    from doudi.core.scoping import is_within
-
     rows = User.objects.filter(role=Role.DEPARTMENT, department=department, is_active=True).values_list(
         "pk", "region_id"
     )

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from doudi.monitoring import views_more
+from doudi.monitoring.loop import views_more
 
 app_name = "public_report"
 

@@ -2,8 +2,8 @@
 record the home visit (with photos), dispose and close, and for the county recall or reassign — everything the pages do, so that a mobile
 app can work the loop.
 
-Each write calls the same ``monitoring.actions`` function as the page, which checks the transition
-(``monitoring.flows``), writes, and records history and audit in one transaction. A warning outside
+Each write calls the same ``monitoring.loop`` action as the page, which checks the transition
+(``loop.flows``), writes, and records history and audit in one transaction. A warning outside
 the caller's subtree is not found (404); a transition the caller may not make now is 403 with the
 reason; input the action refuses is 422.
 """
@@ -17,23 +17,24 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Form, Path, Query, Schema
+from ninja import File, Form, Path, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 from pydantic import ValidationError as PydanticError
 
-from doudi.core.api_auth import auth_user
+from doudi.core.api_auth import api_auth, auth_user
 from doudi.core.api_errors import ApiInputError, format_loc, zh_message
-from doudi.monitoring import actions, flows, queries
-from doudi.monitoring.api import MAX_ID, router
-from doudi.monitoring.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
-from doudi.monitoring.evidence import display_items
+from doudi.monitoring.loop import base, disposition_actions, flows, queries, visit_actions, warning_actions
+from doudi.monitoring.loop.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
+from doudi.monitoring.loop.evidence_display import display_items
+from doudi.monitoring.loop.visit_actions import MAX_PHOTOS
 from doudi.monitoring.models import Disposition, Indicator, Warning, WarningLevel
-from doudi.monitoring.visit_actions import MAX_PHOTOS
 from doudi.regions.queries import names_for, townships_of_county
 from doudi.registry import queries as registry_queries
 
 S = Warning.Status
+MAX_ID = 2**63 - 1
+router = Router(auth=api_auth("monitoring.read"))  # added to ``api.router``, which gives the tag
 WarningId = Path(..., ge=1, le=MAX_ID, description="预警编号")
 
 
@@ -288,7 +289,7 @@ def warning_options(request: HttpRequest, warning_id: int = WarningId):
         rows = townships_of_county(w.region_code)
         townships = [{"value": r.code, "label": r.name} for r in rows]
     workers = (
-        [{"value": str(u.pk), "label": u.label} for u in actions.assignable_workers(w.township_code)]
+        [{"value": str(u.pk), "label": u.label} for u in queries.assignable_workers(w.township_code)]
         if "assign" in allowed
         else []
     )
@@ -319,7 +320,7 @@ def _run(user, warning_id: int, do) -> dict:
     w = _warning(warning_id)
     try:
         do(w)
-    except actions.MonitoringError as exc:
+    except base.MonitoringError as exc:
         raise ApiInputError(str(exc)) from None
     return _detail(user, _warning(warning_id))
 
@@ -328,7 +329,9 @@ def _run(user, warning_id: int, do) -> dict:
 def dispatch(request: HttpRequest, body: DispatchIn, warning_id: int = WarningId):
     user = auth_user(request)
     return _run(
-        user, warning_id, lambda w: actions.dispatch(actor=user, warning=w, township_code=body.township_code)
+        user,
+        warning_id,
+        lambda w: warning_actions.dispatch(actor=user, warning=w, township_code=body.township_code),
     )
 
 
@@ -337,7 +340,7 @@ def dispatch(request: HttpRequest, body: DispatchIn, warning_id: int = WarningId
 )
 def recall(request: HttpRequest, warning_id: int = WarningId):
     user = auth_user(request)
-    return _run(user, warning_id, lambda w: actions.recall(actor=user, warning=w))
+    return _run(user, warning_id, lambda w: warning_actions.recall(actor=user, warning=w))
 
 
 @router.post(
@@ -346,7 +349,9 @@ def recall(request: HttpRequest, warning_id: int = WarningId):
 def reassign(request: HttpRequest, body: DispatchIn, warning_id: int = WarningId):
     user = auth_user(request)
     return _run(
-        user, warning_id, lambda w: actions.reassign(actor=user, warning=w, township_code=body.township_code)
+        user,
+        warning_id,
+        lambda w: warning_actions.reassign(actor=user, warning=w, township_code=body.township_code),
     )
 
 
@@ -355,11 +360,11 @@ def assign(request: HttpRequest, body: AssignIn, warning_id: int = WarningId):
     user = auth_user(request)
 
     def do(w: Warning) -> None:
-        worker = actions.assignable_workers(w.township_code).filter(pk=body.worker_id).first()
+        worker = queries.assignable_workers(w.township_code).filter(pk=body.worker_id).first()
         if worker is None:
             flows.check(user, "assign", w)  # a caller who may not assign hears that first
-            raise actions.MonitoringError("只能指派本乡镇（街道）的网格员")
-        actions.assign(actor=user, warning=w, user=worker)
+            raise base.MonitoringError("只能指派本乡镇（街道）的网格员")
+        warning_actions.assign(actor=user, warning=w, user=worker)
 
     return _run(user, warning_id, do)
 
@@ -395,7 +400,7 @@ def visit(
     body = _visit_in(data)
 
     def do(w: Warning) -> None:
-        actions.record_visit(
+        visit_actions.record_visit(
             actor=user,
             warning=w,
             visited_on=body.visited_on,
@@ -435,11 +440,15 @@ def dispose(request: HttpRequest, body: DisposeIn, warning_id: int = WarningId):
     return _run(
         user,
         warning_id,
-        lambda w: actions.dispose(actor=user, warning=w, kind=body.kind, detail=detail, note=body.note),
+        lambda w: disposition_actions.dispose(
+            actor=user, warning=w, kind=body.kind, detail=detail, note=body.note
+        ),
     )
 
 
 @router.post("/warnings/{warning_id}/close", response=WarningDetailOut, summary="办结预警")
 def close(request: HttpRequest, body: CloseIn, warning_id: int = WarningId):
     user = auth_user(request)
-    return _run(user, warning_id, lambda w: actions.close(actor=user, warning=w, outcome=body.outcome))
+    return _run(
+        user, warning_id, lambda w: warning_actions.close(actor=user, warning=w, outcome=body.outcome)
+    )

@@ -12,7 +12,7 @@ from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import append_row
 from doudi.monitoring.models import Indicator, Warning, WarningLevel
-from doudi.monitoring.supervision import Overview, overdue_q, warnings_in
+from doudi.monitoring.supervision.queries import Overview, overdue_q, warnings_in
 from doudi.regions.queries import names_for
 from doudi.registry.exports import household_key_linker
 

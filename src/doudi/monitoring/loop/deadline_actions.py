@@ -1,6 +1,5 @@
 """The daily deadline jobs of the warning loop (R-M13, R-M14): escalation of overdue warnings and
-notices of approaching deadlines. Set-based (batches of ids, bulk inserts), idempotent per day.
-Re-exported by ``monitoring.actions``."""
+notices of approaching deadlines. Set-based (batches of ids, bulk inserts), idempotent per day."""
 
 from __future__ import annotations
 
@@ -10,13 +9,16 @@ from collections import Counter, defaultdict
 from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from doudi.accounts.models import Role, User
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.workdays import add_working_days
-from doudi.monitoring import flows
+from doudi.monitoring.loop import flows
+from doudi.monitoring.loop.base import deadline_days
+from doudi.monitoring.loop.notify_actions import LEVEL_ROLES
 from doudi.monitoring.models import ChainEvent, Indicator, Notification, Warning, WarningLevel
-from doudi.monitoring.notify_actions import LEVEL_ROLES
 
 S = Warning.Status
 BATCH = 5000
@@ -24,8 +26,6 @@ INDICATOR_LABELS = dict(Indicator.choices)
 
 
 def _overdue(today: dt.date, level: str) -> Q:
-    from doudi.monitoring.actions import deadline_days
-
     # escalated again only after another full deadline period at the new level
     again = add_working_days(today, -deadline_days(level, on=today))
     return (
@@ -40,8 +40,6 @@ def escalate_overdue(*, today: dt.date) -> int:
     """Escalate every open warning past its deadline one level up (township → county → city →
     province; a never-dispatched warning county → city …): ``escalations`` + 1, a chain event, and
     one notice per receiving region and day. Running it again the same day changes nothing."""
-    from django.utils import timezone
-
     now = timezone.now()
     total = 0
     per_region: Counter[tuple[str, str]] = Counter()
@@ -93,7 +91,7 @@ def escalate_overdue(*, today: dt.date) -> int:
         _notify_escalations(per_region, today)
         record_audit(
             actor="system",
-            action="monitoring.escalate",
+            action=AuditAction.MONITORING_ESCALATE,
             region_code="220000000000",
             subject_type="job",
             subject_id=today.isoformat(),

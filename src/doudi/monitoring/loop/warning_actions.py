@@ -1,172 +1,41 @@
-"""Every write of the warning loop (DOMAIN §8: warn → push → verify → dispose → feed back → close).
+"""The warning's own steps (DOMAIN §8: warn → push → verify → dispose → feed back → close): raise or
+merge (R-M13), then the routing transitions dispatch, recall, reassign, assign and the closing one.
 
-Each action is keyword-only with the actor first, runs in one transaction, checks the transition
-table (``monitoring.flows``), records an audit event, appends a typed ``ChainEvent`` to the
-household's chain (一户一条救助链) and notifies whoever must act next. Home visits (R-M14) and
-grassroots reports (R-M17) live in ``visit_actions``/``report_actions``, dispositions (R-M15) and
-need-push answers (R-P1) in ``disposition_actions``, the deadline jobs in ``deadline_actions``; all
-are re-exported here so callers import ``doudi.monitoring.actions`` only.
+Each action is keyword-only with the actor first, runs in one transaction, goes through
+``base.Transition`` (the transition table in ``flows``), records an audit event, appends a typed
+``ChainEvent`` to the household's chain (一户一条救助链) and notifies whoever must act next. Home visits
+(R-M14) and grassroots reports (R-M17) live in ``visit_actions``/``report_actions``, dispositions
+(R-M15) and need-push answers (R-P1) in ``disposition_actions``, the deadline jobs in
+``deadline_actions``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
-from doudi.accounts.models import Role, User
-from doudi.core.audit import record_audit
+from doudi.accounts.models import User
+from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within, prefix_of
-from doudi.core.workdays import add_working_days
-from doudi.monitoring import flows
-from doudi.monitoring.evidence import higher_level, merge_evidence, plain
+from doudi.monitoring.evidence import higher_level, merge_evidence
+from doudi.monitoring.loop import flows
+from doudi.monitoring.loop.base import (
+    MonitoringError,
+    Transition,
+    actor_label,
+    audit_warning,
+    chain,
+    deadline_for,
+    warning_link,
+)
+from doudi.monitoring.loop.notify_actions import county_officers, notify, township_staff
+from doudi.monitoring.loop.queries import assignable_workers
 from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, Warning, WarningLevel
-from doudi.monitoring.notify_actions import county_officers, notify, township_staff
 from doudi.regions.models import Region
 
 S = Warning.Status
-DEFAULT_DEADLINE_WD: dict[str, int] = {WarningLevel.RED: 3, WarningLevel.ORANGE: 7, WarningLevel.YELLOW: 15}
-
-
-class MonitoringError(ValueError):
-    """A write refused for a reason shown to the user (Chinese)."""
-
-
-# --- shared helpers -------------------------------------------------------------------------------
-
-
-def deadline_days(
-    level: str, *, region_code: str = "220000000000", area_type: str = "urban", on: dt.date | None = None
-) -> int:
-    """``warning.deadline_wd.<level>`` for the region and date (policy parameter), else the default."""
-    default = DEFAULT_DEADLINE_WD[level]
-    try:
-        from doudi.policy import params_store
-
-        params = params_store.provider(
-            str(region_code).ljust(12, "0"), area_type or "urban", on or timezone.localdate()
-        )
-        value = params.entry(f"warning.deadline_wd.{level}").value
-        days = int(Decimal(str(value)))
-    except Exception:  # missing key, empty parameter table, bad value: the documented default
-        return default
-    return days if days > 0 else default
-
-
-def deadline_for(
-    *, level: str, raised_on: dt.date, region_code: str = "220000000000", area_type: str = "urban"
-) -> dt.date:
-    """The verification deadline: ``deadline_days`` working days after ``raised_on`` (R-M13)."""
-    return add_working_days(
-        raised_on, deadline_days(level, region_code=region_code, area_type=area_type, on=raised_on)
-    )
-
-
-def warning_link(warning_id: int) -> str:
-    return reverse("monitoring:detail", args=[warning_id])
-
-
-def actor_label(actor) -> str:
-    if getattr(actor, "pk", None):
-        return actor.label
-    return str(actor or "系统")
-
-
-def chain(
-    *,
-    warning: Warning | None = None,
-    household_id: int | None = None,
-    region_code: str = "",
-    kind: str,
-    ref,
-    summary: str,
-    data: dict | None = None,
-    actor=None,
-    at: dt.datetime | None = None,
-) -> ChainEvent | None:
-    """Append one typed event to a household's chain (nothing for a warning without a household)."""
-    household_id = household_id or (warning.household_id if warning else None)
-    if household_id is None:
-        return None
-    ref_type, ref_id = (ref._meta.label_lower, ref.pk) if hasattr(ref, "_meta") else ref
-    return ChainEvent.unscoped.create(
-        household_id=household_id,
-        region_code=region_code or (warning.region_code if warning else ""),
-        at=at or timezone.now(),
-        kind=kind,
-        ref_type=ref_type,
-        ref_id=ref_id,
-        summary=summary[:300],
-        data=plain({**(data or {}), **({"warning": warning.pk} if warning is not None else {})}),
-        actor=actor if getattr(actor, "pk", None) else None,
-    )
-
-
-def notify_township(warning: Warning, text: str, link: str = "") -> None:
-    notify(township_staff(warning.township_code), text=text, link=link or warning_link(warning.pk))
-
-
-def _audit(actor, action: str, warning: Warning, **kw) -> None:
-    record_audit(
-        actor=actor,
-        action=action,
-        region_code=warning.region_code,
-        subject_type="warning",
-        subject_id=warning.pk,
-        **kw,
-    )
-
-
-def locked(warning: Warning) -> Warning:
-    """The warning re-read under a row lock (its status may have moved since the page was drawn)."""
-    return Warning.unscoped.select_for_update().get(pk=warning.pk)
-
-
-class Transition:
-    """One warning transition, the sequence every warning action shares: lock the row → check the
-    transition table (``flows``) on construction; the caller validates, changes and saves the warning;
-    then ``done`` appends the chain event(s), writes the audit entry and notifies (DOMAIN §8).
-
-    Usage (inside the action's ``transaction.atomic``)::
-
-        step = Transition(actor, warning, "assign")
-        warning = step.warning  # the locked row
-        ...validate, change, save...
-        step.done(action="monitoring.assign", summary=..., data=..., after=..., notify_to=[(users, text)])
-    """
-
-    def __init__(self, actor, warning: Warning, name: str) -> None:
-        self.actor = actor
-        self.warning = locked(warning)
-        flows.check(actor, name, self.warning)
-
-    def done(
-        self,
-        *,
-        action: str,
-        summary: str,
-        data: dict,
-        after: dict,
-        before: dict | None = None,
-        kind: str = ChainEvent.Kind.DISPATCH,
-        ref=None,
-        follow: Sequence[tuple[str, object, str, dict]] = (),
-        notify_to: Sequence[tuple[Iterable[int], str]] = (),
-    ) -> None:
-        """Chain (the transition's event, then any ``follow`` events ``(kind, ref, summary, data)``),
-        audit ``action`` (spelled out at each call, so the audit-label check finds it) and notify each
-        ``(users, text)`` with a link to the warning."""
-        warning, actor = self.warning, self.actor
-        events = [(kind, warning if ref is None else ref, summary, data), *follow]
-        for ev_kind, ev_ref, ev_summary, ev_data in events:
-            chain(warning=warning, kind=ev_kind, ref=ev_ref, actor=actor, summary=ev_summary, data=ev_data)
-        _audit(actor, action, warning, before=before, after=after)
-        for users, text in notify_to:
-            notify(users, text=text, link=warning_link(warning.pk))
 
 
 # --- raise and merge (R-M13) ----------------------------------------------------------------------
@@ -253,9 +122,9 @@ def raise_warning(
         summary=f"{label}，核查期限 {deadline:%Y-%m-%d}",
         data={"indicator": indicator, "level": level, "deadline": deadline, "evidence_items": len(merged)},
     )
-    _audit(
+    audit_warning(
         actor,
-        "monitoring.warning_raise",
+        AuditAction.MONITORING_WARNING_RAISE,
         warning,
         after={"indicator": indicator, "level": level, "deadline": deadline, "dedupe_key": dedupe_key},
     )
@@ -290,9 +159,9 @@ def _merge(
         summary=f"{warning.get_indicator_display()}预警合并新线索 {added} 条（{warning.get_level_display()}）",
         data={"merged": True, "added": added, "level": new_level},
     )
-    _audit(
+    audit_warning(
         actor,
-        "monitoring.warning_merge",
+        AuditAction.MONITORING_WARNING_MERGE,
         warning,
         before=before,
         after={"level": new_level, "deadline": warning.deadline, "evidence_items": len(merged)},
@@ -327,7 +196,7 @@ def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
         warning.region_code = township.code  # a county-level household: the township now owns the work
     warning.save(update_fields=["status", "township_code", "assigned_to", "region_code", "updated_at"])
     step.done(
-        action="monitoring.dispatch",
+        action=AuditAction.MONITORING_DISPATCH,
         summary=f"{actor_label(actor)}派发至{township.name}",
         data={"township": township.code},
         before=before,
@@ -351,7 +220,7 @@ def recall(*, actor, warning: Warning) -> Warning:
     warning.status, warning.township_code, warning.assigned_to, warning.escalations = S.RAISED, "", None, 0
     warning.save(update_fields=["status", "township_code", "assigned_to", "escalations", "updated_at"])
     step.done(
-        action="monitoring.recall",
+        action=AuditAction.MONITORING_RECALL,
         summary=f"{actor_label(actor)}收回预警至县级待派发",
         data={"recalled_from": township},
         before=before,
@@ -397,7 +266,7 @@ def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
     warning.save(update_fields=["status", "township_code", "assigned_to", "region_code", "updated_at"])
     label = warning.get_indicator_display()
     step.done(
-        action="monitoring.reassign",
+        action=AuditAction.MONITORING_REASSIGN,
         summary=f"{actor_label(actor)}改派至{township.name}",
         data={"township": township.code, "from": old_township},
         before=before,
@@ -413,14 +282,6 @@ def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
     return warning
 
 
-def assignable_workers(township_code: str):
-    """Active grid workers of a township (their region is the township or one of its villages)."""
-    prefix = township_code[:9]
-    return User.objects.filter(
-        role=Role.GRID_WORKER, is_active=True, region__code__startswith=prefix
-    ).order_by("display_name", "username")
-
-
 @transaction.atomic
 def assign(*, actor, warning: Warning, user: User) -> Warning:
     """Township caseworker assigns a grid worker of the township to verify on the spot."""
@@ -432,7 +293,7 @@ def assign(*, actor, warning: Warning, user: User) -> Warning:
     warning.status, warning.assigned_to = S.ASSIGNED, user
     warning.save(update_fields=["status", "assigned_to", "updated_at"])
     step.done(
-        action="monitoring.assign",
+        action=AuditAction.MONITORING_ASSIGN,
         summary=f"指派网格员{user.label}入户核查",
         data={"assigned_to": user.pk},
         before=before,
@@ -470,7 +331,7 @@ def close(*, actor, warning: Warning, outcome: str) -> Warning:
             status=PotentialCase.Status.DISMISSED
         )
     step.done(
-        action="monitoring.close",
+        action=AuditAction.MONITORING_CLOSE,
         kind=ChainEvent.Kind.CLOSED,
         summary=f"办结：{outcome[:120]}",
         data={"outcome": outcome[:500], "closed_on": today},
@@ -483,28 +344,3 @@ def close(*, actor, warning: Warning, outcome: str) -> Warning:
         ],
     )
     return warning
-
-
-# re-exports: the rest of the loop
-from doudi.monitoring.deadline_actions import escalate_overdue, notify_approaching_deadlines  # noqa: E402
-from doudi.monitoring.disposition_actions import dispose, respond_need  # noqa: E402
-from doudi.monitoring.report_actions import submit_report  # noqa: E402
-from doudi.monitoring.visit_actions import record_visit  # noqa: E402
-
-__all__ = [
-    "MonitoringError",
-    "assign",
-    "close",
-    "deadline_days",
-    "deadline_for",
-    "dispatch",
-    "dispose",
-    "escalate_overdue",
-    "notify_approaching_deadlines",
-    "raise_warning",
-    "reassign",
-    "recall",
-    "record_visit",
-    "respond_need",
-    "submit_report",
-]

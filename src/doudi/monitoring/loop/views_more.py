@@ -19,18 +19,25 @@ from doudi.core import tracking, workdays
 from doudi.core.access import is_htmx, scoped_view
 from doudi.core.client_ip import client_address
 from doudi.core.http import private
-from doudi.monitoring import actions, calendar_actions, notify_actions, queries
-from doudi.monitoring.disposition_actions import can_respond
-from doudi.monitoring.flows import FlowDenied
-from doudi.monitoring.forms import (
+from doudi.monitoring.loop import (
+    base,
+    calendar_actions,
+    disposition_actions,
+    notify_actions,
+    queries,
+    report_actions,
+)
+from doudi.monitoring.loop.disposition_actions import can_respond
+from doudi.monitoring.loop.flows import FlowDenied
+from doudi.monitoring.loop.forms import (
     CalendarForm,
     NeedResponseForm,
     PublicReportForm,
     ReportForm,
     township_choices,
 )
+from doudi.monitoring.loop.report_actions import RateLimited
 from doudi.monitoring.models import NeedPush
-from doudi.monitoring.report_actions import RateLimited
 from doudi.regions.queries import names_for
 from doudi.registry import queries as registry_queries
 
@@ -61,7 +68,7 @@ def need_respond(request, pk: int):
     error = ""
     if form.is_valid():
         try:
-            push = actions.respond_need(
+            push = disposition_actions.respond_need(
                 actor=request.user,
                 push=push,
                 status=form.cleaned_data["status"],
@@ -70,7 +77,7 @@ def need_respond(request, pk: int):
             )
         except FlowDenied as exc:
             raise PermissionDenied(str(exc)) from None
-        except actions.MonitoringError as exc:
+        except base.MonitoringError as exc:
             error = str(exc)
     else:
         error = "；".join(str(e) for errs in form.errors.values() for e in errs)
@@ -103,7 +110,7 @@ def report(request):
         if not form.errors:
             township = request.user.region_id[:9].ljust(12, "0")
             try:
-                rep = actions.submit_report(
+                rep = report_actions.submit_report(
                     actor_or_none=request.user,
                     region_code=township,
                     household=household,
@@ -112,7 +119,7 @@ def report(request):
                     description=d["description"],
                     contact=d["contact"],
                 )
-            except actions.MonitoringError as exc:
+            except base.MonitoringError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "报告已提交，已进入乡镇（街道）预警待办")
@@ -134,7 +141,7 @@ def public_report(request):
         if form.is_valid():
             d = form.cleaned_data
             try:
-                report = actions.submit_report(
+                report = report_actions.submit_report(
                     actor_or_none=None,
                     region_code=d["township"],
                     subject_name=d["subject_name"],
@@ -148,7 +155,7 @@ def public_report(request):
                 return private(
                     render(request, "monitoring/public_report.html", {"form": form}, status=429), htmx=False
                 )
-            except actions.MonitoringError as exc:
+            except base.MonitoringError as exc:
                 form.add_error(None, str(exc))
             else:
                 code = tracking.display(report.tracking_code or "")

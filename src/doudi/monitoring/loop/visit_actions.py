@@ -16,6 +16,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from doudi.core.audit_actions import AuditAction
+from doudi.monitoring.loop.base import MonitoringError, Transition
+from doudi.monitoring.loop.notify_actions import township_staff
 from doudi.monitoring.models import ChainEvent, Visit, VisitPhoto, Warning
 from doudi.registry import actions as registry_actions
 from doudi.registry.models import Person, Relation, Source
@@ -32,12 +35,6 @@ IMAGE_MAGIC = (
 DISABILITY_KINDS = ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple", "none")
 PERSON_KINDS = (PK.DISABILITY, PK.SERIOUS_ILLNESS, PK.EMPLOYMENT, PK.OWN_INCOME, PK.SCHOOLING)
 HOUSEHOLD_KINDS = ("income",)
-
-
-def _error(msg: str):
-    from doudi.monitoring.actions import MonitoringError
-
-    return MonitoringError(msg)
 
 
 def image_type(data: bytes) -> str | None:
@@ -61,14 +58,14 @@ def _read_photo(photo) -> tuple[str, bytes]:
 def _photos(photos) -> list[tuple[str, bytes, str]]:
     items = [_read_photo(p) for p in photos or ()]
     if len(items) > MAX_PHOTOS:
-        raise _error(f"照片最多 {MAX_PHOTOS} 张")
+        raise MonitoringError(f"照片最多 {MAX_PHOTOS} 张")
     out = []
     for name, data in items:
         if len(data) > MAX_PHOTO_BYTES:
-            raise _error(f"照片“{name}”超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB")
+            raise MonitoringError(f"照片“{name}”超过 {MAX_PHOTO_BYTES // 1024 // 1024} MB")
         ext = image_type(data)
         if ext is None:
-            raise _error(f"“{name}”不是图片（只接受 JPG、PNG、GIF、WebP）")
+            raise MonitoringError(f"“{name}”不是图片（只接受 JPG、PNG、GIF、WebP）")
         out.append((name, data, ext))
     return out
 
@@ -77,29 +74,29 @@ def _number(value, what: str) -> float | int:
     try:
         d = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise _error(f"{what}应为数字") from None
+        raise MonitoringError(f"{what}应为数字") from None
     if not d.is_finite() or d < 0:
-        raise _error(f"{what}应为不小于0的数字")
+        raise MonitoringError(f"{what}应为不小于0的数字")
     return int(d) if d == d.to_integral_value() else float(d)
 
 
 def clean_fact(scope: str, kind: str | None, value) -> dict:
     """The fact value in the registry's shape (the policy snapshot reads these keys)."""
     if not isinstance(value, dict):
-        raise _error("事实内容格式有误")
+        raise MonitoringError("事实内容格式有误")
     if scope == "household":
         if kind != "income":
-            raise _error(f"入户核查不能登记家庭事实“{kind}”")
+            raise MonitoringError(f"入户核查不能登记家庭事实“{kind}”")
         return {"total": _number(value.get("total"), "家庭年收入"), "months": int(value.get("months") or 12)}
     if kind == PK.DISABILITY:
         dkind = value.get("kind") or "none"
         if dkind not in DISABILITY_KINDS:
-            raise _error("残疾类别无效")
+            raise MonitoringError("残疾类别无效")
         if dkind == "none":
             return {"kind": "none"}
         grade = str(value.get("grade") or "")
         if grade not in ("1", "2", "3", "4"):
-            raise _error("残疾等级应为1至4级")
+            raise MonitoringError("残疾等级应为1至4级")
         return {"kind": dkind, "grade": int(grade)}
     if kind == PK.SERIOUS_ILLNESS:
         out: dict[str, bool | str] = {"flag": bool(value.get("flag"))}
@@ -112,13 +109,13 @@ def clean_fact(scope: str, kind: str | None, value) -> dict:
         return {"monthly": _number(value.get("monthly"), "个人月收入")}
     if kind == PK.SCHOOLING:
         return {"in_school": bool(value.get("in_school"))}
-    raise _error(f"入户核查不能登记个人事实“{kind}”")
+    raise MonitoringError(f"入户核查不能登记个人事实“{kind}”")
 
 
 def _clean_visitors(visitors) -> list[str]:
     names = [str(v).strip() for v in visitors or () if str(v).strip()]
     if len(set(names)) < 2:
-        raise _error("入户核查人员至少两人，请填写两位核查人员姓名")
+        raise MonitoringError("入户核查人员至少两人，请填写两位核查人员姓名")
     return names
 
 
@@ -141,25 +138,22 @@ def record_visit(
     the household; ``member_changes``: ``[{change: "left", person_id, reason}]`` or
     ``[{change: "joined", name, id_number, relation, birth_date?, sex?}]``; ``photos``: uploaded
     files or ``(name, bytes)`` pairs, images only, at most 9 of 5 MB."""
-    from doudi.monitoring.actions import Transition
-    from doudi.monitoring.notify_actions import township_staff
-
     step = Transition(actor, warning, "verify")
     warning = step.warning
     today = timezone.localdate()
     if not isinstance(visited_on, dt.date):
-        raise _error("请填写核查日期")
+        raise MonitoringError("请填写核查日期")
     if visited_on > today:
-        raise _error("核查日期不能晚于今天")
+        raise MonitoringError("核查日期不能晚于今天")
     if visited_on < warning.raised_on:
-        raise _error("核查日期不能早于预警日期")
+        raise MonitoringError("核查日期不能早于预警日期")
     names = _clean_visitors(visitors)
     findings = (findings or "").strip()
     if not findings:
-        raise _error("请填写核查情况")
+        raise MonitoringError("请填写核查情况")
     updated_facts, member_changes = list(updated_facts or ()), list(member_changes or ())
     if warning.household_id is None and (updated_facts or member_changes):
-        raise _error("该预警对象尚未登记为家庭，不能登记家庭事实或成员变化")
+        raise MonitoringError("该预警对象尚未登记为家庭，不能登记家庭事实或成员变化")
     members = {}
     if warning.household_id:
         members = {p.pk: p for p in Person.unscoped.filter(household_id=warning.household_id)}
@@ -168,9 +162,9 @@ def record_visit(
         assert warning.household_id is not None  # facts without a household are refused above
         scope, kind = item.get("scope"), item.get("kind")
         if scope == "person" and int(item.get("id") or 0) not in members:
-            raise _error("只能登记本户现有成员的情况")
+            raise MonitoringError("只能登记本户现有成员的情况")
         if scope not in ("person", "household"):
-            raise _error("事实范围无效")
+            raise MonitoringError("事实范围无效")
         cleaned.append(
             {
                 "scope": scope,
@@ -184,7 +178,7 @@ def record_visit(
         if ch.get("change") == "left":
             pid = int(ch.get("person_id") or 0)
             if pid not in members:
-                raise _error("离开家庭的成员不在本户")
+                raise MonitoringError("离开家庭的成员不在本户")
             changes.append(
                 {
                     "change": "left",
@@ -197,9 +191,9 @@ def record_visit(
             name = str(ch.get("name") or "").strip()
             relation = ch.get("relation") or Relation.OTHER
             if not name:
-                raise _error("新增成员须填写姓名")
+                raise MonitoringError("新增成员须填写姓名")
             if relation not in Relation.values or relation == Relation.HEAD:
-                raise _error("新增成员的与户主关系无效")
+                raise MonitoringError("新增成员的与户主关系无效")
             changes.append(
                 {
                     "change": "joined",
@@ -211,7 +205,7 @@ def record_visit(
                 }
             )
         else:
-            raise _error("成员变化类型无效")
+            raise MonitoringError("成员变化类型无效")
     files = _photos(photos)
 
     visit = Visit.unscoped.create(
@@ -244,7 +238,7 @@ def record_visit(
     if files:
         extra.append(f"照片 {len(files)} 张")
     step.done(
-        action="monitoring.visit",
+        action=AuditAction.MONITORING_VISIT,
         kind=ChainEvent.Kind.VISIT,
         ref=visit,
         summary=f"入户核查（{visited_on:%Y-%m-%d}，{'、'.join(names)}）：{found}"
@@ -275,8 +269,6 @@ def record_visit(
 
 
 def _apply_facts(actor, warning, members, cleaned, on, ref) -> None:
-    from doudi.registry.actions import RegistryError
-
     try:
         for f in cleaned:
             if f["scope"] == "person":
@@ -299,13 +291,11 @@ def _apply_facts(actor, warning, members, cleaned, on, ref) -> None:
                     source=Source.HOME_VISIT,
                     source_ref=ref,
                 )
-    except RegistryError as exc:
-        raise _error(str(exc)) from None
+    except registry_actions.RegistryError as exc:
+        raise MonitoringError(str(exc)) from None
 
 
 def _apply_member_changes(actor, warning, members, changes, on, ref) -> None:
-    from doudi.registry.actions import RegistryError
-
     try:
         for ch in changes:
             if ch["change"] == "left":
@@ -328,5 +318,5 @@ def _apply_member_changes(actor, warning, members, changes, on, ref) -> None:
                     birth_date=birth or None,
                     sex=ch.get("sex") or "",
                 )
-    except (RegistryError, ValueError) as exc:
-        raise _error(f"成员变化登记失败：{exc}") from None
+    except (registry_actions.RegistryError, ValueError) as exc:
+        raise MonitoringError(f"成员变化登记失败：{exc}") from None

@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from doudi.core.access import scoped_view
 from doudi.core.http import xlsx_download
 from doudi.core.scoping import is_within
-from doudi.monitoring import supervision
-from doudi.monitoring.supervision_export import export_workbook
+from doudi.monitoring.supervision import queries
+from doudi.monitoring.supervision.export import export_workbook
 from doudi.regions.models import Region
 from doudi.regions.queries import ancestors, find_region, regions_by_codes
 
@@ -43,7 +43,7 @@ def _crumbs(region: Region, own: Region) -> list[Region]:
 @scoped_view("registry.read")
 def supervision_page(request):
     region = _region(request)
-    ov = supervision.overview(region, timezone.localdate())
+    ov = queries.overview(region, timezone.localdate())
     context = {
         "ov": ov,
         "region": region,
@@ -60,6 +60,6 @@ def supervision_page(request):
 @scoped_view("registry.read")
 def supervision_export(request):
     region = _region(request)
-    ov = supervision.overview(region, timezone.localdate())
+    ov = queries.overview(region, timezone.localdate())
     data = export_workbook(actor=request.user, ov=ov, link_base=request.build_absolute_uri("/"))
     return xlsx_download(data, f"warning-supervision-{region.code}-{ov.today:%Y%m%d}.xlsx")

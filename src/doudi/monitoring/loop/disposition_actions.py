@@ -1,5 +1,5 @@
 """Disposition of a verified warning (R-M15) with its follow-ups, and departments' answers to pushed
-needs (R-P1). Re-exported by ``monitoring.actions``."""
+needs (R-P1)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,15 @@ from django.utils import timezone
 
 from doudi.accounts.models import Department, Role
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
 from doudi.monitoring.evidence import plain
+from doudi.monitoring.loop.base import MonitoringError, Transition, chain, warning_link
+from doudi.monitoring.loop.flows import FlowDenied
+from doudi.monitoring.loop.notify_actions import county_officers, department_users, notify, township_staff
 from doudi.monitoring.models import ApplicationCase, ChainEvent, Disposition, NeedPush, Warning
+from doudi.policy.actions import PolicyError, take_decision
+from doudi.policy.models import Decision
 from doudi.registry.models import Category, CategoryStatus
 
 K = Disposition.Kind
@@ -34,19 +40,13 @@ CONSENT_METHODS = {"signed": "书面签字", "online": "线上授权", "oral": "
 CATEGORY_ORDER = ("TEKUN", "DIBAO", "MARGINAL", "RIGID", "FPJC", "OTHER")
 
 
-def _error(msg: str):
-    from doudi.monitoring.actions import MonitoringError
-
-    return MonitoringError(msg)
-
-
 def _date(value, what: str) -> dt.date:
     if isinstance(value, dt.date):
         return value
     try:
         return dt.date.fromisoformat(str(value or "").strip())
     except ValueError:
-        raise _error(f"{what}无效，应为YYYY-MM-DD格式") from None
+        raise MonitoringError(f"{what}无效，应为YYYY-MM-DD格式") from None
 
 
 def category_label(code: str | None) -> str:
@@ -80,13 +80,10 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
     * ``eligibility`` — reassessment with the policy engine (``policy.actions.take_decision``); the tier
       change goes on the chain;
     * ``deliberation`` — 一事一议 minutes ``{minutes, participants, held_on}``."""
-    from doudi.monitoring.actions import Transition
-    from doudi.monitoring.notify_actions import department_users, notify, township_staff
-
     step = Transition(actor, warning, "dispose")
     warning = step.warning
     if kind not in K.values:
-        raise _error("请选择处置方式")
+        raise MonitoringError("请选择处置方式")
     detail = dict(detail or {})
     note = (note or "").strip()
     household = warning.household
@@ -97,7 +94,7 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
         consent = dict(detail.get("consent") or {})
         given_by = str(consent.get("given_by") or "").strip()
         if not given_by or consent.get("method") not in CONSENT_METHODS:
-            raise _error("启动救助申请须记录家庭的同意（申请授权）：同意人和方式")
+            raise MonitoringError("启动救助申请须记录家庭的同意（申请授权）：同意人和方式")
         consent = {
             "given_by": given_by[:64],
             "given_on": _date(consent.get("given_on"), "同意日期"),
@@ -106,33 +103,33 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
         detail = {"consent": plain(consent)}
     elif kind == K.REFERRAL:
         if household is None:
-            raise _error("该预警对象尚未登记为家庭，请先启动救助申请")
+            raise MonitoringError("该预警对象尚未登记为家庭，请先启动救助申请")
         departments = [d for d in dict.fromkeys(detail.get("departments") or ()) if d]
         if not departments:
-            raise _error("请选择至少一个转介部门")
+            raise MonitoringError("请选择至少一个转介部门")
         unknown = [d for d in departments if d not in DEPARTMENT_NEEDS]
         if unknown:
-            raise _error(f"未知的部门：{'、'.join(unknown)}")
+            raise MonitoringError(f"未知的部门：{'、'.join(unknown)}")
         detail = {"departments": departments, "note": str(detail.get("note") or "")[:300]}
     elif kind == K.EMERGENCY:
         measures = [m for m in dict.fromkeys(detail.get("measures") or ()) if m]
         if not measures or any(m not in EMERGENCY_MEASURES for m in measures):
-            raise _error("请选择临时救助、慈善帮扶或救助服务中的至少一项")
+            raise MonitoringError("请选择临时救助、慈善帮扶或救助服务中的至少一项")
         amount = detail.get("amount")
         if amount not in (None, ""):
             try:
                 amount = str(Decimal(str(amount)).quantize(Decimal("0.01")))
             except InvalidOperation:
-                raise _error("临时救助金额应为数字") from None
+                raise MonitoringError("临时救助金额应为数字") from None
         detail = {"measures": measures, "amount": amount or None, "note": str(detail.get("note") or "")[:300]}
     elif kind == K.ELIGIBILITY:
         if household is None:
-            raise _error("该预警对象尚未登记为家庭，无法复核")
+            raise MonitoringError("该预警对象尚未登记为家庭，无法复核")
         detail = _reassess(actor, household, today)
     elif kind == K.DELIBERATION:
         minutes = str(detail.get("minutes") or "").strip()
         if not minutes:
-            raise _error("一事一议须记录会议纪要")
+            raise MonitoringError("一事一议须记录会议纪要")
         participants = [str(p).strip() for p in detail.get("participants") or () if str(p).strip()]
         detail = {
             "minutes": minutes[:4000],
@@ -234,7 +231,7 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
             )
         )
     step.done(
-        action="monitoring.dispose",
+        action=AuditAction.MONITORING_DISPOSE,
         kind=ChainEvent.Kind.DISPOSITION,
         ref=disposition,
         summary=f"处置：{label}" + (f"（{note[:80]}）" if note else ""),
@@ -256,15 +253,12 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
 
 
 def _reassess(actor, household, today: dt.date) -> dict:
-    from doudi.policy.actions import PolicyError, take_decision
-    from doudi.policy.models import Decision
-
     previous = Decision.unscoped.filter(household=household).order_by("-taken_at", "-pk").first()
     before = previous.household_category if previous else _current_category(household.pk)
     try:
         decision = take_decision(actor=actor, household=household, as_of=today)
     except PolicyError as exc:
-        raise _error(f"复核认定未完成：{exc}") from None
+        raise MonitoringError(f"复核认定未完成：{exc}") from None
     return {
         "decision_id": decision.pk,
         "before": before,
@@ -296,27 +290,23 @@ def can_respond(user, push: NeedPush) -> bool:
 @transaction.atomic
 def respond_need(*, actor, push: NeedPush, status: str, feedback: str = "", amount=None) -> NeedPush:
     """A department accepts, gives or declines a pushed need (its own department and region only)."""
-    from doudi.monitoring.actions import chain, warning_link
-    from doudi.monitoring.flows import FlowDenied
-    from doudi.monitoring.notify_actions import county_officers, notify, township_staff
-
     push = NeedPush.unscoped.select_for_update().get(pk=push.pk)
     if not can_respond(actor, push):
         raise FlowDenied("只能答复推送给本部门、本辖区的需求")
     if status not in NEED_NEXT.get(push.status, ()):
-        raise _error(f"需求当前状态为“{push.get_status_display()}”，不能改为该状态")
+        raise MonitoringError(f"需求当前状态为“{push.get_status_display()}”，不能改为该状态")
     feedback = (feedback or "").strip()
     if status == NeedPush.Status.DECLINED and not feedback:
-        raise _error("不予救助须说明理由")
+        raise MonitoringError("不予救助须说明理由")
     if amount in ("", None):
         amount = None
     else:
         try:
             amount = Decimal(str(amount)).quantize(Decimal("0.01"))
         except InvalidOperation:
-            raise _error("救助金额应为数字") from None
+            raise MonitoringError("救助金额应为数字") from None
         if amount < 0:
-            raise _error("救助金额不能为负数")
+            raise MonitoringError("救助金额不能为负数")
     before = {"status": push.status}
     push.status, push.feedback, push.amount = status, feedback[:500], amount
     push.responded_by, push.responded_at = actor, timezone.now()
@@ -338,7 +328,7 @@ def respond_need(*, actor, push: NeedPush, status: str, feedback: str = "", amou
     )
     record_audit(
         actor=actor,
-        action="monitoring.need_respond",
+        action=AuditAction.MONITORING_NEED_RESPOND,
         region_code=push.region_code,
         subject_type="need_push",
         subject_id=push.pk,

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from doudi.core import workdays
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.monitoring.models import WorkdayOverride
 
 PROVINCE = "220000000000"
@@ -38,7 +39,7 @@ def set_override(*, actor, date: dt.date, is_workday: bool, note: str = "") -> W
         row.save(update_fields=["is_workday", "note"])
     record_audit(
         actor=actor,
-        action="monitoring.workday_set",
+        action=AuditAction.MONITORING_WORKDAY_SET,
         region_code=PROVINCE,
         subject_type="date",
         subject_id=date.isoformat(),
@@ -58,7 +59,7 @@ def remove_override(*, actor, date: dt.date) -> bool:
     row.delete()
     record_audit(
         actor=actor,
-        action="monitoring.workday_remove",
+        action=AuditAction.MONITORING_WORKDAY_REMOVE,
         region_code=PROVINCE,
         subject_type="date",
         subject_id=date.isoformat(),

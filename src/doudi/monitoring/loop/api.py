@@ -1,5 +1,5 @@
 """Monitoring endpoints of ``/api/v1``: departments' need pushes (R-P1) and, for staff, the warning
-loop (``api_loop``). Scoped like every endpoint: a row outside the caller's subtree — or, for needs,
+loop (``api_loop``, its own router added to this one). Scoped like every endpoint: a row outside the caller's subtree — or, for needs,
 of another department — is simply not found (404)."""
 
 from __future__ import annotations
@@ -14,8 +14,10 @@ from pydantic import Field
 
 from doudi.core.api_auth import CAPABILITY_LABELS, api_auth, auth_user
 from doudi.core.api_errors import ApiInputError
-from doudi.monitoring import actions, queries
-from doudi.monitoring.disposition_actions import can_respond
+from doudi.monitoring.loop import base, disposition_actions, queries
+from doudi.monitoring.loop.api_loop import MAX_ID
+from doudi.monitoring.loop.api_loop import router as loop_router
+from doudi.monitoring.loop.disposition_actions import can_respond
 from doudi.monitoring.models import NeedPush
 from doudi.regions.queries import names_for
 
@@ -24,8 +26,8 @@ CAPABILITY_LABELS.setdefault("monitoring.read", "查看监测预警")
 CAPABILITY_LABELS.setdefault("needs.respond", "答复需求推送")
 
 router = Router(tags=["监测预警"], auth=api_auth("monitoring.read"))
+router.add_router("", loop_router)  # the warning loop's endpoints (list, detail, dispatch … close)
 NEEDS_AUTH = api_auth("needs.respond")
-MAX_ID = 2**63 - 1
 
 
 class PageIn(Schema):
@@ -110,14 +112,10 @@ def respond(request: HttpRequest, body: NeedRespondIn, need_id: int = Path(..., 
     if body.status not in (NeedPush.Status.ACCEPTED, NeedPush.Status.GIVEN, NeedPush.Status.DECLINED):
         raise ApiInputError("状态应为 accepted、given 或 declined", "status")
     try:
-        push = actions.respond_need(
+        push = disposition_actions.respond_need(
             actor=user, push=push, status=body.status, feedback=body.feedback, amount=body.amount
         )
-    except actions.MonitoringError as exc:
+    except base.MonitoringError as exc:
         raise HttpError(409, str(exc)) from None
     push = queries.get_need_push(push.pk)
     return _need(push, names_for({push.region_code}))
-
-
-# the warning loop's endpoints (list, detail, dispatch … close) live in ``api_loop`` on this router
-from doudi.monitoring import api_loop  # noqa: E402, F401

@@ -9,10 +9,10 @@ from django import forms
 from django.utils import timezone
 
 from doudi.accounts.models import Department
-from doudi.monitoring.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
+from doudi.monitoring.loop.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
+from doudi.monitoring.loop.queries import VIEWS, InboxFilters
+from doudi.monitoring.loop.visit_actions import MAX_PHOTO_BYTES, MAX_PHOTOS
 from doudi.monitoring.models import Disposition, Indicator, NeedPush, Warning, WarningLevel
-from doudi.monitoring.queries import VIEWS, InboxFilters
-from doudi.monitoring.visit_actions import MAX_PHOTO_BYTES, MAX_PHOTOS
 from doudi.regions.models import Region
 from doudi.registry.models import Relation
 

@@ -1,6 +1,5 @@
 """Grassroots reports (铁脚板, R-M17): a grid worker's report or a member of the public's report of a
-family in difficulty becomes a ``GrassrootsReport`` and a W-RPT warning in the township's inbox.
-Re-exported by ``monitoring.actions``."""
+family in difficulty becomes a ``GrassrootsReport`` and a W-RPT warning in the township's inbox."""
 
 from __future__ import annotations
 
@@ -11,9 +10,19 @@ from django.utils import timezone
 
 from doudi.core import tracking
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import clean_name
 from doudi.core.crypto import blind_index
 from doudi.core.scoping import is_within
+from doudi.monitoring.loop.base import (
+    MonitoringError,
+    audit_warning,
+    chain,
+    deadline_for,
+    notify_township,
+    warning_link,
+)
+from doudi.monitoring.loop.warning_actions import raise_warning
 from doudi.monitoring.models import ChainEvent, GrassrootsReport, Indicator, Warning, WarningLevel
 from doudi.regions.models import Region
 
@@ -22,12 +31,6 @@ PUBLIC_LIMIT_PER_HOUR = 5
 
 class RateLimited(Exception):
     """Too many public reports from one address in the last hour."""
-
-
-def _error(msg: str):
-    from doudi.monitoring.actions import MonitoringError
-
-    return MonitoringError(msg)
 
 
 def client_hash(address: str | None) -> str:
@@ -59,33 +62,31 @@ def submit_report(
     """Record a report and open a W-RPT warning dispatched straight to the township (the report
     names the township, so it skips the county's dispatch step). With a registered ``household``
     the warning is that household's (merged with an open report warning of the household)."""
-    from doudi.monitoring.actions import chain, raise_warning
-
     actor = actor_or_none if getattr(actor_or_none, "pk", None) else None
     region = Region.objects.filter(code=str(region_code or "")).first()
     if region is None or region.level not in ("township", "village"):
-        raise _error("请选择所在乡镇（街道）")
+        raise MonitoringError("请选择所在乡镇（街道）")
     township = region.code if region.level == "township" else region.parent_id
     if township is None:  # a village always has its township as parent
-        raise _error("请选择所在乡镇（街道）")
+        raise MonitoringError("请选择所在乡镇（街道）")
     description = (description or "").strip()
     if len(description) < 5:
-        raise _error("请简要说明困难情况（至少5个字）")
+        raise MonitoringError("请简要说明困难情况（至少5个字）")
     subject_name, bad_name = clean_name(subject_name)  # the name check of every door (core.cells)
     if bad_name:
-        raise _error(bad_name)
+        raise MonitoringError(bad_name)
     if actor is not None:
         if not actor.can("monitoring.report"):
-            raise _error("您的角色不能提交报告")
+            raise MonitoringError("您的角色不能提交报告")
         mine = bool(actor.region_id) and (
             is_within(region.code, actor.region_id) or is_within(actor.region_id, township)
         )
         if not mine:
-            raise _error("只能报告您所在乡镇（街道）的情况")
+            raise MonitoringError("只能报告您所在乡镇（街道）的情况")
     elif public_reports_last_hour(client_address) >= PUBLIC_LIMIT_PER_HOUR:
         raise RateLimited("提交过于频繁，请一小时后再试")
     if household is not None and not is_within(household.region_code, township):
-        raise _error("该家庭不在所选乡镇（街道）")
+        raise MonitoringError("该家庭不在所选乡镇（街道）")
     report = GrassrootsReport.unscoped.create(
         region_code=household.region_code if household is not None else region.code,
         reporter=actor,
@@ -134,7 +135,7 @@ def submit_report(
     )
     record_audit(
         actor=actor or "公众",
-        action="monitoring.report",
+        action=AuditAction.MONITORING_REPORT,
         region_code=report.region_code,
         subject_type="report",
         subject_id=report.pk,
@@ -144,8 +145,6 @@ def submit_report(
 
 
 def _report_warning(actor, report: GrassrootsReport, township: str, today: dt.date, evidence) -> Warning:
-    from doudi.monitoring.actions import _audit, deadline_for, notify_township, warning_link
-
     deadline = deadline_for(level=WarningLevel.YELLOW, raised_on=today, region_code=township)
     warning = Warning.unscoped.create(
         indicator=Indicator.REPORT,
@@ -158,9 +157,9 @@ def _report_warning(actor, report: GrassrootsReport, township: str, today: dt.da
         township_code=township,
         evidence=evidence,
     )
-    _audit(
+    audit_warning(
         actor or "公众",
-        "monitoring.warning_raise",
+        AuditAction.MONITORING_WARNING_RAISE,
         warning,
         after={
             "indicator": Indicator.REPORT,

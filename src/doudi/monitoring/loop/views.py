@@ -1,5 +1,5 @@
 """Warning inbox and detail pages, the transition forms (dispatch, recall, reassign, assign, visit, dispose, close) and
-visit photos. Thin adapters: forms parse, ``monitoring.actions`` decide and write, ``queries`` read.
+visit photos. Thin adapters: forms parse, the ``loop/*_actions`` modules decide and write, ``queries`` read.
 
 Pages, needs, reports, notifications and the holiday calendar: ``views_more``."""
 
@@ -17,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from doudi.core.access import is_htmx, scoped_view
 from doudi.core.http import private
 from doudi.core.workdays import calendar_warning
-from doudi.monitoring import actions, flows, queries
-from doudi.monitoring.evidence import display_items
-from doudi.monitoring.flows import FlowDenied
-from doudi.monitoring.forms import (
+from doudi.monitoring.loop import base, disposition_actions, flows, queries, visit_actions, warning_actions
+from doudi.monitoring.loop.evidence_display import display_items
+from doudi.monitoring.loop.flows import FlowDenied
+from doudi.monitoring.loop.forms import (
     AssignForm,
     CloseForm,
     DispatchForm,
@@ -90,7 +90,7 @@ def _detail_context(request, warning: Warning, **forms) -> dict:
         ctx["reassign_form"] = forms.get("reassign_form") or ReassignForm(warning=warning)
     if "assign" in allowed:
         ctx["assign_form"] = forms.get("assign_form") or AssignForm(
-            workers=actions.assignable_workers(warning.township_code)
+            workers=queries.assignable_workers(warning.township_code)
         )
     if "close" in allowed:
         ctx["close_form"] = forms.get("close_form") or CloseForm()
@@ -116,7 +116,7 @@ def _transition(request, pk: int, form_class, form_key: str, run, form_kwargs=No
             message = run(warning, form.cleaned_data)
         except FlowDenied as exc:
             raise PermissionDenied(str(exc)) from None
-        except actions.MonitoringError as exc:
+        except base.MonitoringError as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, message)
@@ -129,7 +129,7 @@ def _transition(request, pk: int, form_class, form_key: str, run, form_kwargs=No
 @scoped_view("monitoring.read")
 def dispatch(request, pk: int):
     def run(w, d):
-        w = actions.dispatch(actor=request.user, warning=w, township_code=d["township"])
+        w = warning_actions.dispatch(actor=request.user, warning=w, township_code=d["township"])
         return "已派发至乡镇（街道）"
 
     return _transition(request, pk, DispatchForm, "dispatch_form", run, form_kwargs=lambda w: {"warning": w})
@@ -140,7 +140,7 @@ def dispatch(request, pk: int):
 def recall(request, pk: int):
     warning = _warning_or_404(pk)
     try:
-        actions.recall(actor=request.user, warning=warning)
+        warning_actions.recall(actor=request.user, warning=warning)
     except FlowDenied as exc:
         raise PermissionDenied(str(exc)) from None
     messages.success(request, "已收回至县级待派发")
@@ -151,7 +151,7 @@ def recall(request, pk: int):
 @scoped_view("monitoring.read")
 def reassign(request, pk: int):
     def run(w, d):
-        actions.reassign(actor=request.user, warning=w, township_code=d["township"])
+        warning_actions.reassign(actor=request.user, warning=w, township_code=d["township"])
         return "已改派至其他乡镇（街道）"
 
     return _transition(request, pk, ReassignForm, "reassign_form", run, form_kwargs=lambda w: {"warning": w})
@@ -161,10 +161,10 @@ def reassign(request, pk: int):
 @scoped_view("monitoring.read")
 def assign(request, pk: int):
     def run(w, d):
-        worker = actions.assignable_workers(w.township_code).filter(pk=d["worker"]).first()
+        worker = queries.assignable_workers(w.township_code).filter(pk=d["worker"]).first()
         if worker is None:
-            raise actions.MonitoringError("只能指派本乡镇（街道）的网格员")
-        actions.assign(actor=request.user, warning=w, user=worker)
+            raise base.MonitoringError("只能指派本乡镇（街道）的网格员")
+        warning_actions.assign(actor=request.user, warning=w, user=worker)
         return f"已指派网格员{worker.label}"
 
     return _transition(
@@ -173,7 +173,7 @@ def assign(request, pk: int):
         AssignForm,
         "assign_form",
         run,
-        form_kwargs=lambda w: {"workers": actions.assignable_workers(w.township_code)},
+        form_kwargs=lambda w: {"workers": queries.assignable_workers(w.township_code)},
     )
 
 
@@ -181,7 +181,7 @@ def assign(request, pk: int):
 @scoped_view("monitoring.read")
 def close(request, pk: int):
     def run(w, d):
-        actions.close(actor=request.user, warning=w, outcome=d["outcome"])
+        warning_actions.close(actor=request.user, warning=w, outcome=d["outcome"])
         return "预警已办结"
 
     return _transition(request, pk, CloseForm, "close_form", run, form_kwargs=None)
@@ -208,7 +208,7 @@ def visit(request, pk: int):
         form = VisitForm(request.POST, request.FILES, **kwargs)
         if form.is_valid():
             try:
-                actions.record_visit(
+                visit_actions.record_visit(
                     actor=request.user,
                     warning=warning,
                     visited_on=form.cleaned_data["visited_on"],
@@ -221,7 +221,7 @@ def visit(request, pk: int):
                 )
             except FlowDenied as exc:
                 raise PermissionDenied(str(exc)) from None
-            except actions.MonitoringError as exc:
+            except base.MonitoringError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "入户核查已提交")
@@ -247,7 +247,7 @@ def dispose(request, pk: int):
         form = DispositionForm(request.POST)
         if form.is_valid():
             try:
-                actions.dispose(
+                disposition_actions.dispose(
                     actor=request.user,
                     warning=warning,
                     kind=form.cleaned_data["kind"],
@@ -256,7 +256,7 @@ def dispose(request, pk: int):
                 )
             except (FlowDenied, PermissionError) as exc:
                 raise PermissionDenied(str(exc)) from None
-            except actions.MonitoringError as exc:
+            except base.MonitoringError as exc:
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, "处置已登记")

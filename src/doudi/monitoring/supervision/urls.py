@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from doudi.monitoring import views_supervision as views
+from doudi.monitoring.supervision import views
 
 app_name = "supervision"
 
