@@ -42,7 +42,7 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _generate(n: int, county: str, township: str, grid_id: int) -> None:
-    from doudi.monitoring.models import Indicator, Warning, WarningLevel
+    from doudi.monitoring.models import EarlyWarning, Indicator, WarningLevel
     from doudi.registry.models import Household
 
     rng = random.Random(11)
@@ -71,7 +71,7 @@ def _generate(n: int, county: str, township: str, grid_id: int) -> None:
             deadline = raised + dt.timedelta(days=rng.randint(3, 25))
             ts = region[:9].ljust(12, "0") if status != "raised" else ""
             rows.append(
-                Warning(
+                EarlyWarning(
                     household_id=hh,
                     indicator=rng.choice(indicators),
                     level=rng.choice(WarningLevel.values),
@@ -90,9 +90,9 @@ def _generate(n: int, county: str, township: str, grid_id: int) -> None:
                 )
             )
             if len(rows) >= 5000:
-                Warning.unscoped.bulk_create(rows)
+                EarlyWarning.unscoped.bulk_create(rows)
                 rows = []
-    Warning.unscoped.bulk_create(rows)
+    EarlyWarning.unscoped.bulk_create(rows)
 
 
 def main() -> None:
@@ -109,7 +109,7 @@ def main() -> None:
     from doudi.accounts.actions import create_user
     from doudi.accounts.models import User
     from doudi.core.scoping import all_regions
-    from doudi.monitoring.models import Warning
+    from doudi.monitoring.models import EarlyWarning
     from doudi.registry.models import Household
 
     with all_regions():
@@ -137,7 +137,7 @@ def main() -> None:
                 region_code=region,
                 check_password=False,
             )
-        bench = Warning.unscoped.filter(dedupe_key__startswith=BENCH_PREFIX)
+        bench = EarlyWarning.unscoped.filter(dedupe_key__startswith=BENCH_PREFIX)
         if args.fresh:
             bench.delete()
         if not bench.exists():
@@ -147,8 +147,8 @@ def main() -> None:
         if connection.vendor == "postgresql":
             with connection.cursor() as cur:
                 cur.execute("ANALYZE monitoring_warning")
-        in_county = Warning.unscoped.filter(is_open=True, region_code__startswith=county[:6]).count()
-        in_township = Warning.unscoped.filter(is_open=True, region_code__startswith=township[:9]).count()
+        in_county = EarlyWarning.unscoped.filter(is_open=True, region_code__startswith=county[:6]).count()
+        in_township = EarlyWarning.unscoped.filter(is_open=True, region_code__startswith=township[:9]).count()
 
     print(
         f"database: {connection.vendor}; open warnings in county {county}: {in_county:,}; "

@@ -457,7 +457,7 @@ def main() -> None:
 
     from doudi.core import store
     from doudi.core.scoping import all_regions
-    from doudi.monitoring.models import PotentialCase, Warning
+    from doudi.monitoring.models import EarlyWarning, PotentialCase
     from doudi.monitoring.scan import scan_all
     from doudi.registry.models import Person
 
@@ -489,7 +489,7 @@ def main() -> None:
             seconds, cpu = time.perf_counter() - started, _cpu() - cpu
             runs.append((label, seconds, cpu, result))
             log(f"{label}: {seconds:.1f} s wall, {cpu:.1f} s CPU")
-        warnings = Warning.unscoped.count()
+        warnings = EarlyWarning.unscoped.count()
         cases = PotentialCase.unscoped.count()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()

@@ -77,7 +77,7 @@ def test_the_pattern_tells_orm_reads_from_other_calls():
         "Person.objects.filter(x=1)",
         "Household.unscoped.get(pk=1)",
         "rows = list(Region.objects.all())",
-        "get_object_or_404(Warning, pk=pk)",
+        "get_object_or_404(EarlyWarning, pk=pk)",
     ):
         assert DIRECT_READ.search(line), line
     for line in ("queries.get_person(pk)", "request.GET.get('x')", "qs.filter(status=s)", "self.objects"):

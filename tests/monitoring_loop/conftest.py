@@ -43,7 +43,7 @@ def staff(make_user):
 
 @pytest.fixture
 def raise_on(households, staff):
-    """``raise_on("H-YJ1", indicator="W-ILL", level="orange", evidence=[...])`` → Warning."""
+    """``raise_on("H-YJ1", indicator="W-ILL", level="orange", evidence=[...])`` → EarlyWarning."""
     from doudi.monitoring.loop import warning_actions
 
     def make(

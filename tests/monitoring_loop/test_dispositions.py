@@ -9,7 +9,14 @@ import pytest
 from doudi.core.scoping import all_regions, using_scope
 from doudi.monitoring.loop import base, disposition_actions
 from doudi.monitoring.loop.flows import FlowDenied
-from doudi.monitoring.models import ApplicationCase, ChainEvent, Disposition, NeedPush, Notification, Warning
+from doudi.monitoring.models import (
+    ApplicationCase,
+    ChainEvent,
+    Disposition,
+    EarlyWarning,
+    NeedPush,
+    Notification,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +30,7 @@ def test_no_hardship_is_ready_to_close(raise_on, loop):
     w = loop.to("verified", raise_on())
     d = loop.dispose(w, "no_hardship")
     w.refresh_from_db()
-    assert w.status == Warning.Status.DISPOSED and d.kind == "no_hardship" and d.detail == {}
+    assert w.status == EarlyWarning.Status.DISPOSED and d.kind == "no_hardship" and d.detail == {}
     assert _chain(w)[-1].summary.startswith("处置：经核实无困难")
 
 
@@ -95,7 +102,7 @@ def test_eligibility_without_the_data_is_a_clear_error(raise_on, loop):
     with pytest.raises(base.MonitoringError, match="复核认定未完成.*收入"):
         loop.dispose(w, "eligibility")
     w.refresh_from_db()
-    assert w.status == Warning.Status.VERIFIED
+    assert w.status == EarlyWarning.Status.VERIFIED
 
 
 def test_deliberation_records_minutes(raise_on, loop):

@@ -9,12 +9,12 @@ import pytest
 from doudi.core.scoping import all_regions
 from doudi.core.workdays import add_working_days
 from doudi.monitoring.loop import base, deadline_actions, warning_actions
-from doudi.monitoring.models import ChainEvent, Notification, Warning
+from doudi.monitoring.models import ChainEvent, EarlyWarning, Notification
 
 from .conftest import RAISED_ON
 
 pytestmark = pytest.mark.django_db
-S = Warning.Status
+S = EarlyWarning.Status
 EV1 = {"source": "医保", "batch_id": 7, "record_id": "r1", "detail": "住院自付 3.2 万元"}
 EV2 = {"source": "医保", "batch_id": 8, "record_id": "r9", "detail": "门诊慢特病"}
 
@@ -48,17 +48,17 @@ def test_same_cause_and_household_merge_into_one_open_warning(raise_on):
     assert again.merged_count == 2
     assert again.deadline == min(first.deadline, add_working_days(RAISED_ON, 3))
     with all_regions():
-        assert Warning.objects.filter(dedupe_key=first.dedupe_key).count() == 1
+        assert EarlyWarning.objects.filter(dedupe_key=first.dedupe_key).count() == 1
 
 
 def test_re_raising_the_same_evidence_changes_nothing(raise_on):
     first = raise_on(indicator="W-ILL", level="orange", evidence=[EV1])
-    before = Warning.unscoped.values().get(pk=first.pk)
+    before = EarlyWarning.unscoped.values().get(pk=first.pk)
     with all_regions():
         events = ChainEvent.objects.count()
     again = raise_on(indicator="W-ILL", level="yellow", evidence=[dict(EV1)])
     assert again.pk == first.pk
-    assert Warning.unscoped.values().get(pk=first.pk) == before
+    assert EarlyWarning.unscoped.values().get(pk=first.pk) == before
     with all_regions():
         assert ChainEvent.objects.count() == events
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from doudi.core.scoping import all_regions
-from doudi.monitoring.models import NeedPush, Notification, Warning
+from doudi.monitoring.models import EarlyWarning, NeedPush, Notification
 from tests.conftest import YANJI_T1
 from tests.web.conftest import assert_csp_clean
 
@@ -166,7 +166,7 @@ def test_the_loop_through_the_pages(raise_on, staff, as_user, settings, tmp_path
         == 302
     )
     w.refresh_from_db()
-    assert w.status == Warning.Status.CLOSED
+    assert w.status == EarlyWarning.Status.CLOSED
     detail = c.get(f"/monitoring/warnings/{w.pk}/").content.decode()
     assert "办结情况：已转医保部门落实医疗救助" in detail and "/monitoring/photos/" in detail
 

@@ -8,7 +8,7 @@ import pytest
 
 from doudi.core.scoping import all_regions, using_scope
 from doudi.monitoring.loop import base, disposition_actions, report_actions, warning_actions
-from doudi.monitoring.models import GrassrootsReport, Notification, Warning
+from doudi.monitoring.models import EarlyWarning, GrassrootsReport, Notification
 from tests.conftest import YANJI, YANJI_T1, YANJI_T2
 
 pytestmark = pytest.mark.django_db
@@ -83,7 +83,7 @@ def test_public_form_is_rate_limited_per_address(client, staff):
 def test_public_form_errors_are_chinese(client, staff, change, message):
     response = client.post("/report/", {**FORM, **change})
     assert response.status_code == 400 and message in response.content.decode()
-    assert not Warning.unscoped.exists()
+    assert not EarlyWarning.unscoped.exists()
 
 
 def test_grid_worker_report_of_a_registered_household(client, staff, households):

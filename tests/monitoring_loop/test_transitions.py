@@ -8,11 +8,11 @@ import pytest
 from doudi.core.scoping import all_regions, using_scope
 from doudi.monitoring.loop import base, flows, visit_actions, warning_actions
 from doudi.monitoring.loop.flows import FlowDenied
-from doudi.monitoring.models import ChainEvent, Notification, Warning
+from doudi.monitoring.models import ChainEvent, EarlyWarning, Notification
 from tests.conftest import YANJI_T1, YANJI_T2
 
 pytestmark = pytest.mark.django_db
-S = Warning.Status
+S = EarlyWarning.Status
 
 
 def _as(user):

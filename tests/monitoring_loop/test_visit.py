@@ -11,7 +11,7 @@ import pytest
 
 from doudi.core.scoping import all_regions, using_scope
 from doudi.monitoring.loop import base, visit_actions
-from doudi.monitoring.models import Visit, VisitPhoto, Warning
+from doudi.monitoring.models import EarlyWarning, Visit, VisitPhoto
 from doudi.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_visit_facts_land_in_the_registry_as_home_visit_facts(raise_on, loop, st
         photos=[("门口.png", tiny_png())],
     )
     w.refresh_from_db()
-    assert (w.status, w.verified_on) == (Warning.Status.VERIFIED, visited)
+    assert (w.status, w.verified_on) == (EarlyWarning.Status.VERIFIED, visited)
     with all_regions():
         snap = household_as_of(w.household, visited)
         before = household_as_of(w.household, visited - dt.timedelta(days=1))
@@ -140,7 +140,7 @@ def test_a_bad_visit_is_refused_and_nothing_is_written(raise_on, loop, media, ch
     with pytest.raises(base.MonitoringError, match=message):
         loop.visit(w, **change)
     w.refresh_from_db()
-    assert w.status == Warning.Status.ASSIGNED
+    assert w.status == EarlyWarning.Status.ASSIGNED
     assert not Visit.unscoped.exists()
     assert not list(media.rglob("*.*")) if media.exists() else True
 
@@ -173,4 +173,4 @@ def test_a_township_caseworker_may_record_the_visit_too(raise_on, loop, staff, m
             hardship_found=False,
         )
     w.refresh_from_db()
-    assert w.status == Warning.Status.VERIFIED
+    assert w.status == EarlyWarning.Status.VERIFIED

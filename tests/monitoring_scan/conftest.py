@@ -177,9 +177,9 @@ def run_batch(batch_id: int, **kw):
 
 
 def open_warnings(indicator: str | None = None):
-    from doudi.monitoring.models import Warning
+    from doudi.monitoring.models import EarlyWarning
 
-    qs = Warning.unscoped.filter(is_open=True)
+    qs = EarlyWarning.unscoped.filter(is_open=True)
     if indicator:
         qs = qs.filter(indicator=indicator)
     return list(qs.order_by("id"))

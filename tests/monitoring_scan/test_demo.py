@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from doudi.core.scoping import all_regions
 from doudi.exchange.models import Batch
-from doudi.monitoring.models import PotentialCase, Warning
+from doudi.monitoring.models import EarlyWarning, PotentialCase
 
 pytestmark = pytest.mark.django_db
 
@@ -20,10 +20,10 @@ def test_demo_seed_gives_the_townships_warnings_to_work_on(store_dir):
         batches = list(
             Batch.unscoped.filter(file_name__startswith="doudi-demo-").values_list("status", flat=True)
         )
-        warnings = list(Warning.unscoped.values_list("indicator", "level", "region_code"))
-        statuses = list(Warning.unscoped.values_list("status", "township_code", "region_code"))
+        warnings = list(EarlyWarning.unscoped.values_list("indicator", "level", "region_code"))
+        statuses = list(EarlyWarning.unscoped.values_list("status", "township_code", "region_code"))
         cases = PotentialCase.unscoped.count()
-        sources = {(w.indicator, e.get("source")) for w in Warning.unscoped.all() for e in w.evidence}
+        sources = {(w.indicator, e.get("source")) for w in EarlyWarning.unscoped.all() for e in w.evidence}
     assert {("W-POP", "户籍变动"), ("W-POP", "婚姻登记"), ("W-ELIG", "财政供养人员工资")} <= sources
     assert batches and set(batches) == {"linked"}
     causes = {ind for ind, _, _ in warnings}
@@ -38,5 +38,5 @@ def test_demo_seed_gives_the_townships_warnings_to_work_on(store_dir):
     # a second seed adds nothing
     call_command("demo", "seed", "--households", "200", stdout=StringIO(), stderr=StringIO())
     with all_regions():
-        assert Warning.unscoped.count() == len(warnings) and PotentialCase.unscoped.count() == cases
+        assert EarlyWarning.unscoped.count() == len(warnings) and PotentialCase.unscoped.count() == cases
         assert Batch.unscoped.filter(file_name__startswith="doudi-demo-").count() == len(batches)

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from doudi.core import idnumber
-from doudi.monitoring.models import PotentialCase, Warning
+from doudi.monitoring.models import EarlyWarning, PotentialCase
 
 from .conftest import NG, T1, D, make_family, open_warnings, run_all, write_batch
 
@@ -89,7 +89,7 @@ def test_disaster_with_collapsed_dwelling_is_red(scan_env):
 
     write_batch(1, "disaster", [dsr(OUT_A, "collapsed"), dsr(OUT_B, "minor"), dsr(OUT_C, "severe")])
     run_all()
-    levels = sorted(Warning.unscoped.values_list("region_code", "level"))
+    levels = sorted(EarlyWarning.unscoped.values_list("region_code", "level"))
     assert levels == [(T1, "orange"), (T1, "red")]
 
 
@@ -110,14 +110,14 @@ def test_records_without_a_number_or_region_are_not_routed(scan_env):
     assert case.region_code == "222401000000"
     assert result.potential["skipped_no_id"] == 1
     # known only by its county: it waits in the county inbox to be dispatched
-    assert Warning.unscoped.get().status == "raised"
+    assert EarlyWarning.unscoped.get().status == "raised"
 
 
 def test_discovery_is_idempotent_and_merges_by_person(scan_env):
     write_batch(1, "disability", [severe(OUT_A)])
     run_all()
     assert run_all().potential["new"] == 0
-    assert len(cases()) == 1 and Warning.unscoped.count() == 1
+    assert len(cases()) == 1 and EarlyWarning.unscoped.count() == 1
     write_batch(
         2, "disaster", [outsider(OUT_A, event="洪涝", occurred_on=D(2025, 7, 10), dwelling_damage="severe")]
     )
@@ -133,6 +133,6 @@ def test_dismissed_case_is_not_reopened_by_the_same_records(scan_env):
     write_batch(1, "disability", [severe(OUT_A)])
     run_all()
     PotentialCase.unscoped.update(status="dismissed")
-    Warning.unscoped.update(is_open=False, status="closed", closed_on=D(2025, 8, 5))
+    EarlyWarning.unscoped.update(is_open=False, status="closed", closed_on=D(2025, 8, 5))
     assert run_all().potential["new"] == 0
     assert len(cases()) == 1

@@ -10,7 +10,7 @@ from doudi.core.scoping import all_regions
 from doudi.monitoring import params
 from doudi.monitoring.loop import base, warning_actions
 from doudi.monitoring.loop.flows import FlowDenied
-from doudi.monitoring.models import Notification, PotentialCase, Warning
+from doudi.monitoring.models import EarlyWarning, Notification, PotentialCase
 from doudi.policy import params_store
 from doudi.policy.actions import PolicyError, approve_proposal, propose_parameter_change
 
@@ -45,7 +45,7 @@ def set_mode(region: str, mode: str, make_user) -> None:
     params_store.clear_cache()
 
 
-def by_household(fams) -> dict[str, Warning]:
+def by_household(fams) -> dict[str, EarlyWarning]:
     ids = {f.household.pk: key for key, f in fams.items()}
     return {ids[w.household_id]: w for w in open_warnings("W-EDU") if w.household_id in ids}
 
@@ -153,6 +153,6 @@ def test_the_detail_page_offers_recall_and_reassign_to_the_county(scan_env, clie
     assert 'id="recall-form"' in page and 'id="reassign-form"' in page and "北山街道" in page
     response = client.post(f"/monitoring/warnings/{w.pk}/reassign/", {"township": T2})
     assert response.status_code == 302
-    assert Warning.unscoped.get(pk=w.pk).township_code == T2
+    assert EarlyWarning.unscoped.get(pk=w.pk).township_code == T2
     response = client.post(f"/monitoring/warnings/{w.pk}/recall/")
-    assert response.status_code == 302 and Warning.unscoped.get(pk=w.pk).status == "raised"
+    assert response.status_code == 302 and EarlyWarning.unscoped.get(pk=w.pk).status == "raised"

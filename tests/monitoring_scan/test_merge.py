@@ -6,7 +6,7 @@ import pytest
 
 from doudi.core.models import AuditEvent
 from doudi.core.workdays import add_working_days
-from doudi.monitoring.models import ChainEvent, Warning
+from doudi.monitoring.models import ChainEvent, EarlyWarning
 
 from .conftest import AS_OF, TODAY, D, make_family, open_warnings, run_all, run_batch, write_batch
 
@@ -33,7 +33,7 @@ def test_rerun_changes_nothing(scan_env):
     events = ChainEvent.unscoped.count()
     second = run_all()
     assert (second.total("new"), second.total("merged"), second.total("unchanged")) == (0, 0, 1)
-    w2 = Warning.unscoped.get(pk=w.pk)
+    w2 = EarlyWarning.unscoped.get(pk=w.pk)
     assert w2.evidence == w.evidence and w2.merged_count == 1
     assert ChainEvent.unscoped.count() == events
     # one audit event per scan
@@ -82,7 +82,7 @@ def test_closed_warning_is_not_raised_again_for_the_same_facts(scan_env):
     fam = two_member_family()
     write_batch(1, "disability", [severe(fam.members[0])])
     run_all()
-    Warning.unscoped.update(is_open=False, status="closed", closed_on=D(2025, 8, 10))
+    EarlyWarning.unscoped.update(is_open=False, status="closed", closed_on=D(2025, 8, 10))
     assert run_all().total("new") == 0
     # a new fact after the closing raises a new warning
     write_batch(2, "disability", [severe(fam.members[1], certified=D(2025, 8, 20))])

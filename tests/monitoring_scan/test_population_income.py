@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 
 from doudi.core.scoping import all_regions
-from doudi.monitoring.models import Warning
+from doudi.monitoring.models import EarlyWarning
 
 from .conftest import T2, D, make_family, open_warnings, run_all, run_batch, write_batch
 
@@ -114,7 +114,7 @@ def test_a_marriage_merges_into_the_open_death_warning_and_a_rerun_changes_nothi
     assert [e["source"] for e in w.evidence] == ["死亡信息", "婚姻登记"]
     again = run_all()
     assert (again.total("new"), again.total("merged")) == (0, 0)
-    assert Warning.unscoped.get(pk=w.pk).evidence == w.evidence
+    assert EarlyWarning.unscoped.get(pk=w.pk).evidence == w.evidence
 
 
 def test_the_same_registration_event_sent_again_counts_once(scan_env):

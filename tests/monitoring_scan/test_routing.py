@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from doudi.core import idnumber
 from doudi.core.scoping import all_regions
 from doudi.datasets import DATASETS
-from doudi.monitoring.models import PotentialCase, UnroutableRecord, Warning
+from doudi.monitoring.models import EarlyWarning, PotentialCase, UnroutableRecord
 
 from .conftest import T1, D, run_all, write_batch
 
@@ -121,7 +121,7 @@ def test_every_dataset_type_links_and_scans_bad_records(dataset, scan_env, house
         assert "records unroutable: 3" in lines and "records routed by id county: 2" in lines
         regions = sorted(c.region_code for c in PotentialCase.unscoped.all())
         assert regions == ["220102001000", "222401000000", "222401000000"]
-        assert all(w.region_code.startswith("22") for w in Warning.unscoped.all())
+        assert all(w.region_code.startswith("22") for w in EarlyWarning.unscoped.all())
 
 
 def test_the_linkage_report_of_a_bad_batch_opens(scan_env, households, tmp_path):
@@ -194,7 +194,7 @@ def test_a_failed_scan_is_finished_by_rerunning(scan_env, households, tmp_path, 
     monkeypatch.setattr(discovery, "find", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("boom")))
     with pytest.raises(CommandError, match="监测预警扫描未完成"):
         match_run("--batch", str(batch.pk))
-    assert batch.pk in scan.pending_batches() and not Warning.unscoped.exists()  # nothing half written
+    assert batch.pk in scan.pending_batches() and not EarlyWarning.unscoped.exists()  # nothing half written
     monkeypatch.setattr(discovery, "find", real)
     lines = match_run("--all-pending")  # nothing left to link: the pending scan is completed
     assert "records unroutable: 3" in lines and scan.pending_batches() == []
@@ -292,11 +292,11 @@ def test_the_province_transfers_an_unroutable_person_to_a_county(scan_env, clien
     assert response.status_code == 302
     [case] = PotentialCase.unscoped.all()
     assert case.region_code == "222401000000" and case.id_index and len(case.signals) == 2
-    [w] = Warning.unscoped.filter(potential_case=case)
+    [w] = EarlyWarning.unscoped.filter(potential_case=case)
     assert (w.status, w.region_code) == ("raised", "222401000000")  # the county dispatches it
     assert set(UnroutableRecord.unscoped.values_list("routed_to", flat=True)) == {"222401000000"}
     assert "已转交延吉市" in client.get("/monitoring/unroutable/").content.decode()
     client.post(f"/monitoring/unroutable/{first.pk}/transfer/", {"county": "222401000000"})  # refused, no dup
-    assert PotentialCase.unscoped.count() == 1 and Warning.unscoped.count() == 1
+    assert PotentialCase.unscoped.count() == 1 and EarlyWarning.unscoped.count() == 1
     run_all()  # a later scan does not list the person again
     assert UnroutableRecord.unscoped.count() == 2 and PotentialCase.unscoped.count() == 1

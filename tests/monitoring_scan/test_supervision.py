@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from doudi.core.models import AuditEvent
 from doudi.core.scoping import all_regions, using_scope
-from doudi.monitoring.models import Disposition, Warning
+from doudi.monitoring.models import Disposition, EarlyWarning
 from doudi.monitoring.supervision import queries as supervision
 from doudi.regions.models import Region
 
@@ -56,7 +56,7 @@ def warnings_data(households, make_user):
     with all_regions():
         for key, ind, level, status, deadline, verified, is_open in rows:
             hh = households[key]
-            w = Warning.unscoped.create(
+            w = EarlyWarning.unscoped.create(
                 region_code=hh.region_code, household=hh, indicator=ind, level=level, status=status,
                 dedupe_key=f"{ind}:h{hh.pk}", is_open=is_open, raised_on=today - dt.timedelta(days=30),
                 deadline=deadline, verified_on=verified, closed_on=today if not is_open else None,

@@ -116,13 +116,13 @@ def test_no_raw_codes_on_the_pages_and_exports_users_read(demo, client):
 
     from doudi.core.scoping import all_regions
     from doudi.exchange.models import Batch
-    from doudi.monitoring.models import Warning
+    from doudi.monitoring.models import EarlyWarning
     from doudi.policy.actions import propose_parameter_change, take_decision
     from doudi.registry.models import Household
 
     yanji = User.objects.get(username="yanji")
     with all_regions():
-        warnings = list(Warning.unscoped.order_by("pk"))
+        warnings = list(EarlyWarning.unscoped.order_by("pk"))
         households = sorted({w.household_id for w in warnings if w.household_id})[:4]
         decisions = [
             take_decision(actor=yanji, household=h, as_of=dt.date.today()).pk

@@ -38,7 +38,7 @@ import pyarrow as pa
 from doudi.core import store
 from doudi.monitoring import params, routing, sources
 from doudi.monitoring.evidence import evidence_key
-from doudi.monitoring.models import Indicator, PotentialCase, Warning
+from doudi.monitoring.models import EarlyWarning, Indicator, PotentialCase
 
 logger = logging.getLogger(__name__)
 UNKNOWN_MASK = "未知"
@@ -298,7 +298,7 @@ def _existing_cases(ids: list[str]) -> dict:
     for start in range(0, len(case_ids), sources.ID_CHUNK):
         chunk = case_ids[start : start + sources.ID_CHUNK]
         warnings |= dict(
-            Warning.unscoped.filter(
+            EarlyWarning.unscoped.filter(
                 potential_case_id__in=chunk, is_open=True, indicator=Indicator.DISCOVERY
             ).values_list("potential_case_id", "id")
         )

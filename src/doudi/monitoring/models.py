@@ -102,9 +102,10 @@ class UnroutableRecord(Regional):
         ]
 
 
-class Warning(Regional):
-    """One warning (预警) on one household for one cause; open warnings of the same cause for the same
-    household are merged (R-M13) — ``dedupe_key`` is unique among open warnings."""
+class EarlyWarning(Regional):
+    """One early warning (预警) on one household for one cause; open warnings of the same cause for the same
+    household are merged (R-M13) — ``dedupe_key`` is unique among open warnings. (Named so as not to shadow
+    Python's built-in ``Warning``; the table keeps its name, and stored references say ``monitoring.warning``.)"""
 
     class Status(models.TextChoices):
         RAISED = "raised", "待派发"  # in the county inbox
@@ -152,6 +153,7 @@ class Warning(Regional):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta(Regional.Meta):
+        db_table = "monitoring_warning"
         verbose_name = "预警"
         indexes = [
             models.Index(fields=["region_code", "is_open", "deadline"]),
@@ -202,7 +204,7 @@ class GrassrootsReport(Regional):
     subject_name = models.CharField(max_length=64, blank=True)
     address = models.CharField(max_length=200, blank=True)
     description = models.TextField()
-    warning = models.ForeignKey(Warning, null=True, blank=True, on_delete=models.PROTECT)
+    warning = models.ForeignKey(EarlyWarning, null=True, blank=True, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
     # the public's tracking number (``core.tracking``): random, with a check character
     tracking_code = models.CharField(max_length=16, null=True, blank=True, unique=True)
@@ -214,7 +216,7 @@ class GrassrootsReport(Regional):
 class Visit(Regional):
     """R-M14: home verification record."""
 
-    warning = models.ForeignKey(Warning, on_delete=models.PROTECT, related_name="visits")
+    warning = models.ForeignKey(EarlyWarning, on_delete=models.PROTECT, related_name="visits")
     visited_on = models.DateField()
     visitors = models.JSONField()  # names, at least two (R-W3 practice)
     findings = models.TextField()
@@ -248,7 +250,7 @@ class Disposition(Regional):
         ELIGIBILITY = "eligibility", "不再符合条件，复核调整"
         DELIBERATION = "deliberation", "一事一议"
 
-    warning = models.OneToOneField(Warning, on_delete=models.PROTECT, related_name="disposition")
+    warning = models.OneToOneField(EarlyWarning, on_delete=models.PROTECT, related_name="disposition")
     kind = models.CharField(max_length=12, choices=Kind.choices)
     detail = models.JSONField(default=dict)  # consent, departments, referral targets, tier change, minutes
     note = models.TextField(blank=True)
@@ -269,7 +271,7 @@ class ApplicationCase(Regional):
 
     household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT)
     potential_case = models.ForeignKey(PotentialCase, null=True, blank=True, on_delete=models.PROTECT)
-    warning = models.ForeignKey(Warning, null=True, blank=True, on_delete=models.PROTECT)
+    warning = models.ForeignKey(EarlyWarning, null=True, blank=True, on_delete=models.PROTECT)
     consent = models.JSONField()  # {given_by, given_on, method}
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
@@ -290,7 +292,7 @@ class NeedPush(Regional):
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="need_pushes")
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT)
-    warning = models.ForeignKey(Warning, null=True, blank=True, on_delete=models.PROTECT)
+    warning = models.ForeignKey(EarlyWarning, null=True, blank=True, on_delete=models.PROTECT)
     department = models.CharField(max_length=32, db_index=True)  # accounts.models.Department
     need = models.CharField(max_length=40)  # e.g. medical_premium_subsidy, education_aid, housing, employment
     detail = models.CharField(max_length=500, blank=True)

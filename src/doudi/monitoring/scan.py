@@ -41,7 +41,7 @@ from doudi.core import store
 from doudi.core.store import duckdb_connection
 from doudi.datasets import DATASETS
 from doudi.monitoring import discovery, indicators, params, scan_actions, sources
-from doudi.monitoring.models import Warning
+from doudi.monitoring.models import EarlyWarning
 from doudi.monitoring.scan_actions import LEVEL_ZH
 
 ACTOR = "监测预警扫描"
@@ -308,7 +308,7 @@ def _existing(con, indicator_ids: list[str]) -> None:
     from doudi.monitoring.evidence import evidence_key
 
     rows = list(
-        Warning.unscoped.filter(
+        EarlyWarning.unscoped.filter(
             is_open=True, indicator__in=indicator_ids, household__isnull=False
         ).values_list("id", "dedupe_key", "level", "deadline", "evidence")
     )
@@ -336,7 +336,7 @@ def _existing(con, indicator_ids: list[str]) -> None:
     from django.db.models import Max
 
     closed = list(
-        Warning.unscoped.filter(is_open=False, indicator__in=indicator_ids, closed_on__isnull=False)
+        EarlyWarning.unscoped.filter(is_open=False, indicator__in=indicator_ids, closed_on__isnull=False)
         .values("dedupe_key")
         .annotate(last=Max("closed_on"))
         .values_list("dedupe_key", "last")

@@ -27,7 +27,7 @@ from doudi.core.workdays import add_working_days
 from doudi.monitoring.evidence import higher_level, merge_evidence
 from doudi.monitoring.loop.flows import region_at
 from doudi.monitoring.loop.notify_actions import county_officers, notify, township_staff, users_at
-from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, UnroutableRecord, Warning
+from doudi.monitoring.models import ChainEvent, EarlyWarning, Indicator, PotentialCase, UnroutableRecord
 
 PROVINCE = "220000000000"
 LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
@@ -164,7 +164,7 @@ def _notify_counties(created: list[dict], as_of: dt.date) -> None:
     cases: Counter[str] = Counter()
     for w in created:
         county = region_at(w["region_code"], "county")
-        if w["status"] == Warning.Status.RAISED:
+        if w["status"] == EarlyWarning.Status.RAISED:
             total[county] += 1
             red[county] += w["level"] == "red"
         elif w["indicator"] == Indicator.DISCOVERY:
@@ -213,14 +213,14 @@ def _route(rows: list[dict]) -> list[dict]:
     a household known only by its county — it waits in the county inbox."""
     for r in rows:
         if r.get("dispatch_direct", True) and r["region_code"][6:9].strip("0"):
-            r["status"] = Warning.Status.DISPATCHED.value
+            r["status"] = EarlyWarning.Status.DISPATCHED.value
             r["township_code"] = r["region_code"][:9] + "000"
     return rows
 
 
 def _raise_summary(w: dict) -> str:
     level, indicator = w["level"], w["indicator"]
-    sent = "，已直接派发至乡镇（街道）" if w["status"] == Warning.Status.DISPATCHED else ""
+    sent = "，已直接派发至乡镇（街道）" if w["status"] == EarlyWarning.Status.DISPATCHED else ""
     return (
         f"监测扫描发出{LEVEL_ZH.get(level, level)}预警：{LABELS.get(indicator, indicator)}，"
         f"核查时限 {w['deadline']:%Y-%m-%d}{sent}"
@@ -239,7 +239,7 @@ def _create_warnings(rows: list[dict], today: dt.date, deadlines: dict[int, dt.d
             "potential_case_id": r.get("potential_case_id"),
             "indicator": r["indicator"],
             "level": r["level"],
-            "status": r.get("status") or Warning.Status.RAISED.value,
+            "status": r.get("status") or EarlyWarning.Status.RAISED.value,
             "township_code": r.get("township_code") or "",
             "dedupe_key": r["dedupe_key"],
             "is_open": True,
@@ -251,9 +251,9 @@ def _create_warnings(rows: list[dict], today: dt.date, deadlines: dict[int, dt.d
         }
         for r in rows
     ]
-    last = _last_id(Warning)
-    bulk_insert(Warning, records, now=now)
-    ids = _ids_by(Warning, "dedupe_key", [r["dedupe_key"] for r in records], last, is_open=True)
+    last = _last_id(EarlyWarning)
+    bulk_insert(EarlyWarning, records, now=now)
+    ids = _ids_by(EarlyWarning, "dedupe_key", [r["dedupe_key"] for r in records], last, is_open=True)
     for rec in records:
         rec["id"] = ids[rec["dedupe_key"]]
     return records
@@ -278,7 +278,9 @@ def _merge_warnings(rows: list[dict], deadlines: dict[int, dt.date], now) -> lis
         "merged_count",
     )
     for start in range(0, len(ids), 5000):
-        for values in Warning.unscoped.filter(pk__in=ids[start : start + 5000], is_open=True).values(*fields):
+        for values in EarlyWarning.unscoped.filter(pk__in=ids[start : start + 5000], is_open=True).values(
+            *fields
+        ):
             current[values["id"]] = values
     changed = []
     for r in rows:
@@ -296,7 +298,7 @@ def _merge_warnings(rows: list[dict], deadlines: dict[int, dt.date], now) -> lis
         w["added"] = added
         changed.append(w)
     bulk_update_rows(
-        Warning,
+        EarlyWarning,
         [
             {
                 "id": w["id"],
@@ -317,8 +319,8 @@ def _township_inbox(region_code: str) -> dict:
     one known only by its county waits in the county inbox to be dispatched."""
     if region_code[6:9].strip("0"):
         township = region_code[:9] + "000"
-        return {"status": Warning.Status.DISPATCHED.value, "township_code": township}
-    return {"status": Warning.Status.RAISED.value, "township_code": ""}
+        return {"status": EarlyWarning.Status.DISPATCHED.value, "township_code": township}
+    return {"status": EarlyWarning.Status.RAISED.value, "township_code": ""}
 
 
 def _write_cases(discovered: dict, now) -> tuple[list[dict], list[dict]]:

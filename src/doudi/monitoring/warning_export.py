@@ -19,7 +19,7 @@ from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import safe_row
 from doudi.core.scoping import require_scope
 from doudi.core.store import atomic_path
-from doudi.monitoring.models import Indicator, Warning, WarningLevel
+from doudi.monitoring.models import EarlyWarning, Indicator, WarningLevel
 from doudi.regions.queries import names_for
 
 COLUMNS = ("预警编号", "预警原因", "等级", "状态", "户编号", "人员编号", "身份证号（脱敏）", "区划代码", "区划名称",
@@ -27,18 +27,18 @@ COLUMNS = ("预警编号", "预警原因", "等级", "状态", "户编号", "人
 INDICATORS, LEVELS, STATUSES = (
     dict(Indicator.choices),
     dict(WarningLevel.choices),
-    dict(Warning.Status.choices),
+    dict(EarlyWarning.Status.choices),
 )
 CHUNK = 10_000
 
 
 def rows():
     """The export rows of the current region scope (raises ``ScopeNotSet`` without one), by id."""
-    qs = Warning.objects.order_by("id").values_list(
+    qs = EarlyWarning.objects.order_by("id").values_list(
         "id", "indicator", "level", "status", "household__household_key", "person__person_key",
         "person__id_masked", "potential_case__id_masked", "region_code", "raised_on", "deadline",
     )  # fmt: skip
-    names = names_for(set(Warning.objects.values_list("region_code", flat=True).distinct()))
+    names = names_for(set(EarlyWarning.objects.values_list("region_code", flat=True).distinct()))
     for wid, ind, level, status, hkey, pkey, pmask, cmask, region, raised, deadline in qs.iterator(
         chunk_size=CHUNK
     ):

@@ -28,11 +28,11 @@ from doudi.monitoring.loop import base, disposition_actions, flows, queries, vis
 from doudi.monitoring.loop.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
 from doudi.monitoring.loop.evidence_display import display_items
 from doudi.monitoring.loop.visit_actions import MAX_PHOTOS
-from doudi.monitoring.models import Disposition, Indicator, Warning, WarningLevel
+from doudi.monitoring.models import Disposition, EarlyWarning, Indicator, WarningLevel
 from doudi.regions.queries import names_for, townships_of_county
 from doudi.registry import queries as registry_queries
 
-S = Warning.Status
+S = EarlyWarning.Status
 MAX_ID = 2**63 - 1
 router = Router(auth=api_auth("monitoring.read"))  # added to ``api.router``, which gives the tag
 WarningId = Path(..., ge=1, le=MAX_ID, description="预警编号")
@@ -182,7 +182,7 @@ class CloseIn(Schema):
 # --- reading -----------------------------------------------------------------------------------------
 
 
-def _rows(user, page: list[Warning], today: dt.date) -> list[dict]:
+def _rows(user, page: list[EarlyWarning], today: dt.date) -> list[dict]:
     hh_ids = {w.household_id for w in page if w.household_id}
     heads = registry_queries.head_names(hh_ids) if hh_ids else {}
     names = names_for({w.region_code for w in page} | {w.township_code for w in page if w.township_code})
@@ -214,7 +214,7 @@ def _rows(user, page: list[Warning], today: dt.date) -> list[dict]:
     ]
 
 
-def _detail(user, w: Warning) -> dict:
+def _detail(user, w: EarlyWarning) -> dict:
     row = _rows(user, [w], timezone.localdate())[0]
     disposition = getattr(w, "disposition", None) if w.status in (S.DISPOSED, S.CLOSED) else None
     row.update(
@@ -238,7 +238,7 @@ def _detail(user, w: Warning) -> dict:
     return row
 
 
-def _warning(warning_id: int) -> Warning:
+def _warning(warning_id: int) -> EarlyWarning:
     return queries.get_warning(warning_id)  # DoesNotExist outside the scope → 404
 
 
@@ -359,7 +359,7 @@ def reassign(request: HttpRequest, body: DispatchIn, warning_id: int = WarningId
 def assign(request: HttpRequest, body: AssignIn, warning_id: int = WarningId):
     user = auth_user(request)
 
-    def do(w: Warning) -> None:
+    def do(w: EarlyWarning) -> None:
         worker = queries.assignable_workers(w.township_code).filter(pk=body.worker_id).first()
         if worker is None:
             flows.check(user, "assign", w)  # a caller who may not assign hears that first
@@ -399,7 +399,7 @@ def visit(
     user = auth_user(request)
     body = _visit_in(data)
 
-    def do(w: Warning) -> None:
+    def do(w: EarlyWarning) -> None:
         visit_actions.record_visit(
             actor=user,
             warning=w,

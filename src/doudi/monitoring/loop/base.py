@@ -18,7 +18,7 @@ from doudi.core.workdays import add_working_days
 from doudi.monitoring.evidence import plain
 from doudi.monitoring.loop import flows
 from doudi.monitoring.loop.notify_actions import notify, township_staff
-from doudi.monitoring.models import ChainEvent, Warning, WarningLevel
+from doudi.monitoring.models import ChainEvent, EarlyWarning, WarningLevel
 from doudi.policy import params_store
 
 DEFAULT_DEADLINE_WD: dict[str, int] = {WarningLevel.RED: 3, WarningLevel.ORANGE: 7, WarningLevel.YELLOW: 15}
@@ -68,7 +68,7 @@ def actor_label(actor) -> str:
 
 def chain(
     *,
-    warning: Warning | None = None,
+    warning: EarlyWarning | None = None,
     household_id: int | None = None,
     region_code: str = "",
     kind: str,
@@ -96,11 +96,11 @@ def chain(
     )
 
 
-def notify_township(warning: Warning, text: str, link: str = "") -> None:
+def notify_township(warning: EarlyWarning, text: str, link: str = "") -> None:
     notify(township_staff(warning.township_code), text=text, link=link or warning_link(warning.pk))
 
 
-def audit_warning(actor, action: AuditAction, warning: Warning, **kw) -> None:
+def audit_warning(actor, action: AuditAction, warning: EarlyWarning, **kw) -> None:
     """The audit entry of a warning write (subject ``warning``, the warning's region)."""
     record_audit(
         actor=actor,
@@ -112,9 +112,9 @@ def audit_warning(actor, action: AuditAction, warning: Warning, **kw) -> None:
     )
 
 
-def locked(warning: Warning) -> Warning:
+def locked(warning: EarlyWarning) -> EarlyWarning:
     """The warning re-read under a row lock (its status may have moved since the page was drawn)."""
-    return Warning.unscoped.select_for_update().get(pk=warning.pk)
+    return EarlyWarning.unscoped.select_for_update().get(pk=warning.pk)
 
 
 class Transition:
@@ -130,7 +130,7 @@ class Transition:
         step.done(action=AuditAction.MONITORING_ASSIGN, summary=..., data=..., after=..., notify_to=[(users, text)])
     """
 
-    def __init__(self, actor, warning: Warning, name: str) -> None:
+    def __init__(self, actor, warning: EarlyWarning, name: str) -> None:
         self.actor = actor
         self.warning = locked(warning)
         flows.check(actor, name, self.warning)

@@ -18,9 +18,9 @@ from doudi.core.workdays import add_working_days
 from doudi.monitoring.loop import flows
 from doudi.monitoring.loop.base import deadline_days
 from doudi.monitoring.loop.notify_actions import LEVEL_ROLES
-from doudi.monitoring.models import ChainEvent, Indicator, Notification, Warning, WarningLevel
+from doudi.monitoring.models import ChainEvent, EarlyWarning, Indicator, Notification, WarningLevel
 
-S = Warning.Status
+S = EarlyWarning.Status
 BATCH = 5000
 INDICATOR_LABELS = dict(Indicator.choices)
 
@@ -48,7 +48,7 @@ def escalate_overdue(*, today: dt.date) -> int:
         last = 0
         while True:
             rows = list(
-                Warning.unscoped.filter(cond, pk__gt=last)
+                EarlyWarning.unscoped.filter(cond, pk__gt=last)
                 .order_by("pk")
                 .values(
                     "pk", "status", "escalations", "household_id", "region_code", "indicator", "deadline"
@@ -58,7 +58,7 @@ def escalate_overdue(*, today: dt.date) -> int:
                 break
             last = rows[-1]["pk"]
             ids = [r["pk"] for r in rows]
-            Warning.unscoped.filter(cond, pk__in=ids).update(
+            EarlyWarning.unscoped.filter(cond, pk__in=ids).update(
                 escalations=F("escalations") + 1, escalated_on=today
             )
             events = []
@@ -125,7 +125,7 @@ def notify_approaching_deadlines(*, today: dt.date) -> int:
     officers). One notice per warning, user and deadline; returns how many were new."""
     horizon = add_working_days(today, 1)
     rows = list(
-        Warning.unscoped.filter(is_open=True, deadline__gte=today, deadline__lte=horizon).values(
+        EarlyWarning.unscoped.filter(is_open=True, deadline__gte=today, deadline__lte=horizon).values(
             "pk", "status", "assigned_to_id", "township_code", "region_code", "deadline", "indicator"
         )
     )

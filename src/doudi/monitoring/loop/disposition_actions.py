@@ -17,7 +17,7 @@ from doudi.monitoring.evidence import plain
 from doudi.monitoring.loop.base import MonitoringError, Transition, chain, warning_link
 from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.loop.notify_actions import county_officers, department_users, notify, township_staff
-from doudi.monitoring.models import ApplicationCase, ChainEvent, Disposition, NeedPush, Warning
+from doudi.monitoring.models import ApplicationCase, ChainEvent, Disposition, EarlyWarning, NeedPush
 from doudi.policy.actions import PolicyError, take_decision
 from doudi.policy.models import Decision
 from doudi.registry.models import Category, CategoryStatus
@@ -68,7 +68,9 @@ def _current_category(household_id: int) -> str | None:
 
 
 @transaction.atomic
-def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, note: str = "") -> Disposition:
+def dispose(
+    *, actor, warning: EarlyWarning, kind: str, detail: dict | None = None, note: str = ""
+) -> Disposition:
     """Decide what follows a verified warning (verified → disposed) and start the follow-up:
 
     * ``no_hardship`` — nothing; ready to close;
@@ -147,7 +149,7 @@ def dispose(*, actor, warning: Warning, kind: str, detail: dict | None = None, n
         note=note,
         decided_by=actor,
     )
-    warning.status = Warning.Status.DISPOSED
+    warning.status = EarlyWarning.Status.DISPOSED
     warning.save(update_fields=["status", "updated_at"])
     label = disposition.get_kind_display()
 

@@ -1,4 +1,4 @@
-"""The transition table of ``Warning.status`` (DOMAIN §8, R-M13–R-M15) and who may do what.
+"""The transition table of ``EarlyWarning.status`` (DOMAIN §8, R-M13–R-M15) and who may do what.
 
     raised ──dispatch──▶ dispatched ──assign──▶ assigned ──verify──▶ verified ──dispose──▶ disposed ──close──▶ closed
       (county inbox)      (township inbox)      (grid worker)        (township)           (township)
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from doudi.core.scoping import is_within, prefix_of
-from doudi.monitoring.models import Warning
+from doudi.monitoring.models import EarlyWarning
 
-S = Warning.Status
+S = EarlyWarning.Status
 LEVELS = ("province", "city", "county", "township")  # index = depth
 LEVEL_LABELS = {"province": "省级", "city": "市级", "county": "县级", "township": "乡镇"}
 PREFIX_LEN = {"province": 2, "city": 4, "county": 6, "township": 9}
@@ -114,17 +114,17 @@ def at_level_q(level: str) -> Q:
     return Q(is_open=True) & q
 
 
-def in_township(user, warning: Warning) -> bool:
+def in_township(user, warning: EarlyWarning) -> bool:
     return bool(warning.township_code) and user.region_id == warning.township_code
 
 
-def _is_county_over(user, warning: Warning) -> bool:
+def _is_county_over(user, warning: EarlyWarning) -> bool:
     return user_level(user) in ("province", "city", "county") and is_within(
         warning.region_code, user.region_id
     )
 
 
-def check(user, name: str, warning: Warning) -> None:
+def check(user, name: str, warning: EarlyWarning) -> None:
     """Raise ``FlowDenied`` unless ``user`` may make transition ``name`` on ``warning`` now."""
     t = TRANSITIONS[name]
     if not (user and user.is_authenticated and user.is_active):
@@ -159,7 +159,7 @@ def check(user, name: str, warning: Warning) -> None:
         raise FlowDenied(f"只有所在乡镇经办人或县级民政可以{t.label}")
 
 
-def allowed(user, name: str, warning: Warning) -> bool:
+def allowed(user, name: str, warning: EarlyWarning) -> bool:
     try:
         check(user, name, warning)
     except FlowDenied:
@@ -167,7 +167,7 @@ def allowed(user, name: str, warning: Warning) -> bool:
     return True
 
 
-def allowed_transitions(user, warning: Warning) -> list[str]:
+def allowed_transitions(user, warning: EarlyWarning) -> list[str]:
     return [name for name in TRANSITIONS if allowed(user, name, warning)]
 
 

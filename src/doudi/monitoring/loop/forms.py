@@ -12,7 +12,7 @@ from doudi.accounts.models import Department
 from doudi.monitoring.loop.disposition_actions import CONSENT_METHODS, DEPARTMENT_NEEDS, EMERGENCY_MEASURES
 from doudi.monitoring.loop.queries import VIEWS, InboxFilters
 from doudi.monitoring.loop.visit_actions import MAX_PHOTO_BYTES, MAX_PHOTOS
-from doudi.monitoring.models import Disposition, Indicator, NeedPush, Warning, WarningLevel
+from doudi.monitoring.models import Disposition, EarlyWarning, Indicator, NeedPush, WarningLevel
 from doudi.regions.models import Region
 from doudi.registry.models import Relation
 
@@ -39,7 +39,7 @@ class InboxFilterForm(forms.Form):
     )
     level = forms.ChoiceField(label="等级", required=False, choices=[("", "全部等级"), *WarningLevel.choices])
     status = forms.ChoiceField(
-        label="状态", required=False, choices=[("", "全部状态"), *Warning.Status.choices]
+        label="状态", required=False, choices=[("", "全部状态"), *EarlyWarning.Status.choices]
     )
     overdue = forms.BooleanField(label="只看逾期", required=False)
     region = forms.RegexField(regex=r"^\d{12}$", required=False, widget=forms.HiddenInput)
@@ -59,7 +59,7 @@ class InboxFilterForm(forms.Form):
 class DispatchForm(forms.Form):
     township = forms.ChoiceField(label="派发至乡镇（街道）")
 
-    def __init__(self, *args, warning: Warning, **kwargs):
+    def __init__(self, *args, warning: EarlyWarning, **kwargs):
         super().__init__(*args, **kwargs)
         county = warning.region_code[:6]
         rows = Region.objects.filter(level="township", code__startswith=county).values_list("code", "name")
@@ -74,7 +74,7 @@ class ReassignForm(forms.Form):
 
     township = forms.ChoiceField(label="改派至乡镇（街道）")
 
-    def __init__(self, *args, warning: Warning, **kwargs):
+    def __init__(self, *args, warning: EarlyWarning, **kwargs):
         super().__init__(*args, **kwargs)
         county = warning.region_code[:6]
         rows = (

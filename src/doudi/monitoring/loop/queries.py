@@ -25,13 +25,13 @@ from doudi.monitoring.loop import flows
 from doudi.monitoring.models import (
     ChainEvent,
     Disposition,
+    EarlyWarning,
     GrassrootsReport,
     Indicator,
     NeedPush,
     Notification,
     Visit,
     VisitPhoto,
-    Warning,
     WarningLevel,
     WorkdayOverride,
 )
@@ -39,16 +39,18 @@ from doudi.policy.models import Decision
 from doudi.regions.queries import children, names_for
 from doudi.registry.models import Category, CategoryStatus, Person
 
-S = Warning.Status
+S = EarlyWarning.Status
 
 
-def warnings_in_scope() -> QuerySet[Warning]:
-    return Warning.objects.all()
+def warnings_in_scope() -> QuerySet[EarlyWarning]:
+    return EarlyWarning.objects.all()
 
 
-def get_warning(pk: int) -> Warning:
-    """Raises Warning.DoesNotExist outside the scope too (existence is not leaked)."""
-    return Warning.objects.select_related("household", "assigned_to", "potential_case", "person").get(pk=pk)
+def get_warning(pk: int) -> EarlyWarning:
+    """Raises EarlyWarning.DoesNotExist outside the scope too (existence is not leaked)."""
+    return EarlyWarning.objects.select_related("household", "assigned_to", "potential_case", "person").get(
+        pk=pk
+    )
 
 
 @dataclass
@@ -64,7 +66,7 @@ class InboxFilters:
 VIEWS = {"todo": "待我处理", "open": "全部未办结", "closed": "已办结", "all": "全部"}
 
 
-def inbox(user, f: InboxFilters, today: dt.date | None = None) -> QuerySet[Warning]:
+def inbox(user, f: InboxFilters, today: dt.date | None = None) -> QuerySet[EarlyWarning]:
     today = today or timezone.localdate()
     qs = warnings_in_scope()
     # ``is_open`` stays a top-level condition: it is what lets the partial indexes (open warnings in
@@ -95,7 +97,7 @@ class InboxPage:
     """One page of an inbox without counting the whole result: the page is read with one extra row
     (is there a next page?), and the total is counted only up to ``cap`` ("1,000+")."""
 
-    def __init__(self, qs: QuerySet[Warning], number, size: int = 50, cap: int = 1000) -> None:
+    def __init__(self, qs: QuerySet[EarlyWarning], number, size: int = 50, cap: int = 1000) -> None:
         try:
             self.number = max(1, int(number or 1))
         except (TypeError, ValueError):
@@ -128,7 +130,7 @@ LEVEL_LABELS = dict(WarningLevel.choices)
 STATUS_LABELS = dict(S.choices)
 
 
-def inbox_rows(page: list[Warning], today: dt.date | None = None) -> list[dict[str, Any]]:
+def inbox_rows(page: list[EarlyWarning], today: dt.date | None = None) -> list[dict[str, Any]]:
     """Display rows for a page, labels resolved here (plain strings for a fast template): two batch
     queries (head names, region names), none per row."""
     today = today or timezone.localdate()
@@ -281,7 +283,7 @@ class HistoryItem:
     actor_label: str = ""
 
 
-def warning_history(warning: Warning) -> list[HistoryItem]:
+def warning_history(warning: EarlyWarning) -> list[HistoryItem]:
     """What happened to this warning: its chain events; for a warning without a household (a
     public report, a potential case) — which has no chain — its audit events."""
     kinds = dict(ChainEvent.Kind.choices)
@@ -317,11 +319,11 @@ def warning_history(warning: Warning) -> list[HistoryItem]:
     return out
 
 
-def visits(warning: Warning) -> QuerySet[Visit]:
+def visits(warning: EarlyWarning) -> QuerySet[Visit]:
     return Visit.objects.filter(warning=warning).select_related("recorded_by").prefetch_related("photos")
 
 
-def reports(warning: Warning) -> QuerySet[GrassrootsReport]:
+def reports(warning: EarlyWarning) -> QuerySet[GrassrootsReport]:
     return GrassrootsReport.objects.filter(warning=warning).select_related("reporter").order_by("created_at")
 
 

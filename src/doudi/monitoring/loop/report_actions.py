@@ -23,7 +23,7 @@ from doudi.monitoring.loop.base import (
     warning_link,
 )
 from doudi.monitoring.loop.warning_actions import raise_warning
-from doudi.monitoring.models import ChainEvent, GrassrootsReport, Indicator, Warning, WarningLevel
+from doudi.monitoring.models import ChainEvent, EarlyWarning, GrassrootsReport, Indicator, WarningLevel
 from doudi.regions.models import Region
 
 PUBLIC_LIMIT_PER_HOUR = 5
@@ -117,7 +117,7 @@ def submit_report(
             level=WarningLevel.YELLOW,
             raised_on=today,
             evidence=evidence,
-            status=Warning.Status.DISPATCHED,
+            status=EarlyWarning.Status.DISPATCHED,
             township_code=township,
         )
     else:
@@ -144,12 +144,12 @@ def submit_report(
     return report
 
 
-def _report_warning(actor, report: GrassrootsReport, township: str, today: dt.date, evidence) -> Warning:
+def _report_warning(actor, report: GrassrootsReport, township: str, today: dt.date, evidence) -> EarlyWarning:
     deadline = deadline_for(level=WarningLevel.YELLOW, raised_on=today, region_code=township)
-    warning = Warning.unscoped.create(
+    warning = EarlyWarning.unscoped.create(
         indicator=Indicator.REPORT,
         level=WarningLevel.YELLOW,
-        status=Warning.Status.DISPATCHED,
+        status=EarlyWarning.Status.DISPATCHED,
         dedupe_key=f"{Indicator.REPORT}:r{report.pk}",
         raised_on=today,
         deadline=deadline,

@@ -29,7 +29,7 @@ from doudi.monitoring.loop.forms import (
     ReassignForm,
     VisitForm,
 )
-from doudi.monitoring.models import VisitPhoto, Warning
+from doudi.monitoring.models import EarlyWarning, VisitPhoto
 from doudi.regions.queries import names_for
 from doudi.registry import queries as registry_queries
 from doudi.registry.models import Person
@@ -38,10 +38,10 @@ PAGE_SIZE = 50
 NOT_FOUND = "预警不存在，或不在您的管辖范围内"
 
 
-def _warning_or_404(pk: int) -> Warning:
+def _warning_or_404(pk: int) -> EarlyWarning:
     try:
         return queries.get_warning(pk)
-    except Warning.DoesNotExist:
+    except EarlyWarning.DoesNotExist:
         raise Http404(NOT_FOUND) from None
 
 
@@ -65,7 +65,7 @@ def inbox(request):
     return private(render(request, template, context))
 
 
-def _detail_context(request, warning: Warning, **forms) -> dict:
+def _detail_context(request, warning: EarlyWarning, **forms) -> dict:
     user = request.user
     allowed = set(flows.allowed_transitions(user, warning))
     ctx = {
@@ -187,7 +187,7 @@ def close(request, pk: int):
     return _transition(request, pk, CloseForm, "close_form", run, form_kwargs=None)
 
 
-def _members(warning: Warning) -> list[Person]:
+def _members(warning: EarlyWarning) -> list[Person]:
     if not warning.household_id:
         return []
     return list(registry_queries.household_members(warning.household_id).order_by("id"))

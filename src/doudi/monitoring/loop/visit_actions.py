@@ -19,7 +19,7 @@ from django.utils import timezone
 from doudi.core.audit_actions import AuditAction
 from doudi.monitoring.loop.base import MonitoringError, Transition
 from doudi.monitoring.loop.notify_actions import township_staff
-from doudi.monitoring.models import ChainEvent, Visit, VisitPhoto, Warning
+from doudi.monitoring.models import ChainEvent, EarlyWarning, Visit, VisitPhoto
 from doudi.registry import actions as registry_actions
 from doudi.registry.models import Person, Relation, Source
 from doudi.registry.models import PersonFactKind as PK
@@ -123,7 +123,7 @@ def _clean_visitors(visitors) -> list[str]:
 def record_visit(
     *,
     actor,
-    warning: Warning,
+    warning: EarlyWarning,
     visited_on: dt.date,
     visitors: list[str],
     findings: str,
@@ -227,7 +227,7 @@ def record_visit(
         photo = VisitPhoto(visit=visit, region_code=visit.region_code, sha256=digest)
         photo.file.save(f"{digest[:16]}.{ext}", ContentFile(data), save=False)
         photo.save()
-    warning.status, warning.verified_on = Warning.Status.VERIFIED, visited_on
+    warning.status, warning.verified_on = EarlyWarning.Status.VERIFIED, visited_on
     warning.save(update_fields=["status", "verified_on", "updated_at"])
     found = "发现困难" if hardship_found else "未发现困难"
     extra = []

@@ -32,10 +32,10 @@ from doudi.monitoring.loop.base import (
 )
 from doudi.monitoring.loop.notify_actions import county_officers, notify, township_staff
 from doudi.monitoring.loop.queries import assignable_workers
-from doudi.monitoring.models import ChainEvent, Indicator, PotentialCase, Warning, WarningLevel
+from doudi.monitoring.models import ChainEvent, EarlyWarning, Indicator, PotentialCase, WarningLevel
 from doudi.regions.models import Region
 
-S = Warning.Status
+S = EarlyWarning.Status
 
 
 # --- raise and merge (R-M13) ----------------------------------------------------------------------
@@ -62,7 +62,7 @@ def raise_warning(
     person=None,
     status: str = S.RAISED,
     township_code: str = "",
-) -> Warning:
+) -> EarlyWarning:
     """Raise a warning, or merge into the open warning of the same cause for the same household or
     potential case (R-M13): new evidence items are appended (an item already present — same
     ``batch_id`` and ``record_id`` — is not repeated), the higher level is kept and the earlier
@@ -85,14 +85,16 @@ def raise_warning(
         )
     evidence = list(evidence or [])
     for _attempt in range(2):
-        current = Warning.unscoped.select_for_update().filter(dedupe_key=dedupe_key, is_open=True).first()
+        current = (
+            EarlyWarning.unscoped.select_for_update().filter(dedupe_key=dedupe_key, is_open=True).first()
+        )
         if current is not None:
             return _merge(actor, current, level=level, raised_on=raised_on, evidence=evidence, area=area)
         deadline = deadline_for(level=level, raised_on=raised_on, region_code=region_code, area_type=area)
         merged, _ = merge_evidence([], evidence)
         try:
             with transaction.atomic():
-                warning = Warning.unscoped.create(
+                warning = EarlyWarning.unscoped.create(
                     household=household,
                     potential_case=potential_case,
                     person=person,
@@ -136,8 +138,8 @@ def raise_warning(
 
 
 def _merge(
-    actor, warning: Warning, *, level: str, raised_on: dt.date, evidence: list[dict], area: str
-) -> Warning:
+    actor, warning: EarlyWarning, *, level: str, raised_on: dt.date, evidence: list[dict], area: str
+) -> EarlyWarning:
     merged, added = merge_evidence(warning.evidence, evidence)
     new_level = higher_level(warning.level, level)
     if not added and new_level == warning.level:
@@ -173,7 +175,7 @@ def _merge(
 
 
 @transaction.atomic
-def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
+def dispatch(*, actor, warning: EarlyWarning, township_code: str) -> EarlyWarning:
     """County (or, after escalation, city) officer sends the warning to a township of its county."""
     step = Transition(actor, warning, "dispatch")
     warning = step.warning
@@ -209,7 +211,7 @@ def dispatch(*, actor, warning: Warning, township_code: str) -> Warning:
 
 
 @transaction.atomic
-def recall(*, actor, warning: Warning) -> Warning:
+def recall(*, actor, warning: EarlyWarning) -> EarlyWarning:
     """R-M13: a county (or higher) officer takes a dispatched warning back into the county inbox; the
     township and any grid worker are told. Escalations restart from the county."""
     step = Transition(actor, warning, "recall")
@@ -236,7 +238,7 @@ def recall(*, actor, warning: Warning) -> Warning:
 
 
 @transaction.atomic
-def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
+def reassign(*, actor, warning: EarlyWarning, township_code: str) -> EarlyWarning:
     """R-M13: a county (or higher) officer sends a dispatched warning to another township of its
     county. A household's warning stays with the township the household lives in; a potential case
     (R-M16, often routed by a fallback) or a county-level household may go to any township, and the
@@ -283,7 +285,7 @@ def reassign(*, actor, warning: Warning, township_code: str) -> Warning:
 
 
 @transaction.atomic
-def assign(*, actor, warning: Warning, user: User) -> Warning:
+def assign(*, actor, warning: EarlyWarning, user: User) -> EarlyWarning:
     """Township caseworker assigns a grid worker of the township to verify on the spot."""
     step = Transition(actor, warning, "assign")
     warning = step.warning
@@ -309,7 +311,7 @@ def assign(*, actor, warning: Warning, user: User) -> Warning:
 
 
 @transaction.atomic
-def close(*, actor, warning: Warning, outcome: str) -> Warning:
+def close(*, actor, warning: EarlyWarning, outcome: str) -> EarlyWarning:
     """Close a disposed warning with its outcome; fed back to the county (R-M15)."""
     step = Transition(actor, warning, "close")
     warning = step.warning

@@ -11,13 +11,13 @@ from openpyxl import Workbook
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import append_row
-from doudi.monitoring.models import Indicator, Warning, WarningLevel
+from doudi.monitoring.models import EarlyWarning, Indicator, WarningLevel
 from doudi.monitoring.supervision.queries import Overview, overdue_q, warnings_in
 from doudi.regions.queries import names_for
 from doudi.registry.exports import household_key_linker
 
 LEVELS = dict(WarningLevel.choices)
-STATUSES = dict(Warning.Status.choices)
+STATUSES = dict(EarlyWarning.Status.choices)
 INDICATORS = dict(Indicator.choices)
 OVERDUE_MAX = 50_000
 

@@ -17,7 +17,7 @@ from django.db.models import Count, F, Q
 from django.db.models.functions import Substr
 
 from doudi.core.scoping import prefix_of
-from doudi.monitoring.models import Disposition, Indicator, Warning, WarningLevel
+from doudi.monitoring.models import Disposition, EarlyWarning, Indicator, WarningLevel
 from doudi.regions.models import Region
 
 PREFIX_LEN = {"province": 2, "city": 4, "county": 6, "township": 9}
@@ -59,7 +59,7 @@ class Overview:
     dispositions: list[dict]
     children: list[dict] = field(default_factory=list)
     child_level: str | None = None
-    overdue: list[Warning] = field(default_factory=list)
+    overdue: list[EarlyWarning] = field(default_factory=list)
 
     @property
     def on_time_rate(self) -> float | None:
@@ -90,7 +90,7 @@ class Overview:
 
 def warnings_in(region_code: str):
     """Warnings of the region's subtree, within the current scope (the scoped manager)."""
-    return Warning.objects.filter(region_code__startswith=prefix_of(region_code))
+    return EarlyWarning.objects.filter(region_code__startswith=prefix_of(region_code))
 
 
 def overview(region: Region, today: dt.date) -> Overview:
@@ -108,7 +108,7 @@ def overview(region: Region, today: dt.date) -> Overview:
     by_indicator = sorted(
         per.values(), key=lambda r: order.index(r["indicator"]) if r["indicator"] in order else 99
     )
-    level_labels, status_labels = dict(WarningLevel.choices), dict(Warning.Status.choices)
+    level_labels, status_labels = dict(WarningLevel.choices), dict(EarlyWarning.Status.choices)
     lv = dict(qs.values_list("level").annotate(n=Count("id")))
     st = dict(qs.values_list("status").annotate(n=Count("id")))
     kinds = dict(Disposition.Kind.choices)
