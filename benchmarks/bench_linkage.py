@@ -125,7 +125,7 @@ def phase_staged(args) -> dict:
 def phase_peer(args) -> dict:
     """Splink alone: every record of the batch through Splink's blocking, scoring and a best link."""
     from doudi.core import store
-    from doudi.matching import engine, model, stages
+    from doudi.matching import links_file, model, stages
 
     con = store.duckdb_connection(memory_limit=args.memory, threads=args.threads)
     run = stages.DuckRunner(con)
@@ -144,7 +144,7 @@ def phase_peer(args) -> dict:
                   CASE WHEN b.person_id IS NULL THEN 'none' ELSE 'probabilistic' END AS method, b.match_weight
            FROM rec r LEFT JOIN best b USING (record_id) LEFT JOIN per p USING (person_id)""",
     )
-    engine.write_links(con, "links", links)
+    links_file.write_links(con, "links", links)
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,

@@ -16,7 +16,8 @@ import grimp
 import pytest
 
 LOWER_FLOORS = ("doudi.core", "doudi.registry", "doudi.policy", "doudi.regions", "doudi.accounts")
-SCOPES = [LOWER_FLOORS]
+WHOLE_PROJECT = ("doudi",)
+SCOPES = [LOWER_FLOORS, WHOLE_PROJECT]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from doudi.core import store
-from doudi.matching import engine, model, stages
+from doudi.matching import engine, links_file, model, stages
 from tests.support import store_records
 
 from .conftest import CASES, crafted_persons, crafted_records
@@ -126,9 +126,9 @@ def test_rerun_writes_the_same_file(store_dir):
 
 def test_unknown_engine_and_missing_batch_are_refused(store_dir):
     store_records.write_batch(4, crafted_records())
-    with pytest.raises(engine.LinkageError, match="未知的比对引擎"):
+    with pytest.raises(links_file.LinkageError, match="未知的比对引擎"):
         engine.run_linkage([4], engine="oracle", snapshot=store_dir / "x.parquet")
-    with pytest.raises(engine.LinkageError, match="批次 99"):
+    with pytest.raises(links_file.LinkageError, match="批次 99"):
         engine.run_linkage([99], snapshot=store_dir / "x.parquet")
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.tasks import TaskResultStatus, default_task_backend
 from django.utils import timezone
 
 from doudi import datasets
@@ -27,7 +28,7 @@ from doudi.accounts.models import Department, Role
 from doudi.core import tabular
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
-from doudi.exchange import hooks, intake, store
+from doudi.exchange import intake, store
 from doudi.exchange.models import Batch
 
 log = logging.getLogger(__name__)
@@ -154,12 +155,8 @@ def _queued(batch: Batch) -> bool:
     """Whether the batch's background load is still waiting for a worker (not started)."""
     if not batch.task_id:
         return False
-    from django.tasks import TaskResultStatus
-
-    from doudi.exchange.tasks import load_batch
-
     try:
-        return load_batch.get_result(batch.task_id).status == TaskResultStatus.READY
+        return default_task_backend.get_result(batch.task_id).status == TaskResultStatus.READY
     except Exception:  # a backend that keeps no results: trust the heartbeat
         return True
 
@@ -314,45 +311,3 @@ def import_file(
     if receipt.created:
         receipt.batch = load(actor=actor, batch=receipt.batch, path=path, progress=progress, workers=workers)
     return receipt
-
-
-def accept_upload(*, user, upload, dataset: str, as_of: dt.date) -> tuple[Receipt, bool]:
-    """A department user's upload (web page or API): saved outside the store, received, then loaded
-    now (small file) or by the background task (large file, ``tasks.inline_upload``). Returns the
-    receipt and whether the load was queued. Raises ``PermissionError`` when the user may not send
-    this type, ``ExchangeError`` for a bad request and ``intake.IntakeFileError`` (batch failed) when
-    the file is refused as a whole."""
-    from doudi.exchange import tasks
-
-    if not may_send(user, dataset):
-        if user.role != Role.DEPARTMENT:
-            raise PermissionError("只有部门用户可以报送数据")
-        ds = datasets.get(dataset)
-        if ds is None:
-            raise ExchangeError(f"未知的数据类型：{dataset}")
-        raise PermissionError(f"本部门不能报送“{ds.label}”数据（应由{ds.provider_labels}报送）")
-    if not user.region_id:
-        raise PermissionError("账号未设置管辖区划，不能报送数据")
-    path: Path | None
-    path = store.incoming_path(upload.name or "upload")
-    try:
-        with path.open("wb") as fh:
-            for chunk in upload.chunks():
-                fh.write(chunk)
-        receipt = receive(
-            actor=user, path=path, dataset=dataset, provider=user.department, as_of=as_of,
-            region_code=user.region_id, file_name=upload.name or path.name,
-        )  # fmt: skip
-        if not receipt.created:
-            return receipt, False
-        path = store.claim_incoming(path, receipt.batch.pk)  # found again if the load is interrupted
-        inline = tasks.inline_upload(path.stat().st_size, tabular.sniff(path))
-        if not inline and tasks.start_load(receipt.batch, path):
-            path = None  # the task owns (and deletes) the file now
-            return receipt, True
-        receipt.batch = load(actor=user, batch=receipt.batch, path=path)
-        hooks.announce_upload(receipt.batch)  # taken further in the background (``doudi match run`` by hand)
-        return receipt, False
-    finally:
-        if path is not None:
-            path.unlink(missing_ok=True)

@@ -24,7 +24,7 @@ from doudi.core.api_auth import api_auth, auth_user
 from doudi.core.api_errors import ApiInputError
 from doudi.core.dates import parse_date
 from doudi.core.scoping import current_scope
-from doudi.exchange import actions, intake, queries
+from doudi.exchange import actions, intake, queries, upload_actions
 from doudi.exchange.models import Batch
 from doudi.exchange.schemas import BatchListOut, BatchOut, RefusedOut, RejectedListOut, UploadOut, batch_out
 
@@ -61,7 +61,7 @@ def upload(request: HttpRequest, file: File[UploadedFile], dataset: Form[str], a
         raise ApiInputError(f"未知的数据类型：{dataset}（可选：{', '.join(datasets.DATASETS)}）", "dataset")
     when = _as_of(as_of)
     try:
-        receipt, queued = actions.accept_upload(user=user, upload=file, dataset=dataset, as_of=when)
+        receipt, queued = upload_actions.accept_upload(user=user, upload=file, dataset=dataset, as_of=when)
     except PermissionError as exc:
         raise AuthorizationError(403, str(exc)) from None
     except actions.ExchangeError as exc:

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.tasks import task
 
 from doudi.core.scoping import all_regions
+from doudi.exchange import actions, hooks, intake
+from doudi.exchange.models import Batch
 
 log = logging.getLogger(__name__)
 
@@ -35,9 +37,6 @@ def inline_upload(size: int, fmt: str = "csv") -> bool:
 @task()
 def load_batch(batch_id: int, path: str) -> dict:
     """Load a received batch from its incoming file, then delete the file (plain identity numbers)."""
-    from doudi.exchange import actions, hooks, intake
-    from doudi.exchange.models import Batch
-
     try:
         with all_regions():
             batch = Batch.unscoped.get(pk=batch_id)
@@ -56,8 +55,6 @@ def load_batch(batch_id: int, path: str) -> dict:
 
 def start_load(batch, path: Path) -> bool:
     """Queue the load of ``batch``; False (and the caller loads inline) if the queue is unavailable."""
-    from doudi.exchange import actions
-
     try:
         result = load_batch.enqueue(batch.pk, str(path))
     except Exception:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from doudi.core.access import scoped_view
 from doudi.core.http import private, xlsx_download
-from doudi.exchange import actions, hooks, intake, queries, reports
+from doudi.exchange import actions, hooks, intake, queries, reports, upload_actions
 from doudi.exchange.forms import UploadForm
 from doudi.exchange.models import Batch
 
@@ -67,7 +67,7 @@ def upload(request):
         return private(render(request, "exchange/batches.html", _list_context(request, form), status=400))
     data = form.cleaned_data
     try:
-        receipt, queued = actions.accept_upload(
+        receipt, queued = upload_actions.accept_upload(
             user=user, upload=data["file"], dataset=data["dataset"], as_of=data["as_of"]
         )
     except PermissionError as exc:

@@ -5,7 +5,7 @@ dialects) run as Spark SQL, and the probabilistic stage runs Splink 5's Spark ba
 (``splink.backends.spark.SparkAPI``) with the same fixed model, so both engines give identical links.
 Locally the session is ``local[2]``; on a cluster, ``spark-submit`` sets the master and resources and
 ``DOUDI_SPARK_MASTER`` may be left empty (docs/linkage.md). Spark writes its links as a Parquet
-directory, which the common writer (``engine.write_links``) turns into the contract's links file.
+directory, which the common writer (``links_file.write_links``) turns into the contract's links file.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from doudi.core import store
-from doudi.matching import stages
+from doudi.matching import links_file, stages
+from doudi.matching.links_file import LinkageError
 
 DEFAULT_MASTER = "local[2]"
 
@@ -30,8 +31,6 @@ def spark_session(master: str | None = None, *, shuffle_partitions: int | None =
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - depends on the install
-        from doudi.matching.engine import LinkageError
-
         raise LinkageError("Spark 引擎需要安装可选依赖 doudi[spark]（pyspark）和 Java 17") from exc
     from splink.backends.spark import similarity_jar_location
 
@@ -135,28 +134,24 @@ def _records_location(batch_id: int) -> str:
 
 def _write(spark, con, batch_id: int) -> None:
     """Spark's ``links`` → the contract's links file, through the common writer."""
-    from doudi.matching import engine
-
     if _store_uri():
         con.register("spark_links", spark.table("links").toArrow())
         try:
-            engine.write_links(con, "spark_links", store.links_path(batch_id))
+            links_file.write_links(con, "spark_links", store.links_path(batch_id))
         finally:
             con.unregister("spark_links")
         return
-    scratch = engine.scratch_dir()
+    scratch = links_file.scratch_dir()
     try:
         spark.table("links").write.mode("overwrite").parquet(str(scratch / "links"))
         source = f"read_parquet({store.sql_path(scratch / 'links' / '*.parquet')})"
-        engine.write_links(con, source, store.links_path(batch_id))
+        links_file.write_links(con, source, store.links_path(batch_id))
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
 def link_batches(ids: list[int], snapshot: Path, mdl, bar) -> dict[int, dict]:
     """Link each batch on Spark and write its links file (same format as the DuckDB engine)."""
-    from doudi.matching import engine
-
     spark = spark_session()
     if not spark.sparkContext.getCheckpointDir():  # for Splink's checkpoints (a cluster sets its own)
         spark.sparkContext.setCheckpointDir(str(store.store_dir() / "tmp" / "spark-checkpoints"))
@@ -175,7 +170,7 @@ def link_batches(ids: list[int], snapshot: Path, mdl, bar) -> dict[int, dict]:
             counts = stages.run_stages(run, mdl, records, bar.tick)
             _write(spark, con, b)
             bar.tick("write")
-            out[b] = engine.summary_of(b, counts, records, "spark", mdl, time.perf_counter() - started)
+            out[b] = links_file.summary_of(b, counts, records, "spark", mdl, time.perf_counter() - started)
             out[b]["timings"] = dict(bar.timings)
     finally:
         run.close()

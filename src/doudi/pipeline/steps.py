@@ -1,7 +1,7 @@
 """The steps of the monthly order, in the foreground: what the background tasks, the command line and
 the demo seeding share.
 
-1. intake — ``exchange.actions.import_file`` / ``accept_upload`` (not repeated here);
+1. intake — ``exchange.actions.import_file`` / ``exchange.upload_actions.accept_upload`` (not repeated here);
 2. ``link(batch_ids)`` — ``matching.engine.run_linkage`` writes the links files, then each batch is
    marked linked (``exchange.actions.mark_linked``, with its counts by method);
 3. ``scan(batch_ids)`` — the incremental monitoring scan (``monitoring.scan.scan_batches``) of the
@@ -31,7 +31,7 @@ def pending_linkage() -> list[int]:
 
 def link(batch_ids: Iterable[int], **options: Any) -> dict[str, Any]:
     """Link the batches (``engine.run_linkage`` options) and mark each one that exchange knows as
-    linked; returns the linkage result. Raises ``engine.LinkageError``."""
+    linked; returns the linkage result. Raises ``links_file.LinkageError``."""
     result = engine.run_linkage(batch_ids, **options)
     for batch_id, summary in result["batches"].items():
         if exchange_queries.batch_status(batch_id) is not None:  # a store-only batch has no row to mark

@@ -19,7 +19,7 @@ from doudi.core import store
 from doudi.core.audit import record_read
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import all_regions
-from doudi.matching import engine, model
+from doudi.matching import engine, links_file, model
 from doudi.monitoring import scan
 from doudi.pipeline import steps
 
@@ -74,7 +74,7 @@ class Command(BaseCommand):
             result = steps.link(
                 ids, engine=options["engine"], progress=sys.stderr.isatty(), threshold=options["threshold"]
             )
-        except engine.LinkageError as exc:
+        except links_file.LinkageError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         out = self.stdout.write
         for b, s in result["batches"].items():
@@ -114,7 +114,7 @@ class Command(BaseCommand):
             raise CommandError("用法：doudi match export --batch 批次号 --out 文件.csv", returncode=2)
         try:
             rows = engine.export_csv(ids[0], options["out"])
-        except engine.LinkageError as exc:
+        except links_file.LinkageError as exc:
             raise CommandError(str(exc), returncode=2) from exc
         except OSError as exc:
             raise CommandError(f"无法写入 {options['out']}：{exc}", returncode=2) from exc
