@@ -458,7 +458,7 @@ def main() -> None:
     from doudi.core import store
     from doudi.core.scoping import all_regions
     from doudi.monitoring.models import EarlyWarning, PotentialCase
-    from doudi.monitoring.scan import scan_all
+    from doudi.monitoring.scans.scan import scan_all
     from doudi.registry.models import Person
 
     call_command("init", verbosity=0)

@@ -163,14 +163,14 @@ def scan_env(db, regions, baseline, store_dir):
 
 
 def run_all(as_of: dt.date = AS_OF, **kw):
-    from doudi.monitoring.scan import scan_all
+    from doudi.monitoring.scans.scan import scan_all
 
     with all_regions():
         return scan_all(as_of, today=TODAY, **kw)
 
 
 def run_batch(batch_id: int, **kw):
-    from doudi.monitoring.scan import scan_batch
+    from doudi.monitoring.scans.scan import scan_batch
 
     with all_regions():
         return scan_batch(batch_id, today=TODAY, **kw)

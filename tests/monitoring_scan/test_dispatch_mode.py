@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from doudi.core.scoping import all_regions
-from doudi.monitoring import params
 from doudi.monitoring.loop import base, warning_actions
 from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.models import EarlyWarning, Notification, PotentialCase
+from doudi.monitoring.scans import params
 from doudi.policy import params_store
 from doudi.policy.actions import PolicyError, approve_proposal, propose_parameter_change
 

@@ -102,7 +102,7 @@ def test_incremental_scan_counts_only_its_batch(scan_env):
     assert result.batches == [2] and not result.full
     assert [w.indicator for w in open_warnings()] == ["W-DSR"]
     # the full scan picks up the rest; the incremental one is pending no more
-    from doudi.monitoring.scan import pending_batches
+    from doudi.monitoring.scans.scan import pending_batches
 
     assert pending_batches() == [1]
     assert [w.indicator for w in open_warnings()] == ["W-DSR"]
@@ -126,7 +126,7 @@ def test_incremental_scan_sums_earlier_batches(scan_env):
 
 
 def test_scan_of_an_unlinked_batch_is_refused(scan_env):
-    from doudi.monitoring.scan import ScanError
+    from doudi.monitoring.scans.scan import ScanError
 
     with pytest.raises(ScanError, match="尚未比对"):
         run_batch(99)

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from doudi.core.scoping import all_regions
-from doudi.monitoring import params
+from doudi.monitoring.scans import params
 from doudi.policy import params_store
 from doudi.policy.actions import approve_proposal, propose_parameter_change
 from doudi.policy.models import ParameterValue

@@ -111,7 +111,7 @@ def test_every_dataset_type_links_and_scans_bad_records(dataset, scan_env, house
     lines = match_run("--batch", str(batch.pk))  # linkage, then the scan: never an exception
     assert Batch.unscoped.get(pk=batch.pk).status == "linked"
     assert any(line.startswith("records unroutable: ") for line in lines)
-    from doudi.monitoring import scan
+    from doudi.monitoring.scans import scan
 
     assert batch.pk not in scan.pending_batches()  # the batch is fully processed
     if dataset in ("disability", "medical_expense", "disaster"):
@@ -187,7 +187,7 @@ def test_a_person_routed_by_another_record_is_not_unroutable(scan_env):
 
 
 def test_a_failed_scan_is_finished_by_rerunning(scan_env, households, tmp_path, monkeypatch):
-    from doudi.monitoring import discovery, scan
+    from doudi.monitoring.scans import discovery, scan
 
     batch = import_bad_batch(tmp_path, "disability")
     real = discovery.find
@@ -204,7 +204,7 @@ def test_a_failed_scan_is_finished_by_rerunning(scan_env, households, tmp_path, 
 
 
 def test_indicator_parameters_of_a_region_outside_the_tree_fall_back():
-    from doudi.monitoring import params
+    from doudi.monitoring.scans import params
 
     for code in ("110101001000", "abc", "", "222499000000"):
         row = params.resolve(code, "urban", D(2025, 8, 1))
@@ -260,7 +260,7 @@ def test_a_malformed_region_does_not_pass_for_a_county_in_the_store(scan_env, ho
 
 
 def test_the_next_background_scan_finishes_a_batch_whose_scan_failed(scan_env):
-    from doudi.monitoring import scan
+    from doudi.monitoring.scans import scan
     from doudi.pipeline.tasks import scan_batch_task
 
     write_batch(1, "disability", [outsider("x", YANJI, T1)], masked=True)  # its scan never completed

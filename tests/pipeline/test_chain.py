@@ -40,7 +40,7 @@ def _push(client, headers, path):
 def test_an_api_push_is_linked_then_scanned_in_the_background(
     client, headers, disability_csv, households, settings, django_capture_on_commit_callbacks
 ):
-    from doudi.monitoring import scan
+    from doudi.monitoring.scans import scan
 
     settings.TASKS = IMMEDIATE
     with django_capture_on_commit_callbacks(execute=True):
@@ -66,7 +66,7 @@ def test_without_a_worker_the_push_waits_on_the_queue(
 
 def test_match_run_scans_what_it_linked_unless_told_not_to(disability_csv, households):
     from doudi.exchange import actions
-    from doudi.monitoring import scan
+    from doudi.monitoring.scans import scan
 
     with all_regions():
         batch = actions.import_file(actor="test", path=disability_csv, dataset="disability",

@@ -13,7 +13,7 @@ from doudi.core import store
 from doudi.core.scoping import all_regions
 from doudi.exchange import actions, hooks
 from doudi.exchange.models import Batch
-from doudi.monitoring import scan
+from doudi.monitoring.scans import scan
 from doudi.pipeline import steps, tasks
 from tests.support import store_records
 

@@ -99,7 +99,7 @@ def test_resolution_is_total_on_regions(store):
         with pytest.raises(UnknownRegionError):
             params_store.provider(bad, "urban", AS_OF)
     # the monitoring scan's resolver used to raise IndexError here (issue 9 item 1)
-    from doudi.monitoring.params import resolve
+    from doudi.monitoring.scans.params import resolve
 
     row = resolve("110101000000", "urban", AS_OF)
     assert row["ill_on"] is True and row["dl_red"] == 3

@@ -68,7 +68,7 @@ def visible_text(html: str) -> str:
 
 def raw_code_patterns() -> dict[str, re.Pattern]:
     from doudi.datasets import DATASETS
-    from doudi.monitoring.discovery import SIGNALS
+    from doudi.monitoring.scans.discovery import SIGNALS
     from doudi.policy.rules.params import SPECS
 
     def words(keys) -> re.Pattern:

@@ -30,7 +30,7 @@ from django.utils import timezone
 from doudi.core import idnumber
 from doudi.exchange.actions import import_file
 from doudi.exchange.models import Batch
-from doudi.monitoring import scan
+from doudi.monitoring.scans import scan
 from doudi.pipeline import steps
 from doudi.registry.identity import index_for
 from doudi.registry.models import Household, HouseholdFact, Person, PersonFact

@@ -69,3 +69,11 @@ def mask_value(value: Any, key: str = "") -> Any:
             return idnumber.mask(value) if ID_LIKE.fullmatch(value) else value[:3] + "****" + value[-2:]
         return mask_text(value)
     return value
+
+
+# The strong signals of proactive discovery (R-M16, ``scans.discovery``) an evidence item may name.
+SIGNALS = {
+    "severe_disability_no_employment": "残联数据：重度残疾且近3个月无社保缴费记录",
+    "large_medical_expense": "医保数据：近3个月个人自付医疗费用达到主动发现金额标准",
+    "disaster_dwelling": "应急管理数据：受灾且住房严重损坏或倒塌",
+}

@@ -70,7 +70,7 @@ class PotentialCase(Regional):
 class UnroutableRecord(Regional):
     """A department record with a strong hardship signal (R-M16) that names no region of the Jilin tree:
     no usable region code, an identity number of another province or an obsolete county, and a
-    province- or city-level provider (``monitoring.routing``). Listed for the province officer
+    province- or city-level provider (``monitoring.scans.routing``). Listed for the province officer
     (``region_code`` is the province); one row per record and signal, written once (idempotent)."""
 
     batch_id = models.BigIntegerField(null=True, blank=True)

@@ -64,7 +64,7 @@ def daily_deadlines_task(day: str | None = None) -> dict:
 @task()
 def monthly_scan_task() -> dict:
     """The full monitoring scan as of today, then queue next month's."""
-    from doudi.monitoring.scan import scan_all
+    from doudi.monitoring.scans.scan import scan_all
 
     try:
         with all_regions():

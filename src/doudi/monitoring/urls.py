@@ -8,8 +8,8 @@
 
 from django.urls import path
 
-from doudi.monitoring import views_unroutable
 from doudi.monitoring.loop import views, views_more
+from doudi.monitoring.scans import views_unroutable
 
 app_name = "monitoring"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 
 from doudi.exchange.models import Batch
-from doudi.monitoring.scan_queries import batch_scan
+from doudi.monitoring.scans.scan_queries import batch_scan
 
 
 def scan_section(batch: Batch) -> str | None:

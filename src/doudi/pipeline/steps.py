@@ -4,7 +4,7 @@ the demo seeding share.
 1. intake — ``exchange.actions.import_file`` / ``exchange.upload_actions.accept_upload`` (not repeated here);
 2. ``link(batch_ids)`` — ``matching.engine.run_linkage`` writes the links files, then each batch is
    marked linked (``exchange.actions.mark_linked``, with its counts by method);
-3. ``scan(batch_ids)`` — the incremental monitoring scan (``monitoring.scan.scan_batches``) of the
+3. ``scan(batch_ids)`` — the incremental monitoring scan (``monitoring.scans.scan.scan_batches``) of the
    batches just linked, together with any linked batch whose scan did not complete.
 
 ``pending_linkage()`` lists the loaded batches not linked yet (``doudi match run --all-pending``).
@@ -18,8 +18,8 @@ from typing import Any
 from doudi.exchange import actions as exchange_actions
 from doudi.exchange import queries as exchange_queries
 from doudi.matching import engine
-from doudi.monitoring import scan as monitoring_scan
-from doudi.monitoring import sources as monitoring_sources
+from doudi.monitoring.scans import scan as monitoring_scan
+from doudi.monitoring.scans import sources as monitoring_sources
 
 LINKABLE = ("loaded", "linked")  # a batch in another state (received, failed) is not linked
 
@@ -50,5 +50,5 @@ def scannable(batch_ids: Iterable[int], *, pending: bool = True) -> list[int]:
 
 def scan(batch_ids: Iterable[int], *, actor: str, **options: Any) -> monitoring_scan.ScanResult:
     """The incremental monitoring scan of linked batches (``scan_batches`` options, e.g. ``today``).
-    Raises ``monitoring.scan.ScanError``."""
+    Raises ``monitoring.scans.scan.ScanError``."""
     return monitoring_scan.scan_batches(batch_ids, actor=actor, **options)

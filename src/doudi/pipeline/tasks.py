@@ -18,7 +18,7 @@ from django.tasks import task
 
 from doudi.core.scoping import all_regions
 from doudi.exchange import queries as exchange_queries
-from doudi.monitoring import scan as monitoring_scan
+from doudi.monitoring.scans import scan as monitoring_scan
 from doudi.pipeline import steps
 
 logger = logging.getLogger(__name__)

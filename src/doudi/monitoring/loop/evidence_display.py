@@ -9,8 +9,7 @@ from collections.abc import Iterable
 from django.core.serializers.json import DjangoJSONEncoder
 
 from doudi.datasets import DATASETS
-from doudi.monitoring.discovery import SIGNALS
-from doudi.monitoring.evidence import mask_value
+from doudi.monitoring.evidence import SIGNALS, mask_value
 
 EVIDENCE_LABELS = {
     "source": "来源",
@@ -26,7 +25,7 @@ EVIDENCE_LABELS = {
 
 def _value_labels() -> dict[str, dict[str, str]]:
     """Chinese labels of coded evidence values: the dataset (``doudi.datasets``) and the discovery
-    signal (``monitoring.discovery``)."""
+    signal (``monitoring.evidence.SIGNALS``)."""
     return {"dataset": {k: d.label for k, d in DATASETS.items()}, "signal": dict(SIGNALS)}
 
 

@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from doudi.core.commands import date_option
 from doudi.core.scoping import all_regions
-from doudi.monitoring import scan
+from doudi.monitoring.scans import scan
 
 
 class Command(BaseCommand):

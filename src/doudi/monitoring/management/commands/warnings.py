@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.core.scoping import all_regions, using_scope
-from doudi.monitoring.warning_export import export_csv
+from doudi.monitoring.loop.warning_export import export_csv
 from doudi.regions.models import Region
 
 

@@ -20,7 +20,7 @@ from doudi.core.audit import record_read
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import all_regions
 from doudi.matching import engine, links_file, model
-from doudi.monitoring import scan
+from doudi.monitoring.scans import scan
 from doudi.pipeline import steps
 
 PROVINCE = "220000000000"

@@ -40,9 +40,9 @@ from django.utils import timezone
 from doudi.core import store
 from doudi.core.store import duckdb_connection
 from doudi.datasets import DATASETS
-from doudi.monitoring import discovery, indicators, params, scan_actions, sources
 from doudi.monitoring.models import EarlyWarning
-from doudi.monitoring.scan_actions import LEVEL_ZH
+from doudi.monitoring.scans import discovery, indicators, params, scan_actions, sources
+from doudi.monitoring.scans.scan_actions import LEVEL_ZH
 
 ACTOR = "监测预警扫描"
 logger = logging.getLogger(__name__)

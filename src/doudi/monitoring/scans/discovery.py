@@ -36,17 +36,12 @@ from typing import Any
 import pyarrow as pa
 
 from doudi.core import store
-from doudi.monitoring import params, routing, sources
-from doudi.monitoring.evidence import evidence_key
+from doudi.monitoring.evidence import SIGNALS, evidence_key
 from doudi.monitoring.models import EarlyWarning, Indicator, PotentialCase
+from doudi.monitoring.scans import params, routing, sources
 
 logger = logging.getLogger(__name__)
 UNKNOWN_MASK = "未知"
-SIGNALS = {
-    "severe_disability_no_employment": "残联数据：重度残疾且近3个月无社保缴费记录",
-    "large_medical_expense": "医保数据：近3个月个人自付医疗费用达到主动发现金额标准",
-    "disaster_dwelling": "应急管理数据：受灾且住房严重损坏或倒塌",
-}
 TOWNSHIP = "CASE WHEN r IS NULL THEN NULL ELSE left(r, 9) || '000' END"
 
 

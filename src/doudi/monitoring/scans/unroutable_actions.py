@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from doudi.accounts.models import Role
 from doudi.core.audit import record_audit
-from doudi.monitoring import params
-from doudi.monitoring.discovery import UNKNOWN_MASK
 from doudi.monitoring.evidence import merge_evidence
 from doudi.monitoring.loop.base import MonitoringError
 from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.loop.warning_actions import raise_warning
 from doudi.monitoring.models import Indicator, PotentialCase, UnroutableRecord
+from doudi.monitoring.scans import params
+from doudi.monitoring.scans.discovery import UNKNOWN_MASK
 from doudi.regions.models import Region
 
 

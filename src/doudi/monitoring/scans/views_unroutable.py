@@ -21,10 +21,10 @@ from doudi.core.audit import record_read
 from doudi.core.cells import append_row
 from doudi.core.http import private, xlsx_download
 from doudi.datasets import DATASETS
-from doudi.monitoring import scan_queries, unroutable_actions
 from doudi.monitoring.loop.base import MonitoringError
 from doudi.monitoring.loop.flows import FlowDenied
-from doudi.monitoring.routing import PROVINCE
+from doudi.monitoring.scans import scan_queries, unroutable_actions
+from doudi.monitoring.scans.routing import PROVINCE
 from doudi.regions.queries import county_choices, names_for
 
 PAGE_SIZE = 50

@@ -19,7 +19,7 @@ def scan_all_task(as_of: str | None = None) -> dict:
     """The monthly full scan (``as_of`` ISO date, default today)."""
     import datetime as dt
 
-    from doudi.monitoring.scan import scan_all
+    from doudi.monitoring.scans.scan import scan_all
 
     with all_regions():
         result = scan_all(dt.date.fromisoformat(as_of) if as_of else None, actor=TASK_ACTOR)

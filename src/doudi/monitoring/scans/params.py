@@ -19,7 +19,7 @@ from decimal import Decimal
 
 import pyarrow as pa
 
-from doudi.monitoring.indicators import DEFAULT_LEVELS, PARAMETER_IDS
+from doudi.monitoring.scans.indicators import DEFAULT_LEVELS, PARAMETER_IDS
 from doudi.policy import params_store
 from doudi.policy.rules import ParameterError, Parameters, region_ancestry, resolve_parameters
 

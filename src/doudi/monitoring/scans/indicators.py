@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from doudi.monitoring.models import Indicator as I
-from doudi.monitoring.sources import severe
+from doudi.monitoring.scans.sources import severe
 
 
 @dataclass(frozen=True)
