@@ -38,6 +38,7 @@ import pyarrow as pa
 from django.utils import timezone
 
 from doudi.core import store
+from doudi.core.audit_actions import AuditAction
 from doudi.core.store import duckdb_connection
 from doudi.datasets import DATASETS
 from doudi.monitoring.models import EarlyWarning
@@ -450,7 +451,9 @@ def scanned_batches() -> set[int]:
     from doudi.core.models import AuditEvent
 
     seen: set[int] = set()
-    for after in AuditEvent.unscoped.filter(action="monitoring.scan").values_list("after", flat=True):
+    for after in AuditEvent.unscoped.filter(action=AuditAction.MONITORING_SCAN).values_list(
+        "after", flat=True
+    ):
         seen.update(int(b) for b in (after or {}).get("batches") or [])
     return seen
 

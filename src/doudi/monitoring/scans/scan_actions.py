@@ -23,14 +23,22 @@ from django.utils import timezone
 
 from doudi.accounts.models import Role
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.core.workdays import add_working_days
 from doudi.monitoring.evidence import higher_level, merge_evidence
 from doudi.monitoring.loop.flows import region_at
 from doudi.monitoring.loop.notify_actions import county_officers, notify, township_staff, users_at
-from doudi.monitoring.models import ChainEvent, EarlyWarning, Indicator, PotentialCase, UnroutableRecord
+from doudi.monitoring.models import (
+    ChainEvent,
+    EarlyWarning,
+    Indicator,
+    PotentialCase,
+    UnroutableRecord,
+    WarningLevel,
+)
 
 PROVINCE = "220000000000"
-LEVEL_ZH = {"red": "红色", "orange": "橙色", "yellow": "黄色"}
+LEVEL_ZH = dict(WarningLevel.choices)
 LABELS = dict(Indicator.choices)
 REF_TYPE = "monitoring.warning"
 
@@ -502,7 +510,7 @@ def apply_scan(
     )
     record_audit(
         actor=actor,
-        action="monitoring.scan",
+        action=AuditAction.MONITORING_SCAN,
         region_code=PROVINCE,
         subject_type="monitoring_scan",
         subject_id=as_of.isoformat() if result.full else ",".join(map(str, result.batches))[:100],

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from doudi.accounts.models import Role
 from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
 from doudi.monitoring.evidence import merge_evidence
 from doudi.monitoring.loop.base import MonitoringError
 from doudi.monitoring.loop.flows import FlowDenied
@@ -68,7 +69,7 @@ def transfer(*, actor, record: UnroutableRecord, county_code: str) -> PotentialC
     UnroutableRecord.unscoped.filter(pk__in=[r.pk for r in rows]).update(routed_to=county.code, routed_at=now)
     record_audit(
         actor=actor,
-        action="monitoring.unroutable_transfer",
+        action=AuditAction.MONITORING_UNROUTABLE_TRANSFER,
         region_code=county.code,
         subject_type="potential_case",
         subject_id=case.pk,

@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from doudi.accounts.models import Role
 from doudi.core.access import scoped_view
 from doudi.core.audit import record_read
+from doudi.core.audit_actions import AuditAction
 from doudi.core.cells import append_row
 from doudi.core.http import private, xlsx_download
 from doudi.datasets import DATASETS
@@ -98,7 +99,7 @@ def unroutable_export(request):
     with transaction.atomic():
         record_read(
             actor=request.user,
-            action="monitoring.unroutable_export",
+            action=AuditAction.MONITORING_UNROUTABLE_EXPORT,
             region_code=PROVINCE,
             subject_type="unroutable_records",
             subject_id=dataset or "all",
