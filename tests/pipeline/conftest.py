@@ -5,17 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.exchange.conftest import dept_user, disability_csv  # noqa: F401 - fixtures
-
-
-@pytest.fixture(autouse=True)
-def private_store(settings, tmp_path):
-    """Each test writes its own store and incoming files."""
-    settings.DATA_DIR = tmp_path / "data"
-    settings.DOUDI_STORE_DIR = tmp_path / "data" / "store"
-    return settings.DOUDI_STORE_DIR
+from tests.exchange.conftest import dept_user, disability_csv, private_store  # noqa: F401 - fixtures
 
 
 @pytest.fixture
-def store_dir(private_store):
-    return private_store
+def store_dir(settings):
+    """The test's own store (set by the autouse ``private_store``)."""
+    return settings.DOUDI_STORE_DIR

@@ -29,9 +29,9 @@ from doudi.policy.rules import (
     region_ancestry,
     resolve_parameters,
 )
-from doudi.policy.rules.codes import DISABILITY_KIND_ZH
 from doudi.policy.rules.params import FLOOR_NOTE, SPECS
 from doudi.regions.models import Region
+from doudi.registry.labels import DISABILITY_KIND_ZH
 from doudi.registry.models import AreaType
 
 AREA_LABELS: dict[str | None, str] = {**dict(AreaType.choices), None: "城乡通用"}

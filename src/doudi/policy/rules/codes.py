@@ -76,15 +76,6 @@ DISABILITY_KINDS: dict[str, int] = {
     "multiple": 7,
 }
 DISABILITY_KIND_BY_CODE = {code: kind for kind, code in DISABILITY_KINDS.items()}
-DISABILITY_KIND_ZH = {
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "physical": "肢体",
-    "intellectual": "智力",
-    "mental": "精神",
-    "multiple": "多重",
-}
 GRADE_ZH = {1: "一级", 2: "二级", 3: "三级", 4: "四级"}
 
 # Severe disability (重度残疾, DOMAIN §3): grade 1 or 2 of any kind, or grade 3 intellectual/mental.

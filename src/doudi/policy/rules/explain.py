@@ -14,6 +14,7 @@ from doudi.policy.rules import codes
 from doudi.policy.rules.inputs import AssessmentInput, Member
 from doudi.policy.rules.money import fmt_fen_2dp, fmt_number, fmt_percent, fmt_yuan
 from doudi.policy.rules.params import BEFORE_FIRST_PREFIX, FLOOR_NOTE, SPECS, Parameters
+from doudi.registry.labels import DISABILITY_KIND_ZH
 
 TEMPLATES: dict[str, str] = {
     # R-T1..R-T5 (per member unless noted)
@@ -149,7 +150,7 @@ def _criterion(rule: str, passed: bool, detail: str, member: str | None = None) 
 
 def _disability_text(member: Member) -> str:
     dis = member.disability
-    return f"{codes.DISABILITY_KIND_ZH[dis.kind]}{codes.GRADE_ZH[dis.grade]}残疾" if dis else ""
+    return f"{DISABILITY_KIND_ZH[dis.kind]}{codes.GRADE_ZH[dis.grade]}残疾" if dis else ""
 
 
 def _special_text(member: Member, severe: bool) -> str:

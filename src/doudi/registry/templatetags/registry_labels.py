@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django import template
 
+from doudi.registry.labels import DISABILITY_KIND_ZH
 from doudi.registry.models import (
     CATEGORY_SHORT,
     SEX_LABELS,
@@ -81,13 +82,7 @@ VALUE_WORDS = {
     "partial": "部分",
     "none": "无",
     # disability kinds
-    "visual": "视力",
-    "hearing": "听力",
-    "speech": "言语",
-    "physical": "肢体",
-    "intellectual": "智力",
-    "mental": "精神",
-    "multiple": "多重",
+    **DISABILITY_KIND_ZH,
     # school stages
     "preschool": "学前",
     "primary": "小学",
