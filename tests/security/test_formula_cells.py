@@ -94,7 +94,7 @@ def test_error_report_writes_no_formula(client, make_user, tmp_path):
 
 
 def test_warnings_csv_neutralises_keys(tmp_path):
-    from doudi.monitoring import warning_export
+    from doudi.monitoring.loop import warning_export
 
     out = tmp_path / "w.csv"
     with out.open("w", encoding="utf-8", newline="") as fh:
