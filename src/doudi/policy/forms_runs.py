@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from doudi.core.scoping import prefix_of
 from doudi.policy.rules.params import COUNT, MONEY, RATIO, SPECS
-from doudi.regions.forms import region_choices
+from doudi.regions.forms import RegionSelect, region_choices
 from doudi.regions.queries import find_region
 
 SIMULATION_KEYS = [
@@ -26,7 +26,7 @@ def _region_field(user) -> forms.ChoiceField:
     own = user.region
     rest = [c for c in region_choices(prefix_of(own.code)) if c[0] != own.code]
     choices = [(own.code, f"{own.name}（本辖区全部）"), *rest]
-    field = forms.ChoiceField(label="区划", choices=choices, initial=own.code)
+    field = forms.ChoiceField(label="区划", choices=choices, initial=own.code, widget=RegionSelect)
     field.error_messages["invalid_choice"] = "所选区划不在您的辖区内"
     return field
 

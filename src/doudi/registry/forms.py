@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import forms
 
-from doudi.regions.forms import region_choices
+from doudi.regions.forms import RegionSelect, region_choices
 from doudi.registry.models import AreaType, Category
 
 
@@ -12,7 +12,7 @@ class HouseholdSearchForm(forms.Form):
     name = forms.CharField(label="姓名", required=False, max_length=64)
     household_key = forms.CharField(label="户编号", required=False, max_length=64)
     id_number = forms.CharField(label="身份证号", required=False, max_length=32)
-    region = forms.ChoiceField(label="区划", required=False)
+    region = forms.ChoiceField(label="区划", required=False, widget=RegionSelect)
     category = forms.ChoiceField(
         label="救助类别", required=False, choices=[("", "全部类别"), *Category.choices]
     )
