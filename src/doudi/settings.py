@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "doudi.exchange",
     "doudi.matching",
     "doudi.policy",
+    "doudi.casework",
     "doudi.monitoring",
     "doudi.pipeline",
     "doudi.web",

@@ -77,6 +77,20 @@ _MONITORING_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _MONITORING_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Casework (CASEWORK §2–§4): who reads applications, who moves the township's stages, who visits, who
+# confirms (the county; a township only where the region delegates it — ``casework.base.may``).
+_CASEWORK_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"casework.read", "casework.investigate"}),
+    Role.TOWNSHIP: frozenset({"casework.read", "casework.write", "casework.investigate"}),
+    Role.COUNTY: frozenset({"casework.read", "casework.write", "casework.investigate", "casework.confirm"}),
+    Role.CITY: frozenset({"casework.read"}),
+    Role.PROVINCE: frozenset({"casework.read"}),
+    Role.AUDITOR: frozenset({"casework.read"}),
+    Role.ADMIN: frozenset({"casework.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _CASEWORK_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

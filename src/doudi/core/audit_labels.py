@@ -9,7 +9,9 @@ from doudi.core.audit_actions import AuditAction
 ACTION_LABELS: dict[str, str] = dict(AuditAction.choices)
 
 SUBJECT_LABELS: dict[str, str] = {
+    "application": "救助申请",
     "batch": "批次",
+    "case": "救助档案",
     "date": "日期",
     "decision": "认定",
     "exchange_batch": "部门数据批次",

@@ -43,6 +43,10 @@ class MonitoringConfig(AppConfig):
         from doudi.monitoring.models import WorkdayOverride
 
         workdays.register_override_source(_overrides_for)
+        from doudi.casework.events import casework_event
+        from doudi.monitoring.loop.casework_chain import on_casework_event
+
+        casework_event.connect(on_casework_event, dispatch_uid="monitoring_chain_casework")
         post_save.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_save")
         post_delete.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_delete")
         init_steps.register(90, "monitoring", _init_schedule)

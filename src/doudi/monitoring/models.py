@@ -261,26 +261,6 @@ class Disposition(Regional):
         verbose_name = "处置"
 
 
-class ApplicationCase(Regional):
-    """An application started from a warning with the family's recorded consent (R-W1); queued for the
-    township. The full application workflow is a later capability."""
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", "待受理"
-        ACCEPTED = "accepted", "已受理"
-
-    household = models.ForeignKey("registry.Household", null=True, blank=True, on_delete=models.PROTECT)
-    potential_case = models.ForeignKey(PotentialCase, null=True, blank=True, on_delete=models.PROTECT)
-    warning = models.ForeignKey(EarlyWarning, null=True, blank=True, on_delete=models.PROTECT)
-    consent = models.JSONField()  # {given_by, given_on, method}
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta(Regional.Meta):
-        verbose_name = "救助申请"
-
-
 class NeedPush(Regional):
     """R-P1: an entitlement need pushed to a department; the department accepts, gives or declines."""
 

@@ -3,7 +3,7 @@ run, queues its next run with ``run_after``; ``ensure_scheduled()`` (called by `
 every deployment step re-arms it) queues whichever of them has no run waiting.
 
 * the daily deadline job (R-M13, R-M14) — reminders of approaching deadlines, escalation of overdue
-  warnings — every day at 06:00 local time, idempotent for a day (``doudi deadlines`` by hand);
+  warnings and of overdue application steps (CASEWORK R-W15), lapse of returned applications — every day at 06:00 local time, idempotent for a day (``doudi deadlines`` by hand);
 * the monthly full monitoring scan (R-M12) on the 1st of each month at 02:00 (``doudi monitor run``).
 
 A worker (``doudi db_worker``) runs them; ``make demo`` starts one beside the web server.
@@ -44,6 +44,7 @@ def next_monthly(now: dt.datetime) -> dt.datetime:
 @task()
 def daily_deadlines_task(day: str | None = None) -> dict:
     """Remind and escalate as of ``day`` (ISO date, default today), then queue tomorrow's run."""
+    from doudi.casework import clock_actions
     from doudi.monitoring.loop import deadline_actions
 
     today = dt.date.fromisoformat(day) if day else timezone.localdate()
@@ -51,6 +52,7 @@ def daily_deadlines_task(day: str | None = None) -> dict:
         with all_regions():
             notified = deadline_actions.notify_approaching_deadlines(today=today)
             escalated = deadline_actions.escalate_overdue(today=today)
+            casework = clock_actions.daily(today)
     finally:
         _arm(daily_deadlines_task, next_daily(timezone.now()))
     from doudi.core.audit import checkpoint
@@ -58,7 +60,13 @@ def daily_deadlines_task(day: str | None = None) -> dict:
     chain = checkpoint()  # the audit chain verified and its head anchored outside the database, daily
     if not chain.ok:
         logger.error("audit chain broken at %s: %s", chain.broken_at, chain.reason)
-    return {"date": today.isoformat(), "notified": notified, "escalated": escalated, "audit_ok": chain.ok}
+    return {
+        "date": today.isoformat(),
+        "notified": notified,
+        "escalated": escalated,
+        "applications": casework,
+        "audit_ok": chain.ok,
+    }
 
 
 @task()

@@ -10,6 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.accounts.models import Department, Role
+from doudi.casework.intake_actions import open_application, open_for
+from doudi.casework.models import Channel
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
@@ -17,10 +19,10 @@ from doudi.monitoring.evidence import plain
 from doudi.monitoring.loop.base import MonitoringError, Transition, chain, warning_link
 from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.loop.notify_actions import county_officers, department_users, notify, township_staff
-from doudi.monitoring.models import ApplicationCase, ChainEvent, Disposition, EarlyWarning, NeedPush
+from doudi.monitoring.models import ChainEvent, Disposition, EarlyWarning, GrassrootsReport, NeedPush
 from doudi.policy.actions import PolicyError, take_decision
 from doudi.policy.models import Decision
-from doudi.registry.models import Category, CategoryStatus
+from doudi.registry.models import Category, CategoryStatus, Household
 
 K = Disposition.Kind
 # R-P1: what each department is asked for when a household is referred to it
@@ -67,6 +69,18 @@ def _current_category(household_id: int) -> str | None:
     return next((c for c in CATEGORY_ORDER if c in cats), None)
 
 
+def _registered_household(household_id, warning: EarlyWarning):
+    """A household registered for a warning that had none (proactive discovery): it becomes the warning's."""
+    household = Household.unscoped.filter(
+        pk=household_id, region_code__startswith=warning.region_code[:6]
+    ).first()
+    if household is None:
+        raise MonitoringError("登记的家庭不存在或不在本县范围内")
+    warning.household = household
+    warning.save(update_fields=["household", "updated_at"])
+    return household
+
+
 @transaction.atomic
 def dispose(
     *, actor, warning: EarlyWarning, kind: str, detail: dict | None = None, note: str = ""
@@ -74,8 +88,10 @@ def dispose(
     """Decide what follows a verified warning (verified → disposed) and start the follow-up:
 
     * ``no_hardship`` — nothing; ready to close;
-    * ``application`` — an ``ApplicationCase`` with the family's consent ``{given_by, given_on, method}``
-      (required, R-W1);
+    * ``application`` — a casework application (``casework.intake_actions.open_application``, channel
+      warning / report / proactive) with the family's consent ``{given_by, given_on, method}`` (required,
+      R-W19c); a warning without a registry household needs the household registered first
+      (``detail["household_id"]``);
     * ``referral`` — a ``NeedPush`` to each of ``detail["departments"]`` (R-P1);
     * ``emergency`` — referral records for ``detail["measures"]`` ⊆ temporary_assistance / charity /
       services (kept in the disposition and on the chain);
@@ -102,6 +118,13 @@ def dispose(
             "given_on": _date(consent.get("given_on"), "同意日期"),
             "method": consent["method"],
         }
+        if household is None and detail.get("household_id"):
+            household = _registered_household(detail["household_id"], warning)
+        if household is None:
+            raise MonitoringError("该预警对象尚未登记为家庭，请先登记新家庭，再启动救助申请")
+        existing = open_for(actor, household)
+        if existing is not None:
+            raise MonitoringError(f"该家庭已有办理中的救助申请（{existing.number}）")
         detail = {"consent": plain(consent)}
     elif kind == K.REFERRAL:
         if household is None:
@@ -153,24 +176,7 @@ def dispose(
     warning.save(update_fields=["status", "updated_at"])
     label = disposition.get_kind_display()
 
-    if kind == K.APPLICATION:
-        case = ApplicationCase.unscoped.create(
-            household=household,
-            potential_case_id=warning.potential_case_id,
-            warning=warning,
-            region_code=warning.region_code,
-            consent=plain(detail["consent"]),
-            created_by=actor,
-        )
-        follow.append(
-            (
-                ChainEvent.Kind.APPLICATION,
-                case,
-                f"启动救助申请（{detail['consent']['given_by']}{CONSENT_METHODS[detail['consent']['method']]}）",
-                {"application": case.pk},
-            )
-        )
-    elif kind == K.REFERRAL:
+    if kind == K.REFERRAL:
         assert household is not None  # a referral without a household is refused above
         pushes = []
         for dept in detail["departments"]:
@@ -251,6 +257,26 @@ def dispose(
             )
         ],
     )
+    if kind == K.APPLICATION:
+        assert household is not None  # refused above without one
+        channel = (
+            Channel.REPORT
+            if GrassrootsReport.unscoped.filter(warning=warning).exists()
+            else (Channel.PROACTIVE if warning.potential_case_id else Channel.WARNING)
+        )
+        application = open_application(
+            actor=actor,
+            household=household,
+            channel=channel,
+            warning_id=warning.pk,
+            consent=detail["consent"],
+        )
+        disposition.detail = {
+            **disposition.detail,
+            "application": application.pk,
+            "number": application.number,
+        }
+        disposition.save(update_fields=["detail"])
     return disposition
 
 

@@ -1,0 +1,247 @@
+"""Reads of casework, always through the scoped managers (a row outside the caller's subtree is not
+found: 404, never 403). Work lists run a fixed number of queries whatever the page size: the page of
+open deadlines (index ``deadline_open_due``) with its applications, its count, and one batch of names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Min, Q, QuerySet
+from django.utils import timezone
+
+from doudi.casework import clock, states
+from doudi.casework.models import (
+    Application,
+    Attachment,
+    Authorization,
+    Case,
+    CaseDecision,
+    Deadline,
+    Investigation,
+    Notice,
+    Objection,
+    Pause,
+    SpotCheck,
+    Step,
+    VerificationReport,
+)
+from doudi.regions.queries import names_for
+
+PAGE_SIZE = 50
+
+# the steps a work list groups by (Chinese names on the page)
+STEP_GROUPS: dict[str, tuple[str, ...]] = {
+    "intake": ("draft", "submitted", "returned"),
+    "investigation": (
+        "accepted",
+        "verifying",
+        "verified_pass",
+        "verified_fail",
+        "rechecking",
+        "investigating",
+        "reinvestigating",
+    ),
+    "opinion": ("assessed", "prelim_opinion", "returned_to_township", "notice_objected", "appraisal"),
+    "notice": ("in_notice",),
+    "confirmation": ("awaiting_confirmation",),
+}
+STEP_GROUP_LABELS = {
+    "intake": "受理",
+    "investigation": "调查核对",
+    "opinion": "初审意见",
+    "notice": "公示",
+    "confirmation": "审核确认",
+}
+
+
+def applications() -> QuerySet[Application]:
+    return Application.objects.all()
+
+
+def get_application(pk: int) -> Application:
+    """Raises Application.DoesNotExist outside the scope too."""
+    return Application.objects.select_related("household", "applicant", "proposal").get(pk=pk)
+
+
+def get_by_number(number: str) -> Application:
+    return Application.objects.select_related("household").get(number=number)
+
+
+@dataclass
+class WorkRow:
+    application: Application
+    due: dt.date | None
+    due_what: str
+    status: str
+    overdue_wd: int
+    escalated: bool
+    region_name: str
+
+
+@dataclass
+class WorkList:
+    rows: list[WorkRow]
+    page: object
+    counts: dict[str, int]
+
+
+def _row(app: Application, deadline: Deadline | None, today: dt.date, names: dict[str, str]) -> WorkRow:
+    if deadline is None:
+        return WorkRow(app, None, "", "on_time", 0, False, names.get(app.region_code, ""))
+    return WorkRow(
+        app,
+        deadline.due,
+        deadline.what,
+        clock.status(deadline.due, deadline.done_on, today),
+        clock.overdue_days(deadline.due, today),
+        deadline.escalated_on is not None,
+        names.get(app.region_code, ""),
+    )
+
+
+def work_list(
+    user, *, group: str = "", overdue: bool = False, page: int = 1, today: dt.date | None = None
+) -> WorkList:
+    """The caller's open applications by nearest deadline: a township's own stages, a county's files
+    awaiting confirmation plus every escalated step of its townships, a grid worker's investigations."""
+    today = today or timezone.localdate()
+    role = getattr(user, "role", "")
+    apps = Application.objects.filter(state__in=states.OPEN_STATES)
+    if role == "grid_worker":
+        apps = apps.filter(
+            state__in=("accepted", "verifying", "verified_pass", "reinvestigating"), investigation_done=False
+        )
+    elif role == "county_officer" and not group:
+        apps = apps.filter(
+            Q(state="awaiting_confirmation")
+            | Q(deadlines__escalated_on__isnull=False, deadlines__done_on__isnull=True)
+        ).distinct()
+    if group in STEP_GROUPS:
+        apps = apps.filter(state__in=STEP_GROUPS[group])
+    nearest = Deadline.objects.filter(done_on__isnull=True, application__in=apps)
+    if overdue:
+        nearest = nearest.filter(due__lt=today)
+        apps = apps.filter(pk__in=nearest.values("application_id"))
+    apps = apps.annotate(next_due=Min("deadlines__due", filter=Q(deadlines__done_on__isnull=True))).order_by(
+        "next_due", "pk"
+    )
+    paginator = Paginator(apps.select_related("household"), PAGE_SIZE)
+    page_obj = paginator.get_page(page)
+    items = list(page_obj.object_list)
+    ids = [a.pk for a in items]
+    first: dict[int, Deadline] = {}
+    for d in Deadline.objects.filter(application_id__in=ids, done_on__isnull=True).order_by("due", "pk"):
+        first.setdefault(d.application_id, d)
+    names = names_for({a.region_code for a in items})
+    rows = [_row(a, first.get(a.pk), today, names) for a in items]
+    return WorkList(rows, page_obj, counts(user, today))
+
+
+def counts(user, today: dt.date | None = None) -> dict[str, int]:
+    """Counts for the home page and the list's tabs: by step group, overdue, escalated."""
+    today = today or timezone.localdate()
+    by_state = dict(
+        Application.objects.filter(state__in=states.OPEN_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    out = {g: sum(by_state.get(s, 0) for s in sts) for g, sts in STEP_GROUPS.items()}
+    open_dl = Deadline.objects.filter(done_on__isnull=True)
+    out["overdue"] = open_dl.filter(due__lt=today).values("application_id").distinct().count()
+    out["escalated"] = open_dl.filter(escalated_on__isnull=False).values("application_id").distinct().count()
+    out["spot_checks"] = SpotCheck.objects.filter(result="").count()
+    out["unfiled"] = CaseDecision.objects.filter(
+        authority_level="township", kind="confirm", filed_on__isnull=True
+    ).count()
+    return out
+
+
+def history(app: Application) -> list[Step]:
+    return list(Step.objects.filter(application=app).select_related("actor").order_by("pk"))
+
+
+def deadlines(app: Application) -> list[Deadline]:
+    return list(Deadline.objects.filter(application=app).order_by("start_on", "pk"))
+
+
+def pauses(app: Application) -> list[Pause]:
+    return list(Pause.objects.filter(application=app).order_by("start_on"))
+
+
+def authorizations(app: Application) -> list[Authorization]:
+    return list(Authorization.objects.filter(application=app).select_related("person").order_by("pk"))
+
+
+def attachments(app: Application) -> list[Attachment]:
+    return list(Attachment.objects.filter(application=app).order_by("pk"))
+
+
+def reports(app: Application) -> list[VerificationReport]:
+    return list(VerificationReport.objects.filter(application=app).order_by("-version"))
+
+
+def investigations(app: Application) -> list[Investigation]:
+    return list(
+        Investigation.objects.filter(application=app).prefetch_related("photos").order_by("visited_on", "pk")
+    )
+
+
+def notices(app: Application) -> list[Notice]:
+    return list(Notice.objects.filter(application=app).order_by("round"))
+
+
+def objections(app: Application) -> list[Objection]:
+    return list(Objection.objects.filter(application=app).order_by("pk"))
+
+
+def decisions(app: Application) -> list[CaseDecision]:
+    return list(CaseDecision.objects.filter(application=app).order_by("pk"))
+
+
+def household_cases(household_id: int) -> list[Case]:
+    return list(Case.objects.filter(household_id=household_id).order_by("-since", "pk"))
+
+
+def household_applications(household_id: int) -> list[Application]:
+    return list(Application.objects.filter(household_id=household_id).order_by("-received_on", "-pk"))
+
+
+def open_spot_checks() -> list[SpotCheck]:
+    return list(
+        SpotCheck.objects.filter(result="")
+        .select_related("decision", "decision__application")
+        .order_by("drawn_on")
+    )
+
+
+def unfiled_confirmations() -> list[CaseDecision]:
+    return list(
+        CaseDecision.objects.filter(authority_level="township", kind="confirm", filed_on__isnull=True)
+        .select_related("application")
+        .order_by("on")
+    )
+
+
+def public_notice(public_key: str) -> Notice:
+    """A notice as the public sees it (no login; not scoped — the key is unguessable and only a running
+    notice is shown: an ended one is taken down, R-PUB8)."""
+    today = timezone.localdate()
+    return Notice.unscoped.get(
+        public_key=public_key, ended_on__isnull=True, start_on__lte=today, end_on__gte=today
+    )
+
+
+def public_notices(township_code: str) -> list[Notice]:
+    """The running notices of a township (its public page)."""
+    today = timezone.localdate()
+    return list(
+        Notice.unscoped.filter(
+            region_code__startswith=township_code[:9],
+            ended_on__isnull=True,
+            start_on__lte=today,
+            end_on__gte=today,
+        ).order_by("start_on", "pk")
+    )
