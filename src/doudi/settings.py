@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "doudi.matching",
     "doudi.policy",
     "doudi.monitoring",
+    "doudi.letters",
     "doudi.pipeline",
     "doudi.web",
     "doudi.devtools",
