@@ -16,7 +16,9 @@ def pdf_text(data: bytes) -> str:
     """The text of every page, lines joined (CJK lines wrap anywhere)."""
     from pypdf import PdfReader
 
-    return "".join((page.extract_text() or "").replace("\n", "") for page in PdfReader(io.BytesIO(bytes(data))).pages)
+    return "".join(
+        (page.extract_text() or "").replace("\n", "") for page in PdfReader(io.BytesIO(bytes(data))).pages
+    )
 
 
 def pdf_pages(data: bytes) -> int:

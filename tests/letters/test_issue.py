@@ -36,7 +36,9 @@ def test_confirmation_letter_pdf_shows_chinese_text_figures_and_masked_ids(issue
     assert letter.context["monthly_total"] == "1,494.00"
     assert letter.context["issued_on"] == "2026年12月6日"
     assert letter.template_version == 0
-    assert letter.region_code == YANJI_T1 and letter.ref_type == "casework.application" and letter.ref_id == 42
+    assert (
+        letter.region_code == YANJI_T1 and letter.ref_type == "casework.application" and letter.ref_id == 42
+    )
     ev = AuditEvent.unscoped.get(action="letters.issue", subject_id=str(letter.pk))
     assert ev.after["number"] == letter.number and ev.after["sha256"] == letter.sha256
 

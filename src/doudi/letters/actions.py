@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -30,7 +31,9 @@ from doudi.letters.render import (
 __all__ = ["LetterError", "issue_letter", "record_delivery", "save_template", "TEMPLATE_EDITORS"]
 
 TEMPLATE_EDITORS = frozenset({Role.ADMIN, Role.PROVINCE})
-FULL_ID_REFUSED = "文书内容中含有完整的身份证号码，文书只能显示脱敏号码（如 220102********1234），请改用脱敏号码"
+FULL_ID_REFUSED = (
+    "文书内容中含有完整的身份证号码，文书只能显示脱敏号码（如 220102********1234），请改用脱敏号码"
+)
 
 
 def _next_number(county_code: str, year: int) -> int:
@@ -83,8 +86,10 @@ def issue_letter(
     body = template.body if template else queries.default_template_body(kind)
     remedy = Remedy(*queries.remedy_params(places.region_code, on))
     addressee = addressee or str(context.get("addressee") or context.get("applicant_name") or "")
-    issuer = str(context.get("issuer") or (places.county_issuer if KINDS[kind].issuer_level == "county"
-                                           else places.local_issuer))
+    issuer = str(
+        context.get("issuer")
+        or (places.county_issuer if KINDS[kind].issuer_level == "county" else places.local_issuer)
+    )
 
     with transaction.atomic():
         seq = _next_number(places.county_code, on.year)
@@ -152,7 +157,9 @@ def issue_letter(
     return letter
 
 
-def record_delivery(*, actor, letter: Letter, method: str, on: dt.date, note: str = "", addressee: str = "") -> Letter:
+def record_delivery(
+    *, actor, letter: Letter, method: str, on: dt.date, note: str = "", addressee: str = ""
+) -> Letter:
     """Record how and when the letter reached its addressee (the only change a letter takes)."""
     if method not in DeliveryMethod.values:
         raise LetterError("请选择送达方式")

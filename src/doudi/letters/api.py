@@ -9,10 +9,9 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Router, Schema
 
-from doudi.core.api_auth import auth_user
+from doudi.core.api_auth import api_auth, auth_user
 from doudi.core.audit import record_read
 from doudi.core.audit_actions import AuditAction
-from doudi.core.api_auth import api_auth
 from doudi.letters import queries
 from doudi.letters.models import Letter
 
@@ -82,7 +81,10 @@ def letter_out(letter: Letter) -> dict:
     description="返回出具时保存的PDF文件（身份证号均已脱敏）。每次下载记入审计日志。管辖范围外的文书返回404。",
     openapi_extra={
         "responses": {
-            200: {"description": "PDF文件", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}},
+            200: {
+                "description": "PDF文件",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
             404: {"description": "文书不存在或不在管辖范围内"},
         }
     },

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 
 from doudi.letters.models import DeliveryMethod, LetterKind
@@ -19,7 +21,7 @@ class LetterFilterForm(forms.Form):
 
     def __init__(self, *args, townships: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].choices = [("", "全部"), *townships]
+        cast(forms.ChoiceField, self.fields["township"]).choices = [("", "全部"), *townships]
 
     def clean(self):
         data = super().clean()
@@ -44,7 +46,7 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args, townships: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["township"].choices = townships
+        cast(forms.ChoiceField, self.fields["township"]).choices = townships
 
 
 class TemplateForm(forms.Form):

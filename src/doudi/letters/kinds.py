@@ -167,8 +167,12 @@ _SPECS: tuple[KindSpec, ...] = (
             Var("authorization_no", "授权书编号"),
             Var("requested_on", "核对申请日期"),
             Var("report_version", "报告版本（复查后为新版本）"),
-            Var("verification_rows", "核对明细，每项 {member 成员, item 项目, declared 申报, found 核对结果, "
-                "source 数据来源部门, as_of 数据截止日期, result 相符/不符/无数据/承诺确认}", required=True),
+            Var(
+                "verification_rows",
+                "核对明细，每项 {member 成员, item 项目, declared 申报, found 核对结果, "
+                "source 数据来源部门, as_of 数据截止日期, result 相符/不符/无数据/承诺确认}",
+                required=True,
+            ),
             Var("conclusion", "核对结论"),
         ),
     ),
@@ -176,8 +180,12 @@ _SPECS: tuple[KindSpec, ...] = (
         "notice",
         KIND_LABELS["notice"],
         (
-            Var("notice_rows", "公示对象，每项 {applicant_name 申请人, household_size 人数, tier 类别, "
-                "monthly_total 月救助金额, village 村（社区）}", required=True),
+            Var(
+                "notice_rows",
+                "公示对象，每项 {applicant_name 申请人, household_size 人数, tier 类别, "
+                "monthly_total 月救助金额, village 村（社区）}",
+                required=True,
+            ),
             Var("notice_start", "公示开始日期", required=True),
             Var("notice_end", "公示结束日期", required=True),
             Var("objection_phone", "异议受理电话"),

@@ -51,7 +51,9 @@ class LetterTemplate(models.Model):
     class Meta:
         ordering = ["kind", "-version"]
         verbose_name = "文书模板"
-        constraints = [models.UniqueConstraint(fields=["kind", "version"], name="letters_template_kind_version")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "version"], name="letters_template_kind_version")
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} 第{self.version}版"
@@ -65,7 +67,9 @@ class LetterCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["county_code", "year"], name="letters_counter_county_year")]
+        constraints = [
+            models.UniqueConstraint(fields=["county_code", "year"], name="letters_counter_county_year")
+        ]
 
 
 class Letter(Regional):
@@ -95,7 +99,12 @@ class Letter(Regional):
     )
     issued_at = models.DateTimeField("出具时间")
     corrects = models.ForeignKey(
-        "self", verbose_name="更正的文书", null=True, blank=True, on_delete=models.PROTECT, related_name="corrections"
+        "self",
+        verbose_name="更正的文书",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrections",
     )
     addressee = models.CharField("收件人", max_length=64, blank=True)
     delivery_method = models.CharField("送达方式", max_length=16, choices=DeliveryMethod.choices, blank=True)

@@ -63,7 +63,9 @@ def undelivered_of_township(township_code: str) -> list[Letter]:
     """A township's letters not yet delivered, oldest first (its delivery work list)."""
     prefix = _prefix(township_code)
     return list(
-        letters().filter(region_code__startswith=prefix, delivered_on__isnull=True).order_by("issued_on", "id")
+        letters()
+        .filter(region_code__startswith=prefix, delivered_on__isnull=True)
+        .order_by("issued_on", "id")
     )
 
 
@@ -98,8 +100,14 @@ def letters_by_ids(ids: Sequence[int]) -> list[Letter]:
     return [found[i] for i in ids if i in found]
 
 
-def letters_for_batch(*, township: str, date_from: dt.date | None, date_to: dt.date | None, kind: str = "",
-                      undelivered_only: bool = False) -> list[Letter]:
+def letters_for_batch(
+    *,
+    township: str,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    kind: str = "",
+    undelivered_only: bool = False,
+) -> list[Letter]:
     """The letters a batch print selects, with their PDFs, oldest first (the order they are handed out)."""
     qs = Letter.objects.filter(region_code__startswith=_prefix(township))
     if kind:
@@ -226,7 +234,9 @@ def places_of(region_code: str) -> Places | None:
 def township_choices(prefix: str) -> list[tuple[str, str]]:
     """(code, name) of the townships in a scope, for the filters and the batch print."""
     return list(
-        Region.objects.filter(level="township", code__startswith=prefix).order_by("code").values_list("code", "name")
+        Region.objects.filter(level="township", code__startswith=prefix)
+        .order_by("code")
+        .values_list("code", "name")
     )
 
 

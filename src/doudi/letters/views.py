@@ -53,7 +53,12 @@ def letter_list(request):
     return render(
         request,
         "letters/list.html",
-        {"form": form, "page": page, "query": query.urlencode(), "can_write": request.user.can("registry.write")},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "can_write": request.user.can("registry.write"),
+        },
     )
 
 

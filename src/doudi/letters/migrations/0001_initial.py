@@ -8,79 +8,198 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_h3_legal_supporter'),
+        ("registry", "0002_h3_legal_supporter"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='LetterCounter',
+            name="LetterCounter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('county_code', models.CharField(max_length=6)),
-                ('year', models.PositiveIntegerField()),
-                ('last', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("county_code", models.CharField(max_length=6)),
+                ("year", models.PositiveIntegerField()),
+                ("last", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('county_code', 'year'), name='letters_counter_county_year')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("county_code", "year"), name="letters_counter_county_year"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Letter',
+            name="Letter",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('number', models.CharField(max_length=64, unique=True, verbose_name='文书编号')),
-                ('kind', models.CharField(choices=[('receipt', '受理回执'), ('not_accepted', '不予受理告知书'), ('materials', '补正材料告知书（一次性告知）'), ('extension', '延期办理告知书'), ('verification_result', '核对结果告知书'), ('verification_report', '家庭经济状况核对报告'), ('notice', '公示'), ('confirmation', '确认通知书'), ('refusal', '不予确认告知书'), ('adjustment', '调整通知书'), ('grace', '渐退告知书'), ('suspension', '暂停/停发/终止告知书'), ('transition', '转入边缘/刚性告知书')], db_index=True, max_length=32, verbose_name='文书种类')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('ref_type', models.CharField(blank=True, max_length=64, verbose_name='关联对象类型')),
-                ('ref_id', models.BigIntegerField(blank=True, null=True, verbose_name='关联对象编号')),
-                ('context', models.JSONField(encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name='渲染内容')),
-                ('template_version', models.PositiveIntegerField(verbose_name='模板版本')),
-                ('pdf', models.BinaryField(verbose_name='PDF')),
-                ('sha256', models.CharField(max_length=64)),
-                ('issued_on', models.DateField(db_index=True, verbose_name='出具日期')),
-                ('issued_at', models.DateTimeField(verbose_name='出具时间')),
-                ('addressee', models.CharField(blank=True, max_length=64, verbose_name='收件人')),
-                ('delivery_method', models.CharField(blank=True, choices=[('in_person', '当面签收'), ('post', '邮寄'), ('mini_program', '小程序推送'), ('sms', '短信')], max_length=16, verbose_name='送达方式')),
-                ('delivered_on', models.DateField(blank=True, null=True, verbose_name='送达日期')),
-                ('delivery_note', models.CharField(blank=True, max_length=200, verbose_name='送达说明')),
-                ('corrects', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='corrections', to='letters.letter', verbose_name='更正的文书')),
-                ('household', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='registry.household', verbose_name='家庭')),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='出具人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("number", models.CharField(max_length=64, unique=True, verbose_name="文书编号")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "受理回执"),
+                            ("not_accepted", "不予受理告知书"),
+                            ("materials", "补正材料告知书（一次性告知）"),
+                            ("extension", "延期办理告知书"),
+                            ("verification_result", "核对结果告知书"),
+                            ("verification_report", "家庭经济状况核对报告"),
+                            ("notice", "公示"),
+                            ("confirmation", "确认通知书"),
+                            ("refusal", "不予确认告知书"),
+                            ("adjustment", "调整通知书"),
+                            ("grace", "渐退告知书"),
+                            ("suspension", "暂停/停发/终止告知书"),
+                            ("transition", "转入边缘/刚性告知书"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="文书种类",
+                    ),
+                ),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("ref_type", models.CharField(blank=True, max_length=64, verbose_name="关联对象类型")),
+                ("ref_id", models.BigIntegerField(blank=True, null=True, verbose_name="关联对象编号")),
+                (
+                    "context",
+                    models.JSONField(
+                        encoder=django.core.serializers.json.DjangoJSONEncoder, verbose_name="渲染内容"
+                    ),
+                ),
+                ("template_version", models.PositiveIntegerField(verbose_name="模板版本")),
+                ("pdf", models.BinaryField(verbose_name="PDF")),
+                ("sha256", models.CharField(max_length=64)),
+                ("issued_on", models.DateField(db_index=True, verbose_name="出具日期")),
+                ("issued_at", models.DateTimeField(verbose_name="出具时间")),
+                ("addressee", models.CharField(blank=True, max_length=64, verbose_name="收件人")),
+                (
+                    "delivery_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("in_person", "当面签收"),
+                            ("post", "邮寄"),
+                            ("mini_program", "小程序推送"),
+                            ("sms", "短信"),
+                        ],
+                        max_length=16,
+                        verbose_name="送达方式",
+                    ),
+                ),
+                ("delivered_on", models.DateField(blank=True, null=True, verbose_name="送达日期")),
+                ("delivery_note", models.CharField(blank=True, max_length=200, verbose_name="送达说明")),
+                (
+                    "corrects",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="corrections",
+                        to="letters.letter",
+                        verbose_name="更正的文书",
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="registry.household",
+                        verbose_name="家庭",
+                    ),
+                ),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="出具人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文书',
-                'ordering': ['-issued_on', '-id'],
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'indexes': [models.Index(fields=['ref_type', 'ref_id'], name='letters_ref')],
+                "verbose_name": "文书",
+                "ordering": ["-issued_on", "-id"],
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "indexes": [models.Index(fields=["ref_type", "ref_id"], name="letters_ref")],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='LetterTemplate',
+            name="LetterTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('receipt', '受理回执'), ('not_accepted', '不予受理告知书'), ('materials', '补正材料告知书（一次性告知）'), ('extension', '延期办理告知书'), ('verification_result', '核对结果告知书'), ('verification_report', '家庭经济状况核对报告'), ('notice', '公示'), ('confirmation', '确认通知书'), ('refusal', '不予确认告知书'), ('adjustment', '调整通知书'), ('grace', '渐退告知书'), ('suspension', '暂停/停发/终止告知书'), ('transition', '转入边缘/刚性告知书')], max_length=32, verbose_name='文书种类')),
-                ('version', models.PositiveIntegerField(verbose_name='版本')),
-                ('title', models.CharField(max_length=100, verbose_name='标题')),
-                ('body', models.TextField(verbose_name='正文模板')),
-                ('edited_at', models.DateTimeField(verbose_name='修改时间')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='修改说明')),
-                ('edited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='修改人')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("receipt", "受理回执"),
+                            ("not_accepted", "不予受理告知书"),
+                            ("materials", "补正材料告知书（一次性告知）"),
+                            ("extension", "延期办理告知书"),
+                            ("verification_result", "核对结果告知书"),
+                            ("verification_report", "家庭经济状况核对报告"),
+                            ("notice", "公示"),
+                            ("confirmation", "确认通知书"),
+                            ("refusal", "不予确认告知书"),
+                            ("adjustment", "调整通知书"),
+                            ("grace", "渐退告知书"),
+                            ("suspension", "暂停/停发/终止告知书"),
+                            ("transition", "转入边缘/刚性告知书"),
+                        ],
+                        max_length=32,
+                        verbose_name="文书种类",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(verbose_name="版本")),
+                ("title", models.CharField(max_length=100, verbose_name="标题")),
+                ("body", models.TextField(verbose_name="正文模板")),
+                ("edited_at", models.DateTimeField(verbose_name="修改时间")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="修改说明")),
+                (
+                    "edited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="修改人",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '文书模板',
-                'ordering': ['kind', '-version'],
-                'constraints': [models.UniqueConstraint(fields=('kind', 'version'), name='letters_template_kind_version')],
+                "verbose_name": "文书模板",
+                "ordering": ["kind", "-version"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("kind", "version"), name="letters_template_kind_version")
+                ],
             },
         ),
     ]
