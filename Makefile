@@ -28,10 +28,11 @@ $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 $(VENDOR)/echarts.min.js: node_modules/.package-lock.json
 	mkdir -p $(VENDOR) && cp node_modules/echarts/dist/echarts.min.js $@
 
-# Debian packages: Chromium for browser tests, CJK fonts for PDF notices and screenshots, Java for Spark.
+# Debian packages: Chromium for browser tests, CJK fonts and Pango (with HarfBuzz font subsetting) for PDF
+# notices and screenshots, Java for Spark.
 system-deps:
 	@missing=""; \
-	for pkg in chromium fonts-noto-cjk; do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	for pkg in chromium fonts-noto-cjk libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0; do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	command -v java >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "doudi.policy",
     "doudi.casework",
     "doudi.monitoring",
+    "doudi.letters",
     "doudi.pipeline",
     "doudi.web",
     "doudi.devtools",

@@ -19,4 +19,5 @@ urlpatterns = [
     path("monitoring/supervision/", include("doudi.monitoring.supervision.urls")),
     path("monitoring/", include("doudi.monitoring.urls")),
     path("report/", include("doudi.monitoring.loop.urls_public")),
+    path("letters/", include("doudi.letters.urls")),
 ]

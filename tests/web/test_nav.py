@@ -29,6 +29,8 @@ def test_the_apps_register_the_menu_in_its_order():
         "无法分派记录",
         "节假日",
         "监测督导",
+        "文书",
+        "文书模板",
         "政策参数",
         "测算与模拟",
         "数据报送",

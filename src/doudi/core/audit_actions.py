@@ -95,3 +95,9 @@ class AuditAction(models.TextChoices):
     POLICY_SIMULATION_FINISH = "policy.simulation_finish", "政策模拟完成"
     POLICY_SIMULATION_FAIL = "policy.simulation_fail", "政策模拟失败"
     POLICY_SIMULATION_EXPORT = "policy.simulation_export", "导出政策模拟结果"
+    # letters
+    LETTER_ISSUE = "letters.issue", "出具文书"
+    LETTER_DELIVERY = "letters.delivery", "登记文书送达"
+    LETTER_DOWNLOAD = "letters.download", "下载文书"
+    LETTER_BATCH_PRINT = "letters.batch_print", "批量打印文书"
+    LETTER_TEMPLATE_SAVE = "letters.template_save", "修改文书模板"
