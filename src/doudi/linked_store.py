@@ -159,7 +159,8 @@ def build_person_indexes(batch_ids: Iterable[int], con=None) -> dict[int, int]:
 
 def split_indexed(batches: Sequence[StoredBatch]) -> tuple[list[StoredBatch], list[StoredBatch]]:
     """(batches with a current per-person index, batches to read from their records and links)."""
-    indexed, rest = [], []
+    indexed: list[StoredBatch] = []
+    rest: list[StoredBatch] = []
     for b in batches:
         (indexed if person_index_current(b) else rest).append(b)
     return indexed, rest
