@@ -3,7 +3,8 @@ the demo seeding share.
 
 1. intake — ``exchange.actions.import_file`` / ``exchange.upload_actions.accept_upload`` (not repeated here);
 2. ``link(batch_ids)`` — ``matching.engine.run_linkage`` writes the links files, then each batch is
-   marked linked (``exchange.actions.mark_linked``, with its counts by method);
+   marked linked (``exchange.actions.mark_linked``, with its counts by method) once its per-person
+   index is written (``linked_store.build_person_indexes``);
 3. ``scan(batch_ids)`` — the incremental monitoring scan (``monitoring.scans.scan.scan_batches``) of the
    batches just linked, together with any linked batch whose scan did not complete.
 
@@ -15,11 +16,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from doudi import linked_store
 from doudi.exchange import actions as exchange_actions
 from doudi.exchange import queries as exchange_queries
 from doudi.matching import engine
 from doudi.monitoring.scans import scan as monitoring_scan
-from doudi.monitoring.scans import sources as monitoring_sources
 
 LINKABLE = ("loaded", "linked")  # a batch in another state (received, failed) is not linked
 
@@ -33,6 +34,8 @@ def link(batch_ids: Iterable[int], **options: Any) -> dict[str, Any]:
     """Link the batches (``engine.run_linkage`` options) and mark each one that exchange knows as
     linked; returns the linkage result. Raises ``links_file.LinkageError``."""
     result = engine.run_linkage(batch_ids, **options)
+    # the per-person index casework's verification reads (a few persons against every linked batch)
+    linked_store.build_person_indexes(result["batches"])
     for batch_id, summary in result["batches"].items():
         if exchange_queries.batch_status(batch_id) is not None:  # a store-only batch has no row to mark
             exchange_actions.mark_linked(batch=batch_id, summary=summary)
@@ -45,7 +48,7 @@ def scannable(batch_ids: Iterable[int], *, pending: bool = True) -> list[int]:
     ids = set(batch_ids)
     if pending:
         ids |= set(monitoring_scan.pending_batches())
-    return [b.batch_id for b in monitoring_sources.linked_batches(ids)]
+    return [b.batch_id for b in linked_store.linked_batches(ids)]
 
 
 def scan(batch_ids: Iterable[int], *, actor: str, **options: Any) -> monitoring_scan.ScanResult:

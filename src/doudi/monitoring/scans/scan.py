@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 import pyarrow as pa
 from django.utils import timezone
 
+from doudi import linked_store
 from doudi.core import store
 from doudi.core.audit_actions import AuditAction
 from doudi.core.store import duckdb_connection
@@ -170,7 +171,7 @@ def scan_batch(batch_id: int, *, actor=ACTOR, today: dt.date | None = None, **kw
 def scan_batches(batch_ids, *, actor=ACTOR, today: dt.date | None = None, **kw) -> ScanResult:
     """One incremental scan of several newly linked batches (as of the latest of their dates)."""
     ids = sorted({int(b) for b in batch_ids})
-    found = sources.linked_batches(ids)
+    found = linked_store.linked_batches(ids)
     missing = sorted(set(ids) - {b.batch_id for b in found})
     if missing or not ids:
         b = missing[0] if missing else "?"
@@ -199,7 +200,7 @@ def run_scan(
     with scan_lock():
         oldest = _months_before(as_of, LOOKBACK_MONTHS)
         batches = [
-            b for b in sources.linked_batches()
+            b for b in linked_store.linked_batches()
             if (targets is not None and b.batch_id in targets) or b.as_of is None or oldest < b.as_of <= as_of
         ]  # fmt: skip
         result = ScanResult(as_of=as_of, full=targets is None,
@@ -461,4 +462,4 @@ def scanned_batches() -> set[int]:
 def pending_batches() -> list[int]:
     """Linked batches no scan has looked at yet (``doudi monitor run --pending``)."""
     seen = scanned_batches()
-    return [b.batch_id for b in sources.linked_batches() if b.batch_id not in seen]
+    return [b.batch_id for b in linked_store.linked_batches() if b.batch_id not in seen]

@@ -23,9 +23,7 @@ import contextlib
 import datetime as dt
 import json
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pyarrow as pa
@@ -35,6 +33,7 @@ from django.db import connection
 
 from doudi.core import crypto, store
 from doudi.datasets import DATASETS
+from doudi.linked_store import StoredBatch, dataset_columns
 from doudi.monitoring.models import NeedPush
 from doudi.registry.models import CategoryStatus, Household, HouseholdFact, Person, PersonFact, Source
 
@@ -46,14 +45,6 @@ SEVERE_SQL = "({g} <= 2 OR ({g} = 3 AND {k} IN ('intellectual', 'mental')))"  # 
 # gave — ``medical_assistance`` (or ``medical_premium_subsidy``) from medical insurance for a TEKUN member's
 # premium subsidy, ``education_aid`` from education for a DIBAO student.
 REACHED_STATUSES = (NeedPush.Status.ACCEPTED, NeedPush.Status.GIVEN)
-
-_DUCK = {"int": "INTEGER", "date": "DATE", "bool": "BOOLEAN"}
-
-
-def duck_type(column) -> str:
-    if column.type == "decimal":
-        return f"DECIMAL(18, {column.scale})"
-    return _DUCK.get(column.type, "VARCHAR")
 
 
 def severe(grade: str, kind: str) -> str:
@@ -70,57 +61,7 @@ def lit(value) -> str:
 
 # ------------------------------------------------------------------------------------------- batches
 
-
-@dataclass(frozen=True)
-class StoredBatch:
-    batch_id: int
-    dataset: str
-    as_of: dt.date | None
-
-    @property
-    def records(self) -> Path:
-        return store.records_path(self.batch_id)
-
-    @property
-    def links(self) -> Path:
-        return store.links_path(self.batch_id)
-
-
-def _catalog_meta(ids: Sequence[int]) -> dict[int, tuple[str, dt.date | None]]:
-    return {b: (info.dataset, info.as_of) for b, info in store.batch_infos(ids).items()}
-
-
-def _file_meta(path: Path) -> tuple[str | None, dt.date | None]:
-    meta = pq.read_schema(path).metadata or {}
-    dataset = meta.get(b"doudi.dataset")
-    as_of = meta.get(b"doudi.as_of")
-    return (
-        dataset.decode() if dataset else None,
-        dt.date.fromisoformat(as_of.decode()) if as_of else None,
-    )
-
-
-def linked_batches(batch_ids: Iterable[int] | None = None) -> list[StoredBatch]:
-    """Batches that have both records and links in the store (all of them, or the given ones), with
-    their dataset and as-of date from the store's batch catalog (else from the records file's metadata)."""
-    ids = sorted(set(batch_ids)) if batch_ids is not None else store.stored_batch_ids()
-    ids = [b for b in ids if store.records_path(b).is_file() and store.links_path(b).is_file()]
-    meta = _catalog_meta(ids)
-    out = []
-    for b in ids:
-        dataset, as_of = meta.get(b, (None, None))
-        if dataset is None or as_of is None:
-            file_dataset, file_as_of = _file_meta(store.records_path(b))
-            dataset, as_of = dataset or file_dataset, as_of or file_as_of
-        if dataset is not None and dataset in DATASETS:
-            out.append(StoredBatch(b, dataset, as_of))
-    return out
-
-
-def dataset_columns(dataset: str) -> list[tuple[str, str]]:
-    """(column, DuckDB type) of a dataset's own columns."""
-    return [(c.key, duck_type(c)) for c in DATASETS[dataset].columns]
-
+# Which batches are linked, and their datasets' column types: ``doudi.linked_store`` (shared with casework).
 
 COMMON_RECORD_COLUMNS = (
     ("id_index", "VARCHAR"),
