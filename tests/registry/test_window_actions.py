@@ -116,7 +116,9 @@ def test_id_already_in_another_household_is_refused_naming_masked_number_and_tow
     assert "第2位成员（金明哲）" in message and idnumber.mask(jin) in message and "进学街道" in message
     assert jin not in message and "H-YJ1" in message
     with all_regions():
-        assert Person.unscoped.filter(id_index=Person.unscoped.get(person_key="P-YJ1-1").id_index).count() == 1
+        assert (
+            Person.unscoped.filter(id_index=Person.unscoped.get(person_key="P-YJ1-1").id_index).count() == 1
+        )
 
 
 def test_two_heads_no_head_and_same_number_twice(worker):

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
 from ninja.errors import ValidationError
 
 from doudi.core.api_auth import api_auth, auth_user, require_capability
@@ -334,7 +334,7 @@ def register_household(request: HttpRequest, payload: HouseholdRegisterIn):
         )
     except window_actions.HouseholdInputError as exc:
         raise _refused(exc) from None
-    return 201, {"id": household.pk, "household_key": household.household_key}
+    return Status(201, {"id": household.pk, "household_key": household.household_key})
 
 
 def _supporter(link) -> dict:
@@ -392,7 +392,7 @@ def register_supporter(
         )
     except window_actions.HouseholdInputError as exc:
         raise _refused(exc) from None
-    return 201, _supporter(link)
+    return Status(201, _supporter(link))
 
 
 @router.post(

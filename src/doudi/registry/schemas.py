@@ -11,6 +11,7 @@ import re
 from typing import Annotated, Any
 
 from ninja import Field, Schema
+from ninja.schema import DjangoGetter
 from pydantic import BeforeValidator, model_validator
 
 from doudi.registry.models import AreaType, Category
@@ -274,6 +275,7 @@ class HouseholdRegisterIn(Schema):
     @model_validator(mode="before")
     @classmethod
     def _unwrap(cls, data: Any) -> Any:
+        data = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps the body first
         if isinstance(data, dict) and isinstance(data.get("household"), dict) and "members" not in data:
             return data["household"]
         return data

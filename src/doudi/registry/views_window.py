@@ -201,6 +201,6 @@ def end_supporter(request, pk: int, link_pk: int):
         else:
             return redirect(reverse("registry:household", args=[household.pk]) + "#supporters")
     else:
-        error = "；".join(e for errs in form.errors.values() for e in errs)
+        error = "；".join(str(e) for errs in form.errors.values() for e in errs)
     context = supporter_context(household, timezone.localdate()) | {"end_error": error, "end_link": link.pk}
     return _supporters_page(request, household, context, status=422)

@@ -251,6 +251,7 @@ def _existing_persons(rows: list[_Member], problems: list) -> dict[int, Person]:
         found.setdefault(p.id_index or "", []).append(p)
     for idx, persons in found.items():
         m = wanted[idx]
+        masked = m.ident.id_masked if m.ident else ""
         housed = [p for p in persons if p.household_id is not None]
         if housed:
             hh = housed[0].household
@@ -258,13 +259,13 @@ def _existing_persons(rows: list[_Member], problems: list) -> dict[int, Person]:
             problems.append(
                 (
                     (*m.loc, "id_number"),
-                    f"{m.label}：身份证号 {m.ident.id_masked} 已登记在{_township_name(hh.region_code)}的"
+                    f"{m.label}：身份证号 {masked} 已登记在{_township_name(hh.region_code)}的"
                     f"家庭（户编号 {hh.household_key}）中，不能重复登记；如已迁入，请先办理成员变更",
                 )
             )
         elif persons[0].name != m.name:
             problems.append(
-                ((*m.loc, "name"), f"{m.label}：身份证号 {m.ident.id_masked} 已登记为另一姓名的人员，请核对")
+                ((*m.loc, "name"), f"{m.label}：身份证号 {masked} 已登记为另一姓名的人员，请核对")
             )
         else:
             reuse[m.index] = persons[0]
