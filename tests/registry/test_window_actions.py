@@ -247,3 +247,15 @@ def test_a_registered_supporter_without_household_joins_a_new_household(worker):
         son = Person.unscoped.get(pk=link.supporter_id)
         assert son.household_id == own.pk and son.relation == "head"
         assert Person.unscoped.filter(id_index=son.id_index).count() == 1
+
+
+def test_the_applications_body_passes_through(worker):
+    body = {
+        "household": {"region_code": YANJI_T1, "area_type": "rural", "members": members(), "channel": "x"}
+    }
+    with using_scope(YANJI_T1):
+        hh = window_actions.register_household_from(actor=worker, data=body["household"], on=ON)
+        with pytest.raises(HouseholdInputError) as exc:
+            window_actions.register_household_from(actor=worker, data={"members": []})
+    assert hh.area_type == "rural"
+    assert [p[0] for p in exc.value.problems] == [("region_code",), ("area_type",)]

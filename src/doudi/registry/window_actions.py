@@ -393,6 +393,26 @@ def register_household(
     return hh
 
 
+HOUSEHOLD_FIELDS = ("region_code", "area_type", "address", "members", "on", "household_key")
+
+
+def register_household_from(
+    *, actor, data: Mapping, on: dt.date | str | None = None, source=Source.CASEWORKER
+):
+    """``register_household`` from a request body's household object (the applications contract's
+    ``{"household": {...}}``): the known keys are read, others ignored; ``on`` overrides the body's.
+    Problems carry paths relative to that object (``members[1].id_number``)."""
+    if not isinstance(data, Mapping):
+        raise HouseholdInputError([((), "家庭信息应为对象")])
+    fields = {k: data[k] for k in HOUSEHOLD_FIELDS if k in data}
+    missing = [k for k in ("region_code", "area_type", "members") if k not in fields]
+    if missing:
+        raise HouseholdInputError([((k,), "缺少必填项") for k in missing])
+    if on is not None:
+        fields["on"] = on
+    return register_household(actor=actor, source=source, **fields)
+
+
 def _join(actor, person: Person, hh: Household, relation: str, day: dt.date, source: str) -> None:
     """A registered person without a household (a supporter living apart) becomes a member."""
     Person.unscoped.filter(pk=person.pk).update(household=hh, relation=relation, region_code=hh.region_code)
