@@ -21,6 +21,7 @@ def test_the_apps_register_the_menu_in_its_order():
     assert [e.label for e in nav_entries()] == [
         "首页",
         "家庭查询",
+        "登记新家庭",
         "数据质量",
         "审计日志",
         "区划",

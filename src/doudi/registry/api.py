@@ -14,12 +14,13 @@ from collections.abc import Iterable
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Status
+from ninja.errors import ValidationError
 
 from doudi.core.api_auth import api_auth, auth_user, require_capability
 from doudi.core.api_errors import ApiInputError
 from doudi.regions.queries import names_for
-from doudi.registry import actions, queries
+from doudi.registry import actions, queries, window_actions
 from doudi.registry.models import (
     AreaType,
     Category,
@@ -38,10 +39,15 @@ from doudi.registry.schemas import (
     HouseholdDetailOut,
     HouseholdListIn,
     HouseholdListOut,
+    HouseholdRegisterIn,
+    HouseholdRegisterOut,
     PersonDetailOut,
     PersonListOut,
     PersonLookupIn,
     RevealIdOut,
+    SupporterEndIn,
+    SupporterIn,
+    SupporterOut,
 )
 
 router = Router(tags=["登记"], auth=api_auth("registry.read"))
@@ -300,3 +306,109 @@ def category_stats(request: HttpRequest, params: Query[CategoryStatsIn]):
         "rows": rows,
         "totals": counts["totals"],
     }
+
+
+# ---- registration at the window ------------------------------------------------------------------
+
+
+def _refused(exc: window_actions.HouseholdInputError) -> ValidationError:
+    """Every problem of a refused registration in the shared 422 shape (first in ``error``/``path``)."""
+    return ValidationError(
+        [{"type": "value_error", "ctx": {"error": m}, "loc": loc} for loc, m in exc.problems]
+    )
+
+
+@router.post("/households", response={201: HouseholdRegisterOut}, summary="登记新家庭（窗口申请、主动发现）")
+def register_household(request: HttpRequest, payload: HouseholdRegisterIn):
+    user = require_capability(request, "registry.write")
+    data = payload.dict()
+    try:
+        household = window_actions.register_household(
+            actor=user,
+            region_code=data["region_code"],
+            area_type=data["area_type"],
+            address=data["address"],
+            members=data["members"],
+            on=data["on"],
+            household_key=data["household_key"],
+        )
+    except window_actions.HouseholdInputError as exc:
+        raise _refused(exc) from None
+    return Status(201, {"id": household.pk, "household_key": household.household_key})
+
+
+def _supporter(link) -> dict:
+    s = link.supporter
+    return {
+        "id": link.pk,
+        "person_id": link.person_id,
+        "supporter_id": s.pk,
+        "supporter_key": s.person_key,
+        "name": s.name,
+        "id_masked": s.id_masked,
+        "relation": link.relation,
+        "relation_label": _label("relation", link.relation),
+        "incapacity": link.incapacity,
+        "lives_in_household": s.household_id is not None and s.household_id == link.person.household_id,
+        "valid_from": link.valid_from,
+        "valid_to": link.valid_to,
+    }
+
+
+@router.get(
+    "/households/{household_id}/supporters", response=list[SupporterOut], summary="本户成员的法定义务人"
+)
+def household_supporters(request: HttpRequest, household_id: int = Path(..., ge=1, le=MAX_ID)):
+    household = queries.get_household(household_id)
+    return [_supporter(link) for link in queries.household_supporters(household, timezone.localdate())]
+
+
+@router.post(
+    "/households/{household_id}/supporters",
+    response={201: SupporterOut},
+    summary="登记法定赡养/抚养/扶养义务人（含不同住的）",
+)
+def register_supporter(
+    request: HttpRequest, payload: SupporterIn, household_id: int = Path(..., ge=1, le=MAX_ID)
+):
+    user = require_capability(request, "registry.write")
+    household = queries.get_household(household_id)
+    try:
+        person = queries.current_member(household, payload.person_id)
+    except Person.DoesNotExist:
+        raise ApiInputError("该人员不是本户的现有成员", "person_id") from None
+    data = payload.dict()
+    try:
+        link = window_actions.register_supporter(
+            actor=user,
+            person=person,
+            name=data["name"],
+            id_number=data["id_number"],
+            relation=data["relation"],
+            address=data["address"],
+            phone=data["phone"],
+            on=data["on"],
+            incapacity=data["incapacity"],
+        )
+    except window_actions.HouseholdInputError as exc:
+        raise _refused(exc) from None
+    return Status(201, _supporter(link))
+
+
+@router.post(
+    "/households/{household_id}/supporters/{link_id}/end", response=SupporterOut, summary="终止法定义务人记录"
+)
+def end_supporter(
+    request: HttpRequest,
+    payload: SupporterEndIn,
+    household_id: int = Path(..., ge=1, le=MAX_ID),
+    link_id: int = Path(..., ge=1, le=MAX_ID),
+):
+    user = require_capability(request, "registry.write")
+    household = queries.get_household(household_id)
+    link = queries.get_supporter_link(link_id, household)
+    try:
+        window_actions.end_supporter(actor=user, link=link, on=payload.on)
+    except window_actions.HouseholdInputError as exc:
+        raise _refused(exc) from None
+    return _supporter(queries.get_supporter_link(link_id, household))

@@ -11,6 +11,7 @@ class RegistryConfig(AppConfig):
         from doudi.registry.home import counts_panel
 
         register_nav(20, NavEntry("家庭查询", "registry:search", namespaces=("registry",)))
+        register_nav(25, NavEntry("登记新家庭", "registry:register"))
         register_nav(30, NavEntry("数据质量", "registry:quality"))
         register_panel(
             40,

@@ -91,6 +91,7 @@ class PersonFactKind(models.TextChoices):
     OWN_INCOME = "own_income", "个人收入"
     OWN_ASSETS = "own_assets", "个人财产"
     SUPPORTER = "supporter", "赡养抚养扶养"
+    CONTACT = "contact", "住址与联系电话"  # {"address", "phone"}: a supporter living apart, a member's phone
 
 
 class HouseholdFactKind(models.TextChoices):
@@ -109,6 +110,7 @@ SENSITIVE_PERSON_KINDS = frozenset(
         PersonFactKind.SERIOUS_ILLNESS,
         PersonFactKind.OWN_INCOME,
         PersonFactKind.ADL,
+        PersonFactKind.CONTACT,
     }
 )
 SENSITIVE_HOUSEHOLD_KINDS = frozenset({HouseholdFactKind.INCOME, HouseholdFactKind.ADDRESS})

@@ -20,9 +20,11 @@ from doudi.registry.models import (
     Household,
     HouseholdFact,
     IdStatus,
+    LegalSupporter,
     Membership,
     Person,
     PersonFact,
+    PersonFactKind,
 )
 
 
@@ -314,3 +316,33 @@ def describe_id_problem(person: Person) -> str:
         return idnumber.PROBLEM_ZH[idnumber.IdProblem(person.id_problem)]
     except ValueError:
         return ""
+
+
+def household_supporters(household: Household, on: dt.date) -> list[LegalSupporter]:
+    """The legal-supporter records holding on ``on`` of the household's current members, with the
+    persons and the supporter's own household (one query)."""
+    return list(
+        LegalSupporter.objects.filter(holds_on(on), person__household=household)
+        .select_related("person", "supporter", "supporter__household")
+        .order_by("person__relation", "person_id", "valid_from")
+    )
+
+
+def persons_with_contact(person_ids, on: dt.date) -> set[int]:
+    """Which of these persons have a recorded address/phone holding on ``on`` (one query)."""
+    return set(
+        PersonFact.objects.filter(holds_on(on), person_id__in=list(person_ids), kind=PersonFactKind.CONTACT)
+        .values_list("person_id", flat=True)
+    )  # fmt: skip
+
+
+def get_supporter_link(pk: int, household: Household) -> LegalSupporter:
+    """A supporter record of a member of ``household`` (scoped; DoesNotExist otherwise)."""
+    return LegalSupporter.objects.select_related("person", "supporter").get(
+        pk=pk, person__household=household
+    )
+
+
+def current_member(household: Household, person_id: int) -> Person:
+    """A current member of ``household`` (scoped; DoesNotExist otherwise)."""
+    return Person.objects.get(pk=person_id, household=household)

@@ -11,7 +11,8 @@ import re
 from typing import Annotated, Any
 
 from ninja import Field, Schema
-from pydantic import BeforeValidator
+from ninja.schema import DjangoGetter
+from pydantic import BeforeValidator, model_validator
 
 from doudi.registry.models import AreaType, Category
 
@@ -225,3 +226,93 @@ class CategoryStatsOut(Schema):
     scope_region_code: str
     rows: list[CategoryCountOut]
     totals: TotalsOut
+
+
+# ---- registration at the window (POST /households, /households/{id}/supporters) ----------------
+
+
+def _as_text(value: Any) -> Any:
+    """Scalars as text: the registration action checks each value and names the row it is on."""
+    if value is None:
+        return ""
+    if isinstance(value, bool | dict | list):
+        return value  # left to fail the str check
+    return str(value)
+
+
+Text = Annotated[str, BeforeValidator(_as_text)]
+
+
+class MemberIn(Schema):
+    """A member: the roster contract's member fields, plus ``phone``."""
+
+    name: Text = Field("", description="姓名")
+    id_number: Text = Field("", description="身份证号（18位或15位旧号；可为空，此时须填出生日期）")
+    relation: Text = Field("", description="与户主关系：head/spouse/child/parent/…（或 户主/配偶/子女…）")
+    sex: Text = Field("", description="M/F 或 男/女；为空时取自身份证号")
+    birth_date: Text = Field("", description="YYYY-MM-DD；为空时取自身份证号")
+    phone: Text = Field("", description="联系电话")
+    person_key: Text = Field("", description="人员编号；为空时自动生成")
+    region_code: Text = Field("", description="可省略；填写时须与本户一致")
+    area_type: Text = Field("", description="可省略；填写时须与本户一致")
+    category: Text = Field("", description="新登记家庭不可填写")
+    since: Text = Field("", description="新登记家庭不可填写")
+
+
+class HouseholdRegisterIn(Schema):
+    """A new household. The body may also be wrapped as ``{"household": {...}}`` (the applications
+    contract's shape)."""
+
+    region_code: Text = Field(
+        ..., description="户籍所在乡镇（街道）或村（社区）的9位或12位代码，须在本辖区内"
+    )
+    area_type: Text = Field(..., description="urban/rural（或 城市/农村）")
+    address: Text = Field("", description="家庭住址（加密保存）")
+    on: Text = Field("", description="登记日期 YYYY-MM-DD，默认今天，不能晚于今天")
+    household_key: Text = Field("", description="户编号；为空时自动生成（W+区划代码+序号）")
+    members: list[MemberIn] = Field(..., description="家庭成员，须有且只有一位户主")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _unwrap(cls, data: Any) -> Any:
+        data = data._obj if isinstance(data, DjangoGetter) else data  # ninja wraps the body first
+        if isinstance(data, dict) and isinstance(data.get("household"), dict) and "members" not in data:
+            return data["household"]
+        return data
+
+
+class HouseholdRegisterOut(Schema):
+    id: int
+    household_key: str
+
+
+class SupporterIn(Schema):
+    person_id: int = Field(..., description="被赡养（抚养、扶养）的本户成员的人员ID")
+    name: Text = Field(..., description="义务人姓名")
+    id_number: Text = Field(..., description="义务人身份证号")
+    relation: Text = Field(
+        ..., description="义务人是该成员的：spouse/parent/child/grandparent/grandchild/sibling"
+    )
+    address: Text = Field("", description="义务人住址（加密保存）")
+    phone: Text = Field("", description="联系电话（加密保存）")
+    incapacity: Text = Field("", description="无履行能力情形：no_civil_capacity/missing/prison，空为无")
+    on: Text = Field("", description="起始日期 YYYY-MM-DD，默认今天")
+
+
+class SupporterEndIn(Schema):
+    on: Text = Field("", description="终止日期 YYYY-MM-DD，默认今天")
+
+
+class SupporterOut(Schema):
+    id: int
+    person_id: int
+    supporter_id: int
+    supporter_key: str
+    name: str
+    id_masked: str
+    relation: str
+    relation_label: str
+    incapacity: str
+    lives_in_household: bool
+    valid_from: dt.date
+    valid_to: dt.date | None

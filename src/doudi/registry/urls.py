@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doudi.registry import views
+from doudi.registry import views, views_window
 
 app_name = "registry"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("key/", views.household_by_key, name="by_key"),
     path("<int:pk>/reveal-facts/", views.reveal_facts, name="reveal_facts"),
     path("persons/<int:pk>/reveal-id/", views.reveal_id, name="reveal_id"),
+    path("register/", views_window.register, name="register"),
+    path("<int:pk>/supporters/", views_window.supporters, name="supporters"),
+    path("<int:pk>/supporters/<int:link_pk>/end/", views_window.end_supporter, name="end_supporter"),
 ]

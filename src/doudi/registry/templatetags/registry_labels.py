@@ -62,6 +62,7 @@ VALUE_KEYS = {
     "region_code": "区划代码",
     "area_type": "城乡类别",
     "address": "住址",
+    "phone": "联系电话",
     "name": "姓名",
     "id_number": "身份证号",
     "sex": "性别",
