@@ -20,4 +20,5 @@ urlpatterns = [
     path("monitoring/", include("doudi.monitoring.urls")),
     path("report/", include("doudi.monitoring.loop.urls_public")),
     path("letters/", include("doudi.letters.urls")),
+    path("casework/", include("doudi.casework.urls")),
 ]

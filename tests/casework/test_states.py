@@ -15,12 +15,27 @@ LEAVES_TO = {
     "draft": {"submitted", "withdrawn"},
     "submitted": {"accepted", "returned", "not_accepted", "withdrawn"},
     "returned": {"submitted", "withdrawn", "lapsed"},
-    "accepted": {"verifying", "investigating", "verified_pass", "verified_fail", "assessed", "withdrawn", "accepted"},
+    "accepted": {
+        "verifying",
+        "investigating",
+        "verified_pass",
+        "verified_fail",
+        "assessed",
+        "withdrawn",
+        "accepted",
+    },
     "verifying": {"verified_pass", "verified_fail", "investigating", "assessed", "withdrawn"},
     "verified_pass": {"assessed", "withdrawn"},
     "verified_fail": {"rechecking", "refused", "withdrawn"},
     "rechecking": {"verified_pass", "verified_fail", "assessed", "withdrawn"},
-    "investigating": {"assessed", "verified_fail", "verified_pass", "verifying", "investigating", "withdrawn"},
+    "investigating": {
+        "assessed",
+        "verified_fail",
+        "verified_pass",
+        "verifying",
+        "investigating",
+        "withdrawn",
+    },
     "assessed": {"prelim_opinion", "withdrawn"},
     "prelim_opinion": {"in_notice", "awaiting_confirmation", "refused", "withdrawn"},
     "in_notice": {"notice_objected", "awaiting_confirmation", "withdrawn"},
@@ -42,7 +57,10 @@ tracks_strategy = st.builds(
 
 @settings(max_examples=400, deadline=None)
 @given(
-    events=st.lists(st.tuples(st.sampled_from(sorted(EVENTS)), tracks_strategy, st.sampled_from([None, "pass", "fail"])), max_size=40)
+    events=st.lists(
+        st.tuples(st.sampled_from(sorted(EVENTS)), tracks_strategy, st.sampled_from([None, "pass", "fail"])),
+        max_size=40,
+    )
 )
 def test_no_sequence_of_events_leaves_the_table(events):
     state = "submitted"
@@ -70,9 +88,15 @@ def test_confirmation_only_from_the_file_at_the_authority():
 
 
 def test_the_second_track_to_finish_leads_to_assessed():
-    assert target("record_verification", "investigating", Tracks(investigation_done=True), result="pass") == "assessed"
+    assert (
+        target("record_verification", "investigating", Tracks(investigation_done=True), result="pass")
+        == "assessed"
+    )
     assert target("record_verification", "accepted", Tracks(), result="pass") == "verified_pass"
-    assert target("record_verification", "investigating", Tracks(investigation_done=True), result="fail") == "verified_fail"
+    assert (
+        target("record_verification", "investigating", Tracks(investigation_done=True), result="fail")
+        == "verified_fail"
+    )
     assert target("record_investigation", "verified_pass", Tracks(verification="pass")) == "assessed"
     assert target("record_investigation", "accepted", Tracks()) == "investigating"
 
@@ -84,5 +108,7 @@ def test_exempt_or_refusing_proposals_skip_the_notice():
 
 
 def test_every_state_has_a_chinese_name_and_every_event_a_rule():
-    assert all(STATES.values()) and all(not any(c.isascii() and c.isalpha() for c in v) for v in STATES.values())
+    assert all(STATES.values()) and all(
+        not any(c.isascii() and c.isalpha() for c in v) for v in STATES.values()
+    )
     assert all(e.rule.startswith("R-") for e in EVENTS.values())

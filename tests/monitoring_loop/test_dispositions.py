@@ -10,7 +10,6 @@ from doudi.core.scoping import all_regions, using_scope
 from doudi.monitoring.loop import base, disposition_actions
 from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.models import (
-    ApplicationCase,
     ChainEvent,
     Disposition,
     EarlyWarning,
@@ -44,10 +43,15 @@ def test_application_requires_the_familys_consent(raise_on, loop, staff):
     loop.dispose(
         w, "application", {"consent": {"given_by": "金明哲", "given_on": "2025-06-03", "method": "signed"}}
     )
-    case = ApplicationCase.unscoped.get(warning=w)
-    assert case.household == w.household and case.status == "queued"
-    assert case.consent == {"given_by": "金明哲", "given_on": "2025-06-03", "method": "signed"}
+    from doudi.casework.models import Application
+
+    app = Application.unscoped.get(warning_id=w.pk)
+    assert app.household == w.household and app.state == "submitted" and app.channel == "warning"
+    assert app.consent == {"given_by": "金明哲", "given_on": "2025-06-03", "method": "signed"}
+    assert Disposition.unscoped.get(warning=w).detail["application"] == app.pk
     assert [e.kind for e in _chain(w)][-2:] == ["disposition", "application"]
+    # one open application per household (R-W1): a second warning's disposition cannot open another
+    assert "救助申请" in _chain(w)[-1].summary and app.number in _chain(w)[-1].summary
 
 
 def test_referral_pushes_needs_to_the_chosen_departments(raise_on, loop, staff):

@@ -23,6 +23,7 @@ def test_the_apps_register_the_menu_in_its_order():
         "家庭查询",
         "登记新家庭",
         "数据质量",
+        "救助申请",
         "审计日志",
         "区划",
         "预警",

@@ -19,6 +19,7 @@ from doudi.casework.base import CaseworkConflict, CaseworkError
 from doudi.core.api_auth import CAPABILITY_LABELS, api_auth, require_capability
 from doudi.core.api_errors import ApiInputError
 from doudi.registry.queries import get_household
+from doudi.registry.window_actions import HouseholdInputError
 
 CAPABILITY_LABELS.setdefault("casework.read", "查看救助申请")
 CAPABILITY_LABELS.setdefault("casework.write", "办理救助申请")
@@ -59,6 +60,10 @@ def _errors(fn):
         raise HttpError(409, str(exc)) from None
     except CaseworkError as exc:
         raise ApiInputError(str(exc), exc.path or "") from None
+    except HouseholdInputError as exc:  # a new household's registration (paths inside ``household``)
+        raise ApiInputError(
+            exc.problems[0][1] if exc.problems else str(exc), f"household.{exc.path}".rstrip(".")
+        ) from None
 
 
 @router.post("/applications", response={201: dict}, summary="新建救助申请（一次申请覆盖各类救助）")

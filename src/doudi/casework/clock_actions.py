@@ -57,7 +57,16 @@ def pause_for_materials(
         start_on=on,
     )
     paperwork.issue(
-        "materials", app, actor=actor, on=on, extra={"missing_materials": wanted, "after_acceptance": True}
+        "materials",
+        app,
+        actor=actor,
+        on=on,
+        extra={
+            "missing_materials": wanted,
+            "after_acceptance": True,
+            "materials_deadline": on
+            + dt.timedelta(days=params.days("returned_lapse_days", region_code=app.region_code, on=on)),
+        },
     )
     _audit(actor, app, {"pause": pause.pk, "reason": pause.reason, "start": on})
     return pause
@@ -92,13 +101,22 @@ def extend(
     if app.extended:
         raise CaseworkConflict("该申请已延期一次，不能再次延期")
     on = check_date(on, app)
+    original = (
+        Deadline.unscoped.filter(application=app, key=clock.TOTAL.key).values_list("due", flat=True).first()
+    )
     app.extended = True
     app.extension_reason = (clock.EXTENSION_REASONS[reason] + (f"：{text.strip()}" if text.strip() else ""))[
         :200
     ]
     app.save(update_fields=["extended", "extension_reason", "updated_at"])
     refresh_total(app, on)
-    paperwork.issue("extension", app, actor=actor, on=on, extra={"reason": app.extension_reason})
+    paperwork.issue(
+        "extension",
+        app,
+        actor=actor,
+        on=on,
+        extra={"reason": app.extension_reason, "original_deadline": original},
+    )
     _audit(actor, app, {"extended": True, "reason": reason})
     return app
 

@@ -11,7 +11,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.casework import clock, household_data, paperwork, params
+from doudi.casework import clock, household_data, paperwork, params, states
 from doudi.casework.base import CaseworkConflict, CaseworkError, close_deadline, move, open_deadline
 from doudi.casework.events import CaseworkEvent, emit
 from doudi.casework.models import (
@@ -113,6 +113,8 @@ def confirm(
     *, actor, application: Application, on: dt.date | None = None, expected_version: int | None = None
 ) -> Application:
     app = Application.unscoped.select_for_update().get(pk=application.pk)
+    if not states.allowed("confirm", app.state):
+        raise CaseworkConflict(f"申请当前为“{states.STATES[app.state]}”，不能审核确认")
     if (app.near_relative or app.complaint_before_confirmation) and not app.county_visit_done:
         raise CaseworkError("该申请为近亲属备案或确认前收到投诉举报，须先完成县级入户调查（R-W23）")
     if app.proposal_id is None or not app.proposed_category:

@@ -10,13 +10,14 @@ import hashlib
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.casework import clock, household_data, materials, paperwork, params, states
+from doudi.casework import clock, household_data, materials, paperwork, params, states, verify_rules
 from doudi.casework.base import CaseworkConflict, CaseworkError, move, open_deadline
 from doudi.casework.events import CaseworkEvent, emit
 from doudi.casework.models import Application, Attachment, Authorization, Channel, Deadline, Step
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.registry.models import Household, Person
+from doudi.registry.window_actions import register_household_from
 
 CONSENT_CHANNELS = (Channel.WARNING, Channel.REPORT, Channel.PROACTIVE)  # R-W19c
 AUTHORIZATION_PURPOSE = "社会救助家庭经济状况核对，以及其后的定期复核和动态监测"
@@ -113,17 +114,8 @@ def open_for_new_household(
     *, actor, household: dict, channel: str, on: dt.date | None = None, **kw
 ) -> Application:
     """A family not yet in the registry (the window, proactive discovery): register it, then apply."""
-    from doudi.registry.actions import register_household  # the registry's window registration
-
     on = on or _today()
-    hh = register_household(
-        actor=actor,
-        region_code=str(household.get("region_code") or ""),
-        area_type=str(household.get("area_type") or ""),
-        address=str(household.get("address") or ""),
-        members=list(household.get("members") or []),
-        on=on,
-    )
+    hh = register_household_from(actor=actor, data=household, on=on)
     return open_application(actor=actor, household=hh, channel=channel, on=on, **kw)
 
 
@@ -221,8 +213,6 @@ def record_authorization(
         raise CaseworkError(
             f"{person.name}不是本户共同生活的成年成员或法定赡养（抚养、扶养）义务人", "person"
         )
-    from doudi.casework.verify_rules import DEFAULT_ITEMS  # MERGE-REVERT
-
     is_member = person.household_id == app.household_id
     role = (
         Authorization.Role.GUARDIAN
@@ -236,7 +226,7 @@ def record_authorization(
         role=role,
         method=method,
         signed_on=signed_on,
-        items=list(DEFAULT_ITEMS),
+        items=list(verify_rules.DEFAULT_PARAMS["verify.items"]),
         purpose=AUTHORIZATION_PURPOSE,
         scan=scan or "",
         recorded_by=actor if getattr(actor, "pk", None) else None,
@@ -328,7 +318,14 @@ def return_for_materials(
     app, step = move(
         actor, application, "return", on=on, expected_version=expected_version, data={"missing": wanted}
     )
-    paperwork.issue("materials", app, actor=actor, on=step.on, extra={"missing_materials": wanted})
+    lapse = params.days("returned_lapse_days", region_code=app.region_code, on=step.on)
+    paperwork.issue(
+        "materials",
+        app,
+        actor=actor,
+        on=step.on,
+        extra={"missing_materials": wanted, "materials_deadline": step.on + dt.timedelta(days=lapse)},
+    )
     return app
 
 

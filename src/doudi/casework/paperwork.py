@@ -8,6 +8,7 @@ import datetime as dt
 
 from doudi.casework import household_data, publicity
 from doudi.casework.models import Application, Deadline
+from doudi.letters.actions import issue_letter
 from doudi.policy.display import CARE_ZH, RULE_ZH
 from doudi.registry.models import CATEGORY_NAMES, Relation
 
@@ -86,54 +87,81 @@ def _tiers(codes: list[str]) -> list[str]:
     return [CATEGORY_NAMES.get(c, c) for c in codes]
 
 
-def _refused(refused: list[dict]) -> list[dict]:
-    return [
-        {
-            "tier": CATEGORY_NAMES.get(r["tier"], r["tier"]),
-            "conditions": [c["text"] or RULE_ZH.get(c["rule"], c["rule"]) for c in r["conditions"]],
-        }
-        for r in refused
-    ]
+def _refused(refused: list[dict]) -> list[str]:
+    """R-W26: each tier not granted with why, one line each."""
+    out = []
+    for r in refused:
+        why = "；".join(c["text"] or RULE_ZH.get(c["rule"], c["rule"]) for c in r["conditions"])
+        out.append(
+            f"{CATEGORY_NAMES.get(r['tier'], r['tier'])}：{why}"
+            if why
+            else CATEGORY_NAMES.get(r["tier"], r["tier"])
+        )
+    return out
+
+
+def _requested(app: Application) -> str:
+    return (
+        "、".join(_tiers(app.tiers))
+        if app.tiers
+        else "最低生活保障、特困人员救助供养、低保边缘家庭、刚性支出困难家庭（一次申请，分类认定）"
+    )
 
 
 def context_for(kind: str, app: Application, on: dt.date, extra: dict | None = None) -> dict:
+    """The variables of ``letters.kinds`` for one letter of the application."""
     extra = dict(extra or {})
     ctx = base_context(app, on)
     if kind == "receipt":
-        ctx |= {
-            "total_due": _due(app, "total"),
-            "fetched": [m["label"] for m in app.materials if m.get("status") == "fetched"],
-        }
+        ctx |= {"tiers_requested": _requested(app), "deadline_on": _due(app, "total")}
     elif kind == "materials":
         ctx |= {
             "missing_materials": extra["missing_materials"],
-            "after_acceptance": bool(extra.get("after_acceptance")),
+            "materials_deadline": zh_date(extra["materials_deadline"]),
         }
-    elif kind in ("not_accepted",):
-        ctx |= {"reason": extra["reason"]}
+        if extra.get("after_acceptance"):
+            ctx["lapse_note"] = "补充材料期间办理时限中止计算，材料补齐后恢复计算。"
+    elif kind == "not_accepted":
+        ctx |= {"reasons": [extra["reason"]]}
     elif kind == "extension":
-        ctx |= {"reason": extra["reason"], "total_due": _due(app, "total")}
+        ctx |= {
+            "original_deadline": zh_date(extra["original_deadline"]),
+            "extended_deadline": _due(app, "total"),
+            "extension_reason": extra["reason"],
+        }
     elif kind == "verification_result":
         report = extra["report"]
         ctx |= {
+            "verification_passed": report.result == "pass",
+            "summary": "；".join(report.reasons) if report.reasons else "经核对，家庭经济状况与申报相符",
             "verification_rows": _verification_rows(report),
-            "reasons": list(report.reasons),
-            "passed": report.result == "pass",
-            "recheck_until": zh_date(extra.get("recheck_until")),
+            "recheck_deadline": zh_date(extra.get("recheck_until")),
+            "recheck_days": extra.get("recheck_days", 15),
         }
     elif kind == "notice":
         notice = extra["notice"]
+        c = notice.content
         ctx = {
-            "application_no": app.number,
-            **notice.content,
-            "start_on": zh_date(notice.start_on),
-            "end_on": zh_date(notice.end_on),
+            "notice_rows": [
+                {
+                    "applicant_name": c["name"],
+                    "household_size": c["household_size"],
+                    "tier": c["tier"],
+                    "monthly_total": c["monthly_total"],
+                    "village": c["place"],
+                }
+            ],
+            "notice_start": zh_date(notice.start_on),
+            "notice_end": zh_date(notice.end_on),
+            "objection_address": c["objection"],
         }
     elif kind == "confirmation":
         result, decision = extra["result"], extra["decision"]
         care = app.tekun_care.get("care_level")
+        tier = CATEGORY_NAMES.get(decision.household_category or "", "")
         ctx |= {
-            "tier": CATEGORY_NAMES.get(decision.household_category or "", ""),
+            "tier_label": tier
+            + (f"（{CARE_ZH.get(care, '')}）" if care and decision.household_category == "TEKUN" else ""),
             "monthly_total": decision.monthly_total,
             "calculation": _calculation(result),
             "start_month": zh_month(extra["pay_from"]),
@@ -141,28 +169,32 @@ def context_for(kind: str, app: Application, on: dt.date, extra: dict | None = N
             "next_review": zh_date(
                 min((c.next_review for c in extra["cases"] if c.next_review), default=None)
             ),
-            "tiers_granted": _tiers(extra["granted"]),
             "tiers_refused": _refused(extra["refused"]),
-            "care_level": CARE_ZH.get(care, "") if care else "",
-            "duties": DUTIES,
+            "report_duties": DUTIES,
         }
     elif kind == "refusal":
         ctx |= {
+            "decided_on": zh_date(on),
             "failed_conditions": [
-                {"rule": c["rule"], "text": c["text"] or RULE_ZH.get(c["rule"], c["rule"])}
+                {"rule": c["rule"], "text": c["text"] or RULE_ZH.get(c["rule"], c["rule"]), "figures": ""}
                 for c in extra["conditions"]
             ],
-            "tiers_refused": _refused(extra.get("refused", [])),
             "tiers_granted": _tiers(extra.get("granted", [])),
-            "urgent": bool(extra.get("urgent")),
+            "tiers_refused": _refused(extra.get("refused", [])),
         }
+        if extra.get("urgent"):
+            ctx["failed_conditions"].append(
+                {
+                    "rule": "R-W26",
+                    "text": "家庭如有急难情况，可申请临时救助，乡镇（街道）将按规定先行救助",
+                    "figures": "",
+                }
+            )
     return ctx
 
 
 def issue(kind: str, app: Application, *, actor, on: dt.date, extra: dict | None = None):
     """Issue one letter of ``kind`` for the application (kept as issued; a correction is a new letter)."""
-    from doudi.letters.actions import issue_letter  # MERGE-REVERT: top-level once letters lands
-
     minor = publicity.applicant_is_minor(app, on)
     return issue_letter(
         actor=actor,

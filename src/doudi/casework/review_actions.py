@@ -115,7 +115,7 @@ def _after_verification(actor, app: Application, report: VerificationReport, on:
             app,
             actor=actor,
             on=on,
-            extra={"report": report, "recheck_until": until},
+            extra={"report": report, "recheck_until": until, "recheck_days": (until - on).days},
         )
     if app.state == "assessed":
         _score(app, on)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from doudi.casework import clock, queries, states
 from doudi.casework.models import Application, Case
+from doudi.letters.queries import letters_for_ref
 
 
 def _d(value: dt.date | None) -> str | None:
@@ -30,8 +31,6 @@ def application_brief(app: Application) -> dict:
 
 def application(app: Application) -> dict:
     today = timezone.localdate()
-    from doudi.letters.queries import letters_for_ref  # MERGE-REVERT: top-level once letters lands
-
     return {
         **application_brief(app),
         "version": app.version,

@@ -161,11 +161,12 @@ def target(event: str, state: str, tracks: Tracks, *, result: str | None = None)
     if event == "record_verification":
         if result == "fail":
             return "verified_fail"
-        return "assessed" if tracks.investigation_done else "verified_pass"
+        # ``investigating`` is reached only by a recorded investigation waiting for the verification
+        return "assessed" if tracks.investigation_done or state == "investigating" else "verified_pass"
     if event == "request_recheck":
         return "rechecking"
     if event == "record_investigation":
-        if state in ("reinvestigating", "returned_to_township"):
+        if state in ("reinvestigating", "returned_to_township", "verified_pass"):
             return "assessed"
         return "assessed" if tracks.verification == "pass" else "investigating"
     if event == "propose":

@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal, InvalidOperation
 
-from doudi.casework import household_data, scoring
+from doudi.casework import household_data, scoring, verify_data, verify_rules
 from doudi.casework.models import Application, VerificationReport
 from doudi.core.dates import holds_on
 from doudi.policy.service import assess_household
-from doudi.registry.models import PersonFact, PersonFactKind
+from doudi.registry.models import HouseholdFact, HouseholdFactKind, PersonFact, PersonFactKind
 
 
 def people(app: Application, on: dt.date):
@@ -19,32 +19,73 @@ def people(app: Application, on: dt.date):
     return members, household_data.supporters([p.pk for p in members], on)
 
 
-def verify(app: Application, on: dt.date) -> tuple[str, list[dict], list[str]]:
-    """(pass | fail, report rows, reasons) for the application as of ``on``."""
-    from doudi.casework import verify_data, verify_rules  # MERGE-REVERT
+def declarations(household_id: int, members: list, on: dt.date) -> dict[tuple[int, str], object]:
+    """What the family declared, per person and item (``verify_rules.declared_text`` shapes). Assets
+    are declared for the household: each member carries the household's figure, so a record found on
+    any member is compared with what the family said it holds."""
+    fact = (
+        HouseholdFact.unscoped.filter(holds_on(on), household_id=household_id, kind=HouseholdFactKind.ASSETS)
+        .order_by("-valid_from")
+        .first()
+    )
+    assets = (fact.data() if fact else None) or {}
+    ids = [p.pk for p in members]
+    own: dict[tuple[int, str], dict] = {}
+    kinds = [PersonFactKind.EMPLOYMENT, PersonFactKind.OWN_INCOME]
+    for f in PersonFact.unscoped.filter(holds_on(on), person_id__in=ids, kind__in=kinds):
+        own[(f.person_id, f.kind)] = f.data() or {}
+    out: dict[tuple[int, str], object] = {}
+    for pid in ids:
+        out[(pid, "household_registration")] = True
+        if fact is not None:
+            out[(pid, "vehicles")] = int(_dec(assets.get("vehicles")) or 0)
+            out[(pid, "real_estate")] = int(_dec(assets.get("dwellings")) or 0)
+            out[(pid, "business")] = 1 if assets.get("business") else 0
+            out[(pid, "financial_assets")] = {"amount": assets.get("financial") or 0}
+        employment = own.get((pid, PersonFactKind.EMPLOYMENT), {})
+        income = own.get((pid, PersonFactKind.OWN_INCOME), {})
+        public = bool(employment.get("public_sector"))
+        out[(pid, "public_employment")] = {
+            "employed": public,
+            "monthly_pay": income.get("monthly") if public else None,
+        }
+        out[(pid, "social_insurance")] = {"pension_monthly": income.get("pension", income.get("monthly", 0))}
+    return out
 
+
+def verify(app: Application, on: dt.date) -> tuple[str, list[dict], list[str]]:
+    """(pass | fail, report rows, reasons) as of ``on``: members and legal supporters living apart
+    against the linked department batches (R-W20, R-W21). A supporter's own holdings are verified
+    (R-T3 reads them) but do not decide the household's result."""
     members, supporters = people(app, on)
     everyone = members + supporters
-    names = {p.pk: p.name + ("（法定义务人）" if p in supporters else "") for p in everyone}
-    items = list(params_items(app, on))
-    declared = verify_rules.declarations_from_registry(app.household_id, [p.pk for p in members], on)
+    names = {p.pk: p.name for p in members} | {p.pk: f"{p.name}（法定义务人）" for p in supporters}
+    declared = declarations(app.household_id, members, on)
     found = verify_data.find_records([p.pk for p in everyone], on)
     rows = verify_rules.compare(
-        items, declared, found, person_ids=[p.pk for p in everyone], area_type=app.household.area_type
+        None, declared, found, persons=[p.pk for p in everyone], area_type=app.household.area_type
     )
-    result, reasons = verify_rules.overall(rows)
-    out = []
-    for r in rows:
-        row = r.as_dict() if hasattr(r, "as_dict") else dict(r)
-        row["member"] = names.get(row.get("person_id"), "")
-        out.append(row)
-    return result, out, reasons
-
-
-def params_items(app: Application, on: dt.date) -> list[str]:
-    from doudi.casework import verify_rules  # MERGE-REVERT
-
-    return list(verify_rules.DEFAULT_ITEMS)
+    member_ids = {p.pk for p in members}
+    outcome = verify_rules.overall(
+        [r for r in rows if r.person_id in member_ids], household_size=len(members)
+    )
+    out = [
+        {
+            "person_id": r.person_id,
+            "member": names.get(r.person_id, ""),
+            "item": r.item,
+            "item_label": r.item_label,
+            "declared": r.declared,
+            "found": r.found,
+            "source": r.department,
+            "as_of": r.as_of.isoformat() if r.as_of else "",
+            "result": r.result,
+            "note": r.note,
+            "auxiliary": r.result == verify_rules.PROMPT,
+        }
+        for r in rows
+    ]
+    return outcome.result, out, list(outcome.reasons) + [f"需更正：{c}" for c in outcome.corrections]
 
 
 def _dec(value) -> Decimal | None:
@@ -76,9 +117,10 @@ def review_inputs(app: Application, on: dt.date, assessment: dict | None = None)
     members = household_data.members(app.household_id, on)
     ids = [p.pk for p in members]
     capacity: dict[str, str] = {}
-    inv = app.investigations.order_by("-visited_on", "-pk").first()
-    if inv is not None:
-        capacity = inv.labour_capacity
+    housing = ""
+    for inv in app.investigations.order_by("visited_on", "pk"):  # the latest answer per member wins
+        capacity.update(inv.labour_capacity)
+        housing = inv.housing_rating or housing
     ill = (
         PersonFact.unscoped.filter(
             holds_on(on),
@@ -104,7 +146,7 @@ def review_inputs(app: Application, on: dt.date, assessment: dict | None = None)
         partial_labour=sum(1 for v in capacity.values() if v == "partial"),
         ill_or_disabled=ill,
         rigid_share=rigid_share,
-        housing=inv.housing_rating if inv else "",
+        housing=housing,
         auxiliary_signals=signals,
         income_eligible=bool(result.get("household_category")),
     )
