@@ -154,7 +154,10 @@ def test_public_employment_found_when_not_declared():
     assert row(rows, P1, "public_employment").result == "mismatch"
     assert row(rows, P1, "public_employment").found == "某事业单位，2025-07 应发工资 5,200 元"
     assert overall(rows).result == "pass"  # DOMAIN R-A1 does not name it: an income to correct
-    assert overall(rows, {"verify.disqualifying": ["public_employment"]}).result == "pass"  # no R-A1 limit
+    listed = overall(rows, {"verify.disqualifying": ["public_employment"]})  # a region that lists it
+    assert listed.result == "fail" and listed.reasons == (
+        "查到机关事业单位工资发放记录：某事业单位，2025-07 应发工资 5,200 元",
+    )
     declared = {(P1, "public_employment"): {"employed": True, "monthly_pay": 5200}}
     assert row(compare(None, declared, found, persons=[P1]), P1, "public_employment").result == "match"
 

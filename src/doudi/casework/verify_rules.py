@@ -18,7 +18,13 @@ What a row's result means (``match`` 一致 / ``mismatch`` 不一致 / ``no_data
 ``overall`` fails when a mismatched item is disqualifying under R-A1 and the household's found
 records break the item's limit (``verify.fail_basis`` = ``found`` tests the found records even where
 they match the declaration). Mismatches of the other items (income, registration, death) never fail
-alone: they name the figure or member to correct before the assessment.
+alone: they name the figure or member to correct before the assessment. The disqualifying items by
+default are R-A1's: vehicles (non-exempt ones above ``asset.max_vehicles``; exemptions come from the
+declaration, the data cannot tell them), real estate (any non-residential property; more dwellings
+than ``asset.max_dwellings`` unless the per-capita floor area stays within R-A1's alternative),
+businesses (registered capital above ``verify.business_capital_limit``) and financial assets (per
+capita above ``asset.financial_months`` × the standard). Public employment is not in R-A1: it is an
+income item unless a region adds it to ``verify.disqualifying``.
 """
 
 from __future__ import annotations
@@ -502,6 +508,8 @@ def _disqualified(item: str, rows: Sequence[ReportRow], p: Mapping, household_si
             limit = _dec(p["asset.financial_months"]) * _dec(standard)
             if total / household_size > limit:
                 return f"R-A1 金融资产：人均 {money(total / household_size)} 元，超过上限 {money(limit)} 元"
+    if item == "public_employment" and rows:  # only where a region lists it (DOMAIN R-A1 does not)
+        return "查到机关事业单位工资发放记录：" + "；".join(r.found for r in rows)
     if item == "farm_machinery" and _household(rows, item, "count") > 0:
         return f"查到大型农机具 {_household(rows, item, 'count')} 台"
     return ""
