@@ -93,3 +93,12 @@ def test_editor_pages(client, province_admin, make_user):
     client.force_login(make_user("township_caseworker", "222401001000"))
     assert client.get("/letters/templates/").status_code == 403
     assert client.get("/letters/templates/refusal/").status_code == 403
+
+
+def test_an_edited_template_cannot_make_the_server_read_files(issue, province_admin, tmp_path):
+    sheet = tmp_path / "leak.css"
+    sheet.write_text('p::after { content: "LEAKED" }')
+    body = f'<link rel="stylesheet" href="file://{sheet}"><style>@import url("file://{sheet}");</style><p>正文</p>'
+    actions.save_template(actor=province_admin, kind="confirmation", title="确认通知书", body=body)
+    text = pdf_text(issue().pdf)
+    assert "正文" in text and "LEAKED" not in text

@@ -115,9 +115,12 @@ def render_html(kind: str, body: str, context: dict) -> str:
 
 
 def render_pdf(html: str) -> bytes:
+    # Letters are self-contained: an edited template must not make the server read local files or call
+    # other hosts, so the fetcher allows no protocol at all (stylesheets, images, fonts by URL are refused).
     from weasyprint import HTML  # heavy import, only where a PDF is made
+    from weasyprint.urls import URLFetcher
 
-    return HTML(string=html, base_url=str(DEFAULTS_DIR)).write_pdf()
+    return HTML(string=html, base_url=None, url_fetcher=URLFetcher(allowed_protocols=())).write_pdf()
 
 
 def issued_on_text(on: dt.date) -> str:
