@@ -18,6 +18,8 @@ APPS = (
     "exchange",
     "matching",
     "policy",
+    "casework",
+    "letters",
     "monitoring",
     "pipeline",
     "web",

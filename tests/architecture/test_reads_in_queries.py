@@ -8,7 +8,19 @@ import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "doudi"
-APPS = ("accounts", "registry", "exchange", "matching", "policy", "monitoring", "pipeline", "web", "regions")
+APPS = (
+    "accounts",
+    "registry",
+    "exchange",
+    "matching",
+    "policy",
+    "monitoring",
+    "pipeline",
+    "web",
+    "regions",
+    "casework",
+    "letters",
+)
 DIRECT_READ = re.compile(r"\b[A-Z]\w*\.(objects|unscoped)\b|get_(object|list)_or_404\(")
 # views/API modules allowed to read directly, with why
 ALLOWED = {

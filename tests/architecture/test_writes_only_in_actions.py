@@ -24,6 +24,8 @@ ALLOWED = {
     "registry/bulk_sql.py": "the roster import action's bulk writer (COPY / executemany, closing rows)",
     "monitoring/loop/base.py": "the warning loop's shared steps (``Transition``, the chain event) run "
     "inside the calling action's transaction",
+    "casework/base.py": "casework's shared transition (``move``: lock, table, history step, deadlines, audit) "
+    "runs inside the calling action's transaction",
     "devtools/seed.py": "development-only demo seeding through actions plus bulk loads",
 }
 

@@ -23,7 +23,7 @@ D = dt.date
 
 
 def pdf_text(letter: Letter) -> str:
-    pages = PdfReader(io.BytesIO(bytes(letter.pdf))).pages
+    pages = PdfReader(io.BytesIO(letter.pdf_bytes())).pages
     return "".join(page.extract_text() for page in pages).replace("\n", "")
 
 

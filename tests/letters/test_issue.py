@@ -22,7 +22,7 @@ FULL_ID = idnumber.make("222401", dt.date(1950, 3, 1), 100, male=True)
 
 def test_confirmation_letter_pdf_shows_chinese_text_figures_and_masked_ids(issue):
     letter = issue()
-    text = pdf_text(letter.pdf)
+    text = pdf_text(letter.pdf_bytes())
     assert "确认通知书" in text
     assert "1,494.00" in text
     assert "城市最低生活保障" in text
@@ -32,7 +32,10 @@ def test_confirmation_letter_pdf_shows_chinese_text_figures_and_masked_ids(issue
     assert "印章" in text
     assert letter.number in text
     assert FULL_ID not in text
-    assert letter.sha256 == hashlib.sha256(bytes(letter.pdf)).hexdigest()
+    assert letter.sha256 == hashlib.sha256(letter.pdf_bytes()).hexdigest()
+    # sealed at rest (R-S5): the stored column is not a readable PDF
+    assert letter.pdf_bytes().startswith(b"%PDF") and not bytes(letter.pdf).startswith(b"%PDF")
+    assert "确认通知书".encode() not in bytes(letter.pdf)
     assert letter.context["monthly_total"] == "1,494.00"
     assert letter.context["issued_on"] == "2026年12月6日"
     assert letter.template_version == 0
@@ -56,7 +59,7 @@ def test_refusal_letter_states_failed_conditions_and_remedies(issue):
             "tiers_granted": ["低保边缘家庭"],
         },
     )
-    text = pdf_text(letter.pdf)
+    text = pdf_text(letter.pdf_bytes())
     assert "不予确认告知书" in text
     assert "812.00" in text
     assert "60日内" in text and "6个月内" in text and "行政复议" in text and "行政诉讼" in text
@@ -113,14 +116,14 @@ def test_numbers_run_per_county_and_year_and_are_unique(issue, monkeypatch):
 
 def test_a_correction_is_a_new_letter_and_the_old_one_is_unchanged(issue):
     old = issue()
-    old_bytes, old_sha = bytes(old.pdf), old.sha256
+    old_bytes, old_sha = old.pdf_bytes(), old.sha256
     new = issue(context=confirmation_context(monthly_total="1,520.00"), corrects=old)
     assert new.pk != old.pk and new.corrects_id == old.pk and new.number != old.number
     old.refresh_from_db()
-    assert bytes(old.pdf) == old_bytes and old.sha256 == old_sha
-    text = pdf_text(new.pdf)
+    assert old.pdf_bytes() == old_bytes and old.sha256 == old_sha
+    text = pdf_text(new.pdf_bytes())
     assert "1,520.00" in text and old.number in text and "更正" in text
-    assert "1,520.00" not in pdf_text(old.pdf)
+    assert "1,520.00" not in pdf_text(old.pdf_bytes())
 
 
 def test_a_correction_must_be_of_the_same_kind(issue, monkeypatch):

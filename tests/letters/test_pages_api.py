@@ -31,10 +31,10 @@ def test_a_township_user_gets_404_for_another_townships_letter(client, make_user
         assert client.get(url).status_code == 404, url
     page = client.get(f"/letters/{own.pk}.pdf")
     assert page.status_code == 200 and page["Content-Type"] == "application/pdf"
-    assert bytes(page.content) == bytes(own.pdf)
+    assert bytes(page.content) == own.pdf_bytes()
     api_pdf = client.get(f"/api/v1/letters/{own.pk}.pdf")
     assert api_pdf.status_code == 200 and api_pdf["Content-Type"] == "application/pdf"
-    assert bytes(api_pdf.content) == bytes(own.pdf)
+    assert bytes(api_pdf.content) == own.pdf_bytes()
     assert AuditEvent.unscoped.filter(action="letters.download", subject_id=str(own.pk)).count() == 2
     assert not AuditEvent.unscoped.filter(action="letters.download", subject_id=str(other.pk)).exists()
 
@@ -106,7 +106,7 @@ def test_batch_pdf_has_the_sum_of_pages(client, make_user, two_letters, issue):
             "missing_materials": [f"第{i}项材料：近十二个月的医疗费用票据及报销凭证原件" for i in range(60)],
         },
     )
-    pages = [pdf_pages(x.pdf) for x in (own, other, long_one)]
+    pages = [pdf_pages(x.pdf_bytes()) for x in (own, other, long_one)]
     assert pages[2] > 1
     combined = queries.batch_pdf([own, other, long_one])
     assert pdf_pages(combined) == sum(pages)

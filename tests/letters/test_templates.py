@@ -32,7 +32,7 @@ def test_a_save_adds_a_version_and_the_next_letter_uses_it(issue, province_admin
     assert LetterTemplate.objects.filter(kind="confirmation").count() == 2  # the old version is kept
     letter = issue()
     assert letter.template_version == 2 and letter.title == "低保确认通知书"
-    text = pdf_text(letter.pdf)
+    text = pdf_text(letter.pdf_bytes())
     assert "本通知书第二版试行条款" in text and "第三段" in text and "低保确认通知书" in text
     assert AuditEvent.unscoped.filter(action="letters.template_save").count() == 2
 
@@ -100,5 +100,5 @@ def test_an_edited_template_cannot_make_the_server_read_files(issue, province_ad
     sheet.write_text('p::after { content: "LEAKED" }')
     body = f'<link rel="stylesheet" href="file://{sheet}"><style>@import url("file://{sheet}");</style><p>正文</p>'
     actions.save_template(actor=province_admin, kind="confirmation", title="确认通知书", body=body)
-    text = pdf_text(issue().pdf)
+    text = pdf_text(issue().pdf_bytes())
     assert "正文" in text and "LEAKED" not in text

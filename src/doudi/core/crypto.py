@@ -51,6 +51,22 @@ def decrypt(blob: bytes | memoryview, *, key: bytes | None = None) -> str:
     return (dec.update(body) + dec.finalize()).decode("utf-8")
 
 
+def encrypt_bytes(plain: bytes, *, key: bytes | None = None) -> bytes:
+    """SM4-GCM of raw bytes (a letter's PDF): nonce || ciphertext || tag."""
+    key = key or _keys()[0]
+    nonce = os.urandom(NONCE_BYTES)
+    enc = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
+    return nonce + enc.update(bytes(plain)) + enc.finalize() + enc.tag
+
+
+def decrypt_bytes(blob: bytes | memoryview, *, key: bytes | None = None) -> bytes:
+    key = key or _keys()[0]
+    blob = bytes(blob)
+    nonce, body, tag = blob[:NONCE_BYTES], blob[NONCE_BYTES:-TAG_BYTES], blob[-TAG_BYTES:]
+    dec = Cipher(algorithms.SM4(key), modes.GCM(nonce, tag)).decryptor()
+    return dec.update(body) + dec.finalize()
+
+
 def encrypt_json(value: Any) -> bytes:
     return encrypt(json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")))
 

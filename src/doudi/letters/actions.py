@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.accounts.models import Role
+from doudi.core import crypto
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.letters import queries
@@ -130,7 +131,7 @@ def issue_letter(
             ref_id=ref_id,
             context=full,
             template_version=template.version if template else 0,
-            pdf=pdf,
+            pdf=crypto.encrypt_bytes(pdf),
             sha256=hashlib.sha256(pdf).hexdigest(),
             issued_on=on,
             issued_by=actor if getattr(actor, "pk", None) else None,

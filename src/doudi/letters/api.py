@@ -100,7 +100,7 @@ def letter_pdf(request: HttpRequest, letter_id: int):
         subject_id=letter.pk,
         detail=f"{letter.number}（接口）",
     )
-    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response = HttpResponse(letter.pdf_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = f"inline; filename=letter-{letter.pk}.pdf"
     response["Cache-Control"] = "private, no-store"
     return response

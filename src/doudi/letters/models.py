@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
+from doudi.core import crypto
 from doudi.core.models import Regional
 from doudi.letters.kinds import KIND_LABELS
 
@@ -86,7 +87,8 @@ class Letter(Regional):
     ref_id = models.BigIntegerField("关联对象编号", null=True, blank=True)
     context = models.JSONField("渲染内容", encoder=DjangoJSONEncoder)
     template_version = models.PositiveIntegerField("模板版本")  # 0 = the shipped default
-    pdf = models.BinaryField("PDF")
+    # the PDF as issued, sealed with SM4 (letters carry income figures and names, R-S5); ``pdf_bytes()`` opens it
+    pdf = models.BinaryField("PDF（加密）")
     sha256 = models.CharField(max_length=64)
     issued_on = models.DateField("出具日期", db_index=True)
     issued_by = models.ForeignKey(
@@ -115,6 +117,9 @@ class Letter(Regional):
         ordering = ["-issued_on", "-id"]
         verbose_name = "文书"
         indexes = [models.Index(fields=["ref_type", "ref_id"], name="letters_ref")]
+
+    def pdf_bytes(self) -> bytes:
+        return crypto.decrypt_bytes(self.pdf)
 
     def __str__(self) -> str:
         return self.number

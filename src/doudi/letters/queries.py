@@ -127,7 +127,7 @@ def batch_pdf(letters: Iterable[Letter]) -> bytes:
 
     writer = PdfWriter()
     for letter in letters:
-        writer.append(PdfReader(io.BytesIO(bytes(letter.pdf))))
+        writer.append(PdfReader(io.BytesIO(letter.pdf_bytes())))
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

@@ -103,7 +103,7 @@ def letter_pdf(request, pk: int):
         subject_id=letter.pk,
         detail=letter.number,
     )
-    return pdf_response(bytes(letter.pdf), f"letter-{letter.pk}.pdf")
+    return pdf_response(letter.pdf_bytes(), f"letter-{letter.pk}.pdf")
 
 
 @require_http_methods(["GET", "POST"])

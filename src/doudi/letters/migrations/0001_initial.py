@@ -81,7 +81,7 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("template_version", models.PositiveIntegerField(verbose_name="模板版本")),
-                ("pdf", models.BinaryField(verbose_name="PDF")),
+                ("pdf", models.BinaryField(verbose_name="PDF（加密）")),
                 ("sha256", models.CharField(max_length=64)),
                 ("issued_on", models.DateField(db_index=True, verbose_name="出具日期")),
                 ("issued_at", models.DateTimeField(verbose_name="出具时间")),

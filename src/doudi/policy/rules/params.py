@@ -85,6 +85,42 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("warning.deadline_wd.orange", COUNT, "working_days", "橙色预警核查时限"),
     ParamSpec("warning.deadline_wd.yellow", COUNT, "working_days", "黄色预警核查时限"),
     ParamSpec("monitor_after_exit_months", COUNT, "months", "退出后持续监测月数"),
+    # Casework (CASEWORK §10): the procedure's time limits, notice, delegated confirmation, the scored review.
+    ParamSpec("deadline.dibao_total_wd", COUNT, "working_days", "低保审核确认办理时限"),
+    ParamSpec("deadline.dibao_extended_wd", COUNT, "working_days", "延期后办理时限"),
+    ParamSpec("deadline.excludes_notice", ENUM, "enum", "公示期是否不计入办理时限", choices=("false", "true")),
+    ParamSpec("deadline.investigate_start_wd", COUNT, "working_days", "受理后启动入户调查时限"),
+    ParamSpec("deadline.verify_start_wd", COUNT, "working_days", "发起后启动核对时限"),
+    ParamSpec("deadline.confirm_wd", COUNT, "working_days", "审核确认时限"),
+    ParamSpec("deadline.refusal_notice_wd", COUNT, "working_days", "不予确认书面告知时限"),
+    ParamSpec("deadline.delegated_filing_wd", COUNT, "working_days", "乡镇确认结果报县备案时限"),
+    ParamSpec("deadline.tekun_investigate_wd", COUNT, "working_days", "特困调查时限"),
+    ParamSpec("deadline.tekun_confirm_wd", COUNT, "working_days", "特困审核确认时限"),
+    ParamSpec("deadline.escalate_after_wd", COUNT, "working_days", "逾期多少个工作日后升级"),
+    ParamSpec("recheck_request_days", COUNT, "days", "核对结果复查申请期限"),
+    ParamSpec("returned_lapse_days", COUNT, "days", "补正材料逾期失效天数"),
+    ParamSpec("notice.days", COUNT, "days", "公示天数"),
+    ParamSpec("notice.day_type", ENUM, "enum", "公示天数计算方式", choices=("calendar", "working")),
+    ParamSpec("appraisal_mode", ENUM, "enum", "民主评议适用情形", choices=("on_objection", "always")),
+    ParamSpec("casework.confirm_authority", ENUM, "enum", "审核确认权限", choices=("county", "township")),
+    ParamSpec("casework.spot_check_share", RATIO, "ratio", "县级抽查乡镇确认结果比例"),
+    ParamSpec("review.pass_mark", COUNT, "points", "综合量化评审合格分"),
+    *(
+        ParamSpec(f"review.weight.{key}", COUNT, "points", f"综合量化评审权重：{label}")
+        for key, label in (
+            ("income_gap", "收入差距"),
+            ("assets", "财产状况"),
+            ("labour_capacity", "劳动能力"),
+            ("health_disability", "健康与残疾"),
+            ("rigid_expenditure", "刚性支出"),
+            ("housing", "住房条件"),
+            ("consumption", "消费情况"),
+        )
+    ),
+    ParamSpec("review_interval_months.A", COUNT, "months", "A类对象复核间隔"),
+    ParamSpec("review_interval_months.B", COUNT, "months", "B类对象复核间隔"),
+    ParamSpec("review_interval_months.C.urban", COUNT, "months", "C类对象复核间隔（城市）"),
+    ParamSpec("review_interval_months.C.rural", COUNT, "months", "C类对象复核间隔（农村）"),
     # R-M13: ``direct`` — the scan dispatches each new warning to the household's township; ``county`` — by hand.
     ParamSpec("warning.dispatch_mode", ENUM, "enum", "预警派发方式", choices=("direct", "county")),
     # Monitoring indicators (DOMAIN R-M12): per indicator ``enabled``, ``level`` and, where it applies, a threshold.
