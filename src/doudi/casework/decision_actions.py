@@ -122,6 +122,7 @@ def confirm(
     app, step = move(actor, app, "confirm", on=on, expected_version=expected_version)
     on = step.on
     decision = app.proposal
+    assert decision is not None  # checked above: a file without a proposal is refused
     result = decision.result_data()
     by_key = {p.person_key: p for p in household_data.members(app.household_id, on)}
     for member in result.get("members", []):
@@ -227,7 +228,7 @@ def confirm(
 def failed_conditions(app: Application) -> list[dict]:
     """Every failed condition with its rule and figures: the proposal's criteria, else the last
     verification report's reasons (R-W25)."""
-    if app.proposal_id:
+    if app.proposal is not None:
         return [
             {"rule": c.get("rule", ""), "text": c.get("detail", "")}
             for c in app.proposal.result_data().get("criteria", [])
@@ -278,7 +279,7 @@ def refuse(
     )
     Deadline.unscoped.filter(application=app, done_on__isnull=True).update(done_on=on)
     open_deadline(app, clock.REFUSAL_LETTER, on)
-    result = app.proposal.result_data() if app.proposal_id else {}
+    result = app.proposal.result_data() if app.proposal is not None else {}
     granted, refused = tier_verdicts(result) if result else ([], [])
     paperwork.issue(
         "refusal",
@@ -330,7 +331,7 @@ def file_with_county(
         raise CaseworkConflict("该确认结果已报县级备案")
     decision.filed_on = on
     decision.save(update_fields=["filed_on"])
-    if decision.application_id:
+    if decision.application is not None:
         close_deadline(decision.application, clock.FILING.key, on)
     share = float(params.value("casework.spot_check_share", region_code=decision.region_code, on=on))
     roll = random.random() if draw is None else draw  # noqa: S311 - a sampling draw, not a secret

@@ -388,3 +388,31 @@ def lapse_returned(today: dt.date | None = None) -> int:
                 move("system", app, "lapse", on=today, check_actor=False, note=f"补正材料逾期{limit}日未提交")
                 count += 1
     return count
+
+
+@transaction.atomic
+def set_exemption(
+    *,
+    actor,
+    application: Application,
+    reason: str = "",
+    hiv: bool | None = None,
+    near_relative: bool | None = None,
+) -> Application:
+    """The county's flags on a file: a notice exemption with its approved reason (R-PUB3), the Jilin
+    HIV rule (R-W24: the county verifies and confirms itself, no notice, no publication) and the
+    near-relative filing (R-W4: a county home visit before confirmation)."""
+    if getattr(actor, "role", "") != "county_officer":
+        raise PermissionError("免于公示、特殊保护和近亲属备案标记由县级民政审批")
+    app = _writable(application)
+    if hiv is not None:
+        app.hiv_flag = hiv
+    if near_relative is not None:
+        app.near_relative = near_relative
+    app.no_publication = (reason or "").strip()[:100]
+    app.save(update_fields=["hiv_flag", "near_relative", "no_publication", "updated_at"])
+    _audit(
+        actor, app, AuditAction.CASEWORK_MATERIALS,
+        {"no_publication": bool(app.no_publication), "near_relative": app.near_relative, "restricted": app.hiv_flag},
+    )  # fmt: skip
+    return app

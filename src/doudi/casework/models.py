@@ -24,7 +24,7 @@ class Application(Regional):
     """One household's application for every tier (R-W1, R-W16, R-W26); ``region_code`` is the
     handling township's (the household's region)."""
 
-    State = models.TextChoices("State", [(k, v) for k, v in STATES.items()])  # type: ignore[misc]
+    State = models.TextChoices("State", [(k, v) for k, v in STATES.items()])  # type: ignore[call-overload,misc]
 
     number = models.CharField("申请编号", max_length=24, unique=True)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="applications")

@@ -41,6 +41,15 @@ from doudi.registry.models import Category, PersonFactKind, Source
 
 LABOUR_VALUES = {"full": "完全劳动能力", "partial": "部分劳动能力", "none": "无劳动能力"}
 HOUSING_VALUES = {"poor": "差", "fair": "一般", "good": "较好"}
+# R-T5: the six activities of daily living (a failed one counts toward the TEKUN care level)
+ADL_ACTIVITIES = {
+    "eating": "进食",
+    "dressing": "穿衣",
+    "transfer": "上下床",
+    "toileting": "如厕",
+    "walking": "室内行走",
+    "bathing": "洗澡",
+}
 
 
 def _audit(actor, app: Application, action: AuditAction, after: dict) -> None:
@@ -243,6 +252,7 @@ def record_investigation(
     members_signed: bool = True,
     refusal_to_sign: str = "",
     photos: list | None = None,
+    adl: dict | None = None,
     expected_version: int | None = None,
 ) -> Investigation:
     """The home-visit record (R-W22): ≥ 2 investigators, both sides sign or a refusal is recorded,
@@ -271,6 +281,15 @@ def record_investigation(
         if val not in LABOUR_VALUES:
             raise CaseworkError("劳动能力应为完全、部分或无劳动能力", "labour_capacity")
         capacity[str(pid)] = val
+    activities: dict[str, list[str]] = {}
+    for key, failed in (adl or {}).items():
+        pid = int(key)
+        if pid not in people:
+            raise CaseworkError("生活自理能力只能登记本户成员", "adl")
+        names = [str(a) for a in (failed or [])]
+        if any(a not in ADL_ACTIVITIES for a in names):
+            raise CaseworkError("生活自理能力评估项目应为进食、穿衣、上下床、如厕、室内行走、洗澡", "adl")
+        activities[str(pid)] = sorted(set(names), key=list(ADL_ACTIVITIES).index)
     moves = app.state in (
         "accepted",
         "verifying",
@@ -310,18 +329,25 @@ def record_investigation(
             taken_at=photo.get("taken_at", ""),
             place=photo.get("place", ""),
         )
-    updated = []
-    for pid, val in capacity.items():
+    updated: list[dict] = []
+    for member, val in capacity.items():
         fact = record_person_fact(
             actor=actor,
-            person=people[int(pid)],
+            person=people[int(member)],
             kind=PersonFactKind.LABOUR_CAPACITY,
             value=val,
             valid_from=on,
             source=Source.HOME_VISIT,
             source_ref=f"investigation:{inv.pk}",
         )
-        updated.append({"person": int(pid), "kind": "labour_capacity", "fact": fact.pk})
+        updated.append({"person": int(member), "kind": "labour_capacity", "fact": fact.pk})
+    for member, failed in activities.items():  # R-T5: the six-activity assessment decides the TEKUN care level
+        fact = record_person_fact(
+            actor=actor, person=people[int(member)], kind=PersonFactKind.ADL,
+            value={"failed": len(failed), "activities": failed},
+            valid_from=on, source=Source.HOME_VISIT, source_ref=f"investigation:{inv.pk}",
+        )  # fmt: skip
+        updated.append({"person": int(member), "kind": "adl", "fact": fact.pk})
     inv.updated_facts = updated
     inv.save(update_fields=["updated_facts"])
     if level == "county":
@@ -366,7 +392,7 @@ def record_investigation(
 def _score(app: Application, on: dt.date, assessment: dict | None = None) -> dict:
     inputs = verification.review_inputs(app, on, assessment)
     weights = {
-        key: params.value(f"review.weight.{key}", region_code=app.region_code, on=on)
+        key: Decimal(params.value(f"review.weight.{key}", region_code=app.region_code, on=on))
         for key, _ in scoring.ITEMS
     }
     pass_mark = Decimal(params.value("review.pass_mark", region_code=app.region_code, on=on))
@@ -576,7 +602,7 @@ def record_appraisal(
     people = [str(p).strip() for p in participants or [] if str(p).strip()]
     if not minutes or len(people) < 3:
         raise CaseworkError("民主评议须记录评议纪要和不少于三名参加人员", "minutes")
-    app, _ = move(
+    app, step = move(
         actor,
         application,
         "record_appraisal",
@@ -585,7 +611,7 @@ def record_appraisal(
         data={"participants": people, "result": (result or "")[:200]},
         expected_version=expected_version,
     )
-    _score(app, app.steps.order_by("-pk").first().on)
+    _score(app, step.on)
     return app
 
 
