@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 
 from django.db import transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from doudi.casework import clock, household_data, materials, paperwork, params, states, verify_rules
@@ -377,14 +378,20 @@ def withdraw(
 
 
 def lapse_returned(today: dt.date | None = None) -> int:
-    """Applications whose missing materials never came (``returned_lapse_days`` calendar days) lapse."""
+    """Applications whose missing materials never came (``returned_lapse_days`` calendar days) lapse.
+    One read finds the candidates with their return date; only those past the limit are moved."""
     today = today or _today()
     count = 0
-    for app in Application.unscoped.filter(state="returned").only("pk", "region_code", "state"):
-        last = Step.unscoped.filter(application=app).order_by("-pk").values_list("on", flat=True).first()
-        limit = params.days("returned_lapse_days", region_code=app.region_code, on=last)
-        if last and (today - last).days > limit:
+    returned = (
+        Application.unscoped.filter(state="returned")
+        .annotate(returned_on=Max("steps__on", filter=Q(steps__event="return")))
+        .values_list("pk", "region_code", "returned_on")
+    )
+    for pk, region, returned_on in returned.iterator(chunk_size=2000):
+        limit = params.days("returned_lapse_days", region_code=region, on=returned_on)
+        if returned_on and (today - returned_on).days > limit:
             with transaction.atomic():
+                app = Application.unscoped.get(pk=pk)
                 move("system", app, "lapse", on=today, check_actor=False, note=f"补正材料逾期{limit}日未提交")
                 count += 1
     return count

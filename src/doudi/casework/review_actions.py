@@ -561,6 +561,7 @@ def end_notice(
     if notice is not None:
         notice.ended_on = step.on
         notice.save(update_fields=["ended_on"])
+    refresh_total(app, step.on)  # the notice's days leave the limit where ``deadline.excludes_notice``
     _to_authority(app, step.on)
     return app
 
