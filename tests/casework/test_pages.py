@@ -356,3 +356,53 @@ def test_a_second_application_of_the_household_is_a_form_error(clients, walk, fa
         },
     )
     assert r.status_code == 422 and "该家庭已有办理中的申请" in r.content.decode()
+
+
+def test_materials_scans_and_the_clock(clients, walk):
+    app = walk.authorize(walk.open())
+    township = clients["township"]
+    form_key = next(m["key"] for m in app.materials if m["status"] == "missing")
+    r = township.post(reverse("casework:material", args=[app.pk]), {"key": form_key, "provided": "1"})
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert next(m for m in app.materials if m["key"] == form_key)["status"] == "provided"
+    pdf = SimpleUploadedFile("form.pdf", b"%PDF-1.4\n%test\n", content_type="application/pdf")
+    r = township.post(reverse("casework:scan", args=[app.pk]), {"material": form_key, "scan": pdf})
+    assert r.status_code == 302
+    page = township.get(reverse("casework:detail", args=[app.pk])).content.decode()
+    link = re.search(r'href="(/casework/attachments/\d+/)"', page)
+    assert link and township.get(link.group(1))["Content-Type"] == "application/pdf"
+    bad = SimpleUploadedFile("x.pdf", b"<html>not a scan</html>", content_type="application/pdf")
+    r = township.post(
+        reverse("casework:scan", args=[app.pk]), {"material": form_key, "scan": bad}, follow=True
+    )
+    assert "不是图片或PDF文件" in r.content.decode()
+
+    app = walk.event(app, "accept", D(2026, 11, 2))
+    clock_url = reverse("casework:clock", args=[app.pk, "extend"])
+    r = township.post(clock_url, {"reason": "other", "text": "", "on": "2026-11-03"})
+    assert r.status_code == 422 and "选择“其他”理由时须写明具体情况" in r.content.decode()
+    r = township.post(clock_url, {"reason": "cross_region", "on": "2026-11-03"})
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.extended and "跨地区调查" in app.extension_reason
+    r = township.post(
+        reverse("casework:clock", args=[app.pk, "pause"]), {"missing": "近6个月银行流水", "on": "2026-11-04"}
+    )
+    assert r.status_code == 302
+    page = township.get(reverse("casework:detail", args=[app.pk])).content.decode()
+    assert "等待申请人补充材料" in page and "恢复计时" in page
+    assert (
+        township.post(reverse("casework:clock", args=[app.pk, "resume"]), {"on": "2026-11-06"}).status_code
+        == 302
+    )
+    # a grid worker may not touch the materials
+    r = clients["grid"].post(reverse("casework:material", args=[app.pk]), {"key": form_key, "provided": "0"})
+    assert r.status_code == 403
+
+
+def test_the_home_panel_links_to_the_filtered_lists(clients, walk):
+    walk.open()
+    page = clients["township"].get(reverse("web:home")).content.decode()
+    assert reverse("casework:worklist") + "?group=intake" in page
+    assert reverse("casework:worklist") + "?overdue=1" in page

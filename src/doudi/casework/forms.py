@@ -251,8 +251,14 @@ EVENT_FORMS: dict[str, type[EventForm]] = {
 class ScanField(forms.FileField):
     def clean(self, data, initial=None):
         f = super().clean(data, initial)
-        if f and f.size > MAX_SCAN_BYTES:
+        if not f:
+            return f
+        if f.size > MAX_SCAN_BYTES:
             raise forms.ValidationError(f"扫描件“{f.name}”超过 {MAX_SCAN_BYTES // 1024 // 1024} MB")
+        head = f.read(16)
+        f.seek(0)
+        if not (head.startswith(b"%PDF-") or image_type(head)):
+            raise forms.ValidationError(f"“{f.name}”不是图片或PDF文件")
         return f
 
 

@@ -8,6 +8,7 @@ user may not do is a 403 page; an application outside the user's region does not
 from __future__ import annotations
 
 import mimetypes
+from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -377,7 +378,7 @@ def scan(request, pk: int):
             return failed
         messages.success(request, "扫描件已上传")
         return redirect(_detail_url(app, "materials"))
-    messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(_detail_url(app, "materials"))
 
 
@@ -451,7 +452,7 @@ def clock_step(request, pk: int, what: str):
         user = request.user
         writes = {
             "pause": lambda: clock_actions.pause_for_materials(
-                actor=user, application=app, missing=form.missing_list(), on=d.get("on")
+                actor=user, application=app, missing=cast(PauseForm, form).missing_list(), on=d.get("on")
             ),
             "resume": lambda: clock_actions.resume(actor=user, application=app, on=d.get("on")),
             "extend": lambda: clock_actions.extend(
@@ -505,6 +506,8 @@ def spot_check(request, pk: int):
     except ObjectDoesNotExist:
         raise Http404("抽查不存在") from None
     app = check.decision.application
+    if app is None:
+        raise Http404("抽查不存在")
     if getattr(request.user, "role", "") != "county_officer":
         raise PermissionDenied("抽查结果由县级民政登记")
     form = SpotCheckForm(request.POST)

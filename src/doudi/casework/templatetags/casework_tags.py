@@ -27,6 +27,12 @@ LEVEL_LABELS = {
     "province": "省级",
     "system": "系统",
     "cross_region": "跨地区",
+    # a step recorded without its level: the actor's role tells it
+    "grid_worker": "村（社区）",
+    "township_caseworker": "乡镇（街道）",
+    "county_officer": "县级",
+    "city_officer": "市级",
+    "province_officer": "省级",
 }
 EXTRA_EVENTS = {
     "open": "提出申请",
@@ -118,7 +124,7 @@ def method_label(code: str) -> str:
 
 
 @register.filter
-def source_label(code: str) -> str:
+def report_source(code: str) -> str:
     return SOURCES.get(code, "—")
 
 
