@@ -245,3 +245,98 @@ def public_notices(township_code: str) -> list[Notice]:
             end_on__gte=today,
         ).order_by("start_on", "pk")
     )
+
+
+# --- reads of the casework pages ------------------------------------------------------------------------
+
+
+def household_for_application(pk: int):
+    """A registry household in the caller's scope (the window picks it); DoesNotExist outside."""
+    from doudi.registry.queries import get_household
+
+    return get_household(pk)
+
+
+def find_households(text: str, limit: int = 20) -> list[dict]:
+    """Households in scope whose key or a member's name matches ``text`` (the window's search), each
+    with its head's name and its open application, if any (three queries whatever ``limit``)."""
+    from doudi.registry.queries import head_names, search_households
+
+    text = (text or "").strip()
+    if not text:
+        return []
+    by_key = list(search_households(household_key=text)[:limit])
+    by_name = list(search_households(name=text)[:limit])
+    found = list({h.pk: h for h in [*by_key, *by_name]}.values())[:limit]
+    ids = [h.pk for h in found]
+    heads = head_names(ids)
+    open_apps = dict(
+        Application.objects.filter(household_id__in=ids, state__in=states.OPEN_STATES).values_list(
+            "household_id", "number"
+        )
+    )
+    names = names_for({h.region_code for h in found})
+    return [
+        {
+            "household": h,
+            "head": heads.get(h.pk, ""),
+            "open_number": open_apps.get(h.pk, ""),
+            "region_name": names.get(h.region_code, ""),
+        }
+        for h in found
+    ]
+
+
+def household_members_for_window(household_id: int) -> list:
+    """The members of a household today (the window's choice of applicant)."""
+    from doudi.casework import household_data
+
+    return household_data.members(household_id, timezone.localdate())
+
+
+def members_on(app: Application, on: dt.date | None = None):
+    """The application's household members on ``on`` (default: today)."""
+    from doudi.casework import household_data
+
+    return household_data.members(app.household_id, on or timezone.localdate())
+
+
+def authorization_people(app: Application) -> list:
+    """The persons the materials list asks an authorization of (members and legal supporters), in order."""
+    from doudi.registry.models import Person
+
+    ids = [
+        m["person_id"] for m in app.materials or [] if m.get("kind") == "authorization" and m.get("person_id")
+    ]
+    people = {p.pk: p for p in Person.unscoped.filter(pk__in=ids)}
+    return [people[i] for i in dict.fromkeys(ids) if i in people]
+
+
+def open_pause(app: Application) -> Pause | None:
+    return Pause.objects.filter(application=app, end_on__isnull=True).first()
+
+
+def spot_checks_of(app: Application) -> list[SpotCheck]:
+    return list(SpotCheck.objects.filter(decision__application=app).select_related("decision").order_by("pk"))
+
+
+def get_decision(pk: int) -> CaseDecision:
+    return CaseDecision.objects.select_related("application").get(pk=pk)
+
+
+def get_spot_check(pk: int) -> SpotCheck:
+    return SpotCheck.objects.select_related("decision", "decision__application").get(pk=pk)
+
+
+def get_investigation_photo(pk: int):
+    from doudi.casework.models import InvestigationPhoto
+
+    return InvestigationPhoto.objects.get(pk=pk)
+
+
+def get_attachment(pk: int) -> Attachment:
+    return Attachment.objects.get(pk=pk)
+
+
+def get_authorization(pk: int) -> Authorization:
+    return Authorization.objects.get(pk=pk)

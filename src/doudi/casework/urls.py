@@ -5,4 +5,18 @@ from doudi.casework import views
 app_name = "casework"
 urlpatterns = [
     path("", views.worklist, name="worklist"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/events/<str:name>/", views.event, name="event"),
+    path("<int:pk>/investigate/", views.investigate, name="investigate"),
+    path("<int:pk>/materials/", views.material, name="material"),
+    path("<int:pk>/scans/", views.scan, name="scan"),
+    path("<int:pk>/authorizations/", views.authorize, name="authorize"),
+    path("<int:pk>/commitment/", views.commitment, name="commitment"),
+    path("<int:pk>/clock/<str:what>/", views.clock_step, name="clock"),
+    path("decisions/<int:pk>/file/", views.file_decision, name="file"),
+    path("spot-checks/<int:pk>/", views.spot_check, name="spot_check"),
+    path("photos/<int:pk>/", views.photo, name="photo"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("authorizations/<int:pk>/scan/", views.authorization_scan, name="authorization_scan"),
 ]
