@@ -4,6 +4,7 @@ taken down when it ends, never an exempt case; the same page for everyone, so ca
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -125,7 +126,12 @@ def test_pages_are_public_cacheable_and_set_no_cookie(client, walk, staff):
     for url in (notice_url(notice), township_url(), reverse("casework_public:notice", args=["nope"])):
         r = client.get(url)
         cache = r.headers.get("Cache-Control", "")
-        assert "public" in cache and "max-age=300" in cache and "private" not in cache and "no-store" not in cache
+        assert (
+            "public" in cache
+            and "max-age=300" in cache
+            and "private" not in cache
+            and "no-store" not in cache
+        )
         assert not r.cookies, url
         assert "cookie" not in r.headers.get("Vary", "").lower()
         assert "nonce-" not in r.headers.get("Content-Security-Policy", "")
@@ -146,7 +152,7 @@ def test_the_board_prints(client, walk):
     assert "casework/public.css" in html
     from django.contrib.staticfiles import finders
 
-    css = open(finders.find("casework/public.css"), encoding="utf-8").read()
+    css = Path(finders.find("casework/public.css")).read_text("utf-8")
     assert "@media print" in css
 
 

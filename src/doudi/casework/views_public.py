@@ -21,7 +21,9 @@ from doudi.casework import queries
 from doudi.casework.models import Notice
 from doudi.regions.queries import find_region
 
-MAX_AGE = 300  # a notice ends at 24:00; five minutes of cache keeps a taken-down notice visible at most that long
+MAX_AGE = (
+    300  # a notice ends at 24:00; five minutes of cache keeps a taken-down notice visible at most that long
+)
 NOT_FOUND = "公示不存在或已结束"
 
 
