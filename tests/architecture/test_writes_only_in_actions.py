@@ -25,6 +25,8 @@ ALLOWED = {
     "monitoring/loop/base.py": "the warning loop's shared steps (``Transition``, the chain event) run "
     "inside the calling action's transaction",
     "devtools/seed.py": "development-only demo seeding through actions plus bulk loads",
+    "devtools/demo_casework.py": "development-only demo: the region setting that delegates confirmation "
+    "(no parameter proposal covers it); everything else goes through the casework actions",
 }
 
 
