@@ -21,4 +21,5 @@ urlpatterns = [
     path("report/", include("doudi.monitoring.loop.urls_public")),
     path("letters/", include("doudi.letters.urls")),
     path("casework/", include("doudi.casework.urls")),
+    path("notices/", include("doudi.casework.urls_public")),
 ]

@@ -27,3 +27,9 @@ class CaseworkConfig(AppConfig):
 
         register_nav(40, NavEntry("救助申请", "casework:worklist", namespaces=("casework",)))
         register_panel(20, HomePanel("casework_todo", "casework/partials/home_counts.html", _home_counts))
+        from doudi.casework import household_section
+        from doudi.registry.hooks import register_household_section
+
+        register_household_section(
+            "casework", "casework/household/section.html", household_section.context, 60
+        )

@@ -229,21 +229,24 @@ def public_notice(public_key: str) -> Notice:
     """A notice as the public sees it (no login; not scoped — the key is unguessable and only a running
     notice is shown: an ended one is taken down, R-PUB8)."""
     today = timezone.localdate()
-    return Notice.unscoped.get(
-        public_key=public_key, ended_on__isnull=True, start_on__lte=today, end_on__gte=today
-    )
+    return _public(Notice.unscoped.filter(public_key=public_key), today).get()
 
 
 def public_notices(township_code: str) -> list[Notice]:
     """The running notices of a township (its public page)."""
     today = timezone.localdate()
-    return list(
-        Notice.unscoped.filter(
-            region_code__startswith=township_code[:9],
-            ended_on__isnull=True,
-            start_on__lte=today,
-            end_on__gte=today,
-        ).order_by("start_on", "pk")
+    rows = Notice.unscoped.filter(region_code__startswith=township_code[:9])
+    return list(_public(rows, today).order_by("start_on", "pk"))
+
+
+def _public(notices, today: dt.date):
+    """Running notices only, and never one of an exempt case (R-PUB3: flagged after its notice began)."""
+    return notices.filter(
+        ended_on__isnull=True,
+        start_on__lte=today,
+        end_on__gte=today,
+        application__no_publication="",
+        application__hiv_flag=False,
     )
 
 

@@ -34,6 +34,7 @@ from doudi.registry.models import (
 from doudi.registry.roster import import_roster
 
 if TYPE_CHECKING:
+    from doudi.devtools.demo_casework import CaseworkSeed
     from doudi.devtools.demo_monitoring import MonitoringSeed
 
 ACTOR = "demo seed"
@@ -77,11 +78,19 @@ class SeedReport:
     roster_skipped: bool = False
     facts_skipped: bool = False
     monitoring: MonitoringSeed | None = None
+    casework: CaseworkSeed | None = None
 
     @property
     def added_nothing(self) -> bool:
         batches = bool(self.monitoring and (self.monitoring.imported or self.monitoring.new_warnings))
-        return self.roster_skipped and self.facts_skipped and not self.users_created and not batches
+        applications = bool(self.casework and self.casework.applications)
+        return (
+            self.roster_skipped
+            and self.facts_skipped
+            and not self.users_created
+            and not batches
+            and not applications
+        )
 
 
 ROSTER_AS_OF = dt.date(2019, 1, 1)
@@ -116,6 +125,10 @@ def seed_demo(
         from doudi.devtools.demo_monitoring import seed_monitoring
 
         report.monitoring = seed_monitoring()
+        # applications in every state, walked by the demo users with past dates (idempotent)
+        from doudi.devtools.demo_casework import seed_casework
+
+        report.casework = seed_casework()
     return report
 
 

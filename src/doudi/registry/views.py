@@ -19,7 +19,7 @@ from doudi.core.dates import as_of_or_today
 from doudi.core.http import private, xlsx_download
 from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
-from doudi.registry import actions, exports, queries, views_window
+from doudi.registry import actions, exports, hooks, queries, views_window
 from doudi.registry.forms import HouseholdSearchForm
 from doudi.registry.models import Household, IdStatus, Person
 
@@ -152,6 +152,7 @@ def household(request, pk: int):
         category_history=queries.category_history(hh),
         membership_history=queries.membership_history(hh),
         can_write=request.user.can("registry.write"),
+        household_sections=hooks.household_sections(request, hh, as_of),
         **views_window.supporter_context(hh, as_of),
     )
     return private(render(request, "registry/household.html", context))

@@ -272,6 +272,12 @@ class DispositionForm(forms.Form):
     consent_method = forms.ChoiceField(
         label="授权方式", required=False, choices=[("", "请选择"), *CONSENT_METHODS.items()]
     )
+    household_key = forms.CharField(
+        label="登记后的家庭编号",
+        required=False,
+        max_length=64,
+        help_text="预警对象尚未登记为家庭时，先登记新家庭，再填写登记得到的家庭编号",
+    )
     departments = forms.MultipleChoiceField(
         label="转介部门",
         required=False,
@@ -303,13 +309,16 @@ class DispositionForm(forms.Form):
         d = self.cleaned_data
         kind = d["kind"]
         if kind == "application":
-            return {
+            out: dict = {
                 "consent": {
                     "given_by": d.get("consent_given_by"),
                     "given_on": d.get("consent_given_on"),
                     "method": d.get("consent_method"),
                 }
             }
+            if d.get("household_id"):  # set by the view from ``household_key`` (a lookup in the user's scope)
+                out["household_id"] = d["household_id"]
+            return out
         if kind == "referral":
             return {"departments": d.get("departments") or [], "note": d.get("note") or ""}
         if kind == "emergency":

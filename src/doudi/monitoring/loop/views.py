@@ -234,6 +234,19 @@ def visit(request, pk: int):
     return private(render(request, "monitoring/visit_form.html", ctx, status=status), htmx=False)
 
 
+def _registered_household(form: DispositionForm, warning: EarlyWarning) -> None:
+    """A warning without a household (a potential case): the household registered for it, looked up by
+    its key within the user's scope; outside the scope it does not exist."""
+    key = (form.cleaned_data.get("household_key") or "").strip()
+    if form.cleaned_data["kind"] != "application" or warning.household_id or not key:
+        return
+    household = registry_queries.find_household_by_key(key)
+    if household is None:
+        form.add_error("household_key", "未找到该家庭编号，或该家庭不在您的管辖范围内")
+    else:
+        form.cleaned_data["household_id"] = household.pk
+
+
 @require_http_methods(["GET", "POST"])
 @scoped_view("monitoring.read")
 def dispose(request, pk: int):
@@ -246,8 +259,10 @@ def dispose(request, pk: int):
     if request.method == "POST":
         form = DispositionForm(request.POST)
         if form.is_valid():
+            _registered_household(form, warning)
+        if form.is_valid():
             try:
-                disposition_actions.dispose(
+                disposition = disposition_actions.dispose(
                     actor=request.user,
                     warning=warning,
                     kind=form.cleaned_data["kind"],
@@ -259,11 +274,14 @@ def dispose(request, pk: int):
             except base.MonitoringError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "处置已登记")
+                number = disposition.detail.get("number")
+                messages.success(
+                    request, f"处置已登记，已启动救助申请（{number}）" if number else "处置已登记"
+                )
                 return redirect("monitoring:detail", pk=warning.pk)
         status = 400
     else:
-        form = DispositionForm()
+        form = DispositionForm(initial={"household_key": (request.GET.get("household") or "")[:64]})
     visit_row = queries.visits(warning).order_by("-visited_on").first()
     ctx = {"w": warning, "form": form, "visit": visit_row}
     return private(render(request, "monitoring/dispose_form.html", ctx, status=status), htmx=False)

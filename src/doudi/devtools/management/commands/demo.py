@@ -47,6 +47,11 @@ class Command(BaseCommand):
             if m is not None and (m.imported or m.new_warnings):
                 out.write(f"演示部门数据：{len(m.imported)} 批已导入并比对，"
                           f"预警 {m.new_warnings} 条，潜在救助对象 {m.potential_cases} 个")  # fmt: skip
+            cw = report.casework
+            if cw is not None and cw.applications:
+                out.write(
+                    f"演示救助申请：{cw.applications} 件（覆盖各办理状态），县级抽查 {cw.spot_checks} 件"
+                )
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
