@@ -275,7 +275,7 @@ def record_investigation(
     people = {p.pk: p for p in household_data.members(app.household_id, on)}
     capacity = {}
     for key, val in (labour_capacity or {}).items():
-        pid = int(key)
+        pid = int(key) if str(key).strip().isdecimal() else 0  # a name or a stray key is no member
         if pid not in people:
             raise CaseworkError("劳动能力只能登记本户成员", "labour_capacity")
         if val not in LABOUR_VALUES:
