@@ -1,6 +1,7 @@
 """Reads of casework, always through the scoped managers (a row outside the caller's subtree is not
 found: 404, never 403). Work lists run a fixed number of queries whatever the page size: the page of
-open deadlines (index ``deadline_open_due``) with its applications, its count, and one batch of names."""
+applications ordered by their nearest open deadline, its count, the page's open deadlines, and one batch
+of names."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Q, QuerySet
+from django.db import connection
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from doudi.casework import clock, states
@@ -27,6 +29,7 @@ from doudi.casework.models import (
     Step,
     VerificationReport,
 )
+from doudi.core.scoping import current_scope
 from doudi.regions.queries import names_for
 
 PAGE_SIZE = 50
@@ -47,6 +50,8 @@ STEP_GROUPS: dict[str, tuple[str, ...]] = {
     "notice": ("in_notice",),
     "confirmation": ("awaiting_confirmation",),
 }
+# what a grid worker does: the home visit of an accepted application
+GRID_STATES = frozenset({"accepted", "verifying", "verified_pass", "reinvestigating"})
 STEP_GROUP_LABELS = {
     "intake": "受理",
     "investigation": "调查核对",
@@ -101,38 +106,54 @@ def _row(app: Application, deadline: Deadline | None, today: dt.date, names: dic
     )
 
 
+def _in_subtree(qs: QuerySet) -> QuerySet:
+    """The caller's subtree once more as a range on ``region_code``: SQLite's LIKE (case-insensitive)
+    cannot use the column's indexes, so the scoped manager's ``startswith`` alone scans the table."""
+    scope = current_scope()
+    if scope is None or not scope.prefix or connection.vendor != "sqlite":
+        return qs
+    return qs.filter(region_code__gte=scope.prefix, region_code__lt=scope.prefix + "\U0010ffff")
+
+
+class _CountedPaginator(Paginator):
+    """A paginator given its count, so the count query need not carry the ordering's subquery."""
+
+    def __init__(self, object_list, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
 def work_list(
     user, *, group: str = "", overdue: bool = False, page: int = 1, today: dt.date | None = None
 ) -> WorkList:
-    """The caller's open applications by nearest deadline: a township's own stages, a county's files
-    awaiting confirmation plus every escalated step of its townships, a grid worker's investigations."""
+    """The caller's open applications by nearest open deadline (those without one last): a township's
+    own stages, a county's files awaiting confirmation plus every escalated step of its townships, a
+    grid worker's investigations. Per application one indexed look-up of its open deadlines (``EXISTS``
+    and the nearest due as a subquery), no join over every deadline of the subtree."""
     today = today or timezone.localdate()
     role = getattr(user, "role", "")
-    apps = Application.objects.filter(state__in=states.OPEN_STATES)
+    wanted = STEP_GROUPS[group] if group in STEP_GROUPS else tuple(states.OPEN_STATES)
+    apps = _in_subtree(Application.objects.all())
     if role == "grid_worker":
+        wanted = tuple(s for s in wanted if s in GRID_STATES)
+        apps = apps.filter(investigation_done=False)
+    apps = apps.filter(state__in=sorted(wanted))
+    open_dl = Deadline.unscoped.filter(application_id=OuterRef("pk"), done_on__isnull=True)
+    if role == "county_officer" and not group:
         apps = apps.filter(
-            state__in=("accepted", "verifying", "verified_pass", "reinvestigating"), investigation_done=False
+            Q(state="awaiting_confirmation") | Exists(open_dl.filter(escalated_on__isnull=False))
         )
-    elif role == "county_officer" and not group:
-        apps = apps.filter(
-            Q(state="awaiting_confirmation")
-            | Q(deadlines__escalated_on__isnull=False, deadlines__done_on__isnull=True)
-        ).distinct()
-    if group in STEP_GROUPS:
-        apps = apps.filter(state__in=STEP_GROUPS[group])
-    nearest = Deadline.objects.filter(done_on__isnull=True, application__in=apps)
     if overdue:
-        nearest = nearest.filter(due__lt=today)
-        apps = apps.filter(pk__in=nearest.values("application_id"))
-    apps = apps.annotate(next_due=Min("deadlines__due", filter=Q(deadlines__done_on__isnull=True))).order_by(
-        "next_due", "pk"
+        apps = apps.filter(Exists(open_dl.filter(due__lt=today)))
+    ordered = apps.annotate(next_due=Subquery(open_dl.order_by("due").values("due")[:1])).order_by(
+        F("next_due").asc(nulls_last=True), "pk"
     )
-    paginator = Paginator(apps.select_related("household"), PAGE_SIZE)
+    paginator = _CountedPaginator(ordered.select_related("household"), PAGE_SIZE, apps.count())
     page_obj = paginator.get_page(page)
     items = list(page_obj.object_list)
     ids = [a.pk for a in items]
     first: dict[int, Deadline] = {}
-    for d in Deadline.objects.filter(application_id__in=ids, done_on__isnull=True).order_by("due", "pk"):
+    for d in Deadline.unscoped.filter(application_id__in=ids, done_on__isnull=True).order_by("due", "pk"):
         first.setdefault(d.application_id, d)
     names = names_for({a.region_code for a in items})
     rows = [_row(a, first.get(a.pk), today, names) for a in items]
@@ -140,21 +161,22 @@ def work_list(
 
 
 def counts(user, today: dt.date | None = None) -> dict[str, int]:
-    """Counts for the home page and the list's tabs: by step group, overdue, escalated."""
+    """Counts for the home page and the list's tabs: by step group, overdue, escalated (applications
+    with such an open deadline, whatever their state)."""
     today = today or timezone.localdate()
     by_state = dict(
-        Application.objects.filter(state__in=states.OPEN_STATES)
+        _in_subtree(Application.objects.filter(state__in=sorted(states.OPEN_STATES)))
         .values_list("state")
         .annotate(n=Count("pk"))
         .values_list("state", "n")
     )
     out = {g: sum(by_state.get(s, 0) for s in sts) for g, sts in STEP_GROUPS.items()}
-    open_dl = Deadline.objects.filter(done_on__isnull=True)
+    open_dl = _in_subtree(Deadline.objects.filter(done_on__isnull=True))
     out["overdue"] = open_dl.filter(due__lt=today).values("application_id").distinct().count()
     out["escalated"] = open_dl.filter(escalated_on__isnull=False).values("application_id").distinct().count()
-    out["spot_checks"] = SpotCheck.objects.filter(result="").count()
-    out["unfiled"] = CaseDecision.objects.filter(
-        authority_level="township", kind="confirm", filed_on__isnull=True
+    out["spot_checks"] = _in_subtree(SpotCheck.objects.filter(result="")).count()
+    out["unfiled"] = _in_subtree(
+        CaseDecision.objects.filter(authority_level="township", kind="confirm", filed_on__isnull=True)
     ).count()
     return out
 
