@@ -133,7 +133,21 @@ class Deadline(Regional):
     class Meta(Regional.Meta):
         verbose_name = "办理时限"
         constraints = [models.UniqueConstraint(fields=["application", "key"], name="one_deadline_per_key")]
-        indexes = [models.Index(fields=["region_code", "done_on", "due"], name="deadline_open_due")]
+        indexes = [
+            models.Index(fields=["region_code", "done_on", "due"], name="deadline_open_due"),
+            # the work lists and counts read open deadlines only: by subtree (overdue, escalated) and by
+            # application (its nearest due); covering, done_on included so SQLite reads no table row
+            models.Index(
+                fields=["region_code", "due", "escalated_on", "application", "done_on"],
+                condition=models.Q(done_on__isnull=True),
+                name="deadline_open_region",
+            ),
+            models.Index(
+                fields=["application", "due", "escalated_on", "done_on"],
+                condition=models.Q(done_on__isnull=True),
+                name="deadline_open_application",
+            ),
+        ]
 
 
 class Pause(Regional):
@@ -370,6 +384,13 @@ class CaseDecision(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "救助决定"
+        indexes = [  # the home counts' delegated confirmations not yet filed (a few among every decision)
+            models.Index(
+                fields=["region_code"],
+                condition=models.Q(authority_level="township", kind="confirm", filed_on__isnull=True),
+                name="decision_unfiled",
+            )
+        ]
 
 
 class CareAgreement(Regional):

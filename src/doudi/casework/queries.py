@@ -100,7 +100,7 @@ def _row(app: Application, deadline: Deadline | None, today: dt.date, names: dic
         deadline.due,
         deadline.what,
         clock.status(deadline.due, deadline.done_on, today),
-        clock.overdue_days(deadline.due, today),
+        clock.overdue_days(deadline.due, today) if deadline.due < today else 0,  # no day-by-day count
         deadline.escalated_on is not None,
         names.get(app.region_code, ""),
     )
@@ -145,13 +145,18 @@ def work_list(
         )
     if overdue:
         apps = apps.filter(Exists(open_dl.filter(due__lt=today)))
-    ordered = apps.annotate(next_due=Subquery(open_dl.order_by("due").values("due")[:1])).order_by(
-        F("next_due").asc(nulls_last=True), "pk"
+    # the page's ids first (the subtree's index and the open deadlines' only), then its 50 rows
+    ordered = (
+        apps.annotate(next_due=Subquery(open_dl.order_by("due").values("due")[:1]))
+        .order_by(F("next_due").asc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)
     )
-    paginator = _CountedPaginator(ordered.select_related("household"), PAGE_SIZE, apps.count())
+    paginator = _CountedPaginator(ordered, PAGE_SIZE, apps.count())
     page_obj = paginator.get_page(page)
-    items = list(page_obj.object_list)
-    ids = [a.pk for a in items]
+    ids = list(page_obj.object_list)
+    by_pk = Application.unscoped.select_related("household").in_bulk(ids)
+    items = [by_pk[pk] for pk in ids]
+    page_obj.object_list = items
     first: dict[int, Deadline] = {}
     for d in Deadline.unscoped.filter(application_id__in=ids, done_on__isnull=True).order_by("due", "pk"):
         first.setdefault(d.application_id, d)
