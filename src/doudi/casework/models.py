@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from doudi.casework.states import STATES
+from doudi.casework.states import OPEN_STATES, STATES
 from doudi.core.models import Regional
 
 
@@ -84,6 +84,12 @@ class Application(Regional):
         indexes = [
             models.Index(fields=["region_code", "state"], name="application_region_state"),
             models.Index(fields=["household", "state"], name="application_household"),
+            # the work lists and counts read open applications only, by subtree: from this index alone
+            models.Index(
+                fields=["region_code", "state", "id"],
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+                name="application_open",
+            ),
         ]
 
     def __str__(self) -> str:
