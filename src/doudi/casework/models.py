@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from doudi.casework.states import STATES
+from doudi.casework.states import OPEN_STATES, STATES
 from doudi.core.models import Regional
 
 
@@ -84,6 +84,12 @@ class Application(Regional):
         indexes = [
             models.Index(fields=["region_code", "state"], name="application_region_state"),
             models.Index(fields=["household", "state"], name="application_household"),
+            # the work lists and counts read open applications only, by subtree: from this index alone
+            models.Index(
+                fields=["region_code", "state", "id"],
+                condition=models.Q(state__in=sorted(OPEN_STATES)),
+                name="application_open",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -133,7 +139,21 @@ class Deadline(Regional):
     class Meta(Regional.Meta):
         verbose_name = "办理时限"
         constraints = [models.UniqueConstraint(fields=["application", "key"], name="one_deadline_per_key")]
-        indexes = [models.Index(fields=["region_code", "done_on", "due"], name="deadline_open_due")]
+        indexes = [
+            models.Index(fields=["region_code", "done_on", "due"], name="deadline_open_due"),
+            # the work lists and counts read open deadlines only: by subtree (overdue, escalated) and by
+            # application (its nearest due); covering, done_on included so SQLite reads no table row
+            models.Index(
+                fields=["region_code", "due", "escalated_on", "application", "done_on"],
+                condition=models.Q(done_on__isnull=True),
+                name="deadline_open_region",
+            ),
+            models.Index(
+                fields=["application", "due", "escalated_on", "done_on"],
+                condition=models.Q(done_on__isnull=True),
+                name="deadline_open_application",
+            ),
+        ]
 
 
 class Pause(Regional):
@@ -370,6 +390,13 @@ class CaseDecision(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "救助决定"
+        indexes = [  # the home counts' delegated confirmations not yet filed (a few among every decision)
+            models.Index(
+                fields=["region_code"],
+                condition=models.Q(authority_level="township", kind="confirm", filed_on__isnull=True),
+                name="decision_unfiled",
+            )
+        ]
 
 
 class CareAgreement(Regional):

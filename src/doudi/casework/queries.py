@@ -9,8 +9,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from doudi.casework import clock, states
@@ -100,19 +99,24 @@ def _row(app: Application, deadline: Deadline | None, today: dt.date, names: dic
         deadline.due,
         deadline.what,
         clock.status(deadline.due, deadline.done_on, today),
-        clock.overdue_days(deadline.due, today),
+        clock.overdue_days(deadline.due, today) if deadline.due < today else 0,  # no day-by-day count
         deadline.escalated_on is not None,
         names.get(app.region_code, ""),
     )
 
 
 def _in_subtree(qs: QuerySet) -> QuerySet:
-    """The caller's subtree once more as a range on ``region_code``: SQLite's LIKE (case-insensitive)
-    cannot use the column's indexes, so the scoped manager's ``startswith`` alone scans the table."""
+    """The caller's subtree once more as a range on ``region_code``, which the composite and partial
+    indexes serve (the scoped manager's ``startswith`` is a LIKE: SQLite's, case-insensitive, uses no
+    index; PostgreSQL's only the single-column pattern index). Codes are digits: the bound above is
+    the next prefix of the same length."""
     scope = current_scope()
-    if scope is None or not scope.prefix or connection.vendor != "sqlite":
+    if scope is None or not scope.prefix or not scope.prefix.isdigit():
         return qs
-    return qs.filter(region_code__gte=scope.prefix, region_code__lt=scope.prefix + "\U0010ffff")
+    qs = qs.filter(region_code__gte=scope.prefix)
+    if set(scope.prefix) == {"9"}:
+        return qs
+    return qs.filter(region_code__lt=str(int(scope.prefix) + 1).zfill(len(scope.prefix)))
 
 
 class _CountedPaginator(Paginator):
@@ -128,8 +132,8 @@ def work_list(
 ) -> WorkList:
     """The caller's open applications by nearest open deadline (those without one last): a township's
     own stages, a county's files awaiting confirmation plus every escalated step of its townships, a
-    grid worker's investigations. Per application one indexed look-up of its open deadlines (``EXISTS``
-    and the nearest due as a subquery), no join over every deadline of the subtree."""
+    grid worker's investigations. The subtree's open deadlines are read once (escalated, overdue) and
+    each application's nearest due by one index look-up; no join over every deadline of the subtree."""
     today = today or timezone.localdate()
     role = getattr(user, "role", "")
     wanted = STEP_GROUPS[group] if group in STEP_GROUPS else tuple(states.OPEN_STATES)
@@ -139,19 +143,24 @@ def work_list(
         apps = apps.filter(investigation_done=False)
     apps = apps.filter(state__in=sorted(wanted))
     open_dl = Deadline.unscoped.filter(application_id=OuterRef("pk"), done_on__isnull=True)
+    open_here = _in_subtree(Deadline.objects.filter(done_on__isnull=True))  # few: open ones, this subtree
     if role == "county_officer" and not group:
-        apps = apps.filter(
-            Q(state="awaiting_confirmation") | Exists(open_dl.filter(escalated_on__isnull=False))
-        )
+        escalated = open_here.filter(escalated_on__isnull=False).values("application_id")
+        apps = apps.filter(Q(state="awaiting_confirmation") | Q(pk__in=escalated))
     if overdue:
-        apps = apps.filter(Exists(open_dl.filter(due__lt=today)))
-    ordered = apps.annotate(next_due=Subquery(open_dl.order_by("due").values("due")[:1])).order_by(
-        F("next_due").asc(nulls_last=True), "pk"
+        apps = apps.filter(pk__in=open_here.filter(due__lt=today).values("application_id"))
+    # the page's ids first (the subtree's index and the open deadlines' only), then its 50 rows
+    ordered = (
+        apps.annotate(next_due=Subquery(open_dl.order_by("due").values("due")[:1]))
+        .order_by(F("next_due").asc(nulls_last=True), "pk")
+        .values_list("pk", flat=True)
     )
-    paginator = _CountedPaginator(ordered.select_related("household"), PAGE_SIZE, apps.count())
+    paginator = _CountedPaginator(ordered, PAGE_SIZE, apps.count())
     page_obj = paginator.get_page(page)
-    items = list(page_obj.object_list)
-    ids = [a.pk for a in items]
+    ids = list(page_obj.object_list)
+    by_pk = Application.unscoped.select_related("household").in_bulk(ids)
+    items = [by_pk[pk] for pk in ids]
+    page_obj.object_list = items
     first: dict[int, Deadline] = {}
     for d in Deadline.unscoped.filter(application_id__in=ids, done_on__isnull=True).order_by("due", "pk"):
         first.setdefault(d.application_id, d)

@@ -86,8 +86,15 @@ def is_workday(d: dt.date) -> bool:
     if override is not None:
         return override
     if package_covers(d.year):
-        return chinese_calendar.is_workday(d)
+        return _package_is_workday(d)
     return d.weekday() < 5
+
+
+@functools.lru_cache(maxsize=8192)
+def _package_is_workday(d: dt.date) -> bool:
+    """The package's answer, cached: its data is fixed and each of its look-ups scans its tables
+    (a work list counts working days for every row)."""
+    return chinese_calendar.is_workday(d)
 
 
 def add_working_days(start: dt.date, n: int) -> dt.date:
