@@ -57,6 +57,16 @@ def _split(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+class NotFutureMixin:
+    """``on`` never after today (the actions of the commitment, resume, filing and spot check do not check it)."""
+
+    def clean_on(self):
+        on = self.cleaned_data.get("on")  # type: ignore[attr-defined]
+        if on and on > timezone.localdate():
+            raise forms.ValidationError("日期不能晚于今天")
+        return on
+
+
 # --- the window --------------------------------------------------------------------------------------
 
 
@@ -287,7 +297,7 @@ class AuthorizationForm(forms.Form):
         self.fields["signed_on"].initial = timezone.localdate()
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(NotFutureMixin, forms.Form):
     on = forms.DateField(label="承诺书签署日期", widget=DATE_WIDGET)
     method = forms.ChoiceField(label="签署方式", choices=[("paper", "纸质签字"), ("electronic", "电子签署")])
 
@@ -304,7 +314,7 @@ class PauseForm(forms.Form):
         return _split(self.cleaned_data["missing"])
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(NotFutureMixin, forms.Form):
     on = forms.DateField(label="恢复计时日期", required=False, widget=DATE_WIDGET, initial=timezone.localdate)
 
 
@@ -314,11 +324,11 @@ class ExtendForm(forms.Form):
     on = forms.DateField(label="延期日期", required=False, widget=DATE_WIDGET, initial=timezone.localdate)
 
 
-class FileForm(forms.Form):
+class FileForm(NotFutureMixin, forms.Form):
     on = forms.DateField(label="备案日期", required=False, widget=DATE_WIDGET, initial=timezone.localdate)
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(NotFutureMixin, forms.Form):
     result = forms.ChoiceField(
         label="抽查结论", choices=[("upheld", "维持"), ("overruled", "改正（撤销确认）")]
     )
