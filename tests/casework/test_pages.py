@@ -468,3 +468,32 @@ def test_future_dates_are_refused_on_the_forms_whose_actions_do_not_check_them(c
     assert r.status_code == 422 and "日期不能晚于今天" in r.content.decode()
     app.refresh_from_db()
     assert app.commitment_on is None
+
+
+def test_an_objection_to_the_notice_goes_to_the_appraisal(clients, walk):
+    app = walk.to_notice()
+    township = clients["township"]
+    page = township.get(reverse("casework:detail", args=[app.pk])).content.decode()
+    assert "公示中" in page and 'id="ev-object"' in page
+    r = post_event(township, app, "object", on="2026-11-06", text="群众反映其子女有稳定收入")
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == "notice_objected"
+    assert post_event(township, app, "start_appraisal", on="2026-11-09").status_code == 302
+    r = post_event(
+        township, app, "record_appraisal", on="2026-11-10", minutes="评议记录", participants="甲、乙"
+    )
+    assert r.status_code == 422 and "不少于三名参加人员" in r.content.decode()
+    r = post_event(
+        township,
+        app,
+        "record_appraisal",
+        on="2026-11-10",
+        minutes="经评议，子女无赡养能力",
+        participants="甲、乙、丙",
+    )
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == "assessed"
+    page = township.get(reverse("casework:detail", args=[app.pk])).content.decode()
+    assert "群众反映其子女有稳定收入" in page and "登记民主评议结果" in page

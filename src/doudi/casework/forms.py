@@ -197,11 +197,7 @@ class ReinvestigateForm(EventForm):
 class AppraisalForm(EventForm):
     minutes = forms.CharField(label="评议会议记录", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     participants = forms.CharField(label="参加评议人员（用顿号分隔）", max_length=500)
-    result = forms.ChoiceField(
-        label="评议结论",
-        required=False,
-        choices=[("", "请选择"), ("upheld", "维持初审意见"), ("changed", "需重新审查")],
-    )
+    result = forms.CharField(label="评议结论", max_length=200, required=False)
 
     def event_fields(self) -> dict:
         d = self.cleaned_data
