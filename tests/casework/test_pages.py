@@ -406,3 +406,94 @@ def test_the_home_panel_links_to_the_filtered_lists(clients, walk):
     page = clients["township"].get(reverse("web:home")).content.decode()
     assert reverse("casework:worklist") + "?group=intake" in page
     assert reverse("casework:worklist") + "?overdue=1" in page
+
+
+def test_delegated_confirmation_filed_and_spot_checked(clients, walk):
+    from doudi.casework.models import CaseDecision, SpotCheck
+    from doudi.policy import params_store
+    from doudi.policy.models import ParameterValue
+    from tests.conftest import YANJI
+
+    with all_regions():
+        ParameterValue.objects.create(
+            key="casework.confirm_authority",
+            region_code=YANJI,
+            value="township",
+            unit="enum",
+            effective_from=D(2024, 1, 1),
+            source="测试：授权乡镇审核确认",
+        )
+    params_store.clear_cache()
+    app = walk.to_authority()
+    township, county = clients["township"], clients["county"]
+    assert post_event(township, app, "confirm", on="2026-11-13").status_code == 302
+    decision = CaseDecision.unscoped.get(application=app)
+    assert decision.authority_level == "township"
+    assert app.number in township.get(reverse("casework:worklist")).content.decode()  # 尚未报县级备案
+    page = township.get(reverse("casework:detail", args=[app.pk])).content.decode()
+    assert 'id="file-form"' in page and "确认结果报县级备案" in page
+    r = township.post(reverse("casework:file", args=[decision.pk]), {"on": "2026-11-16"})
+    assert r.status_code == 302
+    decision.refresh_from_db()
+    assert decision.filed_on == D(2026, 11, 16)
+    check = SpotCheck.unscoped.filter(decision=decision).first() or SpotCheck.unscoped.create(
+        decision=decision, region_code=decision.region_code, drawn_on=D(2026, 11, 16)
+    )
+    listing = county.get(reverse("casework:worklist")).content.decode()
+    assert "待县级抽查的授权确认" in listing and app.number in listing
+    r = county.post(
+        reverse("casework:spot_check", args=[check.pk]), {"result": "upheld", "finding": "", "on": ""}
+    )
+    assert r.status_code == 422 and "这个字段是必填项" in r.content.decode()
+    r = township.post(
+        reverse("casework:spot_check", args=[check.pk]),
+        {"result": "upheld", "finding": "属实", "on": "2026-11-20"},
+    )
+    assert r.status_code == 403
+    r = county.post(
+        reverse("casework:spot_check", args=[check.pk]),
+        {"result": "upheld", "finding": "材料齐全，认定准确", "on": "2026-11-20"},
+    )
+    assert r.status_code == 302
+    check.refresh_from_db()
+    assert check.result == "upheld"
+    assert "维持" in county.get(reverse("casework:detail", args=[app.pk])).content.decode()
+
+
+def test_future_dates_are_refused_on_the_forms_whose_actions_do_not_check_them(clients, walk):
+    app = walk.open()
+    r = clients["township"].post(
+        reverse("casework:commitment", args=[app.pk]), {"on": "2099-01-01", "method": "paper"}
+    )
+    assert r.status_code == 422 and "日期不能晚于今天" in r.content.decode()
+    app.refresh_from_db()
+    assert app.commitment_on is None
+
+
+def test_an_objection_to_the_notice_goes_to_the_appraisal(clients, walk):
+    app = walk.to_notice()
+    township = clients["township"]
+    page = township.get(reverse("casework:detail", args=[app.pk])).content.decode()
+    assert "公示中" in page and 'id="ev-object"' in page
+    r = post_event(township, app, "object", on="2026-11-06", text="群众反映其子女有稳定收入")
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == "notice_objected"
+    assert post_event(township, app, "start_appraisal", on="2026-11-09").status_code == 302
+    r = post_event(
+        township, app, "record_appraisal", on="2026-11-10", minutes="评议记录", participants="甲、乙"
+    )
+    assert r.status_code == 422 and "不少于三名参加人员" in r.content.decode()
+    r = post_event(
+        township,
+        app,
+        "record_appraisal",
+        on="2026-11-10",
+        minutes="经评议，子女无赡养能力",
+        participants="甲、乙、丙",
+    )
+    assert r.status_code == 302
+    app.refresh_from_db()
+    assert app.state == "assessed"
+    page = township.get(reverse("casework:detail", args=[app.pk])).content.decode()
+    assert "群众反映其子女有稳定收入" in page and "登记民主评议结果" in page

@@ -57,6 +57,16 @@ def _split(text: str) -> list[str]:
     return [t.strip() for t in text.split(",") if t.strip()]
 
 
+class NotFutureMixin:
+    """``on`` never after today (the actions of the commitment, resume, filing and spot check do not check it)."""
+
+    def clean_on(self):
+        on = self.cleaned_data.get("on")  # type: ignore[attr-defined]
+        if on and on > timezone.localdate():
+            raise forms.ValidationError("日期不能晚于今天")
+        return on
+
+
 # --- the window --------------------------------------------------------------------------------------
 
 
@@ -187,11 +197,7 @@ class ReinvestigateForm(EventForm):
 class AppraisalForm(EventForm):
     minutes = forms.CharField(label="评议会议记录", max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
     participants = forms.CharField(label="参加评议人员（用顿号分隔）", max_length=500)
-    result = forms.ChoiceField(
-        label="评议结论",
-        required=False,
-        choices=[("", "请选择"), ("upheld", "维持初审意见"), ("changed", "需重新审查")],
-    )
+    result = forms.CharField(label="评议结论", max_length=200, required=False)
 
     def event_fields(self) -> dict:
         d = self.cleaned_data
@@ -287,7 +293,7 @@ class AuthorizationForm(forms.Form):
         self.fields["signed_on"].initial = timezone.localdate()
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(NotFutureMixin, forms.Form):
     on = forms.DateField(label="承诺书签署日期", widget=DATE_WIDGET)
     method = forms.ChoiceField(label="签署方式", choices=[("paper", "纸质签字"), ("electronic", "电子签署")])
 
@@ -304,7 +310,7 @@ class PauseForm(forms.Form):
         return _split(self.cleaned_data["missing"])
 
 
-class ResumeForm(forms.Form):
+class ResumeForm(NotFutureMixin, forms.Form):
     on = forms.DateField(label="恢复计时日期", required=False, widget=DATE_WIDGET, initial=timezone.localdate)
 
 
@@ -314,11 +320,11 @@ class ExtendForm(forms.Form):
     on = forms.DateField(label="延期日期", required=False, widget=DATE_WIDGET, initial=timezone.localdate)
 
 
-class FileForm(forms.Form):
+class FileForm(NotFutureMixin, forms.Form):
     on = forms.DateField(label="备案日期", required=False, widget=DATE_WIDGET, initial=timezone.localdate)
 
 
-class SpotCheckForm(forms.Form):
+class SpotCheckForm(NotFutureMixin, forms.Form):
     result = forms.ChoiceField(
         label="抽查结论", choices=[("upheld", "维持"), ("overruled", "改正（撤销确认）")]
     )
