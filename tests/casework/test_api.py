@@ -264,9 +264,6 @@ def test_warning_channel_requires_the_family_s_consent(walk, township):
     assert created["channel"] == "warning" and created["state"] == "submitted"
 
 
-NEW_HEAD = "222401195804022104"
-
-
 def new_household(**member_overrides) -> dict:
     from doudi.core import idnumber
 
