@@ -260,8 +260,12 @@ def test_warning_channel_requires_the_family_s_consent(walk, township):
         and "R-W19c" in body(response)["error"]
     )
     consent = {"given_by": "崔永浩", "given_on": "2026-11-02", "method": "paper"}
-    created = ok(township.post(URL, {**data, "consent": consent, "on": "2026-11-02"}), 201)
+    created = ok(
+        township.post(URL, {**data, "consent": consent, "on": "2026-11-02", "near_relative": True}), 201
+    )
     assert created["channel"] == "warning" and created["state"] == "submitted"
+    stored = Application.unscoped.get(pk=created["id"])
+    assert stored.consent["given_by"] == "崔永浩" and stored.near_relative  # the county must visit (R-W23)
 
 
 def new_household(**member_overrides) -> dict:
