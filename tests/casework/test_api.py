@@ -81,6 +81,7 @@ def test_a_paper_file_goes_from_the_window_to_confirmation_through_the_api(walk,
     assert created["state"] == "submitted" and created["received_on"] == "2026-11-02"
     assert created["household_id"] == household.pk and created["channel"] == "window"
     assert created["history"][0] == {**created["history"][0], "state": "submitted", "on": "2026-11-02"}
+    assert created["history"][0]["level"] == "township"  # every step records the actor's level (R-W17)
     # acceptance waits for every authorization and the commitment
     refused = event(township, app_id, "accept", "2026-11-02")
     assert refused.status_code == 422 and body(refused)["path"] == "materials"
