@@ -212,7 +212,7 @@ def test_an_investigation_needs_two_investigators(walk, township):
         township, app.pk, "record_investigation", "2026-11-03", investigators=["朴志勇"], findings="x"
     )
     assert response.status_code == 422 and body(response)["path"] == "investigators"
-    assert "2" in body(response)["error"] or "两" in body(response)["error"]
+    assert "两名以上调查人员" in body(response)["error"]
 
 
 def test_a_paper_file_is_entered_with_its_past_dates(walk, township):
