@@ -81,6 +81,7 @@ def test_a_paper_file_goes_from_the_window_to_confirmation_through_the_api(walk,
     assert created["state"] == "submitted" and created["received_on"] == "2026-11-02"
     assert created["household_id"] == household.pk and created["channel"] == "window"
     assert created["history"][0] == {**created["history"][0], "state": "submitted", "on": "2026-11-02"}
+    assert created["history"][0]["level"] == "township"  # every step records the actor's level (R-W17)
     # acceptance waits for every authorization and the commitment
     refused = event(township, app_id, "accept", "2026-11-02")
     assert refused.status_code == 422 and body(refused)["path"] == "materials"
@@ -211,7 +212,7 @@ def test_an_investigation_needs_two_investigators(walk, township):
         township, app.pk, "record_investigation", "2026-11-03", investigators=["朴志勇"], findings="x"
     )
     assert response.status_code == 422 and body(response)["path"] == "investigators"
-    assert "2" in body(response)["error"] or "两" in body(response)["error"]
+    assert "两名以上调查人员" in body(response)["error"]
 
 
 def test_a_paper_file_is_entered_with_its_past_dates(walk, township):
@@ -260,11 +261,12 @@ def test_warning_channel_requires_the_family_s_consent(walk, township):
         and "R-W19c" in body(response)["error"]
     )
     consent = {"given_by": "崔永浩", "given_on": "2026-11-02", "method": "paper"}
-    created = ok(township.post(URL, {**data, "consent": consent, "on": "2026-11-02"}), 201)
+    created = ok(
+        township.post(URL, {**data, "consent": consent, "on": "2026-11-02", "near_relative": True}), 201
+    )
     assert created["channel"] == "warning" and created["state"] == "submitted"
-
-
-NEW_HEAD = "222401195804022104"
+    stored = Application.unscoped.get(pk=created["id"])
+    assert stored.consent["given_by"] == "崔永浩" and stored.near_relative  # the county must visit (R-W23)
 
 
 def new_household(**member_overrides) -> dict:

@@ -61,6 +61,8 @@ class ApplicationIn(Schema):
     tiers: list[Literal["DIBAO", "TEKUN", "MARGINAL", "RIGID"]] = Field(
         default_factory=list, description="申请的类别，空表示各类（一次申请覆盖各类救助）"
     )
+    proxy: str = Field("", max_length=200, description="代为申请的村（居）委会或他人（须委托手续）")
+    near_relative: bool = Field(False, description="近亲属备案（R-W4）：确认前须县级入户调查（R-W23）")
 
 
 EVENTS_DOC = """\
@@ -189,12 +191,14 @@ def create_application(request: HttpRequest, body: ApplicationIn):
     _not_future(body.on, "on", "申请日期")
     if (body.household_id is None) == (body.household is None):
         raise ApiInputError("请提供 household_id 或 household 其中之一", "household_id")
-    kw = {
+    kw: dict[str, Any] = {
         "channel": body.channel,
         "on": body.on,
         "warning_id": body.warning_id,
         "consent": body.consent.model_dump(exclude_none=True) if body.consent else None,
         "tiers": body.tiers,
+        "proxy": body.proxy,
+        "near_relative": body.near_relative,
     }
     if body.household_id is not None:
         household = get_household(body.household_id)  # 404 outside the scope

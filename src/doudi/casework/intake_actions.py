@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from doudi.casework import clock, household_data, materials, paperwork, params, states, verify_rules
-from doudi.casework.base import CaseworkConflict, CaseworkError, move, open_deadline
+from doudi.casework.base import ROLE_LEVEL, CaseworkConflict, CaseworkError, move, open_deadline
 from doudi.casework.events import CaseworkEvent, emit
 from doudi.casework.models import Application, Attachment, Authorization, Channel, Deadline, Step
 from doudi.core.audit import record_audit
@@ -95,6 +95,7 @@ def open_application(
         actor=actor if getattr(actor, "pk", None) else None,
         actor_label=getattr(actor, "label", None) or str(actor or "系统"),
         role=getattr(actor, "role", ""),
+        level=ROLE_LEVEL.get(getattr(actor, "role", ""), "system" if not getattr(actor, "role", "") else ""),
         rule="R-W17",
         note=Channel(channel).label,
     )
