@@ -20,9 +20,11 @@ from django.utils import timezone
 
 from doudi.accounts.models import User
 from doudi.casework import decision_actions, dispatch, household_data, intake_actions, params
-from doudi.casework.models import Application, CaseDecision
+from doudi.casework.models import Application, CaseDecision, SpotCheck
+from doudi.casework.states import OPEN_STATES
 from doudi.core.scoping import using_scope
 from doudi.core.workdays import add_working_days, is_workday
+from doudi.policy import params_store
 from doudi.policy.models import ParameterValue
 from doudi.registry.models import Household, Person
 
@@ -305,27 +307,19 @@ def _delegate(today: dt.date) -> None:
         region_code=region,
         value="township",
         unit="enum",
-        effective_from=today.replace(year=today.year - 1),
+        effective_from=today - dt.timedelta(days=365),
         source=DELEGATION_SOURCE,
     )
-    from doudi.policy import params_store
-
     params_store.clear_cache()
 
 
 def _households(region: str) -> list[Household]:
-    busy = Application.unscoped.filter(state__in=list(_open_states())).values("household_id")
+    busy = Application.unscoped.filter(state__in=list(OPEN_STATES)).values("household_id")
     return list(
         Household.unscoped.filter(region_code=region, household_key__startswith="DEMO-")
         .exclude(pk__in=busy)
         .order_by("household_key")
     )
-
-
-def _open_states():
-    from doudi.casework.states import OPEN_STATES
-
-    return OPEN_STATES
 
 
 def _run(
@@ -381,6 +375,4 @@ def seed_casework(*, today: dt.date | None = None) -> CaseworkSeed:
 
 
 def _spot_checks() -> int:
-    from doudi.casework.models import SpotCheck
-
     return SpotCheck.unscoped.filter(decision__household__household_key__startswith="DEMO-").count()
