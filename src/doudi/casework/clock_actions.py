@@ -81,6 +81,8 @@ def resume(*, actor, application: Application, on: dt.date | None = None) -> App
     on = on or timezone.localdate()
     if on < pause.start_on:
         raise CaseworkError("恢复日期不能早于中止日期", "on")
+    if on > timezone.localdate():
+        raise CaseworkError("恢复日期不能晚于今天", "on")
     pause.end_on = on
     pause.save(update_fields=["end_on"])
     refresh_total(app, on)

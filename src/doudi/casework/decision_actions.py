@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.casework import clock, household_data, paperwork, params, states
-from doudi.casework.base import CaseworkConflict, CaseworkError, close_deadline, move, open_deadline
+from doudi.casework.base import CaseworkConflict, CaseworkError, close_deadline, in_scope, move, open_deadline
 from doudi.casework.events import CaseworkEvent, emit
 from doudi.casework.models import (
     Application,
@@ -325,10 +325,16 @@ def file_with_county(
     """A delegated confirmation filed with the county (R-W24); the county draws a param share at random
     for its own check (R-W10). ``draw`` fixes the random number (tests)."""
     on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise CaseworkError("备案日期不能晚于今天", "on")
     if decision.authority_level != "township":
         raise CaseworkError("只有乡镇（街道）经授权作出的确认需要报县级备案")
     if decision.filed_on:
         raise CaseworkConflict("该确认结果已报县级备案")
+    if getattr(actor, "role", "") not in ("township_caseworker", "county_officer") or not in_scope(
+        actor, decision.region_code
+    ):
+        raise PermissionError("您无权为该确认结果报备")
     decision.filed_on = on
     decision.save(update_fields=["filed_on"])
     if decision.application is not None:
@@ -364,6 +370,10 @@ def record_spot_check(
     if check.result:
         raise CaseworkConflict("该抽查已登记结论")
     on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise CaseworkError("抽查日期不能晚于今天", "on")
+    if not in_scope(actor, check.region_code):
+        raise PermissionError("该抽查不在您的辖区内")
     check.result, check.finding, check.checked_on = result, finding, on
     check.checked_by = actor if getattr(actor, "pk", None) else None
     check.save()

@@ -12,7 +12,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from doudi.casework import clock, household_data, materials, paperwork, params, states, verify_rules
-from doudi.casework.base import ROLE_LEVEL, CaseworkConflict, CaseworkError, move, open_deadline
+from doudi.casework.base import ROLE_LEVEL, CaseworkConflict, CaseworkError, may, move, open_deadline
 from doudi.casework.events import CaseworkEvent, emit
 from doudi.casework.models import Application, Attachment, Authorization, Channel, Deadline, Step
 from doudi.core.audit import record_audit
@@ -151,18 +151,29 @@ def _audit(actor, app: Application, action: AuditAction, after: dict) -> None:
     )
 
 
-def _writable(app: Application) -> Application:
+def _writable(app: Application, actor=None) -> Application:
+    """The application locked for a change of its file (materials, authorizations, commitment): open,
+    and the actor one who may handle the township's stages (R-W17)."""
     app = Application.unscoped.select_for_update().get(pk=app.pk)
     if app.state in states.TERMINAL:
         raise CaseworkConflict("申请已办结，不能再修改")
+    if actor is not None and not may(actor, "withdraw", app):
+        raise PermissionError("您无权办理此申请")
     return app
+
+
+def _not_future(on: dt.date | None, path: str) -> dt.date:
+    on = on or _today()
+    if on > _today():
+        raise CaseworkError("日期不能晚于今天", path)
+    return on
 
 
 @transaction.atomic
 def record_material(
     *, actor, application: Application, key: str, provided: bool = True, note: str = ""
 ) -> Application:
-    app = _writable(application)
+    app = _writable(application, actor)
     keys = {m["key"] for m in app.materials}
     if key not in keys:
         raise CaseworkError("该材料不在本申请的材料清单中", "key")
@@ -177,7 +188,7 @@ def record_material(
 
 @transaction.atomic
 def attach_scan(*, actor, application: Application, material: str, upload) -> Attachment:
-    app = _writable(application)
+    app = _writable(application, actor)
     data = upload.read()
     upload.seek(0)
     att = Attachment.unscoped.create(
@@ -204,7 +215,7 @@ def record_authorization(
     scan=None,
 ) -> Authorization:
     """授权书 of a co-resident adult member or a legal supporter (R-W19a): scope, purpose, validity."""
-    app = _writable(application)
+    app = _writable(application, actor)
     signed_on = signed_on or _today()
     if signed_on > _today():
         raise CaseworkError("签署日期不能晚于今天", "signed_on")
@@ -246,7 +257,8 @@ def record_authorization(
 @transaction.atomic
 def revoke_authorization(*, actor, authorization: Authorization, on: dt.date | None = None) -> Authorization:
     """Revoking stops the application (R-W19a): it cannot continue until authorised again."""
-    authorization.revoked_on = on or _today()
+    _writable(authorization.application, actor)
+    authorization.revoked_on = _not_future(on, "on")
     authorization.save(update_fields=["revoked_on"])
     app = authorization.application
     _refresh_materials(app, app.received_on)
@@ -263,8 +275,8 @@ def revoke_authorization(*, actor, authorization: Authorization, on: dt.date | N
 def record_commitment(
     *, actor, application: Application, on: dt.date | None = None, method: str = "paper"
 ) -> Application:
-    app = _writable(application)
-    app.commitment_on = on or _today()
+    app = _writable(application, actor)
+    app.commitment_on = _not_future(on, "on")
     app.commitment_method = method if method in ("paper", "electronic") else "paper"
     app.save(update_fields=["commitment_on", "commitment_method", "updated_at"])
     _refresh_materials(app, app.received_on)

@@ -341,7 +341,10 @@ def record_investigation(
             source_ref=f"investigation:{inv.pk}",
         )
         updated.append({"person": int(member), "kind": "labour_capacity", "fact": fact.pk})
-    for member, failed in activities.items():  # R-T5: the six-activity assessment decides the TEKUN care level
+    for (
+        member,
+        failed,
+    ) in activities.items():  # R-T5: the six-activity assessment decides the TEKUN care level
         fact = record_person_fact(
             actor=actor, person=people[int(member)], kind=PersonFactKind.ADL,
             value={"failed": len(failed), "activities": failed},
