@@ -53,8 +53,8 @@ serve:
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DOUDI_BIND=$(HOST):$(PORT) $(UV) run --frozen gunicorn doudi.wsgi:application -c python:doudi.gunicorn_conf
 
-test: install system-deps ## every test on the embedded default (SQLite); set DATABASE_URL for PostgreSQL
-	$(UV) run --frozen pytest -q
+test: install system-deps ## every test on the embedded default (SQLite), on both cores; set DATABASE_URL for PostgreSQL
+	$(UV) run --frozen pytest -q -n 2
 
 test-pg: install system-deps
 	bash .ci/run-pg

@@ -82,7 +82,7 @@ EVENTS_DOC = """\
 | `record_verification` 登记核对结果 | `result`：pass 或 fail；可选 `items`（核对明细）、`reasons` | accepted、verifying、investigating、rechecking |
 | `run_verification` 系统核对 | — | accepted、verifying、investigating、rechecking |
 | `request_recheck` 申请复查 | `evidence` | verified_fail |
-| `record_investigation` 登记入户调查 | `investigators`：不少于2人；`findings`；可选 `level`（township/county/cross_region）、`method`（home/video/phone）、`members_present`、`living_conditions`、`income_answers`、`housing_rating`（poor/fair/good）、`labour_capacity`（{成员编号: full/partial/none}）、`members_signed`、`refusal_to_sign` | accepted、verifying、verified_pass、investigating |
+| `record_investigation` 登记入户调查 | `investigators`：不少于2人；`findings`；可选 `level`（township/county/cross_region）、`method`（home/video/phone）、`members_present`、`living_conditions`、`income_answers`、`housing_rating`（poor/fair/good）、`labour_capacity`（{成员编号: full/partial/none}）、`adl`（{成员编号: [未能自理的项目]}）、`members_signed`、`refusal_to_sign` | accepted、verifying、verified_pass、investigating |
 | `propose` 提出初审意见 | 可选 `note`（综合评分与收入核算不一致时必填，R-W23a） | assessed |
 | `start_notice` 开始公示 | —（R-PUB3 免于公示的直接进入 awaiting_confirmation） | prelim_opinion |
 | `object` 登记公示异议 | `text` | in_notice |
@@ -135,6 +135,11 @@ class EventIn(Schema):
     )
     labour_capacity: dict[str, Literal["full", "partial", "none"]] | None = Field(
         None, description="record_investigation：{成员编号: full 完全、partial 部分、none 无劳动能力}"
+    )
+    adl: dict[str, list[str]] | None = Field(
+        None,
+        description="生活自理能力评估（R-T5）：{成员编号: [未能自理的项目]}，项目为 eating 进食、dressing 穿衣、"
+        "transfer 上下床、toileting 如厕、walking 室内行走、bathing 洗澡",
     )
     members_signed: bool | None = Field(None, description="record_investigation：在场成员已签字（默认是）")
     refusal_to_sign: str | None = Field(None, description="record_investigation：成员拒绝签字的情况")

@@ -126,6 +126,7 @@ HANDLERS: dict[str, Callable[..., Any]] = {
         income_answers=f.text("income_answers"),
         housing_rating=f.text("housing_rating"),
         labour_capacity=f.dict("labour_capacity"),
+        adl=f.dict("adl"),
         members_signed=f.bool("members_signed", True),
         refusal_to_sign=f.text("refusal_to_sign"),
         expected_version=v,
