@@ -88,7 +88,9 @@ SPECS: dict[str, ParamSpec] = _specs(
     # Casework (CASEWORK §10): the procedure's time limits, notice, delegated confirmation, the scored review.
     ParamSpec("deadline.dibao_total_wd", COUNT, "working_days", "低保审核确认办理时限"),
     ParamSpec("deadline.dibao_extended_wd", COUNT, "working_days", "延期后办理时限"),
-    ParamSpec("deadline.excludes_notice", ENUM, "enum", "公示期是否不计入办理时限", choices=("false", "true")),
+    ParamSpec(
+        "deadline.excludes_notice", ENUM, "enum", "公示期是否不计入办理时限", choices=("false", "true")
+    ),
     ParamSpec("deadline.investigate_start_wd", COUNT, "working_days", "受理后启动入户调查时限"),
     ParamSpec("deadline.verify_start_wd", COUNT, "working_days", "发起后启动核对时限"),
     ParamSpec("deadline.confirm_wd", COUNT, "working_days", "审核确认时限"),
