@@ -38,6 +38,18 @@ ROLE_LEVEL = {
 }
 
 
+def audit_application(actor, app: Application, action: AuditAction, after: dict) -> None:
+    """The audit entry of a write to an application's file (subject ``application``, its region)."""
+    record_audit(
+        actor=actor,
+        action=action,
+        region_code=app.region_code,
+        subject_type="application",
+        subject_id=app.pk,
+        after=after,
+    )
+
+
 def user_region(user) -> str:
     return getattr(user, "region_id", None) or ""
 

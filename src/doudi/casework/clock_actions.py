@@ -10,22 +10,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.casework import clock, paperwork, params, states
-from doudi.casework.base import CaseworkConflict, CaseworkError, check_date, locked, may, refresh_total
+from doudi.casework.base import (
+    CaseworkConflict,
+    CaseworkError,
+    audit_application,
+    check_date,
+    locked,
+    may,
+    refresh_total,
+)
 from doudi.casework.intake_actions import lapse_returned
 from doudi.casework.models import Application, Deadline, Pause
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
-
-
-def _audit(actor, app: Application, after: dict) -> None:
-    record_audit(
-        actor=actor,
-        action=AuditAction.CASEWORK_CLOCK,
-        region_code=app.region_code,
-        subject_type="application",
-        subject_id=app.pk,
-        after=after,
-    )
 
 
 def _open_app(actor, application: Application) -> Application:
@@ -68,7 +65,9 @@ def pause_for_materials(
             + dt.timedelta(days=params.days("returned_lapse_days", region_code=app.region_code, on=on)),
         },
     )
-    _audit(actor, app, {"pause": pause.pk, "reason": pause.reason, "start": on})
+    audit_application(
+        actor, app, AuditAction.CASEWORK_CLOCK, {"pause": pause.pk, "reason": pause.reason, "start": on}
+    )
     return pause
 
 
@@ -86,7 +85,7 @@ def resume(*, actor, application: Application, on: dt.date | None = None) -> App
     pause.end_on = on
     pause.save(update_fields=["end_on"])
     refresh_total(app, on)
-    _audit(actor, app, {"pause": pause.pk, "end": on})
+    audit_application(actor, app, AuditAction.CASEWORK_CLOCK, {"pause": pause.pk, "end": on})
     return app
 
 
@@ -119,7 +118,7 @@ def extend(
         on=on,
         extra={"reason": app.extension_reason, "original_deadline": original},
     )
-    _audit(actor, app, {"extended": True, "reason": reason})
+    audit_application(actor, app, AuditAction.CASEWORK_CLOCK, {"extended": True, "reason": reason})
     return app
 
 

@@ -12,7 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.casework import clock, household_data, paperwork, params, states
-from doudi.casework.base import CaseworkConflict, CaseworkError, close_deadline, in_scope, move, open_deadline
+from doudi.casework.base import (
+    CaseworkConflict,
+    CaseworkError,
+    audit_application,
+    close_deadline,
+    in_scope,
+    move,
+    open_deadline,
+)
 from doudi.casework.events import CaseworkEvent, emit
 from doudi.casework.models import (
     Application,
@@ -61,17 +69,6 @@ def next_review(app: Application, klass: str, on: dt.date, area_type: str) -> dt
         f".{'urban' if area_type == 'urban' else 'rural'}" if klass == "C" else ""
     )
     return add_months(on, params.days(key, region_code=app.region_code, on=on, area_type=area_type))
-
-
-def _audit(actor, app: Application, action: AuditAction, after: dict) -> None:
-    record_audit(
-        actor=actor,
-        action=action,
-        region_code=app.region_code,
-        subject_type="application",
-        subject_id=app.pk,
-        after=after,
-    )
 
 
 def _case_lines(result: dict) -> dict[str, int]:
@@ -210,7 +207,7 @@ def confirm(
             "review_class": klass,
         },
     )
-    _audit(
+    audit_application(
         actor,
         app,
         AuditAction.CASEWORK_CONFIRM,
@@ -289,7 +286,7 @@ def refuse(
         extra={"conditions": conditions, "urgent": urgent, "refused": refused, "granted": granted},
     )
     close_deadline(app, clock.REFUSAL_LETTER.key, on)
-    _audit(
+    audit_application(
         actor,
         app,
         AuditAction.CASEWORK_REFUSE,

@@ -12,7 +12,15 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from doudi.casework import clock, household_data, materials, paperwork, params, states, verify_rules
-from doudi.casework.base import ROLE_LEVEL, CaseworkConflict, CaseworkError, may, move, open_deadline
+from doudi.casework.base import (
+    ROLE_LEVEL,
+    CaseworkConflict,
+    CaseworkError,
+    audit_application,
+    may,
+    move,
+    open_deadline,
+)
 from doudi.casework.events import CaseworkEvent, emit
 from doudi.casework.models import Application, Attachment, Authorization, Channel, Deadline, Step
 from doudi.core.audit import record_audit
@@ -140,17 +148,6 @@ def _refresh_materials(app: Application, on: dt.date) -> list[dict]:
     return app.materials
 
 
-def _audit(actor, app: Application, action: AuditAction, after: dict) -> None:
-    record_audit(
-        actor=actor,
-        action=action,
-        region_code=app.region_code,
-        subject_type="application",
-        subject_id=app.pk,
-        after=after,
-    )
-
-
 def _writable(app: Application, actor=None) -> Application:
     """The application locked for a change of its file (materials, authorizations, commitment): open,
     and the actor one who may handle the township's stages (R-W17)."""
@@ -182,7 +179,7 @@ def record_material(
             m["status"] = "provided" if provided else ("fetched" if m.get("fetchable") else "missing")
             m["note"] = note[:200]
     app.save(update_fields=["materials", "updated_at"])
-    _audit(actor, app, AuditAction.CASEWORK_MATERIALS, {"key": key, "provided": provided})
+    audit_application(actor, app, AuditAction.CASEWORK_MATERIALS, {"key": key, "provided": provided})
     return app
 
 
@@ -199,7 +196,9 @@ def attach_scan(*, actor, application: Application, material: str, upload) -> At
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=actor if getattr(actor, "pk", None) else None,
     )
-    _audit(actor, app, AuditAction.CASEWORK_MATERIALS, {"attachment": att.pk, "material": material})
+    audit_application(
+        actor, app, AuditAction.CASEWORK_MATERIALS, {"attachment": att.pk, "material": material}
+    )
     return att
 
 
@@ -245,7 +244,7 @@ def record_authorization(
         recorded_by=actor if getattr(actor, "pk", None) else None,
     )
     _refresh_materials(app, app.received_on)
-    _audit(
+    audit_application(
         actor,
         app,
         AuditAction.CASEWORK_AUTHORIZATION,
@@ -262,7 +261,7 @@ def revoke_authorization(*, actor, authorization: Authorization, on: dt.date | N
     authorization.save(update_fields=["revoked_on"])
     app = authorization.application
     _refresh_materials(app, app.received_on)
-    _audit(
+    audit_application(
         actor,
         app,
         AuditAction.CASEWORK_AUTHORIZATION,
@@ -280,7 +279,7 @@ def record_commitment(
     app.commitment_method = method if method in ("paper", "electronic") else "paper"
     app.save(update_fields=["commitment_on", "commitment_method", "updated_at"])
     _refresh_materials(app, app.received_on)
-    _audit(actor, app, AuditAction.CASEWORK_AUTHORIZATION, {"commitment_on": app.commitment_on})
+    audit_application(actor, app, AuditAction.CASEWORK_AUTHORIZATION, {"commitment_on": app.commitment_on})
     return app
 
 
@@ -431,7 +430,7 @@ def set_exemption(
         app.near_relative = near_relative
     app.no_publication = (reason or "").strip()[:100]
     app.save(update_fields=["hiv_flag", "near_relative", "no_publication", "updated_at"])
-    _audit(
+    audit_application(
         actor, app, AuditAction.CASEWORK_MATERIALS,
         {"no_publication": bool(app.no_publication), "near_relative": app.near_relative, "restricted": app.hiv_flag},
     )  # fmt: skip

@@ -15,6 +15,7 @@ from doudi.casework import clock, household_data, paperwork, params, publicity, 
 from doudi.casework.base import (
     CaseworkConflict,
     CaseworkError,
+    audit_application,
     check_date,
     close_deadline,
     locked,
@@ -33,7 +34,6 @@ from doudi.casework.models import (
     Step,
     VerificationReport,
 )
-from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.policy.actions import PolicyError, take_decision
 from doudi.registry.actions import record_person_fact
@@ -50,17 +50,6 @@ ADL_ACTIVITIES = {
     "walking": "室内行走",
     "bathing": "洗澡",
 }
-
-
-def _audit(actor, app: Application, action: AuditAction, after: dict) -> None:
-    record_audit(
-        actor=actor,
-        action=action,
-        region_code=app.region_code,
-        subject_type="application",
-        subject_id=app.pk,
-        after=after,
-    )
 
 
 # --- verification (核对, R-W20/R-W21) ------------------------------------------------------------------
@@ -128,7 +117,7 @@ def _after_verification(actor, app: Application, report: VerificationReport, on:
         )
     if app.state == "assessed":
         _score(app, on)
-    _audit(
+    audit_application(
         actor,
         app,
         AuditAction.CASEWORK_VERIFY,
@@ -380,7 +369,7 @@ def record_investigation(
             rule="R-W23",
             data={"investigation": inv.pk},
         )
-    _audit(
+    audit_application(
         actor,
         app,
         AuditAction.CASEWORK_INVESTIGATE,
@@ -459,7 +448,7 @@ def propose(
             "score": review["total"],
         },
     )
-    _audit(
+    audit_application(
         actor, app, AuditAction.CASEWORK_PROPOSE, {"decision": decision.pk, "category": app.proposed_category}
     )
     return app
@@ -510,7 +499,9 @@ def start_notice(
             public_key=secrets.token_urlsafe(18),
         )
         paperwork.issue("notice", app, actor=actor, on=on, extra={"notice": notice})
-        _audit(actor, app, AuditAction.CASEWORK_NOTICE, {"notice": notice.pk, "start": on, "end": end})
+        audit_application(
+            actor, app, AuditAction.CASEWORK_NOTICE, {"notice": notice.pk, "start": on, "end": end}
+        )
     else:
         _to_authority(app, step.on)
     return app
