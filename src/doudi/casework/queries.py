@@ -69,10 +69,6 @@ def get_application(pk: int) -> Application:
     return Application.objects.select_related("household", "applicant", "proposal").get(pk=pk)
 
 
-def get_by_number(number: str) -> Application:
-    return Application.objects.select_related("household").get(number=number)
-
-
 @dataclass
 class WorkRow:
     application: Application

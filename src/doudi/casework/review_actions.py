@@ -37,7 +37,7 @@ from doudi.casework.models import (
 from doudi.core.audit_actions import AuditAction
 from doudi.policy.actions import PolicyError, take_decision
 from doudi.registry.actions import record_person_fact
-from doudi.registry.models import Category, PersonFactKind, Source
+from doudi.registry.models import PersonFactKind, Source
 
 LABOUR_VALUES = {"full": "完全劳动能力", "partial": "部分劳动能力", "none": "无劳动能力"}
 HOUSING_VALUES = {"poor": "差", "fair": "一般", "good": "较好"}
@@ -608,7 +608,3 @@ def record_appraisal(
     )
     _score(app, step.on)
     return app
-
-
-def category_label(code: str) -> str:
-    return Category(code).label if code in Category.values else "不符合救助条件"

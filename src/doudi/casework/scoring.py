@@ -17,7 +17,6 @@ ITEMS: tuple[tuple[str, str], ...] = (
     ("consumption", "消费情况"),
 )
 HOUSING = {"poor": Decimal(1), "fair": Decimal("0.5"), "good": Decimal(0)}
-HOUSING_LABELS = {"poor": "差", "fair": "一般", "good": "较好"}
 ONE, ZERO, HALF = Decimal(1), Decimal(0), Decimal("0.5")
 
 

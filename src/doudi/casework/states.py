@@ -37,9 +37,6 @@ STATES: dict[str, str] = {
 }
 
 TERMINAL = frozenset({"confirmed", "refused", "withdrawn", "lapsed", "not_accepted"})
-# the township's stages; the confirming authority acts from ``awaiting_confirmation`` on (R-W17: a later
-# stage is read-only until the earlier one is done)
-TOWNSHIP_STATES = frozenset(STATES) - TERMINAL - {"awaiting_confirmation"}
 OPEN_STATES = frozenset(STATES) - TERMINAL
 
 
