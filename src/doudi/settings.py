@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "doudi.matching",
     "doudi.policy",
     "doudi.casework",
+    "doudi.payments",
     "doudi.monitoring",
     "doudi.letters",
     "doudi.pipeline",

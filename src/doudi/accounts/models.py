@@ -91,6 +91,18 @@ _CASEWORK_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _CASEWORK_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Payments (CASEWORK §7): the township checks lines and accounts and locks; the county approves,
+# releases, sends and reconciles (maker ≠ checker is enforced per roster, not by role).
+_PAYMENT_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.TOWNSHIP: frozenset({"payments.read", "payments.write"}),
+    Role.COUNTY: frozenset({"payments.read", "payments.write", "payments.approve"}),
+    Role.CITY: frozenset({"payments.read"}),
+    Role.PROVINCE: frozenset({"payments.read"}),
+    Role.AUDITOR: frozenset({"payments.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _PAYMENT_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

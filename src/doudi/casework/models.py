@@ -340,6 +340,10 @@ class Case(Regional):
     until = models.DateField(null=True, blank=True)
     monthly_total = models.IntegerField(default=0)
     pay_from = models.DateField(null=True, blank=True)  # first day of the first paid month (R-PAY2)
+    pay_until = models.DateField(null=True, blank=True)  # first day of the last paid month; null = open
+    basis = models.ForeignKey(
+        "casework.AmountBasis", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )  # what the monthly amount is computed from (R-PAY3)
     review_class = models.CharField(max_length=1, blank=True)  # A | B | C (R-W30)
     next_review = models.DateField(null=True, blank=True)
     decision = models.ForeignKey("policy.Decision", null=True, on_delete=models.PROTECT, related_name="+")
@@ -358,6 +362,7 @@ class Case(Regional):
                 name="one_open_case_per_household_tier",
             )
         ]
+        indexes = [models.Index(fields=["next_review"], name="case_next_review")]  # the daily scheduler
 
 
 class CaseDecision(Regional):
@@ -368,6 +373,14 @@ class CaseDecision(Regional):
         CONFIRM = "confirm", "确认"
         REFUSE = "refuse", "不予确认"
         OVERRULE = "overrule", "县级抽查改正"
+        UNCHANGED = "unchanged", "复核维持"
+        ADJUST = "adjust", "调整金额"
+        GRACE = "grace", "渐退"
+        SUSPEND = "suspend", "暂停发放"
+        RESUME = "resume", "恢复发放"
+        TERMINATE = "terminate", "终止救助"
+        TRANSITION = "transition", "转入其他类别"
+        MOVE = "move", "迁移"
 
     application = models.ForeignKey(
         Application, null=True, on_delete=models.PROTECT, related_name="decisions"
@@ -376,8 +389,13 @@ class CaseDecision(Regional):
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=10, choices=Kind.choices)
     on = models.DateField()
+    review = models.ForeignKey(
+        "casework.CaseReview", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     tier = models.CharField(max_length=10, blank=True)
     monthly_total = models.IntegerField(default=0)
+    old_monthly_total = models.IntegerField(null=True, blank=True)  # adjust / grace: the amount before
+    effective_month = models.DateField(null=True, blank=True)  # first month it changes payment (R-PAY2)
     rules = models.JSONField(default=list)  # rule ids the decision rests on
     reasons = models.JSONField(default=list)  # refusal: [{rule, text, figures}]
     assessment = models.ForeignKey("policy.Decision", null=True, on_delete=models.PROTECT, related_name="+")
@@ -429,3 +447,14 @@ class SpotCheck(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "县级抽查"
+
+
+from doudi.casework.lifecycle_models import (  # noqa: E402,F401  (models of the case's life, CASEWORK §5)
+    AmountBasis,
+    AmountBasisMember,
+    CaseMove,
+    CaseReview,
+    GracePeriod,
+    PresenceCheck,
+    Suspension,
+)

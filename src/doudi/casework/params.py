@@ -42,6 +42,23 @@ DEFAULTS: dict[str, Decimal | str] = {
     "review_interval_months.B": Decimal(12),
     "review_interval_months.C.urban": Decimal(3),
     "review_interval_months.C.rural": Decimal(6),
+    "deadline.change_review_wd": Decimal("15"),
+    "deadline.tekun_objection_wd": Decimal("15"),
+    "notice.termination_days": Decimal("7"),
+    "review.visit_always": "false",
+    "adjust_notice_threshold": Decimal("0"),
+    "grace.income_ceiling_multiple": Decimal("1.5"),
+    "grace.on_head_death": "false",
+    "grace.amount_mode": "keep",
+    "suspend_after_missed_checks": Decimal("2"),
+    "suspend_max_months": Decimal("3"),
+    "pay.send_by_day": Decimal("10"),
+    "pay.credit_by_day": Decimal("20"),
+    "pay.death_rule": "month_of_death",
+    "pay.arrears_max_months": Decimal("12"),
+    "pay.offset_max_share": Decimal("0.5"),
+    "dibao_gradual_exit_months": Decimal(6),  # grace_months (R-W33, R-X2)
+    "rigid_validity_months": Decimal(12),
 }
 
 

@@ -45,6 +45,8 @@ UNIT_LABELS = {
     "enum": "选项",
     "grade_map": "类别:等级",
     "working_days": "工作日",
+    "days": "天",
+    "day": "日（每月）",
 }
 # Chinese readings of coded parameter values (enum choices, the disability grade map)
 ENUM_VALUE_LABELS = {
@@ -53,6 +55,10 @@ ENUM_VALUE_LABELS = {
     "red": "红色",
     "orange": "橙色",
     "yellow": "黄色",
+    "keep": "按原金额发放",
+    "capped": "按新家庭人口封顶",
+    "month_of_death": "发放至死亡当月",
+    "month_after": "发放至死亡次月",
     "highest": "取最高一项",
     "sum": "累加",
 }
