@@ -168,6 +168,10 @@ class RosterLine(Regional):
     amount = models.IntegerField()  # yuan; negative for recovery
     covers = models.JSONField(default=list)  # arrears / recovery: ["2026-07", …]
     members = models.PositiveSmallIntegerField(default=0)  # persons covered
+    # who made the line: ``payments run`` regenerates only "entitlement" and "standard_change" lines of a
+    # draft roster; the others (failed re-payments, cleared suspensions, recovery, one-off, corrections)
+    # are written by their own actions and kept
+    origin = models.CharField(max_length=16, default="entitlement")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE, db_index=True)
     status_reason = models.CharField(max_length=200, blank=True)
     account = models.ForeignKey(
