@@ -214,3 +214,27 @@ class CaseMove(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "迁移"
+
+
+class DeathRecord(Regional):
+    """A death known to casework (R-W32, R-PAY2): reported by the family or a grid worker, or found in
+    department data (cremation, 户籍注销). The roster's lock reads these; the case's review follows."""
+
+    class Source(models.TextChoices):
+        FAMILY = "family", "家庭报告"
+        GRID = "grid", "网格员报告"
+        CREMATION = "cremation", "火化信息"
+        HUKOU = "hukou", "户籍注销"
+        DATA = "data", "部门数据"
+
+    person = models.OneToOneField("registry.Person", on_delete=models.PROTECT, related_name="death_record")
+    died_on = models.DateField()
+    source = models.CharField(max_length=10, choices=Source.choices)
+    source_ref = models.CharField(max_length=64, blank=True)
+    recorded_on = models.DateField()
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(Regional.Meta):
+        verbose_name = "死亡信息"

@@ -454,6 +454,7 @@ from doudi.casework.lifecycle_models import (  # noqa: E402,F401  (models of the
     AmountBasisMember,
     CaseMove,
     CaseReview,
+    DeathRecord,
     GracePeriod,
     PresenceCheck,
     Suspension,
