@@ -14,7 +14,7 @@ import pytest
 from doudi.core import idnumber
 from doudi.core.scoping import all_regions, using_scope
 from tests.casework.conftest import Walk, _fresh_caches, family, make_family, staff, walk  # noqa: F401
-from tests.conftest import YANJI_T1
+from tests.conftest import YANJI, YANJI_T1
 
 D = dt.date
 CONFIRMED_ON = D(2026, 11, 13)
@@ -115,6 +115,29 @@ def make_tekun(staff):  # noqa: F811
         return Case.unscoped.get(household=hh, tier="TEKUN")
 
     return make
+
+
+@pytest.fixture
+def set_standard(staff, make_user):  # noqa: F811
+    """``set_standard(value, effective_from, key="dibao_standard.urban", region=YANJI)``: a reviewed
+    parameter change (the county proposes, the city approves), as an operator would enter it."""
+    from doudi.policy import actions, params_store
+
+    county = staff["county"]
+    city = make_user("city_officer", "222400000000")
+
+    def change(value, effective_from: dt.date, key: str = "dibao_standard.urban", region: str = YANJI):
+        with all_regions():
+            p = actions.propose_parameter_change(
+                actor=county,
+                region_code=region,
+                changes=[{"key": key, "value": str(value), "effective_from": effective_from.isoformat()}],
+                reason="提高保障标准",
+            )
+            actions.approve_proposal(actor=city, proposal=p, note="同意")
+        params_store.clear_cache()
+
+    return change
 
 
 @pytest.fixture
