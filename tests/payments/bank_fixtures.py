@@ -129,8 +129,12 @@ def world(make_user, households):
         cases = {k: make_case(h) for k, h in hh.items()}
         accounts = {
             "H-YJ1": account_for(staff["township"], hh["H-YJ1"], "6222020200112233445"),
-            "H-YJ2": account_for(staff["township2"], hh["H-YJ2"], "6222020200155556666", holder_name="李春花"),
-            "H-NG1": account_for(staff["other_township"], hh["H-NG1"], "6217000011112222", holder_name="王建国"),
+            "H-YJ2": account_for(
+                staff["township2"], hh["H-YJ2"], "6222020200155556666", holder_name="李春花"
+            ),
+            "H-NG1": account_for(
+                staff["other_township"], hh["H-NG1"], "6217000011112222", holder_name="王建国"
+            ),
         }
         yj = roster_for(YANJI, "DIBAO", DEC)
         ng = roster_for(NANGUAN, "DIBAO", DEC)

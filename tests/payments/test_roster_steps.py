@@ -26,7 +26,9 @@ def test_the_whole_way_with_history_and_audit(world):
     with all_regions():
         roster = _through_release(w, w.rosters["yanji"])
         _content, _name, digest = bank_actions.bank_file(actor=w.staff["county"], roster=roster)
-        roster = roster_actions.send(actor=w.staff["county"], roster=roster, external_ref="B-2026-12-01", checksum=digest)
+        roster = roster_actions.send(
+            actor=w.staff["county"], roster=roster, external_ref="B-2026-12-01", checksum=digest
+        )
         assert roster.state == "sent" and roster.file_checksum == digest
         refs = [r[1] for r in bankfile.rows(roster)]
         csv = ("付款标识,结果,原因,到账日期\n" + "\n".join(f"{r},成功,,2026-12-15" for r in refs)).encode()
@@ -34,7 +36,9 @@ def test_the_whole_way_with_history_and_audit(world):
         roster.refresh_from_db()
         assert roster.state == "reconciled"
         roster = roster_actions.close(actor=w.staff["county"], roster=roster)
-        steps = list(RosterEvent.unscoped.filter(roster=roster).order_by("pk").values_list("to_state", flat=True))
+        steps = list(
+            RosterEvent.unscoped.filter(roster=roster).order_by("pk").values_list("to_state", flat=True)
+        )
         assert steps == ["locked", "approved", "released", "sent", "reconciled", "closed"]
         assert roster.version == 7
         audited = AuditEvent.unscoped.filter(subject_type="roster", subject_id=str(roster.pk))
@@ -96,7 +100,9 @@ def test_a_stale_version_is_a_conflict(world):
         roster = w.rosters["yanji"]
         with pytest.raises(PaymentsConflict, match="刷新"):
             roster_actions.lock(actor=w.staff["township"], roster=roster, expected_version=roster.version + 1)
-        roster = roster_actions.lock(actor=w.staff["township"], roster=roster, expected_version=roster.version)
+        roster = roster_actions.lock(
+            actor=w.staff["township"], roster=roster, expected_version=roster.version
+        )
         assert roster.version == 2
 
 
