@@ -14,7 +14,10 @@ from doudi.payments import roster_actions as ra
 from doudi.payments.models import RosterLine
 from doudi.payments.rosters import roster_for
 from doudi.registry.models import LegalSupporter, Person
-from tests.payments.bank_fixtures import DEC, world  # noqa: F401
+from tests.payments import bank_fixtures
+from tests.payments.bank_fixtures import DEC
+
+world = bank_fixtures.world
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -235,6 +238,5 @@ def test_drops_stay_and_holds_are_rechecked_after_unlock(world):
 
 def test_the_lock_runs_a_fixed_number_of_queries(world, django_assert_max_num_queries):
     w = world
-    with all_regions():
-        with django_assert_max_num_queries(45):
-            _lock(w)
+    with all_regions(), django_assert_max_num_queries(45):
+        _lock(w)

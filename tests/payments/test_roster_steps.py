@@ -10,7 +10,9 @@ from doudi.core.scoping import all_regions
 from doudi.payments import bank_actions, bankfile, roster_actions
 from doudi.payments.base import PaymentsConflict, PaymentsError
 from doudi.payments.models import Roster, RosterEvent
-from tests.payments.bank_fixtures import world  # noqa: F401
+from tests.payments import bank_fixtures
+
+world = bank_fixtures.world
 
 pytestmark = pytest.mark.django_db
 
