@@ -124,7 +124,7 @@ def read_bank_file(content: bytes, name: str = "") -> tuple[list[list[str]], lis
     table = _table(content, name)
     data = [r[:9] for r in table[2:] if r and not str(r[0]).startswith("#")]
     check = next((r for r in table if r and str(r[0]) == "#校验"), [])
-    return data, [str(c) for c in check]
+    return data, [str(c) for c in check[:4]]
 
 
 @dataclass
