@@ -20,7 +20,7 @@ import datetime as dt
 import hashlib
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -35,7 +35,7 @@ from doudi.policy import params_store
 from doudi.policy.models import Decision
 from doudi.policy.rules import UnknownRegionError, codes
 from doudi.policy.rules.benefits import benefit_table
-from doudi.policy.rules.params import ParameterError, Parameters
+from doudi.policy.rules.params import ASSESSMENT_KEYS, ParameterError, Parameters
 from doudi.registry.models import Household
 
 PAYABLE_STATES = ("active", "under_review", "adjusted", "grace", "suspended", "terminated", "transitioned")
@@ -239,10 +239,10 @@ def grace_caps(month: dt.date, case_ids: pa.Array) -> dict[int, int]:
     return {c: int(p or 0) for c, p in rows if wanted is None or c in wanted}
 
 
-def param_regions(regions: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """Each region → the deepest region of its ancestry that has parameter rows of its own: regions
-    that resolve to the same parameters share one group (a province of villages is a few groups)."""
-    own = {row.region_code for row in params_store.active_rows()}
+def param_regions(regions: pa.ChunkedArray | pa.Array, keys: Collection[str] = ASSESSMENT_KEYS) -> pa.Array:
+    """Each region → the deepest region of its ancestry with rows of its own for ``keys``: regions that
+    resolve to the same values share one group (a province of villages is a few groups)."""
+    own = {row.region_code for row in params_store.active_rows() if row.key in keys}
     distinct = pc.unique(regions)
     mapped = []
     for code in distinct.to_pylist():

@@ -26,24 +26,28 @@ import pyarrow.csv as pacsv
 from django.db import connection, transaction
 from django.utils import timezone
 
+from doudi.casework import params as casework_params
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.payments import arrears
-from doudi.payments.base import PaymentsConflict, month_start, paying_region
+from doudi.payments.base import PaymentsConflict, county_code, month_start, township_code
 from doudi.payments.entitlement import (
     compute_lines,
     members_of,
+    param_regions,
     payable_cases,
     payable_in,
     read_arrow,
     region_prefix,
 )
 from doudi.payments.models import RecipientAccount, Roster, RosterLine
+from doudi.payments.rosters import draft_roster_for
 
 REGENERATED = ("entitlement", "standard_change")
 ENTITLEMENT_LINES = ("base", "topup", "care", "single")
 PROVINCE = "220000000000"
 CHUNK = 100_000
+DELEGATION_KEY = "casework.confirm_authority"  # what base.paying_region reads (R-W10)
 
 
 @dataclass
@@ -184,16 +188,11 @@ def _rosters_for(lines: pa.Table, extra: pa.Table, month: dt.date) -> dict[tuple
         if t.num_rows:
             both = t.select(["region_code", "programme"]).group_by(["region_code", "programme"]).aggregate([])
             pairs |= set(zip(both["region_code"].to_pylist(), both["programme"].to_pylist(), strict=True))
-    payer: dict[str, str] = {}
+    payer = paying_regions(sorted({region for region, _ in pairs}), month)
     by_payer: dict[tuple[str, str], int] = {}
     out: dict[tuple[str, str], int] = {}
-    from doudi.payments.rosters import draft_roster_for
-
     for region, programme in sorted(pairs):
-        township = region[:9]
-        if township not in payer:
-            payer[township] = paying_region(region, month)
-        key = (payer[township], programme)
+        key = (payer[region], programme)
         if key not in by_payer:
             roster = draft_roster_for(key[0], programme, month)
             locked = Roster.unscoped.select_for_update().get(pk=roster.pk)
@@ -202,6 +201,20 @@ def _rosters_for(lines: pa.Table, extra: pa.Table, month: dt.date) -> dict[tuple
             by_payer[key] = roster.pk
         out[(region, programme)] = by_payer[key]
     return out
+
+
+def paying_regions(regions: list[str], month: dt.date) -> dict[str, str]:
+    """Household region → paying region (``base.paying_region``), resolving the delegation setting once
+    per distinct parameter region (townships without a setting of their own share their county's)."""
+    townships = sorted({township_code(r) for r in regions})
+    setting = param_regions(pa.array(townships, pa.string()), keys={DELEGATION_KEY}).to_pylist()
+    delegated: dict[str, bool] = {}
+    for code in set(setting):
+        delegated[code] = casework_params.delegated(code, month)
+    payer = {
+        t: (t if delegated[code] else county_code(t)) for t, code in zip(townships, setting, strict=True)
+    }
+    return {r: payer[township_code(r)] for r in regions}
 
 
 def mask_account(kind: str, last4: str) -> str:
