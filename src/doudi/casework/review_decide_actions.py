@@ -363,7 +363,7 @@ def decide_review(
         decision = _grace(actor, review, case, on, fields)
     elif outcome == "suspend":
         suspend(actor=actor, case=case, cause=fields.get("cause") or "refused_visit", on=on)
-        decision = CaseDecision.unscoped.filter(case=case, kind="suspend").order_by("-pk").first()
+        decision = CaseDecision.unscoped.filter(case=case, kind="suspend").order_by("-pk").first()  # type: ignore[assignment]
     else:
         maybe = _terminate(actor, review, case, on, fields, outcome)
         if maybe is None:
