@@ -15,9 +15,10 @@ from doudi.core.scoping import all_regions
 from tests.casework.life_helpers import D, case, letters_of, set_income  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+DEC_1 = D(2026, 12, 1)
 
 
-def _review(case, staff, on=D(2026, 12, 1)):
+def _review(case, staff, on=DEC_1):
     return open_change_review(
         actor=staff["township"], case=case, trigger="family", change_type="income", on=on
     )

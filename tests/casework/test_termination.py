@@ -17,9 +17,10 @@ from doudi.registry.models import CategoryStatus
 from tests.casework.life_helpers import D, case, letters_of, set_income, today  # noqa: F401
 
 pytestmark = pytest.mark.django_db
+DEC_1 = D(2026, 12, 1)
 
 
-def _review(case, staff, on=D(2026, 12, 1)):
+def _review(case, staff, on=DEC_1):
     return open_change_review(
         actor=staff["township"], case=case, trigger="family", change_type="income", on=on
     )
