@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from doudi.casework import clock
 from doudi.casework.lifecycle_base_actions import OPEN_CASE_STATES, add_months
 from doudi.casework.models import (
