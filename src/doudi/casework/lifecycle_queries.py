@@ -133,3 +133,23 @@ def moves_to_confirm(limit: int = 200) -> list[CaseMove]:
 
 def status(due: dt.date | None, today: dt.date) -> str:
     return clock.status(due, None, today) if due else ""
+
+
+def cases(*, region: str = "", state: str = "", tier: str = ""):
+    """Cases in the caller's subtree (the command's list), oldest first."""
+    from doudi.core.scoping import prefix_of
+
+    qs = Case.objects.order_by("pk")
+    if region:
+        qs = qs.filter(region_code__startswith=prefix_of(region))
+    if state:
+        qs = qs.filter(state=state)
+    if tier:
+        qs = qs.filter(tier=tier)
+    return qs
+
+
+def get_person(pk: int):
+    from doudi.registry.models import Person
+
+    return Person.objects.get(pk=pk)
