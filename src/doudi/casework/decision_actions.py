@@ -11,7 +11,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.casework import clock, household_data, paperwork, params, states
+from doudi.casework import basis_actions, clock, household_data, paperwork, params, states
 from doudi.casework.base import (
     CaseworkConflict,
     CaseworkError,
@@ -168,6 +168,9 @@ def confirm(
                 setattr(case, k, v)
             case.save()
         cases.append(case)
+    basis = basis_actions.record_basis(decision)  # what every month's amount is computed from (R-PAY3)
+    for case in cases:
+        basis_actions.apply_basis(case, basis)
     delegated = getattr(actor, "role", "") == "township_caseworker"
     main = next((c for c in cases if c.tier == decision.household_category), cases[0] if cases else None)
     cd = CaseDecision.unscoped.create(

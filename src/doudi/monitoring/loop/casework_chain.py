@@ -10,7 +10,9 @@ from doudi.monitoring.models import ChainEvent
 from doudi.registry.models import CATEGORY_NAMES
 
 
-def on_casework_event(sender, *, event: str, application, actor=None, **kw) -> None:
+def on_casework_event(sender, *, event: str, application=None, actor=None, **kw) -> None:
+    if application is None:  # the case's life (CASE_CHANGED) is not an application step
+        return
     ref = ("casework.application", application.pk)
     common = {
         "household_id": application.household_id,

@@ -17,45 +17,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from doudi.policy.rules import codes
+from doudi.policy.rules.benefits import benefit_columns
 from doudi.policy.rules.columns import HOUSEHOLD_COLUMNS, I64, MEMBER_COLUMNS, normalize_columns
 from doudi.policy.rules.params import Parameters
+from doudi.policy.rules.vector import (
+    E4,
+    GroupParams,
+    Segments,
+    add,
+    and_,
+    bit_or,
+    div,
+    eq,
+    ge,
+    gt,
+    if_else,
+    le,
+    lt,
+    max_ew,
+    mul,
+    not_,
+    or_,
+    round_div,
+    sub,
+)
 
-E4 = 10_000
-YUAN_E6 = 1_000_000  # fen × 1/10,000-ratio units per yuan
-
-
-@lru_cache(maxsize=1024, typed=True)
-def _const(value: int | bool) -> pa.Scalar:
-    return pa.scalar(value, pa.bool_() if isinstance(value, bool) else I64)
-
-
-def _kernel(function):
-    """A compute kernel taking Python ints/bools as Arrow scalars.
-
-    Passing plain Python numbers to pyarrow.compute costs ~100 µs per call (a conversion path that retries
-    an optional import each time); one-household batches make thousands of such calls.
-    """
-
-    def call(*args):
-        return function(*(_const(a) if isinstance(a, int) else a for a in args))
-
-    call.__name__ = function.__name__
-    return call
-
-
-add, sub, mul = _kernel(pc.add_checked), _kernel(pc.subtract_checked), _kernel(pc.multiply_checked)
-div = _kernel(pc.divide)
-lt, le, ge = _kernel(pc.less), _kernel(pc.less_equal), _kernel(pc.greater_equal)
-gt, eq = _kernel(pc.greater), _kernel(pc.equal)
-and_, or_, not_, if_else = pc.and_, pc.or_, pc.invert, _kernel(pc.if_else)
-max_ew, bit_or = _kernel(pc.max_element_wise), _kernel(pc.bit_wise_or)
-_ZERO = pa.array([0], I64)
 _SEVERE_MAX_GRADE = pa.array(codes.SEVERE_DISABILITY_MAX_GRADE, I64)
 _HOUSEHOLD_BIT = pa.array([0, 1, 8, 16, 2], I64)  # by household category code → member category bit
 
@@ -66,103 +57,6 @@ class TableResult:
 
     households: pa.Table
     members: pa.Table
-
-
-class _Segments:
-    """Members grouped by household (sorted, contiguous, every household non-empty)."""
-
-    def __init__(self, household: pa.Array, n_households: int):
-        self.household = household
-        if n_households == 0:
-            if len(household):
-                raise ValueError("members refer to households but the household table is empty")
-            self.last = pa.array([], I64)
-            self.counts = pa.array([], I64)
-            return
-        ree = pc.run_end_encode(household, run_end_type=I64)
-        values = ree.values
-        ok = len(values) == n_households and values[0].as_py() == 0
-        if ok and n_households > 1:
-            ok = pc.min_max(pc.pairwise_diff(values)).as_py() == {"min": 1, "max": 1}
-        if not ok:
-            raise ValueError("members must be sorted by household and every household 0..H-1 needs a member")
-        ends = ree.run_ends
-        self.last = sub(ends, 1)
-        self.counts = sub(ends, _shift(ends))
-
-    def sum(self, values: pa.Array) -> pa.Array:
-        if len(self.last) == 0:
-            return pa.array([], I64)
-        totals = pc.take(pc.cumulative_sum_checked(values.cast(I64)), self.last)
-        return sub(totals, _shift(totals))
-
-    def any(self, flags: pa.Array) -> pa.Array:
-        return gt(self.sum(flags), 0)
-
-    def all(self, flags: pa.Array) -> pa.Array:
-        return eq(self.sum(not_(flags)), 0)
-
-    def spread(self, values):
-        """A household column → one value per member (scalars pass through)."""
-        return pc.take(values, self.household) if isinstance(values, pa.Array) else values
-
-
-def _shift(values: pa.Array) -> pa.Array:
-    """``[a, b, c]`` → ``[0, a, b]``."""
-    return pa.concat_arrays([_ZERO, values.slice(0, max(len(values) - 1, 0))])
-
-
-class _Params:
-    """Parameter values per household: Python ints for one group, arrays (taken by group) for many."""
-
-    def __init__(self, groups: Sequence[Parameters], group_column: pa.Array, seg: _Segments):
-        self.ints = [g.ints for g in groups]
-        self.single = len(self.ints) == 1
-        self.group = group_column
-        self.member_group = None if self.single else seg.spread(group_column)
-        self._h: dict[str, pa.Array] = {}
-        self._m: dict[str, pa.Array] = {}
-        if len(group_column):
-            bounds = pc.min_max(group_column).as_py()
-            if bounds["min"] < 0 or bounds["max"] >= len(self.ints):
-                raise ValueError("households.param_group out of range")
-
-    def h(self, name: str):
-        """Household-level value of a scalar parameter."""
-        if self.single:
-            return getattr(self.ints[0], name)
-        if name not in self._h:
-            values = [getattr(p, name) for p in self.ints]
-            array = pa.array(values, pa.bool_() if isinstance(values[0], bool) else I64)
-            self._h[name] = pc.take(array, self.group)
-        return self._h[name]
-
-    def m(self, seg: _Segments, name: str):
-        """Member-level value of a scalar parameter."""
-        if self.single:
-            return getattr(self.ints[0], name)
-        if name not in self._m:
-            self._m[name] = seg.spread(self.h(name))
-        return self._m[name]
-
-    def lookup(self, name: str, index: pa.Array) -> pa.Array:
-        """Member-level lookup in a per-group table parameter (``tuple`` indexed by ``index``)."""
-        tables = [getattr(p, name) for p in self.ints]
-        width = len(tables[0])
-        flat = pa.array([v for table in tables for v in table], I64)
-        if self.single:
-            return pc.take(flat, index)
-        return pc.take(flat, add(mul(self.member_group, width), index))
-
-
-def _round_div(num, den):
-    """Half-up ``num / den`` for ``num >= 0`` (R-B5)."""
-    return div(add(mul(num, 2), den), mul(den, 2))
-
-
-def _differential(num, den):
-    """R-B5 for a differential: half-up to the yuan, and above 0 but below 1 yuan pays 1."""
-    return if_else(gt(num, 0), max_ew(_round_div(num, den), 1), 0)
 
 
 def assess_table(
@@ -184,8 +78,8 @@ def assess_table(
         raise ValueError("at least one Parameters is needed")
     h = normalize_columns(households, HOUSEHOLD_COLUMNS, "households")
     m = normalize_columns(members, MEMBER_COLUMNS, "members")
-    seg = _Segments(m["household"], len(h["income_fen"]))
-    prm = _Params(groups, h["param_group"], seg)
+    seg = Segments(m["household"], len(h["income_fen"]))
+    prm = GroupParams(groups, h["param_group"], seg)
     s_h = prm.h("dibao_fen")
 
     # Members: age as of the group's date (a birthday on as_of counts), R-T1..R-T3, severe disability.
@@ -292,39 +186,34 @@ def assess_table(
     mask = bit_or(mask, if_else(seg.spread(h["existing_fpjc"]), codes.BIT_BY_CATEGORY[codes.FPJC], 0))
     mask = bit_or(mask, if_else(seg.spread(h["existing_other"]), codes.BIT_BY_CATEGORY[codes.OTHER], 0))
 
-    # R-B1 household differential (S − p)·n = (S·n·months − I) / months, in fen → yuan.
-    b1 = if_else(eq(category, codes.CAT_DIBAO), _differential(sub(s_n_months, income), mul(months, 100)), 0)
-
-    # R-B2 top-ups for DIBAO members (household or single-person), combined per topup_combination.
-    dibao_member = or_(and_(eq(cat_m, codes.CAT_DIBAO), not_(tekun_m)), is_single)
-    shares = [
-        if_else(m["serious_illness"], prm.m(seg, "topup_illness_e4"), 0),
-        if_else(severe, prm.m(seg, "topup_severe_e4"), 0),
-        if_else(ge(age, codes.AGE_ELDERLY_TOPUP), prm.m(seg, "topup_elderly_e4"), 0),
-        if_else(lt(age, codes.AGE_ADULT), prm.m(seg, "topup_minor_e4"), 0),
-    ]
-    share_sum = add(add(shares[0], shares[1]), add(shares[2], shares[3]))
-    share_max = max_ew(max_ew(shares[0], shares[1]), max_ew(shares[2], shares[3]))
-    topup_sum = prm.m(seg, "topup_sum")
-    if isinstance(topup_sum, bool):
-        share = share_sum if topup_sum else share_max
-    else:
-        share = if_else(topup_sum, share_sum, share_max)
-    share = share.cast(I64)
-    b2_applies = and_(dibao_member, gt(share, 0))
-    b2 = if_else(b2_applies, _round_div(mul(share, s_m), YUAN_E6), 0)
-
-    # R-B3 TEKUN: basic living and care, per person.
-    b3_basic = if_else(tekun_m, _round_div(mul(prm.m(seg, "tekun_basic_e4"), s_m), YUAN_E6), 0)
-    care_share = prm.lookup("care_e4", care_level)
-    b3_care = if_else(tekun_m, _round_div(mul(care_share, prm.m(seg, "min_wage_fen")), YUAN_E6), 0)
-
-    # R-B4 single-person dibao: S − own monthly income.
-    b4 = if_else(is_single, _differential(sub(s_m, own), 100), 0)
+    # R-B1–R-B5 (DOMAIN §6): the benefit lines, shared with the monthly payments.
+    ben = benefit_columns(
+        seg,
+        prm,
+        category=category,
+        n=n,
+        income=income,
+        months=months,
+        age=age,
+        serious_illness=m["serious_illness"],
+        severe=severe,
+        tekun=tekun_m,
+        care_level=care_level,
+        single=single,
+        own_income=own,
+    )
+    b1, b2_applies, b2, b3_basic, b3_care, b4 = (
+        ben.b1,
+        ben.b2_applies,
+        ben.b2,
+        ben.b3_basic,
+        ben.b3_care,
+        ben.b4,
+    )
 
     member_total = add(add(b2, b3_basic), add(b3_care, b4))
     total = add(b1, seg.sum(member_total))
-    per_capita = _round_div(income, mul(months, n))  # of the remaining household (all members if none)
+    per_capita = round_div(income, mul(months, n))  # of the remaining household (all members if none)
 
     household_out = pa.table(
         {
@@ -347,7 +236,7 @@ def assess_table(
             "tekun_members": seg.sum(tekun_m),
             "n_assessed": n,
             "income_assessed_fen": income,
-            "b1": b1.cast(I64),
+            "b1": b1,
             "monthly_total": total,
         }
     )
@@ -366,10 +255,10 @@ def assess_table(
             "care_level": care_level,
             "single": single,
             "b2_applies": b2_applies,
-            "b2": b2.cast(I64),
-            "b3_basic": b3_basic.cast(I64),
-            "b3_care": b3_care.cast(I64),
-            "b4": b4.cast(I64),
+            "b2": b2,
+            "b3_basic": b3_basic,
+            "b3_care": b3_care,
+            "b4": b4,
             "total": member_total,
         }
     )

@@ -127,16 +127,18 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("deadline.change_review_wd", COUNT, "working_days", "变化复核办结时限"),
     ParamSpec("deadline.tekun_objection_wd", COUNT, "working_days", "特困终止异议复查决定时限"),
     ParamSpec("notice.termination_days", COUNT, "days", "终止救助公示天数"),
-    ParamSpec("review.visit_always", ENUM, "enum", "定期复核一律入户", choices=('false', 'true')),
+    ParamSpec("review.visit_always", ENUM, "enum", "定期复核一律入户", choices=("false", "true")),
     ParamSpec("adjust_notice_threshold", MONEY, "yuan", "调整金额免于告知的上限"),
     ParamSpec("grace.income_ceiling_multiple", RATIO, "ratio", "渐退期收入上限（低保标准倍数）"),
-    ParamSpec("grace.on_head_death", ENUM, "enum", "户主死亡是否给予渐退期", choices=('false', 'true')),
-    ParamSpec("grace.amount_mode", ENUM, "enum", "渐退期发放方式", choices=('keep', 'capped')),
+    ParamSpec("grace.on_head_death", ENUM, "enum", "户主死亡是否给予渐退期", choices=("false", "true")),
+    ParamSpec("grace.amount_mode", ENUM, "enum", "渐退期发放方式", choices=("keep", "capped")),
     ParamSpec("suspend_after_missed_checks", COUNT, "months", "连续未认证暂停发放月数"),
     ParamSpec("suspend_max_months", COUNT, "months", "暂停发放最长月数"),
     ParamSpec("pay.send_by_day", COUNT, "day", "花名册报送银行截止日"),
     ParamSpec("pay.credit_by_day", COUNT, "day", "救助金到账截止日"),
-    ParamSpec("pay.death_rule", ENUM, "enum", "死亡后的最后发放月", choices=('month_of_death', 'month_after')),
+    ParamSpec(
+        "pay.death_rule", ENUM, "enum", "死亡后的最后发放月", choices=("month_of_death", "month_after")
+    ),
     ParamSpec("pay.arrears_max_months", COUNT, "months", "补发最长追溯月数"),
     ParamSpec("pay.offset_max_share", RATIO, "ratio", "追回抵扣占当月金额上限"),
     # R-M13: ``direct`` — the scan dispatches each new warning to the household's township; ``county`` — by hand.

@@ -1,0 +1,106 @@
+"""Entitlement-months (R-PAY2, R-PAY3, R-B1–R-B5): every line equals the assessment engine's on the
+case's stored input with the parameters and ages of the month's first day — across a mid-year standard
+change, for any month (hypothesis over dates); the first paid month is the month after confirmation,
+``pay_until`` is the last; suspended months are held."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from doudi.casework.models import Case
+from doudi.payments import entitlement
+from doudi.payments.base import add_months
+from tests.payments.engine import engine_lines, paid_lines
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def test_a_dibao_case_is_paid_the_engines_lines(dibao_case):
+    table = entitlement.month_lines(D(2026, 12, 1), "222401000000")
+    lines = paid_lines(table, dibao_case.pk)
+    assert lines == engine_lines(dibao_case, D(2026, 12, 1))
+    assert ("base", "R-B1", 0) in lines and (
+        "topup",
+        "R-B2",
+        dibao_case.basis.members.order_by("person_id")[0].person_id,
+    ) in lines
+    assert (
+        sum(lines.values()) == entitlement.case_amount(dibao_case, D(2026, 12, 1)) == dibao_case.monthly_total
+    )
+    row = next(r for r in table.to_pylist() if r["line"] == "base")
+    assert (
+        row["payee_key"] == f"h{dibao_case.household_id}" and row["members"] == 2 and row["status"] == "due"
+    )
+
+
+def test_a_tekun_case_is_paid_basic_living_and_care(tekun_case):
+    month = D(2027, 1, 1)
+    table = entitlement.month_lines(month)
+    lines = paid_lines(table, tekun_case.pk)
+    (person,) = {k[2] for k in lines}
+    assert set(lines) == {("base", "R-B3", person), ("care", "R-B3", person)}
+    assert lines == engine_lines(tekun_case, month)
+    assert all(r["programme"] == "TEKUN" and r["payee_key"] == f"p{person}" for r in table.to_pylist())
+
+
+def test_the_first_paid_month_is_the_month_after_confirmation_and_pay_until_the_last(dibao_case):
+    assert entitlement.case_amount(dibao_case, D(2026, 11, 1)) == 0  # confirmed 2026-11-13
+    assert entitlement.case_amount(dibao_case, D(2026, 12, 1)) > 0
+    Case.unscoped.filter(pk=dibao_case.pk).update(state="terminated", pay_until=D(2027, 3, 1))
+    assert entitlement.case_amount(dibao_case, D(2027, 3, 1)) > 0
+    assert entitlement.case_amount(dibao_case, D(2027, 4, 1)) == 0
+    Case.unscoped.filter(pk=dibao_case.pk).update(state="closed")
+    assert entitlement.case_amount(dibao_case, D(2027, 2, 1)) == 0
+
+
+def test_a_suspended_case_is_held_not_dropped(dibao_case):
+    Case.unscoped.filter(pk=dibao_case.pk).update(state="suspended")
+    table = entitlement.month_lines(D(2027, 1, 1))
+    assert table.num_rows and set(table["status"].to_pylist()) == {"held"}
+    assert set(table["status_reason"].to_pylist()) == {"暂停发放"}
+
+
+def test_other_regions_are_left_out(dibao_case):
+    assert entitlement.month_lines(D(2027, 1, 1), "220102000000").num_rows == 0
+    assert entitlement.month_lines(D(2027, 1, 1), "222401001000").num_rows > 0
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    months_after=st.integers(min_value=0, max_value=40),
+    change_after=st.integers(min_value=1, max_value=30),
+    raise_by=st.integers(min_value=1, max_value=300),
+)
+def test_amounts_equal_the_engine_across_a_standard_change(
+    confirmed, set_standard, months_after, change_after, raise_by
+):
+    """Any month from the first paid month on, before or after a standard raised from a later month's
+    1st day: every line of both cases equals the engine's (and the spouse turns 70 in 2028-09)."""
+    from doudi.policy import params_store
+
+    start = D(2026, 12, 1)
+    change = add_months(start, change_after)
+    month = add_months(start, months_after)
+    try:
+        with transaction.atomic():  # each example's parameter change is rolled back
+            set_standard(760 + raise_by, change)
+            table = entitlement.month_lines(month)
+            for case in confirmed.values():
+                assert paid_lines(table, case.pk) == engine_lines(case, month)
+            s = params_store.provider("222401001000", "urban", month).dibao_standard
+            assert s == (760 + raise_by if month >= change else 760)
+            raise _Rollback
+    except _Rollback:
+        pass
+    finally:
+        params_store.clear_cache()
+
+
+class _Rollback(Exception):
+    pass
