@@ -181,12 +181,13 @@ def summary_months() -> list[dt.date]:
 
 def chart_rows(region_code: str) -> list[dict]:
     """Amounts by month and tier of the user's own region (its summary rows), oldest first."""
-    return list(
+    rows = (
         MonthlySummary.objects.filter(region_code=region_code)
         .values("month", "tier")
         .annotate(paid=Sum("paid_amount"), due=Sum("due_amount"))
         .order_by("month", "tier")
     )
+    return [dict(r) for r in rows]
 
 
 def counts() -> dict[str, int]:

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
-from doudi.payments import account_actions
 from doudi.payments.base import PaymentsConflict, PaymentsError, month_start, paying_region
 from doudi.payments.models import RecipientAccount, RosterLine
 from doudi.payments.rosters import draft_roster_for
@@ -37,7 +36,7 @@ def on_failed(*, actor, line_ids: list[int]) -> None:
         by_reason[reason or "银行发放失败"].add(acc)
     accounts: set[int] = set()
     for reason, accs in by_reason.items():
-        account_actions.mark_problem(actor=actor, accounts_ids=sorted(accs), reason=f"银行退回：{reason}")
+        RecipientAccount.unscoped.filter(pk__in=accs).update(problem=f"银行退回：{reason}"[:200])
         accounts |= accs
     # a second failure of the same account: suspend the case (R-W34)
     rosters_failed = (

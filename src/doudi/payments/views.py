@@ -121,14 +121,11 @@ def roster_step(request, pk: int, step: str):
     kw = {"actor": user, "roster": r, "expected_version": int(version) if (version or "").isdigit() else None}
     try:
         if step == "unlock":
-            form = UnlockForm(request.POST)
-            reason = form.data.get("reason", "")
-            roster_actions.unlock(reason=reason, **kw)
+            roster_actions.unlock(reason=request.POST.get("reason", ""), **kw)
         elif step == "send":
-            form = SendForm(request.POST)
             data = bank_actions.bankfile.rows(r)
             roster_actions.send(
-                external_ref=form.data.get("external_ref", ""),
+                external_ref=request.POST.get("external_ref", ""),
                 checksum=bank_actions.bankfile.checksum(data),
                 **kw,
             )
