@@ -159,14 +159,17 @@ def standard_change_lines(cases_all: pa.Table, members: pa.Table, month: dt.date
 
 
 def _lines(per_case: pa.Table, cases_all: pa.Table, members: pa.Table) -> pa.Table:
+    per_case = per_case.sort_by("case_id")
     info = cases_all.select(
         ["case_id", "household_id", "tier", "state", "basis_id", "region_code", "n_assessed"]
     )
-    t = per_case.join(info, "case_id", join_type="inner").sort_by("case_id")
+    t = info.take(pc.index_in(per_case["case_id"], value_set=info["case_id"]))
     # a TEKUN case is paid to its (first) TEKUN member, a DIBAO case to the household
     tekun = members.filter(members["tekun"])
     first_tekun = tekun.group_by("basis_id").aggregate([("person_id", "min")])
-    t = t.join(first_tekun, "basis_id", join_type="left outer").sort_by("case_id")
+    at = pc.index_in(t["basis_id"], value_set=first_tekun["basis_id"])
+    t = t.append_column("person_id_min", pc.take(first_tekun["person_id_min"], at))
+    t = t.append_column("owed", per_case["owed"]).append_column("m_list", per_case["m_list"])
     is_tekun = pc.equal(t["tier"], "TEKUN")
     person = pc.if_else(is_tekun, pc.fill_null(t["person_id_min"], 0), 0)
     hh_key = pc.binary_join_element_wise("h", t["household_id"].cast(pa.string()), "")
