@@ -82,7 +82,9 @@ def _accounts(staff: Staff, today: dt.date) -> None:
                 kind="sscard" if not guardian else "bank",
                 holder_name=head.name if not guardian else "金春花",
                 holder_relation="applicant" if not guardian else "guardian",
-                holder_reason="" if not guardian else "申请人年老体弱，由其女儿作为监护人代领（监护证明已存档）",
+                holder_reason=""
+                if not guardian
+                else "申请人年老体弱，由其女儿作为监护人代领（监护证明已存档）",
                 bank_name="吉林银行延吉分行" if not guardian else "延边农村商业银行",
                 number=f"62{household.pk:014d}{i % 10}{(i * 7) % 10}{(i * 3) % 10}",
                 on=min(today, dt.date(today.year, 1, 2)),
@@ -152,8 +154,9 @@ def _bank_return(roster: Roster, *, fail_one: bool) -> bytes:
     """What the bank sends back: every account paid on the 15th, the first one refused if asked."""
     accounts = sorted(
         set(
-            RosterLine.unscoped.filter(roster=roster, status=RosterLine.Status.DUE, account__isnull=False)
-            .values_list("account", flat=True)
+            RosterLine.unscoped.filter(
+                roster=roster, status=RosterLine.Status.DUE, account__isnull=False
+            ).values_list("account", flat=True)
         )
     )
     day = roster.month.replace(day=15).isoformat()
@@ -196,12 +199,13 @@ def _set_income(household: Household, per_person: int, on: dt.date) -> None:
     )
 
 
-def _life_events(staff: Staff, month: dt.date, today: dt.date) -> None:
-    """The changes of the month before ``month``'s run (dates inside the previous month)."""
+def _changes(staff: Staff, month: dt.date, today: dt.date) -> None:
+    """The changes reported before ``month``'s run: in the month before last, a new job (grace) and a
+    rise in income (termination and the move to MARGINAL)."""
     county = staff.who("county")
     standard = int(params_store.provider(TOWNSHIP, "urban", month).entry("dibao_standard.urban").value)
     last = add_months(month_start(today), -1)
-    if month == last:  # November: a new job (grace) and a rise in income (transition to MARGINAL)
+    if month == last:
         cases = _dibao_cases()
         if len(cases) >= 2:
             grace_case, exit_case = cases[0], cases[1]
@@ -236,23 +240,29 @@ def _life_events(staff: Staff, month: dt.date, today: dt.date) -> None:
                     reasons=["家庭人均收入已高于低保标准，但低于低保边缘家庭认定标准"],
                 )
                 end_notice(actor=county, review=review, on=on + dt.timedelta(days=10))
-    if month == month_start(today):  # December: a death found in the cremation data
-        cases = Case.unscoped.filter(
-            region_code__startswith=TOWNSHIP[:9], tier__in=["DIBAO", "TEKUN"], state="active"
-        ).order_by("-since", "pk")
-        for case in cases:
-            people = list(Person.unscoped.filter(household=case.household_id).order_by("pk"))
-            if len(people) == 1:
-                with using_scope(TOWNSHIP):
-                    record_death(
-                        actor=staff.township,
-                        person=people[0],
-                        died_on=add_months(month, -1).replace(day=20),
-                        source="cremation",
-                        source_ref="延吉市殡仪馆火化信息（演示）",
-                        on=min(today, month.replace(day=3)),
-                    )
-                break
+
+
+def _death(staff: Staff, month: dt.date, today: dt.date) -> None:
+    """After the month's run, before its lock: the cremation data show that a TEKUN person on the
+    month's roster (the longest-paid) died last month; the township's lock drops the line (R-W32,
+    R-PAY2)."""
+    line = (
+        RosterLine.unscoped.filter(month=month, programme="TEKUN", person__isnull=False, line="base")
+        .order_by("case__since", "pk")
+        .select_related("person")
+        .first()
+    )
+    if line is None or line.person is None:
+        return
+    with using_scope(TOWNSHIP):
+        record_death(
+            actor=staff.township,
+            person=line.person,
+            died_on=add_months(month, -1).replace(day=20),
+            source="cremation",
+            source_ref="延吉市殡仪馆火化信息（演示）",
+            on=min(today, month.replace(day=3)),
+        )
 
 
 def _visit(staff: Staff, review, on: dt.date) -> None:
@@ -303,11 +313,15 @@ def seed_payments(*, today: dt.date | None = None) -> PaymentsSeed:
         if not raised and month >= dt.date(today.year, 10, 1) and first < dt.date(today.year, 7, 1):
             _raise_standard(staff, dt.date(today.year, 9, 20))
             raised = True
-        _life_events(staff, month, today)
+        _changes(staff, month, today)
         with using_scope(COUNTY):
             run_month(actor=county, month=month, region_code=COUNTY)
+        if month == month_start(today):
+            _death(staff, month, today)
         targets = _targets(month, today)
-        rosters = Roster.unscoped.filter(region_code__startswith=COUNTY[:6], month=month).order_by("programme", "kind", "seq")
+        rosters = Roster.unscoped.filter(region_code__startswith=COUNTY[:6], month=month).order_by(
+            "programme", "kind", "seq"
+        )
         for roster in rosters:
             target = targets.get(roster.programme, S.CLOSED)
             fail = roster.programme == "DIBAO" and target == S.RECONCILED

@@ -58,7 +58,9 @@ class Command(BaseCommand):
             pay = report.payments
             if pay is not None and pay.lines:
                 states = "、".join(f"{ROSTER_STATES[k]} {v} 份" for k, v in pay.rosters.items())
-                out.write(f"演示救助金发放：新增在保对象 {pay.cases} 户，发放明细 {pay.lines} 条；花名册 {states}")
+                out.write(
+                    f"演示救助金发放：新增在保对象 {pay.cases} 户，发放明细 {pay.lines} 条；花名册 {states}"
+                )
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
