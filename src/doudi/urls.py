@@ -21,5 +21,6 @@ urlpatterns = [
     path("report/", include("doudi.monitoring.loop.urls_public")),
     path("letters/", include("doudi.letters.urls")),
     path("casework/", include("doudi.casework.urls")),
+    path("payments/", include("doudi.payments.urls")),
     path("notices/", include("doudi.casework.urls_public")),
 ]

@@ -173,13 +173,6 @@ def reveal(*, actor, account: RecipientAccount, reason: str = "") -> str:
     return crypto.decrypt(account.number_enc) if account.number_enc else ""
 
 
-def mark_problem(*, actor, accounts_ids: list[int], reason: str) -> int:
-    """Set the bank's problem on accounts (inside the caller's transaction; ``repay_actions``)."""
-    if not accounts_ids:
-        return 0
-    return RecipientAccount.unscoped.filter(pk__in=accounts_ids).update(problem=reason[:200])
-
-
 @transaction.atomic
 def mark_fixed(*, actor, account: RecipientAccount, note: str) -> RecipientAccount:
     """The township checked the account with the family (e.g. the card was unfrozen): the problem is

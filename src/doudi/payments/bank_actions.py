@@ -70,10 +70,10 @@ def import_return(*, actor, roster: Roster, content: bytes, file_name: str = "")
     seen: set[int] = set()
     for row in rows:
         prefix, _, acc_text = row.ref.partition("-")
-        acc = int(acc_text) if prefix == str(roster.pk) and acc_text.isdigit() else None
-        if acc is None or acc not in state:
+        if not (prefix == str(roster.pk) and acc_text.isdigit() and int(acc_text) in state):
             problems.append({"line": row.line_no, "reason": f"付款标识“{row.ref}”不属于本花名册"})
             continue
+        acc = int(acc_text)
         if acc in seen:
             problems.append({"line": row.line_no, "reason": f"付款标识“{row.ref}”重复出现"})
             continue

@@ -40,13 +40,13 @@ def _yuan(amount: int) -> str:
 def rows(roster: Roster) -> list[list[str]]:
     """The data rows: the roster's due lines grouped by account (one query for the sums, one for the
     accounts); the full number decrypted here only."""
-    sums = (
+    grouped = (
         RosterLine.unscoped.filter(roster=roster, status=RosterLine.Status.DUE, account__isnull=False)
         .values("account")
         .annotate(total=Sum("amount"), n=Count("pk"))
         .order_by("account")
     )
-    sums = list(sums)
+    sums = list(grouped)
     accounts = RecipientAccount.unscoped.in_bulk([s["account"] for s in sums])
     memo = f"{month_label(roster.month)}{Programme(roster.programme).label}"
     out = []

@@ -29,7 +29,7 @@ def fund_for(region_code: str, programme: str) -> FundAccount:
     if fund is None:
         from doudi.regions.queries import names_for
 
-        name = names_for([region_code]).get(region_code, region_code)
+        name = names_for({region_code}).get(region_code, region_code)
         fund = FundAccount.unscoped.create(
             region_code=region_code,
             programme=programme,
@@ -127,7 +127,8 @@ def build_summaries(*, actor, month: dt.date, region_prefix: str = "") -> int:
         .order_by()
     )
     rows: dict[tuple[str, str, str, str], dict] = {}
-    for r in town:  # one row per township, programme and tier
+    for group in town.iterator():  # one row per township, programme and tier
+        r: dict = dict(group)
         tier = r["tier"] or r["programme"]
         for level, n in LEVELS:
             key = (level, r["code"][:n].ljust(12, "0"), r["programme"], tier)

@@ -14,7 +14,7 @@ from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within, prefix_of
 from doudi.payments.base import PaymentsConflict, PaymentsError, month_start, paying_region
-from doudi.payments.models import OneOffDecision, Programme, RosterLine
+from doudi.payments.models import OneOffDecision, Programme, Roster, RosterLine
 from doudi.payments.rosters import draft_roster_for
 from doudi.registry.models import Person
 
@@ -146,7 +146,7 @@ def apply(*, actor, decision: OneOffDecision) -> int:
             .annotate(n=Count("pk"))
             .values_list("household", "n")
         )
-    rosters: dict[str, object] = {}
+    rosters: dict[str, Roster] = {}
     payers: dict[str, str] = {}
     lines = []
     for case_id, household_id, region, tier in rows:

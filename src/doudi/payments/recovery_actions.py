@@ -146,13 +146,13 @@ def _offsetable(month: dt.date, case_ids: list[int]) -> dict[int, int]:
 def offset_lines(*, actor, month: dt.date, region_prefix: str = "") -> list[RosterLine]:
     """Recovery lines (negative, origin ``recovery``) for the month's draft rosters: each open offset
     claim takes min(what is left, share × the case's offsetable amount) — one line per claim and month."""
-    claims = RecoveryClaim.unscoped.filter(state=C.OPEN, settle_mode="offset").select_related(
+    open_claims = RecoveryClaim.unscoped.filter(state=C.OPEN, settle_mode="offset").select_related(
         "case", "household"
     )
     if region_prefix:
-        claims = claims.filter(region_code__startswith=region_prefix)
+        open_claims = open_claims.filter(region_code__startswith=region_prefix)
     claims = list(
-        claims.exclude(pk__in=RosterLine.unscoped.filter(month=month, line="recovery").values("claim"))
+        open_claims.exclude(pk__in=RosterLine.unscoped.filter(month=month, line="recovery").values("claim"))
     )
     base = _offsetable(month, [c.case_id for c in claims])
     made = []

@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
-from doudi.payments import account_actions
 from doudi.payments.base import PaymentsConflict, PaymentsError, month_start, paying_region
 from doudi.payments.models import RecipientAccount, RosterLine
 from doudi.payments.rosters import draft_roster_for
@@ -37,7 +36,7 @@ def on_failed(*, actor, line_ids: list[int]) -> None:
         by_reason[reason or "银行发放失败"].add(acc)
     accounts: set[int] = set()
     for reason, accs in by_reason.items():
-        account_actions.mark_problem(actor=actor, accounts_ids=sorted(accs), reason=f"银行退回：{reason}")
+        RecipientAccount.unscoped.filter(pk__in=accs).update(problem=f"银行退回：{reason}"[:200])
         accounts |= accs
     # a second failure of the same account: suspend the case (R-W34)
     rosters_failed = (
@@ -65,7 +64,7 @@ def _suspend_cases(actor, accounts: list[int], line_ids: list[int]) -> None:
     )
     open_cases = Suspension.unscoped.filter(outcome="", case__in=case_ids).values_list("case", flat=True)
     for case in Case.unscoped.filter(pk__in=case_ids - set(open_cases)):  # a handful per return file
-        suspend(actor=actor, case=case, cause=Suspension.Cause.BANK_FAILURE)
+        suspend(actor=actor or "system", case=case, cause=Suspension.Cause.BANK_FAILURE)
 
 
 def pending_failed(household_id: int):
@@ -121,6 +120,69 @@ def repay_failed(*, actor, household_id: int, on: dt.date | None = None) -> list
             after={"origin": "failed", "lines": [m.pk for m in made], "amount": sum(m.amount for m in made)},
         )
     return made
+
+
+def pay_cleared_suspension(*, actor, case, held_from: dt.date, held_until: dt.date) -> list[RosterLine]:
+    """A suspension cleared in time (R-W34, casework's CASE_CHANGED ``suspension_cleared``): the case's
+    held lines of those months on rosters already past draft are paid as arrears lines (origin
+    ``suspension``, rule ``R-W34``, ``source_line`` the held one) on the current draft roster. Held lines
+    of a draft roster are not copied: the roster's next run or lock settles them. Runs inside casework's
+    transaction."""
+    held = list(
+        RosterLine.unscoped.filter(case=case, status=L.HELD, month__gte=held_from, month__lte=held_until)
+        .exclude(roster__state="draft")
+        .exclude(Exists(RosterLine.unscoped.filter(source_line=OuterRef("pk")).exclude(status=L.DROPPED)))
+        .select_related("household")
+    )
+    month = month_start(timezone.localdate())
+    made = []
+    for src in held:  # a few months of one case
+        roster = draft_roster_for(paying_region(src.household.region_code, month), src.programme, month)
+        made.append(
+            RosterLine.unscoped.create(
+                region_code=src.region_code,
+                roster=roster,
+                case=src.case,
+                household=src.household,
+                person=src.person,
+                payee_key=src.payee_key,
+                programme=src.programme,
+                tier=src.tier,
+                month=month,
+                line=RosterLine.Line.ARREARS,
+                rule="R-W34",
+                amount=src.amount,
+                covers=[src.month.strftime("%Y-%m")],
+                members=src.members,
+                origin="suspension",
+                source_line=src,
+                status_reason=f"暂停原因已消除，补发{src.month.year}年{src.month.month}月暂缓发放的款项"[
+                    :200
+                ],
+            )
+        )
+    if made:
+        record_audit(
+            actor=actor,
+            action=AuditAction.PAYMENTS_ARREARS,
+            region_code=case.region_code,
+            subject_type="case",
+            subject_id=case.pk,
+            after={
+                "origin": "suspension",
+                "lines": [m.pk for m in made],
+                "amount": sum(m.amount for m in made),
+            },
+        )
+    return made
+
+
+def on_case_changed(sender=None, *, event: str = "", **kw) -> None:
+    """The subscriber to casework's events (connected in ``PaymentsConfig.ready``)."""
+    if event == "case_changed" and str(kw.get("kind", "")) == "suspension_cleared":
+        pay_cleared_suspension(
+            actor=kw.get("actor"), case=kw["case"], held_from=kw["held_from"], held_until=kw["held_until"]
+        )
 
 
 @transaction.atomic
