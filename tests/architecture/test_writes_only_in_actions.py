@@ -27,8 +27,6 @@ ALLOWED = {
     "casework/base.py": "casework's shared transition (``move``: lock, table, history step, deadlines, audit) "
     "runs inside the calling action's transaction",
     "devtools/seed.py": "development-only demo seeding through actions plus bulk loads",
-    "devtools/demo_casework.py": "development-only demo: the region setting that delegates confirmation "
-    "(no parameter proposal covers it); everything else goes through the casework actions",
 }
 
 

@@ -86,7 +86,8 @@ def test_overdue_steps_escalate_and_returned_files_lapse(walk):
         )
     returned = walk.event(other, "return", D(2026, 10, 2))
     # 6 November: one working day overdue — not yet escalated (after 2)
-    assert clock_actions.daily(D(2026, 11, 6)) == {"escalated": 0, "lapsed": 1}
+    first = clock_actions.daily(D(2026, 11, 6))  # the case's life adds its own counts (reviews, grace …)
+    assert (first["escalated"], first["lapsed"]) == (0, 1)
     assert Application.unscoped.get(pk=returned.pk).state == "lapsed"
     result = clock_actions.daily(D(2026, 11, 9))
     assert result["escalated"] == 2  # the investigation and the verification start, both due 5 November

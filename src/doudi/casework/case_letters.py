@@ -25,8 +25,16 @@ TRANSITION_MEASURES = {
 }
 
 
+TIER_FULL = {
+    "DIBAO": "最低生活保障",
+    "TEKUN": "特困人员救助供养",
+    "MARGINAL": "低保边缘家庭",
+    "RIGID": "刚性支出困难家庭",
+}
+
+
 def tier_label(tier: str) -> str:
-    return CATEGORY_NAMES.get(tier, tier)
+    return TIER_FULL.get(tier) or CATEGORY_NAMES.get(tier, tier)
 
 
 def _applicant(case: Case, on: dt.date) -> tuple[str, str]:

@@ -153,5 +153,11 @@ def escalate_overdue(today: dt.date | None = None) -> int:
 
 def daily(today: dt.date | None = None) -> dict[str, int]:
     """The daily pass of the clock (the ``casework tick`` command and the scheduled task)."""
+    from doudi.casework import review_schedule_actions  # the case's life (CASEWORK §5)
+
     today = today or timezone.localdate()
-    return {"escalated": escalate_overdue(today), "lapsed": lapse_returned(today)}
+    return {
+        "escalated": escalate_overdue(today),
+        "lapsed": lapse_returned(today),
+        **review_schedule_actions.daily(today),
+    }

@@ -384,3 +384,16 @@ def record_presence_check(
             # the rule suspends (R-W34), whoever recorded the check
             suspend(actor="system", case=case, cause=Suspension.Cause.MISSED_CHECKS, on=on)
     return check
+
+
+@transaction.atomic
+def open_reviews_for_household(
+    *, actor, household_id: int, trigger: str, detail: str = "", warning_id: int | None = None, on=None
+) -> list[CaseReview]:
+    """A change reported for a household (a warning's "no longer eligible" disposition, R-M13 → R-W32):
+    a change review on each of its open cases."""
+    cases = Case.unscoped.filter(household_id=household_id, state__in=OPEN_CASE_STATES).order_by("pk")
+    return [
+        open_change_review(actor=actor, case=c, trigger=trigger, on=on, detail=detail, warning_id=warning_id)
+        for c in cases
+    ]

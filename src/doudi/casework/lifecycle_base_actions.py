@@ -7,7 +7,7 @@ import datetime as dt
 
 from django.utils import timezone
 
-from doudi.casework import params
+from doudi.casework import basis_actions, params
 from doudi.casework.base import CaseworkError, in_scope
 from doudi.casework.models import Case, CaseDecision, CaseReview, GracePeriod, Suspension
 from doudi.core.audit import record_audit
@@ -186,12 +186,6 @@ def interval_months(case: Case, klass: str, on: dt.date, area_type: str) -> int:
 
 def set_basis(case: Case, assessment):
     """The case's amount basis from a stored assessment (``casework.basis_actions``, R-PAY3)."""
-    import importlib
-
-    try:
-        mod = importlib.import_module("doudi.casework.basis_actions")
-    except ModuleNotFoundError:  # until the payments' basis lands
-        return None
-    basis = mod.record_basis(assessment)
-    mod.apply_basis(case, basis)
+    basis = basis_actions.record_basis(assessment)
+    basis_actions.apply_basis(case, basis)
     return basis

@@ -46,6 +46,7 @@ DEFAULTS: dict[str, Decimal | str] = {
     "deadline.tekun_objection_wd": Decimal("15"),
     "notice.termination_days": Decimal("7"),
     "review.visit_always": "false",
+    "review.emergency_extension_days": Decimal("0"),  # R-W30: a declared emergency, region-wide and dated
     "adjust_notice_threshold": Decimal("0"),
     "grace.income_ceiling_multiple": Decimal("1.5"),
     "grace.on_head_death": "false",

@@ -25,7 +25,7 @@ from doudi.casework.states import OPEN_STATES
 from doudi.core.scoping import using_scope
 from doudi.core.workdays import add_working_days, is_workday
 from doudi.policy import params_store
-from doudi.policy.models import ParameterValue
+from doudi.policy.actions import approve_proposal, propose_parameter_change
 from doudi.registry.models import Household, Person
 
 TOWNSHIP = "222401001000"  # 进学街道 (jinxue, grid-jinxue; the county: yanji)
@@ -298,18 +298,29 @@ def _user(username: str) -> User | None:
 
 
 def _delegate(today: dt.date) -> None:
-    """延吉市 confirms in its townships (R-W10) from a year back: a region setting of the demo."""
+    """延吉市 confirms in its townships (R-W10) from a year back: a region setting of the demo, proposed by
+    the county and approved by the province like any parameter change (a reviewed row is never retired
+    by a later baseline load)."""
     region = TOWNSHIP[:6].ljust(12, "0")
-    if params.delegated(TOWNSHIP, on=today):
+    county, province = _user("yanji"), _user("province")
+    if params.delegated(TOWNSHIP, on=today) or county is None or province is None:
         return
-    ParameterValue.objects.create(
-        key="casework.confirm_authority",
-        region_code=region,
-        value="township",
-        unit="enum",
-        effective_from=today - dt.timedelta(days=365),
-        source=DELEGATION_SOURCE,
-    )
+    with using_scope(region):
+        proposal = propose_parameter_change(
+            actor=county,
+            region_code=region,
+            changes=[
+                {
+                    "key": "casework.confirm_authority",
+                    "value": "township",
+                    "effective_from": (today - dt.timedelta(days=365)).isoformat(),
+                    "source": DELEGATION_SOURCE,
+                }
+            ],
+            reason="延吉市授权各乡镇（街道）审核确认，县级负责备案和抽查",
+        )
+    with using_scope(province.region_id):
+        approve_proposal(actor=province, proposal=proposal, note="同意授权")
     params_store.clear_cache()
 
 

@@ -36,6 +36,7 @@ from doudi.registry.roster import import_roster
 if TYPE_CHECKING:
     from doudi.devtools.demo_casework import CaseworkSeed
     from doudi.devtools.demo_monitoring import MonitoringSeed
+    from doudi.devtools.demo_payments import PaymentsSeed
 
 ACTOR = "demo seed"
 DEMO_FILE_NAME = "doudi-demo-roster.csv"  # marks the demo roster batch
@@ -79,11 +80,13 @@ class SeedReport:
     facts_skipped: bool = False
     monitoring: MonitoringSeed | None = None
     casework: CaseworkSeed | None = None
+    payments: PaymentsSeed | None = None
 
     @property
     def added_nothing(self) -> bool:
         batches = bool(self.monitoring and (self.monitoring.imported or self.monitoring.new_warnings))
         applications = bool(self.casework and self.casework.applications)
+        applications = applications or bool(self.payments and self.payments.lines)
         return (
             self.roster_skipped
             and self.facts_skipped
@@ -129,6 +132,10 @@ def seed_demo(
         from doudi.devtools.demo_casework import seed_casework
 
         report.casework = seed_casework()
+        # cases with months of history and their rosters in every state (idempotent)
+        from doudi.devtools.demo_payments import seed_payments
+
+        report.payments = seed_payments()
     return report
 
 

@@ -17,9 +17,10 @@ tables; the formulas run once per (region, area type) parameter group of the who
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -31,9 +32,10 @@ from doudi.casework.lifecycle_models import AmountBasis, AmountBasisMember, Grac
 from doudi.casework.models import Case
 from doudi.payments.base import PaymentsError, month_start
 from doudi.policy import params_store
+from doudi.policy.models import Decision
 from doudi.policy.rules import UnknownRegionError, codes
 from doudi.policy.rules.benefits import benefit_table
-from doudi.policy.rules.params import ParameterError, Parameters
+from doudi.policy.rules.params import ASSESSMENT_KEYS, ParameterError, Parameters
 from doudi.registry.models import Household
 
 PAYABLE_STATES = ("active", "under_review", "adjusted", "grace", "suspended", "terminated", "transitioned")
@@ -120,17 +122,20 @@ def _t(model) -> str:
     return connection.ops.quote_name(model._meta.db_table)
 
 
-def payable_cases(month: dt.date, prefix: str = "", case_ids: Sequence[int] | None = None) -> pa.Table:
-    """Cases paid for ``month`` (cash tiers, with a basis) in the subtree, with their basis figures and
-    the household's region; ordered by case id."""
-    m = month_start(month).isoformat()
+def payable_cases(month: dt.date | None, prefix: str = "", case_ids: Sequence[int] | None = None) -> pa.Table:
+    """Cases paid for ``month`` (cash tiers, with a basis) in the subtree, with their basis figures, the
+    household's region, ``pay_from`` / ``pay_until`` (ISO text, '' = open) and ``assessed_on`` (the date
+    of the basis's assessment: it is in force from the next month on); ordered by case id.
+    ``month=None``: every case that has a paid month at all (``payable_in`` picks a month's)."""
     where = [
         f"c.state IN ({', '.join(repr(s) for s in PAYABLE_STATES)})",
         f"c.tier IN ({', '.join(repr(t) for t in CASH_TIERS)})",
         "c.basis_id IS NOT NULL",
-        f"c.pay_from IS NOT NULL AND c.pay_from <= '{m}'",
-        f"(c.pay_until IS NULL OR c.pay_until >= '{m}')",
+        "c.pay_from IS NOT NULL",
     ]
+    if month is not None:
+        m = month_start(month).isoformat()
+        where.append(f"c.pay_from <= '{m}' AND (c.pay_until IS NULL OR c.pay_until >= '{m}')")
     if prefix:
         where.append(f"h.region_code LIKE '{prefix}%'")
     if case_ids is not None:
@@ -138,9 +143,12 @@ def payable_cases(month: dt.date, prefix: str = "", case_ids: Sequence[int] | No
         where.append(f"c.id IN ({', '.join(str(i) for i in ids)})")
     sql = (
         "SELECT c.id, c.household_id, c.tier, c.state, c.basis_id, h.region_code, b.area_type, b.category,"
-        " b.n_assessed, b.income_fen, b.income_months"
+        " b.n_assessed, b.income_fen, b.income_months, CAST(c.pay_from AS TEXT),"
+        " CAST(COALESCE(c.pay_until, c.pay_from) AS TEXT), CASE WHEN c.pay_until IS NULL THEN 0 ELSE 1 END,"
+        " CAST(d.as_of AS TEXT)"
         f" FROM {_t(Case)} c JOIN {_t(Household)} h ON h.id = c.household_id"
-        f" JOIN {_t(AmountBasis)} b ON b.id = c.basis_id WHERE {' AND '.join(where)} ORDER BY c.id"
+        f" JOIN {_t(AmountBasis)} b ON b.id = c.basis_id JOIN {_t(Decision)} d ON d.id = b.decision_id"
+        f" WHERE {' AND '.join(where)} ORDER BY c.id"
     )
     schema = pa.schema(
         [
@@ -155,9 +163,35 @@ def payable_cases(month: dt.date, prefix: str = "", case_ids: Sequence[int] | No
             ("n_assessed", pa.int64()),
             ("income_fen", pa.int64()),
             ("income_months", pa.int64()),
+            ("pay_from", pa.string()),
+            ("pay_until", pa.string()),
+            ("has_until", pa.int64()),
+            ("assessed_on", pa.string()),
         ]
     )
-    return read_arrow(sql, schema)
+    table = read_arrow(sql, schema)
+    until = pc.if_else(pc.equal(table["has_until"], 1), table["pay_until"], "")
+    return table.set_column(table.schema.get_field_index("pay_until"), "pay_until", until).drop_columns(
+        ["has_until"]
+    )
+
+
+def payable_in(cases: pa.Table, month: dt.date) -> pa.Table:
+    """The rows of ``payable_cases(None, …)`` paid for ``month`` (R-PAY2 effective months)."""
+    m = month_start(month).isoformat()
+    until = cases["pay_until"]
+    ok = pc.and_(
+        pc.less_equal(cases["pay_from"], m),
+        pc.or_(pc.equal(until, ""), pc.greater_equal(until, m)),
+    )
+    return cases.filter(ok)
+
+
+def basis_in_force(cases: pa.Table, month: dt.date) -> pa.Table:
+    """The rows whose current basis was already in force in ``month`` (from the month after its
+    assessment's date): a past month is recomputed only with the basis it was paid on."""
+    last_day = (month_start(month) - dt.timedelta(days=1)).isoformat()  # assessed before M began
+    return cases.filter(pc.less_equal(cases["assessed_on"], last_day))
 
 
 def _basis_members(cases_sql_filter: str) -> pa.Table:
@@ -205,6 +239,18 @@ def grace_caps(month: dt.date, case_ids: pa.Array) -> dict[int, int]:
     return {c: int(p or 0) for c, p in rows if wanted is None or c in wanted}
 
 
+def param_regions(regions: pa.ChunkedArray | pa.Array, keys: Collection[str] = ASSESSMENT_KEYS) -> pa.Array:
+    """Each region → the deepest region of its ancestry with rows of its own for ``keys``: regions that
+    resolve to the same values share one group (a province of villages is a few groups)."""
+    own = {row.region_code for row in params_store.active_rows() if row.key in keys}
+    distinct = pc.unique(regions)
+    mapped = []
+    for code in distinct.to_pylist():
+        chain = params_store.ancestry(code) if code else []
+        mapped.append(next((c for c in chain if c in own), code))
+    return pc.take(pa.array(mapped, pa.string()), pc.index_in(regions, value_set=distinct))
+
+
 def _params(region: str, area: str, month: dt.date) -> Parameters:
     try:
         params = params_store.provider(region, area, month)
@@ -229,13 +275,16 @@ def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Tabl
     bases = by_basis.filter(keep)
     # only bases with members (a contract-only member is never paid)
     bases = bases.filter(pc.is_in(bases["basis_id"], value_set=pc.unique(members["basis_id"])))
-    group_keys = pc.binary_join_element_wise(bases["region_code"], bases["area_type"], "|")
+    group_keys = pc.binary_join_element_wise(param_regions(bases["region_code"]), bases["area_type"], "|")
     distinct = pc.unique(group_keys)
     groups = []
     for key in distinct.to_pylist():
         region, _, area = str(key).partition("|")
         groups.append(_params(region, area, month))
     param_group = pc.index_in(group_keys, value_set=distinct)
+    digest = hashlib.sha256(month.isoformat().encode())
+    for key, g in sorted(zip(distinct.to_pylist(), groups, strict=True), key=lambda kv: str(kv[0])):
+        digest.update(f"{key}={g.ints!r};".encode())
     member_rows = members.filter(pc.is_in(members["basis_id"], value_set=bases["basis_id"]))
     b_index = pc.index_in(member_rows["basis_id"], value_set=bases["basis_id"])
     care = pa.array([CARE_CODES.get(c or "", codes.CARE_NONE) for c in member_rows["care_level"].to_pylist()])
@@ -309,7 +358,7 @@ def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Tabl
     order = pa.array([LINE_ORDER[x] for x in table["line"].to_pylist()], pa.int64())
     table = table.append_column("_o", order)
     table = table.sort_by([("case_id", "ascending"), ("_o", "ascending"), ("person_id", "ascending")])
-    return table.drop_columns(["_o"])
+    return table.drop_columns(["_o"]).replace_schema_metadata({"params": digest.hexdigest()})
 
 
 def _shift_prev(values: pa.ChunkedArray | pa.Array) -> pa.Array:

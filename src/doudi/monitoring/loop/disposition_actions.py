@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from doudi.accounts.models import Department, Role
 from doudi.casework.intake_actions import open_application, open_for
+from doudi.casework.lifecycle_actions import open_reviews_for_household
 from doudi.casework.models import Channel
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
@@ -96,7 +97,8 @@ def dispose(
     * ``emergency`` — referral records for ``detail["measures"]`` ⊆ temporary_assistance / charity /
       services (kept in the disposition and on the chain);
     * ``eligibility`` — reassessment with the policy engine (``policy.actions.take_decision``); the tier
-      change goes on the chain;
+      change goes on the chain, and each open case of the household gets a change review
+      (``casework.lifecycle_actions``, R-W32) where casework reviews, reduces or stops it;
     * ``deliberation`` — 一事一议 minutes ``{minutes, participants, held_on}``."""
     step = Transition(actor, warning, "dispose")
     warning = step.warning
@@ -277,6 +279,20 @@ def dispose(
             "number": application.number,
         }
         disposition.save(update_fields=["detail"])
+    if kind == K.ELIGIBILITY:  # the case's side: a change review on each open case (R-W32)
+        assert household is not None  # refused above without one
+        after = category_label(detail["after"])
+        reviews = open_reviews_for_household(
+            actor=actor,
+            household_id=household.pk,
+            trigger="warning",
+            detail=f"监测预警复核测算：{after}，月救助金 {detail['monthly_after']} 元",
+            warning_id=warning.pk,
+            on=today,
+        )
+        if reviews:
+            disposition.detail = {**disposition.detail, "reviews": [r.pk for r in reviews]}
+            disposition.save(update_fields=["detail"])
     return disposition
 
 

@@ -128,6 +128,7 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("deadline.tekun_objection_wd", COUNT, "working_days", "特困终止异议复查决定时限"),
     ParamSpec("notice.termination_days", COUNT, "days", "终止救助公示天数"),
     ParamSpec("review.visit_always", ENUM, "enum", "定期复核一律入户", choices=("false", "true")),
+    ParamSpec("review.emergency_extension_days", COUNT, "days", "重大突发事件期间复核到期日顺延天数"),
     ParamSpec("adjust_notice_threshold", MONEY, "yuan", "调整金额免于告知的上限"),
     ParamSpec("grace.income_ceiling_multiple", RATIO, "ratio", "渐退期收入上限（低保标准倍数）"),
     ParamSpec("grace.on_head_death", ENUM, "enum", "户主死亡是否给予渐退期", choices=("false", "true")),

@@ -8,6 +8,9 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from doudi.devtools import seed
+from doudi.payments.models import Roster
+
+ROSTER_STATES = dict(Roster.State.choices)
 
 
 def _width(text: str) -> int:
@@ -51,6 +54,12 @@ class Command(BaseCommand):
             if cw is not None and cw.applications:
                 out.write(
                     f"演示救助申请：{cw.applications} 件（覆盖各办理状态），县级抽查 {cw.spot_checks} 件"
+                )
+            pay = report.payments
+            if pay is not None and pay.lines:
+                states = "、".join(f"{ROSTER_STATES[k]} {v} 份" for k, v in pay.rosters.items())
+                out.write(
+                    f"演示救助金发放：新增在保对象 {pay.cases} 户，发放明细 {pay.lines} 条；花名册 {states}"
                 )
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")

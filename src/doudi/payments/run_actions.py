@@ -1,0 +1,379 @@
+"""The monthly payment run (R-PAY3, R-PAY4, R-PAY5, R-PAY7): ``doudi payments run`` and the monthly task.
+
+One roster per paying region (county, or township where confirmation is delegated), programme and month.
+The run is idempotent: it deletes the entitlement and standard-change lines it made earlier on DRAFT
+rosters of the month (dropped lines stay: an exclusion made at lock stays excluded) and writes them
+again, in bulk (COPY on PostgreSQL, ``executemany`` in chunks elsewhere). A roster past draft is never
+changed; a line whose payee, programme, line and rule is already on any roster of the month (province-
+wide, R-PAY5) is not written again — a case confirmed after its region's roster was locked goes to a
+draft supplementary roster (补发名册) of the month. Suspended cases' lines are ``held``. Each line
+snapshots the household's (or the TEKUN person's) current account, masked (R-PAY1). Arrears of a
+retroactive parameter change are computed by ``arrears`` and written on the month's draft rosters.
+One audit entry per run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from django.db import connection, transaction
+from django.utils import timezone
+
+from doudi.casework import params as casework_params
+from doudi.core.audit import record_audit
+from doudi.core.audit_actions import AuditAction
+from doudi.payments import arrears
+from doudi.payments.base import PaymentsConflict, county_code, month_start, township_code
+from doudi.payments.entitlement import (
+    compute_lines,
+    members_of,
+    param_regions,
+    payable_cases,
+    payable_in,
+    read_arrow,
+    region_prefix,
+)
+from doudi.payments.models import RecipientAccount, Roster, RosterLine
+from doudi.payments.rosters import draft_roster_for
+
+REGENERATED = ("entitlement", "standard_change")
+ENTITLEMENT_LINES = ("base", "topup", "care", "single")
+PROVINCE = "220000000000"
+CHUNK = 100_000
+DELEGATION_KEY = "casework.confirm_authority"  # what base.paying_region reads (R-W10)
+
+
+@dataclass
+class RunResult:
+    month: dt.date
+    region_prefix: str
+    rosters: list[int] = field(default_factory=list)
+    lines: int = 0  # entitlement lines written
+    arrears_lines: int = 0  # standard-change arrears lines written
+    amount: int = 0  # yuan, both
+    held: int = 0
+    skipped: int = 0  # lines already on a roster of the month that the run may not change
+    deleted: int = 0  # earlier lines of draft rosters replaced
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def total_lines(self) -> int:
+        return self.lines + self.arrears_lines
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _like(prefix: str) -> str:
+    return f" AND l.region_code LIKE '{prefix}%'" if prefix else ""
+
+
+def run_month(
+    *,
+    actor,
+    month: dt.date,
+    region_code: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> RunResult:
+    """Build (or rebuild) the month's entitlement lines and rosters for the region subtree."""
+    month = month_start(month)
+    prefix = region_prefix(region_code)
+    say = progress or (lambda _msg: None)
+    result = RunResult(month=month, region_prefix=prefix)
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        result.seconds[name] = round(now - clock, 2)
+        clock = now
+
+    with transaction.atomic():
+        say(f"读取 {month:%Y-%m} 在保对象及计算依据…")
+        cases_all = payable_cases(None, prefix)
+        members = members_of(cases_all["basis_id"])
+        lap("read")
+        say(f"在保对象 {cases_all.num_rows} 个，计算发放明细…")
+        lines = compute_lines(payable_in(cases_all, month), members, month)
+        lap("compute")
+        result.deleted = _delete_draft_lines(month, prefix)
+        lap("delete")
+        lines, result.skipped = _without_existing(lines, month)
+        say("计算标准调整补发…")
+        extra = arrears.standard_change_lines(cases_all, members, month, prefix)
+        lap("arrears")
+        rosters = _rosters_for(lines, extra, month)
+        accounts = _accounts(prefix)
+        say(f"写入发放明细 {lines.num_rows} 条、补发明细 {extra.num_rows} 条…")
+        _insert(lines, rosters, accounts, month, origin="entitlement")
+        _insert(extra, rosters, accounts, month, origin="standard_change")
+        lap("insert")
+        touched = _totals(month, (lines.schema.metadata or {}).get(b"params", b"").decode())
+        lap("totals")
+        result.rosters = sorted(set(rosters.values()) | touched)
+        result.lines, result.arrears_lines = lines.num_rows, extra.num_rows
+        amounts = [pc.sum(t["amount"]).as_py() or 0 for t in (lines, extra) if t.num_rows]
+        result.amount = int(sum(amounts))
+        result.held = int(pc.sum(pc.equal(lines["status"], "held")).as_py() or 0) if lines.num_rows else 0
+        record_audit(
+            actor=actor,
+            action=AuditAction.PAYMENTS_RUN,
+            region_code=(prefix or PROVINCE[:2]).ljust(12, "0"),
+            subject_type="payments_run",
+            subject_id=f"{month:%Y-%m}",
+            after={
+                "month": f"{month:%Y-%m}",
+                "rosters": result.rosters[:200],
+                "lines": result.lines,
+                "arrears_lines": result.arrears_lines,
+                "amount": result.amount,
+                "held": result.held,
+                "skipped": result.skipped,
+                "deleted": result.deleted,
+            },
+        )
+    return result
+
+
+def _delete_draft_lines(month: dt.date, prefix: str) -> int:
+    """The run's own earlier lines of the month's draft rosters (dropped lines stay)."""
+    sql = (
+        f"DELETE FROM {_t(RosterLine)} WHERE roster_id IN"
+        f" (SELECT id FROM {_t(Roster)} WHERE month = %s AND state = 'draft')"
+        f" AND origin IN ('entitlement', 'standard_change') AND status <> 'dropped'"
+        + (" AND region_code LIKE %s" if prefix else "")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [month, f"{prefix}%"] if prefix else [month])
+        return max(cursor.rowcount, 0)
+
+
+def _keys(table: pa.Table) -> pa.Array:
+    return pc.binary_join_element_wise(
+        table["payee_key"], table["programme"], table["line"], table["rule"], "|"
+    )
+
+
+def _without_existing(lines: pa.Table, month: dt.date) -> tuple[pa.Table, int]:
+    """Drop lines already on a roster of the month anywhere in the province (R-PAY5): rosters past
+    draft, dropped exclusions, other regions' rosters."""
+    if lines.num_rows == 0:
+        return lines, 0
+    sql = (
+        f"SELECT l.payee_key, l.programme, l.line, l.rule FROM {_t(RosterLine)} l"
+        f" WHERE l.month = '{month.isoformat()}'"
+        f" AND l.line IN ({', '.join(repr(x) for x in ENTITLEMENT_LINES)})"
+    )
+    schema = pa.schema([(n, pa.string()) for n in ("payee_key", "programme", "line", "rule")])
+    existing = read_arrow(sql, schema)
+    if existing.num_rows == 0:
+        return lines, 0
+    taken = pc.is_in(_keys(lines), value_set=_keys(existing))
+    skipped = int(pc.sum(taken).as_py() or 0)
+    return lines.filter(pc.invert(taken)), skipped
+
+
+def _rosters_for(lines: pa.Table, extra: pa.Table, month: dt.date) -> dict[tuple[str, str], int]:
+    """(household region, programme) → the draft roster of its paying region (opened if needed)."""
+    pairs: set[tuple[str, str]] = set()
+    for t in (lines, extra):
+        if t.num_rows:
+            both = t.select(["region_code", "programme"]).group_by(["region_code", "programme"]).aggregate([])
+            pairs |= set(zip(both["region_code"].to_pylist(), both["programme"].to_pylist(), strict=True))
+    payer = paying_regions(sorted({region for region, _ in pairs}), month)
+    by_payer: dict[tuple[str, str], int] = {}
+    out: dict[tuple[str, str], int] = {}
+    for region, programme in sorted(pairs):
+        key = (payer[region], programme)
+        if key not in by_payer:
+            roster = draft_roster_for(key[0], programme, month)
+            locked = Roster.unscoped.select_for_update().get(pk=roster.pk)
+            if locked.state != Roster.State.DRAFT:
+                raise PaymentsConflict("花名册已被锁定，请重新生成")
+            by_payer[key] = roster.pk
+        out[(region, programme)] = by_payer[key]
+    return out
+
+
+def paying_regions(regions: list[str], month: dt.date) -> dict[str, str]:
+    """Household region → paying region (``base.paying_region``), resolving the delegation setting once
+    per distinct parameter region (townships without a setting of their own share their county's)."""
+    townships = sorted({township_code(r) for r in regions})
+    setting = param_regions(pa.array(townships, pa.string()), keys={DELEGATION_KEY}).to_pylist()
+    delegated: dict[str, bool] = {}
+    for code in set(setting):
+        delegated[code] = casework_params.delegated(code, month)
+    payer = {
+        t: (t if delegated[code] else county_code(t)) for t, code in zip(townships, setting, strict=True)
+    }
+    return {r: payer[township_code(r)] for r in regions}
+
+
+def mask_account(kind: str, last4: str) -> str:
+    label = dict(RecipientAccount.Kind.choices).get(kind, "")
+    return f"{label} ****{last4}" if last4 else label
+
+
+def _accounts(prefix: str) -> pa.Table:
+    sql = (
+        "SELECT a.household_id, COALESCE(a.person_id, 0), a.id, a.kind, a.number_last4, a.bank_name"
+        f" FROM {_t(RecipientAccount)} a WHERE a.valid_to IS NULL"
+        + (f" AND a.region_code LIKE '{prefix}%'" if prefix else "")
+        + " ORDER BY a.id"
+    )
+    schema = pa.schema(
+        [
+            ("household_id", pa.int64()),
+            ("person_id", pa.int64()),
+            ("account_id", pa.int64()),
+            ("kind", pa.string()),
+            ("last4", pa.string()),
+            ("bank_name", pa.string()),
+        ]
+    )
+    return read_arrow(sql, schema)
+
+
+def _account_columns(lines: pa.Table, accounts: pa.Table) -> tuple[pa.Array, pa.Array, pa.Array]:
+    """(account id or null, masked number, bank) per line: the person's own account, else the
+    household's; the newest current one."""
+    n = lines.num_rows
+    if accounts.num_rows == 0 or n == 0:
+        return pa.nulls(n, pa.int64()), pa.array([""] * n), pa.array([""] * n)
+    acc_key = pc.binary_join_element_wise(
+        accounts["household_id"].cast(pa.string()), accounts["person_id"].cast(pa.string()), "|"
+    )
+    # the newest row wins: index_in finds the first match, so search the reversed table
+    rev = pa.array(range(accounts.num_rows - 1, -1, -1), pa.int64())
+    accounts, acc_key = accounts.take(rev), pc.take(acc_key, rev)
+    hh = lines["household_id"].cast(pa.string())
+    own = pc.index_in(pc.binary_join_element_wise(hh, lines["person_id"].cast(pa.string()), "|"), acc_key)
+    house = pc.index_in(pc.binary_join_element_wise(hh, pa.scalar("0"), "|"), acc_key)
+    pick = pc.coalesce(own, house)
+    masked = [
+        mask_account(k, d) if k is not None else ""
+        for k, d in zip(
+            pc.take(accounts["kind"], pick).to_pylist(),
+            pc.take(accounts["last4"], pick).to_pylist(),
+            strict=True,
+        )
+    ]
+    bank = pc.fill_null(pc.take(accounts["bank_name"], pick), "")
+    return pc.take(accounts["account_id"], pick), pa.array(masked, pa.string()), bank
+
+
+def _insert(
+    lines: pa.Table,
+    rosters: dict[tuple[str, str], int],
+    accounts: pa.Table,
+    month: dt.date,
+    *,
+    origin: str,
+) -> None:
+    """Write the lines in chunks: one Arrow table in the column order of ``RosterLine``."""
+    if lines.num_rows == 0:
+        return
+    key = pc.binary_join_element_wise(lines["region_code"], lines["programme"], "|")
+    names = sorted({k for k in key.to_pylist()})
+    ids = pa.array([rosters[tuple(k.split("|"))] for k in names], pa.int64())  # type: ignore[index]
+    roster_id = pc.take(ids, pc.index_in(key, value_set=pa.array(names)))
+    account_id, masked, bank = _account_columns(lines, accounts)
+    n = lines.num_rows
+    person = lines["person_id"]
+    covers = lines["covers"] if "covers" in lines.column_names else pa.array(["[]"] * n)
+    null_i = pa.nulls(n, pa.int64())
+    cols = {
+        "region_code": lines["region_code"],
+        "roster_id": roster_id,
+        "case_id": lines["case_id"],
+        "household_id": lines["household_id"],
+        "person_id": pc.if_else(pc.equal(person, 0), null_i, person),
+        "payee_key": lines["payee_key"],
+        "programme": lines["programme"],
+        "tier": lines["tier"],
+        "month": pa.array([month] * n, pa.date32()),
+        "line": lines["line"],
+        "rule": lines["rule"],
+        "amount": lines["amount"],
+        "covers": covers,
+        "members": lines["members"],
+        "origin": pa.array([origin] * n),
+        "status": lines["status"],
+        "status_reason": lines["status_reason"],
+        "account_id": account_id,
+        "account_masked": masked,
+        "bank_name": bank,
+        "paid_on": pa.nulls(n, pa.date32()),
+        "bank_reason": pa.array([""] * n),
+        "source_line_id": null_i,
+        "oneoff_id": null_i,
+        "claim_id": null_i,
+    }
+    fields = [str(f.column) for f in RosterLine._meta.concrete_fields if not f.primary_key]
+    missing = set(fields) ^ set(cols)
+    if missing:
+        raise RuntimeError(f"payment lines: columns out of step with the model: {sorted(missing)}")
+    table = pa.table({c: cols[c] for c in fields})
+    qn = connection.ops.quote_name
+    target = f"{_t(RosterLine)} ({', '.join(qn(c) for c in fields)})"
+    with connection.cursor() as cursor:
+        for start in range(0, n, CHUNK * 5 if connection.vendor == "postgresql" else CHUNK):
+            chunk = table.slice(start, CHUNK * 5 if connection.vendor == "postgresql" else CHUNK)
+            if connection.vendor == "postgresql":
+                buf = io.BytesIO()
+                pacsv.write_csv(chunk, buf, pacsv.WriteOptions(include_header=False))
+                with cursor.cursor.copy(f"COPY {target} FROM STDIN WITH (FORMAT csv)") as cp:
+                    cp.write(buf.getvalue())
+            else:
+                values = [c.to_pylist() for c in chunk.columns]
+                values[fields.index("month")] = [month.isoformat()] * chunk.num_rows
+                marks = ", ".join(["%s"] * len(fields))
+                cursor.executemany(f"INSERT INTO {target} VALUES ({marks})", list(zip(*values, strict=True)))
+
+
+def _totals(month: dt.date, fingerprint: str) -> set[int]:
+    """Recount every draft roster of the month (lines, households, amount of lines not dropped)."""
+    drafts = list(Roster.unscoped.filter(month=month, state=Roster.State.DRAFT).values_list("pk", flat=True))
+    if not drafts:
+        return set()
+    sql = (
+        f"SELECT l.roster_id, COUNT(*), COUNT(DISTINCT l.household_id), SUM(l.amount) FROM {_t(RosterLine)} l"
+        f" WHERE l.roster_id IN ({', '.join(str(int(i)) for i in drafts)}) AND l.status <> 'dropped'"
+        " GROUP BY l.roster_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        counts = {r[0]: r[1:] for r in cursor.fetchall()}
+    now = timezone.now()
+    for pk in drafts:
+        lines, households, amount = counts.get(pk, (0, 0, 0))
+        Roster.unscoped.filter(pk=pk).update(
+            lines=lines,
+            households=households,
+            amount=int(amount or 0),
+            generated_at=now,
+            params_fingerprint=fingerprint,
+        )
+    return set(drafts)
+
+
+@transaction.atomic
+def record_export(*, actor, month: dt.date, region_code: str | None, rows: int, out: str) -> None:
+    """The audit entry of an export of a month's lines (``doudi payments export``)."""
+    prefix = region_prefix(region_code)
+    record_audit(
+        actor=actor,
+        action=AuditAction.PAYMENTS_EXPORT,
+        region_code=(prefix or PROVINCE[:2]).ljust(12, "0"),
+        subject_type="payments_export",
+        subject_id=f"{month_start(month):%Y-%m}",
+        after={"rows": rows, "file": str(out)[-200:]},
+    )
