@@ -30,7 +30,15 @@ def setup(n: int):
     from django.core.management import call_command
 
     from doudi.core import crypto
-    from doudi.payments.models import BankReturn, FundEntry, MonthlySummary, RecipientAccount, Roster, RosterEvent, RosterLine
+    from doudi.payments.models import (
+        BankReturn,
+        FundEntry,
+        MonthlySummary,
+        RecipientAccount,
+        Roster,
+        RosterEvent,
+        RosterLine,
+    )
     from doudi.registry.models import Household
 
     call_command("migrate", verbosity=0)
@@ -105,7 +113,9 @@ def main() -> None:
     with all_regions():
         t = time.perf_counter()
         roster = setup(args.households)
-        print(f"setup: {time.perf_counter() - t:.1f} s ({args.households} households, {2 * args.households} lines)")
+        print(
+            f"setup: {time.perf_counter() - t:.1f} s ({args.households} households, {2 * args.households} lines)"
+        )
         a = User.objects.filter(username="bench-bank-a").first() or User.objects.create_user(
             "bench-bank-a", role="county_officer", region_id=COUNTY
         )
@@ -123,7 +133,9 @@ def main() -> None:
         roster = timed("approve", lambda: roster_actions.approve(actor=b, roster=roster))
         roster = timed("release", lambda: roster_actions.release(actor=b, roster=roster))
         content, _n, digest = timed("bank file (csv)", lambda: bank_actions.bank_file(actor=b, roster=roster))
-        roster = timed("send", lambda: roster_actions.send(actor=b, roster=roster, external_ref="B", checksum=digest))
+        roster = timed(
+            "send", lambda: roster_actions.send(actor=b, roster=roster, external_ref="B", checksum=digest)
+        )
         data, _check = bankfile.read_bank_file(content, "x.csv")
         ret = ("付款标识,结果,原因,到账日期\n" + "\n".join(f"{r[1]},成功,,2026-12-12" for r in data)).encode()
         result = timed(
