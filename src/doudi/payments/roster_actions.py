@@ -185,15 +185,7 @@ def eligibility_check(roster: Roster) -> dict[str, int]:
     ended = Case.unscoped.filter(pay_until__isnull=False, pay_until__lt=month)
     mark(due.filter(line__in=_ENTITLEMENT, case__in=ended.values("pk")), L.DROPPED, DROP_ENDED)
     # R-PAY5: a second base line of the payee for the programme and month anywhere in the province
-    other = RosterLine.unscoped.filter(
-        payee_key=OuterRef("payee_key"),
-        programme=OuterRef("programme"),
-        month=OuterRef("month"),
-        line__in=BASE_LINES,
-    ).exclude(roster=roster)
-    other = other.exclude(status=L.DROPPED)
-    first = other.filter(Q(pk__lt=OuterRef("pk")) | ~Q(roster__state=S.DRAFT))
-    mark(due.filter(line__in=BASE_LINES).filter(Exists(first)), L.DROPPED, DROP_DUPLICATE)
+    _drop_duplicates(roster, due, mark)
     # holds
     mark(due.filter(case__in=CaseMove.unscoped.filter(state="requested").values("case")), L.HELD, HOLD_MOVE)
     in_notice = CaseReview.unscoped.filter(state=CaseReview.State.IN_NOTICE)
@@ -235,6 +227,35 @@ _ENTITLEMENT = (
     RosterLine.Line.CARE,
     RosterLine.Line.SINGLE,
 )
+
+
+def _drop_duplicates(roster: Roster, due, mark) -> None:
+    """R-PAY5 in two set-based steps: the payees of this roster's base lines that have a base line of
+    the same programme and month on another roster (one uncorrelated IN, which both databases hash),
+    then, for those few candidates only, which line is the second (the one on a roster past draft is
+    first, else the older line)."""
+    base = due.filter(line__in=BASE_LINES)
+    months = list(base.values_list("month", flat=True).distinct().order_by())
+    elsewhere = (
+        RosterLine.unscoped.filter(programme=roster.programme, month__in=months, line__in=BASE_LINES)
+        .exclude(roster=roster)
+        .exclude(status=L.DROPPED)
+        .values("payee_key")
+    )
+    candidates = list(base.filter(payee_key__in=elsewhere).values_list("pk", flat=True))
+    first = (
+        RosterLine.unscoped.filter(
+            payee_key=OuterRef("payee_key"),
+            programme=OuterRef("programme"),
+            month=OuterRef("month"),
+            line__in=BASE_LINES,
+        )
+        .exclude(roster=roster)
+        .exclude(status=L.DROPPED)
+        .filter(Q(pk__lt=OuterRef("pk")) | ~Q(roster__state=S.DRAFT))
+    )
+    for i in range(0, len(candidates), 5000):
+        mark(due.filter(pk__in=candidates[i : i + 5000]).filter(Exists(first)), L.DROPPED, DROP_DUPLICATE)
 
 
 def snapshot_accounts(lines) -> None:

@@ -29,6 +29,7 @@ NEXT_STEP = {
     "locked": ("approve", "审批"),
     "approved": ("release", "拨付"),
     "released": ("send", "报送银行"),
+    "sent": ("reconcile", "对账（银行回盘已全部导入）"),
     "reconciled": ("close", "关闭"),
 }
 
