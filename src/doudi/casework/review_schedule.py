@@ -95,12 +95,13 @@ def _columns_tail() -> str:
     )
 
 
-def update_cases_sql() -> str:
-    """Cases with a review opened today are under review (grace and suspended keep their state)."""
-    reviews, cases = CaseReview._meta.db_table, Case._meta.db_table
+def update_cases_sql(group: Group) -> str:
+    """The group's due cases that were active (or adjusted) now have their review open: under review
+    (grace and suspended keep their state). A range of the next_review index, no join, so the
+    planner needs no statistics of the rows just inserted. Parameters: updated_at, cutoff."""
+    cases = Case._meta.db_table
     return (
         f"UPDATE {cases} SET state = 'under_review', updated_at = %s "  # noqa: S608 - fixed identifiers
-        f"WHERE state IN ('active', 'adjusted') AND next_review <= %s AND id IN "
-        f"(SELECT case_id FROM {reviews} WHERE trigger = 'due' AND opened_on = %s "
-        f"AND state IN ('open', 'visit'))"
+        f"WHERE next_review <= %s AND state IN ('active', 'adjusted') "
+        f"AND substr(region_code, 1, 6) IN ({_in(group.counties)})"
     )
