@@ -36,6 +36,7 @@ def _count(model, **filters) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--reset", action="store_true", help="drop earlier runs' reviews first (not timed)")
     args = parser.parse_args()
     cases_data.setup()
     from django.db import connection
@@ -49,6 +50,12 @@ def main() -> None:
         if have < args.cases:
             cases_data.log(f"generating {args.cases - have} cases")
             cases_data.generate(args.cases - have)
+        if args.reset:
+            with connection.cursor() as cur:
+                cur.execute(f"DELETE FROM {CaseReview._meta.db_table}")
+                cur.execute(f"UPDATE {Case._meta.db_table} SET state = 'active' WHERE state = 'under_review'")
+                cur.execute("ANALYZE")
+            cases_data.log("earlier reviews dropped")
         rows = []
         for label, day in (
             ("a month on", dt.date(2027, 1, 7)),

@@ -14,6 +14,7 @@ from django.db import connection
 from doudi.casework import clock, params
 from doudi.casework.lifecycle_base_actions import OPEN_CASE_STATES, OPEN_REVIEW_STATES
 from doudi.casework.models import Case, CaseReview
+from doudi.core.scoping import prefix_of
 
 VISIT_C = "C类对象（收入不稳定、有劳动能力成员）"
 VISIT_ALWAYS = "本地区规定每次复核均须入户"
@@ -45,15 +46,39 @@ def due_counties(today: dt.date) -> list[str]:
         return sorted(r[0] for r in cur.fetchall())
 
 
+KEYS = ("review.emergency_extension_days", "deadline.change_review_wd", "review.visit_always")
+PROVINCE = "220000000000"
+
+
+def _own_rows(today: dt.date) -> list[str]:
+    """Regions below the province with a row of their own for one of the plan's parameters."""
+    from doudi.policy.models import ParameterValue
+
+    rows = ParameterValue.objects.filter(key__in=KEYS, status="active", effective_from__lte=today).exclude(
+        region_code=PROVINCE
+    )
+    return sorted({prefix_of(code) for code in rows.values_list("region_code", flat=True)})
+
+
+def _values(region: str, today: dt.date) -> tuple[int, int, bool]:
+    return (
+        params.days("review.emergency_extension_days", region_code=region, on=today),
+        params.days("deadline.change_review_wd", region_code=region, on=today),
+        params.flag("review.visit_always", region_code=region, on=today),
+    )
+
+
 def plan(today: dt.date) -> list[Group]:
+    """Counties grouped by their parameters: the province's values once, a county's own only where a
+    row below the province exists (a few look-ups, not one per county)."""
     groups: dict[tuple, Group] = {}
+    own = _own_rows(today)
+    province = _values(PROVINCE, today)
     for county in due_counties(today):
         region = county.ljust(12, "0")
-        extension = params.days("review.emergency_extension_days", region_code=region, on=today)
-        n = params.days("deadline.change_review_wd", region_code=region, on=today)
-        always = params.flag("review.visit_always", region_code=region, on=today)
-        key = (extension, n, always)
+        key = _values(region, today) if any(region.startswith(p) for p in own) else province
         if key not in groups:
+            extension, n, always = key
             groups[key] = Group(
                 cutoff=today - dt.timedelta(days=extension), due=clock.due(today, n), visit_always=always
             )
@@ -95,12 +120,13 @@ def _columns_tail() -> str:
     )
 
 
-def update_cases_sql() -> str:
-    """Cases with a review opened today are under review (grace and suspended keep their state)."""
-    reviews, cases = CaseReview._meta.db_table, Case._meta.db_table
+def update_cases_sql(group: Group) -> str:
+    """The group's due cases that were active (or adjusted) now have their review open: under review
+    (grace and suspended keep their state). A range of the next_review index, no join, so the
+    planner needs no statistics of the rows just inserted. Parameters: updated_at, cutoff."""
+    cases = Case._meta.db_table
     return (
         f"UPDATE {cases} SET state = 'under_review', updated_at = %s "  # noqa: S608 - fixed identifiers
-        f"WHERE state IN ('active', 'adjusted') AND next_review <= %s AND id IN "
-        f"(SELECT case_id FROM {reviews} WHERE trigger = 'due' AND opened_on = %s "
-        f"AND state IN ('open', 'visit'))"
+        f"WHERE next_review <= %s AND state IN ('active', 'adjusted') "
+        f"AND substr(region_code, 1, 6) IN ({_in(group.counties)})"
     )

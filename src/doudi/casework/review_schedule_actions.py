@@ -31,9 +31,10 @@ def open_due_reviews(today: dt.date) -> int:
     with connection.cursor() as cur:
         for group in review_schedule.plan(today):
             cur.execute(review_schedule.insert_sql(group), [today, group.due, now, now, group.cutoff])
-            opened += max(cur.rowcount, 0)
-        if opened:
-            cur.execute(review_schedule.update_cases_sql(), [now, today, today])
+            n = max(cur.rowcount, 0)
+            if n:
+                cur.execute(review_schedule.update_cases_sql(group), [now, group.cutoff])
+            opened += n
     if opened:
         record_audit(
             actor="system",
