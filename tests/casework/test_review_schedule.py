@@ -79,4 +79,5 @@ def test_clock_daily_pass_opens_reviews(case, today):
     assert result["reviews_opened"] == 1 and result["reviews_prepared"] == 1
     (review,) = _reviews(case)
     assert review.verification is not None  # re-run under the application's authorizations
+    assert not review.visit_needed and review.state == "open"  # class A, data unchanged: no visit
     assert daily(D(2027, 11, 13))["reviews_opened"] == 0

@@ -62,7 +62,11 @@ def test_dibao_termination_goes_to_notice_then_takes_effect_next_month(case, sta
     with all_regions():
         decision = CaseDecision.unscoped.get(case=case, kind="terminate")
     assert decision.effective_month == D(2027, 1, 1)
-    assert [lt.context["action_label"] for lt in letters_of(case, "suspension")] == ["终止救助"]
+    (letter,) = letters_of(case, "suspension")
+    assert letter.context["action_label"] == "终止救助"
+    assert any(
+        c["rule"].startswith("R-D") for c in letter.context["failed_conditions"]
+    )  # the figures of R-W35
     assert _open_categories(household) == []
     assert not letters_of(case, "transition")
 

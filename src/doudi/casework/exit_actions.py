@@ -10,7 +10,7 @@ import datetime as dt
 
 from doudi.casework import case_letters, household_data
 from doudi.casework.base import CaseworkConflict, CaseworkError
-from doudi.casework.decision_actions import _case_lines
+from doudi.casework.decision_actions import _case_lines, tier_verdicts
 from doudi.casework.events import CaseChange, CaseworkEvent, emit
 from doudi.casework.lifecycle_base_actions import (
     OPEN_CASE_STATES,
@@ -46,6 +46,17 @@ def reassess(actor, case: Case, on: dt.date) -> Decision:
             return take_decision(actor=as_actor(actor), household=case.household, as_of=on)
     except (PolicyError, PermissionError) as exc:
         raise CaseworkError(f"无法重新测算：{exc}") from None
+
+
+def failed_for(tier: str, assessment: Decision) -> list[dict]:
+    """The conditions of ``tier`` the reassessment found unmet, for the termination letter (R-W35)."""
+    _, refused = tier_verdicts(assessment.result_data())
+    return [
+        {"rule": c["rule"], "text": c["text"], "figures": ""}
+        for r in refused
+        if r["tier"] == tier
+        for c in r["conditions"]
+    ]
 
 
 def living_members(household_id: int, on: dt.date) -> list[Person]:
@@ -159,6 +170,11 @@ def terminate_case(
         rules=sorted(set(rules or ["R-W35"]) | {"R-W35"}),
         reasons=[{"rule": (rules or ["R-W35"])[0], "text": r} for r in reasons],
     )
+    living = bool(living_members(case.household_id, on))
+    if living and assessment is None:
+        assessment = reassess(actor, case, on)  # R-W36: the same facts give the letter's conditions and R-X1
+    if failed is None and assessment is not None:
+        failed = failed_for(case.tier, assessment)
     case_letters.stop(
         case,
         actor=actor,
@@ -170,10 +186,7 @@ def terminate_case(
     )
     audit_case(actor, case, AuditAction.CASE_TERMINATE, {"decision": decision.pk, "pay_until": last}, before)
     emit(CaseworkEvent.CASE_CHANGED, case=case, kind=CaseChange.TERMINATED, decision=decision, actor=actor)
-    new = None
-    if living_members(case.household_id, on):
-        assessment = assessment or reassess(actor, case, on)
-        new = recognise_after_exit(actor, case, on, assessment)
+    new = recognise_after_exit(actor, case, on, assessment) if assessment is not None else None
     if new is not None:
         case.state = Case.State.TRANSITIONED
         case.save(update_fields=["state", "updated_at"])

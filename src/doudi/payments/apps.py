@@ -20,8 +20,10 @@ class PaymentsConfig(AppConfig):
 
     def ready(self) -> None:
         from doudi.casework.events import casework_event
+        from doudi.core import init_steps
         from doudi.core.shell import HomePanel, NavEntry, register_nav, register_panel
         from doudi.payments import household_section, repay_actions
+        from doudi.payments.tasks import init_step
         from doudi.registry.hooks import register_household_section
 
         casework_event.connect(repay_actions.on_case_changed, dispatch_uid="payments.case_changed")
@@ -30,3 +32,4 @@ class PaymentsConfig(AppConfig):
         register_household_section(
             "payments", "payments/household/section.html", household_section.context, 65
         )
+        init_steps.register(95, "payments", init_step)  # the monthly run on the queue (payments/tasks.py)

@@ -98,7 +98,11 @@ def read_arrow(sql: str, schema: pa.Schema) -> pa.Table:
                 tmp.name,
                 read_options=pacsv.ReadOptions(column_names=raw.names, block_size=1 << 24),
                 convert_options=pacsv.ConvertOptions(
-                    column_types=raw, strings_can_be_null=False, quoted_strings_can_be_null=False
+                    column_types=raw,
+                    strings_can_be_null=False,
+                    quoted_strings_can_be_null=False,
+                    true_values=["t", "true"],
+                    false_values=["f", "false"],
                 ),
             )
         return table.cast(schema)
