@@ -24,6 +24,7 @@ def test_the_apps_register_the_menu_in_its_order():
         "登记新家庭",
         "数据质量",
         "救助申请",
+        "救助金发放",
         "审计日志",
         "区划",
         "预警",

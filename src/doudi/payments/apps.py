@@ -27,7 +27,7 @@ class PaymentsConfig(AppConfig):
         from doudi.registry.hooks import register_household_section
 
         casework_event.connect(repay_actions.on_case_changed, dispatch_uid="payments.case_changed")
-        register_nav(45, NavEntry("救助金发放", "payments:index", namespaces=("payments",)))
+        register_nav(40, NavEntry("救助金发放", "payments:index", namespaces=("payments",)))
         register_panel(25, HomePanel("payments_todo", "payments/partials/home_counts.html", _home_counts))
         register_household_section(
             "payments", "payments/household/section.html", household_section.context, 65
