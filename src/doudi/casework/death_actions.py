@@ -36,7 +36,6 @@ from doudi.casework.lifecycle_base_actions import (
     REPORT_ROLES,
     actor_user,
     check_actor,
-    check_on,
     month_start,
     next_month,
 )
@@ -283,7 +282,7 @@ def record_deaths_from_data(
     """The deaths of the linked death batches (the given ones, or all of them) for the persons of paid
     cases not yet known dead (``death_data.find_deaths``) → ``apply_deaths``; one audit entry per run.
     Returns the number of DeathRecords written (0 on a re-run)."""
-    on = check_on(on)
+    on = on or timezone.localdate()  # the daily pass's day (a job, not a person's entry)
     ids = sorted({int(b) for b in batch_ids}) if batch_ids is not None else None
     found = death_data.find_deaths(ids, on=on)
     if not found:
