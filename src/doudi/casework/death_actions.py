@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.casework import clock, death_data, params
+from doudi.casework.base import CaseworkError
 from doudi.casework.events import CaseChange, CaseworkEvent, emit
 from doudi.casework.lifecycle_base_actions import (
     OPEN_CASE_STATES,
@@ -96,7 +97,7 @@ def apply_deaths(actor, deaths: Sequence[Death], on: dt.date) -> Applied:
     wanted: dict[int, Death] = {}
     for d in deaths:
         if d.source not in DeathRecord.Source.values:
-            raise ValueError(f"unknown death source {d.source!r}")
+            raise CaseworkError("未知的死亡信息来源", "source")
         wanted.setdefault(int(d.person_id), d)
     out = Applied()
     persons: dict[int, tuple[int | None, str, str]] = {}  # pk → household, region, name
@@ -124,7 +125,8 @@ def apply_deaths(actor, deaths: Sequence[Death], on: dt.date) -> Applied:
                 recorded_by=user,
             )
             for pk, (_, region, _) in sorted(persons.items())
-        ]
+        ],
+        batch_size=CHUNK,
     )
     out.persons = sorted(persons)
     out.regions = {region for _, region, _ in persons.values()}
