@@ -8,7 +8,7 @@ import datetime as dt
 
 from django.db import transaction
 
-from doudi.casework import case_letters, clock, params
+from doudi.casework import case_letters, clock, death_actions, params
 from doudi.casework.base import CaseworkConflict, CaseworkError
 from doudi.casework.events import CaseChange, CaseworkEvent, emit
 from doudi.casework.exit_actions import terminate_case
@@ -27,7 +27,6 @@ from doudi.casework.lifecycle_base_actions import (
     new_decision,
     next_month,
     resting_state,
-    tier_holders,
 )
 from doudi.casework.models import Case, CaseReview, DeathRecord, PresenceCheck, Suspension
 from doudi.core.audit import record_audit
@@ -47,7 +46,7 @@ CHANGE_TYPES = {
     "move": "迁移",
     "other": "其他",
 }
-DATA_SOURCES = ("cremation", "hukou", "data")
+DATA_SOURCES = death_actions.DATA_SOURCES
 
 
 def _append(old: str, on: dt.date, text: str) -> str:
@@ -256,18 +255,6 @@ def lapse_suspensions(today: dt.date) -> int:
     return n
 
 
-def _paid_only_by(case: Case, person: Person, on: dt.date) -> bool:
-    """Was ``person`` the only person the case paid (a TEKUN person, a single-person dibao, a
-    one-person household)?"""
-    holders = set(tier_holders(case, on))
-    dead = set(
-        DeathRecord.unscoped.filter(person_id__in=holders, died_on__lte=on).values_list(
-            "person_id", flat=True
-        )
-    )
-    return person.pk in holders and holders - dead <= {person.pk}
-
-
 @transaction.atomic
 def record_death(
     *,
@@ -280,7 +267,8 @@ def record_death(
 ) -> DeathRecord:
     """A death (R-W32, R-PAY2): a change review for each open case of the household; where the dead
     person was the only person a case paid, ``pay_until`` = the month of death (``pay.death_rule``
-    month_of_death) or the month after. Re-sent data returns the first record."""
+    month_of_death) or the month after. Re-sent data returns the first record. The same write as the
+    deaths found in department data (``death_actions.apply_deaths``, with one row)."""
     if source not in DeathRecord.Source.values:
         raise CaseworkError("未知的死亡信息来源", "source")
     on = check_on(on)
@@ -292,55 +280,25 @@ def record_death(
     existing = DeathRecord.unscoped.filter(person=person).first()
     if existing is not None:
         return existing
-    record = DeathRecord.unscoped.create(
-        person=person,
-        region_code=region,
-        died_on=died_on,
-        source=source,
-        source_ref=source_ref[:64],
-        recorded_on=on,
-        recorded_by=actor_user(actor),
+    applied = death_actions.apply_deaths(
+        actor, [death_actions.Death(person.pk, died_on, source, source_ref)], on
     )
-    trigger = (
-        CaseReview.Trigger.DATA
-        if source in DATA_SOURCES
-        else (CaseReview.Trigger.GRID if source == "grid" else CaseReview.Trigger.FAMILY)
-    )
-    cases = list(
-        Case.unscoped.filter(household_id=person.household_id or 0, state__in=OPEN_CASE_STATES).order_by("pk")
-    )
-    rule = str(params.value("pay.death_rule", region_code=region, on=on))
-    last_month = month_start(died_on) if rule != "month_after" else next_month(died_on)
-    for case in cases:
-        open_change_review(
-            actor=actor,
-            case=case,
-            trigger=trigger,
-            change_type="death",
-            on=on,
-            detail=f"{person.name}于{died_on:%Y-%m-%d}死亡（{DeathRecord.Source(source).label}）",
-        )
-        if case.tier in PAID_TIERS and _paid_only_by(case, person, died_on):
-            case.refresh_from_db()
-            if case.pay_until is None or case.pay_until > last_month:
-                case.pay_until = last_month
-                case.save(update_fields=["pay_until", "updated_at"])
-        emit(
-            CaseworkEvent.CASE_CHANGED,
-            case=case,
-            kind=CaseChange.DEATH,
-            decision=None,
-            person=person,
-            died_on=died_on,
-            actor=actor,
-        )
+    record = DeathRecord.unscoped.get(person=person)
     record_audit(
         actor=actor,
         action=AuditAction.CASE_CHANGE,
         region_code=region,
         subject_type="person",
         subject_id=person.pk,
-        after={"death": record.pk, "cases": [c.pk for c in cases], "died_on": died_on, "source": source},
+        after={
+            "death": record.pk,
+            "cases": applied.cases,
+            "reviews_opened": applied.reviews_opened,
+            "reviews_joined": applied.reviews_joined,
+            "pay_until": {str(k): v for k, v in applied.pay_until.items()},
+            "died_on": died_on,
+            "source": source,
+        },
     )
     return record
 

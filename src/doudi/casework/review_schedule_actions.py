@@ -1,4 +1,5 @@
-"""The daily pass of the case's life (R-W30, R-W31, R-W33, R-W34, R-W35): open the reviews that have
+"""The daily pass of the case's life (R-W30, R-W31, R-W32, R-W33, R-W34, R-W35): record the deaths
+found in linked department data not recorded yet (``death_actions``), open the reviews that have
 come due (set-based, idempotent), prepare a bounded number of them (verification re-run, the visit
 asked only when needed), end the grace periods whose last month has passed (termination + R-X1),
 lapse suspensions held too long and put ended termination notices into effect."""
@@ -10,7 +11,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
-from doudi.casework import review_schedule
+from doudi.casework import death_actions, review_schedule
 from doudi.casework.exit_actions import terminate_case
 from doudi.casework.lifecycle_actions import lapse_suspensions
 from doudi.casework.lifecycle_base_actions import month_start
@@ -91,6 +92,8 @@ def end_due_grace(today: dt.date) -> int:
 def daily(today: dt.date | None = None, *, prepare_limit: int = PREPARE_PER_PASS) -> dict[str, int]:
     today = today or timezone.localdate()
     return {
+        # catch-up over every linked death batch (the pipeline records them at linkage)
+        "deaths_from_data": death_actions.record_deaths_from_data(actor="system", on=today),
         "reviews_opened": open_due_reviews(today),
         "reviews_prepared": prepare_opened(today, prepare_limit) if prepare_limit else 0,
         "grace_ended": end_due_grace(today),

@@ -69,6 +69,7 @@ class AuditAction(models.TextChoices):
     CASE_TRANSITION = "case.transition", "终止后直接转入其他类别"
     CASE_MOVE = "case.move", "救助对象迁移"
     CASE_PRESENCE = "case.presence", "登记按月认证"
+    CASE_DEATHS_FROM_DATA = "case.deaths_from_data", "登记部门数据中的死亡信息"
     # payments (CASEWORK §7)
     PAYMENTS_RUN = "payments.run", "生成月度发放花名册"
     PAYMENTS_ROSTER = "payments.roster", "花名册流转"
