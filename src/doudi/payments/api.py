@@ -144,3 +144,205 @@ def household_payments(request: HttpRequest, household_id: int):
         actor=user, region_code=household.region_code, subject_type="household", subject_id=household.pk
     )
     return serialize.household_payments(household.pk, min(reviews) if reviews else None)
+
+
+# Recovery (追回, R-PAY8) and one-off payments (一次性发放, R-PAY9). The actions audit every write.
+
+
+class ClaimIn(Schema):
+    case_id: int = Field(..., description="救助案件编号")
+    cause: Literal["false_statement", "late_report", "after_death", "staff_error"] = Field(
+        ...,
+        description="false_statement 虚报冒领；late_report 未及时报告变化；after_death 死亡后发放；staff_error 工作失误",
+    )
+    months: list[str] = Field(..., description="多发的月份（YYYY-MM）")
+    amount: int = Field(..., description="追回金额（元）")
+    mode: Literal["offset", "repay", "write_off"] = Field(
+        "offset", description="offset 抵扣；repay 退回；write_off 核销"
+    )
+    note: str = ""
+
+
+class DecideIn(Schema):
+    approve: bool
+    note: str = Field(..., description="决定意见")
+
+
+class RepaymentIn(Schema):
+    amount: int
+    on: str | None = Field(None, description="退回日期（YYYY-MM-DD）")
+    note: str = ""
+
+
+class OneOffIn(Schema):
+    title: str
+    rule: str = Field(..., description="依据的文件或规则编号")
+    month: str = Field(..., description="发放月份（YYYY-MM）")
+    programme: Literal["DIBAO", "TEKUN", "TEMP"]
+    amount: int
+    per_person: bool = False
+    tiers: list[str] = Field(..., description="DIBAO 低保、TEKUN 特困")
+    area_type: Literal["", "urban", "rural"] = ""
+    region_prefix: str = Field("", description="发放范围（本级辖区内的区划代码前缀）；空为本级全辖区")
+
+
+def _oneoff(d) -> dict:
+    return {
+        "id": d.pk,
+        "title": d.title,
+        "rule": d.rule,
+        "month": d.month.strftime("%Y-%m"),
+        "programme": d.programme,
+        "amount": d.amount,
+        "per_person": d.per_person,
+        "selection": d.selection,
+        "state": d.state,
+        "state_label": d.get_state_display(),
+        "proposed_by": d.proposed_by_id,
+        "approved_by": d.approved_by_id,
+        "selected_cases": queries.oneoff_preview(d),
+    }
+
+
+def _claim(c) -> dict:
+    return {
+        **serialize.claim(c),
+        "household_id": c.household_id,
+        "region_code": c.region_code,
+        "proposed_by": c.proposed_by_id,
+        "approved_by": c.approved_by_id,
+        "created_on": c.created_on.isoformat(),
+    }
+
+
+def _run(fn, **kw):
+    try:
+        return fn(**kw)
+    except PaymentsConflict as exc:
+        return Status(409, {"error": str(exc), "path": exc.path or "state"})
+    except PaymentsError as exc:
+        raise ApiInputError(str(exc), exc.path or "") from None
+
+
+@router.get("/payments/recovery", response=dict, summary="追回列表（本辖区）")
+def list_claims(request: HttpRequest, state: str = "", limit: int = 100, offset: int = 0):
+    qs = queries.claims(state)
+    limit = max(1, min(limit, 500))
+    return {"count": qs.count(), "items": [_claim(c) for c in qs[offset : offset + limit]]}
+
+
+@router.post("/payments/recovery", response={201: dict, **ERRORS}, summary="登记追回（乡镇或县级）")
+def create_claim(request: HttpRequest, body: ClaimIn):
+    from doudi.payments import recovery_actions
+
+    user = _user(request, "payments.write")
+    case = queries.get_case(body.case_id)
+    out = _run(
+        recovery_actions.propose,
+        actor=user,
+        case=case,
+        cause=body.cause,
+        months=body.months,
+        amount=body.amount,
+        mode=body.mode,
+        note=body.note,
+    )
+    return out if isinstance(out, Status) else Status(201, _claim(out))
+
+
+@router.post(
+    "/payments/recovery/{claim_id}/decide",
+    response={200: dict, **ERRORS},
+    summary="县级决定追回（工作失误、核销；登记人不能决定）",
+)
+def decide_claim(request: HttpRequest, claim_id: int, body: DecideIn):
+    from doudi.payments import recovery_actions
+
+    user = _user(request, "payments.approve")
+    claim = queries.get_claim(claim_id)
+    out = _run(recovery_actions.decide, actor=user, claim=claim, approve=body.approve, note=body.note)
+    return out if isinstance(out, Status) else Status(200, _claim(out))
+
+
+@router.post("/payments/recovery/{claim_id}/repayments", response={200: dict, **ERRORS}, summary="登记退回")
+def repay_claim(request: HttpRequest, claim_id: int, body: RepaymentIn):
+    import datetime as dt
+
+    from doudi.payments import recovery_actions
+
+    user = _user(request, "payments.write")
+    claim = queries.get_claim(claim_id)
+    try:
+        on = dt.date.fromisoformat(body.on) if body.on else None
+    except ValueError:
+        raise ApiInputError("日期格式应为 YYYY-MM-DD", "on") from None
+    out = _run(
+        recovery_actions.record_repayment, actor=user, claim=claim, amount=body.amount, on=on, note=body.note
+    )
+    return out if isinstance(out, Status) else Status(200, _claim(out))
+
+
+@router.get("/payments/oneoff", response=dict, summary="一次性发放决定列表（本辖区）")
+def list_oneoffs(request: HttpRequest, limit: int = 100, offset: int = 0):
+    qs = queries.oneoffs()
+    limit = max(1, min(limit, 500))
+    return {"count": qs.count(), "items": [_oneoff(d) for d in qs[offset : offset + limit]]}
+
+
+@router.post(
+    "/payments/oneoff",
+    response={201: dict, **ERRORS},
+    summary="提出一次性发放决定（县级以上；按条件选择，不逐户录入）",
+)
+def create_oneoff(request: HttpRequest, body: OneOffIn):
+    from doudi.payments import oneoff_actions
+    from doudi.payments.base import parse_month
+
+    user = _user(request, "payments.approve")
+    try:
+        month = parse_month(body.month)
+    except PaymentsError as exc:
+        raise ApiInputError(str(exc), "month") from None
+    out = _run(
+        oneoff_actions.propose,
+        actor=user,
+        title=body.title,
+        rule=body.rule,
+        month=month,
+        programme=body.programme,
+        amount=body.amount,
+        per_person=body.per_person,
+        selection={"tiers": body.tiers, "area_type": body.area_type, "region_prefix": body.region_prefix},
+    )
+    return out if isinstance(out, Status) else Status(201, _oneoff(out))
+
+
+@router.post(
+    "/payments/oneoff/{decision_id}/approve",
+    response={200: dict, **ERRORS},
+    summary="审批一次性发放决定（提出人以外的另一人）",
+)
+def approve_oneoff(request: HttpRequest, decision_id: int):
+    from doudi.payments import oneoff_actions
+
+    user = _user(request, "payments.approve")
+    d = queries.get_oneoff(decision_id)
+    out = _run(oneoff_actions.approve, actor=user, decision=d)
+    return out if isinstance(out, Status) else Status(200, _oneoff(out))
+
+
+@router.post(
+    "/payments/oneoff/{decision_id}/apply",
+    response={200: dict, **ERRORS},
+    summary="生成一次性发放明细（写入当月草稿花名册；重复执行只补充新增案件）",
+)
+def apply_oneoff(request: HttpRequest, decision_id: int):
+    from doudi.payments import oneoff_actions
+
+    user = _user(request, "payments.approve")
+    d = queries.get_oneoff(decision_id)
+    out = _run(oneoff_actions.apply, actor=user, decision=d)
+    if isinstance(out, Status):
+        return out
+    d.refresh_from_db()
+    return Status(200, {**_oneoff(d), "lines": out})

@@ -208,3 +208,42 @@ def counts() -> dict[str, int]:
         "accounts_to_fix": accounts_to_fix().count(),
         "held": RosterLine.objects.filter(status="held", roster__state__in=OPEN_STATES).count(),
     }
+
+
+def claim_rows(state: str = "", limit: int = 300) -> list[RecoveryClaim]:
+    """The scope's recovery claims (R-PAY8), newest first, with who proposed and decided them."""
+    qs = claims(state).select_related("proposed_by", "approved_by")
+    return list(qs[:limit])
+
+
+def claim_counts() -> dict[str, int]:
+    rows = RecoveryClaim.objects.values("state").annotate(n=Count("pk")).order_by()
+    return {r["state"]: r["n"] for r in rows}
+
+
+def claim_lines(claim: RecoveryClaim) -> QuerySet[RosterLine]:
+    """The offset lines a claim took (scoped: a township sees its own households' lines)."""
+    return RosterLine.objects.filter(claim=claim).select_related("roster").order_by("month", "pk")
+
+
+def oneoff_rows(limit: int = 200) -> list[OneOffDecision]:
+    return list(oneoffs().select_related("proposed_by", "approved_by")[:limit])
+
+
+def oneoff_totals(decision: OneOffDecision) -> dict[str, int]:
+    agg = RosterLine.objects.filter(oneoff=decision).aggregate(n=Count("pk"), s=Sum("amount"))
+    return {"lines": int(agg["n"] or 0), "amount": int(agg["s"] or 0)}
+
+
+def oneoff_preview(decision: OneOffDecision) -> int:
+    """How many cases the decision's selection takes now (R-PAY9; before approval and apply)."""
+    from doudi.payments.oneoff_actions import selected_cases
+
+    return selected_cases(decision).count()
+
+
+def get_case(pk: int):
+    """A case of the scope (raises Case.DoesNotExist outside it): what a recovery claim is about."""
+    from doudi.casework.models import Case
+
+    return Case.objects.get(pk=pk)

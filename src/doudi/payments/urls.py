@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doudi.payments import views, views_accounts
+from doudi.payments import views, views_accounts, views_oneoff, views_recovery
 
 app_name = "payments"
 urlpatterns = [
@@ -17,4 +17,13 @@ urlpatterns = [
     path("households/<int:household_pk>/account/", views_accounts.account_new, name="account_new"),
     path("accounts/<int:pk>/fixed/", views_accounts.account_fixed, name="account_fixed"),
     path("accounts/<int:pk>/reveal/", views_accounts.account_reveal, name="account_reveal"),
+    path("recovery/", views_recovery.claims, name="claims"),
+    path("recovery/<int:pk>/", views_recovery.claim, name="claim"),
+    path("recovery/<int:pk>/decide/", views_recovery.claim_decide, name="claim_decide"),
+    path("recovery/<int:pk>/repayments/", views_recovery.claim_repay, name="claim_repay"),
+    path("households/<int:household_pk>/recovery/", views_recovery.claim_new, name="claim_new"),
+    path("oneoff/", views_oneoff.oneoffs, name="oneoffs"),
+    path("oneoff/new/", views_oneoff.oneoff_new, name="oneoff_new"),
+    path("oneoff/<int:pk>/", views_oneoff.oneoff, name="oneoff"),
+    path("oneoff/<int:pk>/steps/<str:step>/", views_oneoff.oneoff_step, name="oneoff_step"),
 ]
