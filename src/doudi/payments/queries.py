@@ -151,11 +151,17 @@ def get_claim(pk: int) -> RecoveryClaim:
 
 
 def oneoffs() -> QuerySet[OneOffDecision]:
-    return OneOffDecision.objects.order_by("-pk")
+    """The scope's one-off decisions and those of the levels above it (a county's decision covers its
+    townships: they see it, they cannot approve or apply it)."""
+    prefix = _prefix()
+    above = [prefix[:n].ljust(12, "0") for n in (2, 4, 6, 9) if n < len(prefix)]
+    q = Q(region_code__startswith=prefix) | Q(region_code__in=above)
+    return OneOffDecision.unscoped.filter(q).order_by("-pk")
 
 
 def get_oneoff(pk: int) -> OneOffDecision:
-    return OneOffDecision.objects.get(pk=pk)
+    """Raises OneOffDecision.DoesNotExist outside the scope (and the levels above it)."""
+    return oneoffs().get(pk=pk)
 
 
 def funds() -> QuerySet[FundAccount]:
