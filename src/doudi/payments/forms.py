@@ -7,7 +7,7 @@ import re
 from django import forms
 
 from doudi.payments.models import Programme, RecipientAccount, RecoveryClaim
-from doudi.registry.models import CATEGORY_NAMES
+from doudi.registry.models import CATEGORY_NAMES, CATEGORY_SHORT, AreaType
 
 
 class UnlockForm(forms.Form):
@@ -107,12 +107,10 @@ class OneOffForm(forms.Form):
     )
     tiers = forms.MultipleChoiceField(
         label="发放对象类别",
-        choices=[("DIBAO", "低保"), ("TEKUN", "特困")],
+        choices=[(t, CATEGORY_SHORT[t]) for t in ("DIBAO", "TEKUN")],
         widget=forms.CheckboxSelectMultiple,
     )
-    area_type = forms.ChoiceField(
-        label="城乡", choices=[("", "不限"), ("urban", "城市"), ("rural", "农村")], required=False
-    )
+    area_type = forms.ChoiceField(label="城乡", choices=[("", "不限"), *AreaType.choices], required=False)
     region_prefix = forms.ChoiceField(label="发放范围", required=False)
 
     def __init__(self, *args, regions=(), **kwargs):

@@ -19,9 +19,9 @@ from doudi.payments.base import PaymentsConflict, PaymentsError, parse_month
 from doudi.payments.forms import OneOffForm
 from doudi.payments.models import OneOffDecision
 from doudi.regions.queries import children, names_for
-from doudi.registry.models import CATEGORY_NAMES
+from doudi.registry.models import CATEGORY_NAMES, AreaType
 
-AREA_LABELS = {"": "城乡不限", "urban": "城市", "rural": "农村"}
+AREA_LABELS = {"": "城乡不限", **dict(AreaType.choices)}
 
 
 def _decision_or_404(pk: int) -> OneOffDecision:
