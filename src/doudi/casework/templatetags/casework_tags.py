@@ -191,7 +191,6 @@ def stages(state: str) -> list[dict]:
     ]
 
 
-
 @register.filter
 def region_label(code: str) -> str:
     """A region's full Chinese name (a move names its regions, never their codes)."""
