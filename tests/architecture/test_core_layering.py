@@ -45,7 +45,7 @@ def test_core_imports_no_app():
 
 
 def test_apps_register_the_init_steps_in_order():
-    assert [s.name for s in init_steps.steps()] == ["regions", "policy", "monitoring"]
+    assert [s.name for s in init_steps.steps()] == ["regions", "policy", "monitoring", "payments"]
 
 
 def test_init_steps_run_in_order_and_collect_lines():

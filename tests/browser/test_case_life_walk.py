@@ -163,7 +163,9 @@ def test_a_case_paid_reviewed_adjusted_and_moved_to_marginal(life, desktop, smal
         step(page, "rv-visit", "登记入户情况", ago(11), findings="入户核实就业和工资情况属实")
     login(desk, "b-county")
     desk.goto(f"/casework/cases/{ids['case']}/")
-    step(desk, "rv-decide", "作出复核决定", ago(10), outcome="transition", reasons="家庭人均收入已高于低保标准")
+    step(
+        desk, "rv-decide", "作出复核决定", ago(10), outcome="transition", reasons="家庭人均收入已高于低保标准"
+    )
     expect(desk.locator("#review")).to_contain_text("终止公示中")
     step(desk, "rv-end", "公示期满，终止救助", ago(2))
     expect(desk.locator("#summary")).to_contain_text("已转入其他类别")

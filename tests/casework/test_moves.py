@@ -46,3 +46,13 @@ def test_move_to_the_same_or_an_unknown_place_is_refused(case, staff):
         request_move(actor=staff["township"], case=case, to_region=YANJI_T1, on=D(2026, 12, 2))
     with pytest.raises(CaseworkError):
         request_move(actor=staff["township"], case=case, to_region="2224", on=D(2026, 12, 2))
+
+
+def test_pages_name_the_regions_of_a_move(case, staff, client):
+    request_move(actor=staff["township"], case=case, to_region=NANGUAN_T1, on=D(2026, 12, 2))
+    client.force_login(staff["township"])
+    page = client.get(f"/casework/cases/{case.pk}/").content.decode()
+    assert "南岭街道" in page and NANGUAN_T1 not in page
+    client.force_login(staff["other_county"])
+    work = client.get("/casework/cases/").content.decode()
+    assert "南岭街道" in work and "进学街道" in work and NANGUAN_T1 not in work

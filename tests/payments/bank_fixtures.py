@@ -122,7 +122,7 @@ def world(make_user, households):
         "province": make_user("province_officer", PROVINCE),
         "auditor": make_user("auditor", PROVINCE),
     }
-    from doudi.payments.rosters import roster_for
+    from doudi.payments.roster_open_actions import roster_for
 
     with all_regions():
         hh = households

@@ -12,7 +12,7 @@ from doudi.casework.lifecycle_models import Suspension
 from doudi.core.scoping import all_regions
 from doudi.payments import account_actions, bank_actions, bankfile, roster_actions
 from doudi.payments.models import RosterLine
-from doudi.payments.rosters import roster_for
+from doudi.payments.roster_open_actions import roster_for
 from tests.conftest import YANJI
 from tests.payments import bank_fixtures
 

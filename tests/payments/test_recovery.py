@@ -11,7 +11,7 @@ from doudi.core.scoping import all_regions
 from doudi.payments import recovery_actions as rec
 from doudi.payments.base import PaymentsConflict, PaymentsError
 from doudi.payments.models import RecoveryClaim, RosterLine
-from doudi.payments.rosters import roster_for
+from doudi.payments.roster_open_actions import roster_for
 from tests.conftest import YANJI
 from tests.payments import bank_fixtures
 from tests.payments.bank_fixtures import DEC, add_lines, make_case

@@ -12,7 +12,7 @@ from doudi.casework.lifecycle_models import CaseMove, CaseReview, DeathRecord, P
 from doudi.core.scoping import all_regions
 from doudi.payments import roster_actions as ra
 from doudi.payments.models import RosterLine
-from doudi.payments.rosters import roster_for
+from doudi.payments.roster_open_actions import roster_for
 from doudi.registry.models import LegalSupporter, Person
 from tests.payments import bank_fixtures
 from tests.payments.bank_fixtures import DEC

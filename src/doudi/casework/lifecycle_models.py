@@ -93,11 +93,18 @@ class CaseReview(Regional):
     visit_needed = models.BooleanField(default=False)
     visit_reasons = models.JSONField(default=list)  # why a visit is asked for (R-W31)
     visit_done_on = models.DateField(null=True, blank=True)
+    # the four references below are filled late and never searched by: no index, so that the daily
+    # scheduler's bulk insert of the due reviews stays cheap (benchmarks/review_scheduler.py)
     verification = models.ForeignKey(
-        "casework.VerificationReport", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "casework.VerificationReport",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     assessment = models.ForeignKey(
-        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "policy.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     warning_id = models.BigIntegerField(null=True, blank=True)  # monitoring warning that opened it
     notice_from = models.DateField(null=True, blank=True)  # termination notice (R-W35, R-PUB4)
@@ -106,11 +113,16 @@ class CaseReview(Regional):
     outcome = models.CharField(max_length=12, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(null=True, blank=True)
     decision = models.ForeignKey(
-        "casework.CaseDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "casework.CaseDecision",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     note = models.TextField(blank=True)
     opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -28,6 +28,7 @@ from doudi.policy import params_store
 from doudi.policy.actions import approve_proposal, propose_parameter_change
 from doudi.registry.models import Household, Person
 
+PROVINCE = "220000000000"
 TOWNSHIP = "222401001000"  # 进学街道 (jinxue, grid-jinxue; the county: yanji)
 OTHER_TOWNSHIP = "220102001000"  # 南岭街道 (nanling; no demo county officer there)
 DELEGATION_SOURCE = "演示数据：延吉市授权乡镇（街道）审核确认（R-W10）"
@@ -319,7 +320,7 @@ def _delegate(today: dt.date) -> None:
             ],
             reason="延吉市授权各乡镇（街道）审核确认，县级负责备案和抽查",
         )
-    with using_scope(province.region_id):
+    with using_scope(province.region_id or PROVINCE):
         approve_proposal(actor=province, proposal=proposal, note="同意授权")
     params_store.clear_cache()
 

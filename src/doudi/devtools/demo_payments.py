@@ -38,6 +38,7 @@ from doudi.policy.actions import approve_proposal, propose_parameter_change
 from doudi.registry import actions as registry_actions
 from doudi.registry.models import Household, Person
 
+PROVINCE = "220000000000"
 TOWNSHIP = "222401001000"  # 进学街道, 延吉市 (delegated: its rosters are the township's)
 COUNTY = "222401000000"
 STANDARD_RAISE = 50  # yuan a month, from 1 July (the demo's 2026 raise)
@@ -113,14 +114,14 @@ def _raise_standard(staff: Staff, on: dt.date) -> None:
             ],
             reason="按省里统一部署，城市低保标准自7月1日起每人每月提高50元",
         )
-    with using_scope(province.region_id):
+    with using_scope(province.region_id or PROVINCE):
         approve_proposal(actor=province, proposal=proposal, note="同意，自7月1日起执行，差额按月补发")
     params_store.clear_cache()
 
 
 def _advance(staff: Staff, roster: Roster, target: str, *, fail_one: bool = False) -> None:
     """Take a roster through its steps up to ``target``; the bank pays every account (but one)."""
-    order = [S.DRAFT, S.LOCKED, S.APPROVED, S.RELEASED, S.SENT, S.RECONCILED, S.CLOSED]
+    order: list[str] = [S.DRAFT, S.LOCKED, S.APPROVED, S.RELEASED, S.SENT, S.RECONCILED, S.CLOSED]
     county = staff.who("county")
     with using_scope(roster.region_code[:6]):
         for state in order[1 : order.index(target) + 1]:

@@ -15,7 +15,7 @@ from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within, prefix_of
 from doudi.payments.base import PaymentsConflict, PaymentsError, month_start, paying_region
 from doudi.payments.models import OneOffDecision, Programme, Roster, RosterLine
-from doudi.payments.rosters import draft_roster_for
+from doudi.payments.roster_open_actions import draft_roster_for
 from doudi.registry.models import Person
 
 D = OneOffDecision.State

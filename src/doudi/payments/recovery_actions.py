@@ -22,7 +22,7 @@ from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
 from doudi.payments.base import PaymentsConflict, PaymentsError, paying_region
 from doudi.payments.models import RecoveryClaim, Roster, RosterLine
-from doudi.payments.rosters import draft_roster_for
+from doudi.payments.roster_open_actions import draft_roster_for
 
 C = RecoveryClaim.State
 NEEDS_COUNTY = (RecoveryClaim.Cause.STAFF_ERROR,)

@@ -4,7 +4,7 @@
   "accounts to fix" list (the township's task) and the payee's next lines are held at lock until fixed.
 * Once the account is fixed (a new account, or the problem cleared), every failed line of the payee not
   yet re-paid becomes an arrears line (origin ``failed``, rule ``R-PAY6``, ``source_line`` the failed one)
-  on the draft roster of the current month (``rosters.draft_roster_for``: the regular one while it is a
+  on the draft roster of the current month (``roster_open_actions.draft_roster_for``: the regular one while it is a
   draft, else a supplementary roster 补发名册).
 * A second failure on the same account suspends the case (``casework.lifecycle_actions.suspend``, cause
   ``bank_failure``, R-W34).
@@ -23,7 +23,7 @@ from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.payments.base import PaymentsConflict, PaymentsError, month_start, paying_region
 from doudi.payments.models import RecipientAccount, RosterLine
-from doudi.payments.rosters import draft_roster_for
+from doudi.payments.roster_open_actions import draft_roster_for
 
 L = RosterLine.Status
 

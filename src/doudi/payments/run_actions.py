@@ -41,7 +41,7 @@ from doudi.payments.entitlement import (
     region_prefix,
 )
 from doudi.payments.models import RecipientAccount, Roster, RosterLine
-from doudi.payments.rosters import draft_roster_for
+from doudi.payments.roster_open_actions import draft_roster_for
 
 REGENERATED = ("entitlement", "standard_change")
 ENTITLEMENT_LINES = ("base", "topup", "care", "single")

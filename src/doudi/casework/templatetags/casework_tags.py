@@ -7,6 +7,7 @@ from django.urls import NoReverseMatch, reverse
 
 from doudi.casework import clock, states, verify_rules
 from doudi.casework.models import Authorization, Channel
+from doudi.regions.queries import region_name
 from doudi.registry.models import CATEGORY_NAMES
 
 register = template.Library()
@@ -188,3 +189,9 @@ def stages(state: str) -> list[dict]:
         {"label": label, "status": "done" if i < current else ("current" if i == current else "todo")}
         for i, (label, _) in enumerate(STAGES)
     ]
+
+
+@register.filter
+def region_label(code: str) -> str:
+    """A region's full Chinese name (a move names its regions, never their codes)."""
+    return region_name(code)
