@@ -33,6 +33,7 @@ from doudi.casework.models import (
 )
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
+from doudi.core.dates import add_months
 from doudi.registry.actions import TIER_CATEGORIES, set_category
 from doudi.registry.category_actions import end_category
 from doudi.registry.models import Source
@@ -44,13 +45,6 @@ RULE_TIERS = {"R-T": "TEKUN", "R-D": "DIBAO", "R-M": "MARGINAL", "R-R": "RIGID"}
 
 def first_of_next_month(on: dt.date) -> dt.date:
     return dt.date(on.year + (on.month == 12), on.month % 12 + 1, 1)
-
-
-def add_months(on: dt.date, months: int) -> dt.date:
-    y, m = divmod(on.month - 1 + months, 12)
-    year, month = on.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(on.day, last))
 
 
 def review_class(app: Application) -> str:

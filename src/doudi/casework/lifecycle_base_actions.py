@@ -12,6 +12,7 @@ from doudi.casework.base import CaseworkError, in_scope
 from doudi.casework.models import Case, CaseDecision, CaseReview, GracePeriod, Suspension
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
+from doudi.core.dates import add_months, month_start
 from doudi.registry.models import CategoryStatus
 
 OPEN_CASE_STATES = ("active", "under_review", "adjusted", "grace", "suspended")
@@ -19,18 +20,6 @@ OPEN_REVIEW_STATES = ("open", "visit", "in_notice")
 PAID_TIERS = ("DIBAO", "TEKUN")
 CASE_ROLES = ("township_caseworker", "county_officer")
 REPORT_ROLES = (*CASE_ROLES, "grid_worker")
-
-
-def month_start(d: dt.date) -> dt.date:
-    return d.replace(day=1)
-
-
-def add_months(d: dt.date, n: int) -> dt.date:
-    """Calendar months, the day kept where the month has it (else its last day)."""
-    y, m = divmod(d.month - 1 + n, 12)
-    year, month = d.year + y, m + 1
-    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(d.day, last))
 
 
 def next_month(d: dt.date) -> dt.date:

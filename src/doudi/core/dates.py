@@ -34,3 +34,15 @@ def as_of_or_today(raw: str | None) -> tuple[dt.date, str]:
 def holds_on(d: dt.date, start: str = "valid_from", end: str = "valid_to") -> Q:
     """Rows whose window ``[start, end)`` contains ``d`` (an empty ``end`` is open)."""
     return Q(**{f"{start}__lte": d}) & (Q(**{f"{end}__isnull": True}) | Q(**{f"{end}__gt": d}))
+
+
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def add_months(day: dt.date, n: int) -> dt.date:
+    """Calendar months, the day kept where the month has it (else its last day)."""
+    y, m = divmod(day.month - 1 + n, 12)
+    year, month = day.year + y, m + 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))

@@ -9,6 +9,7 @@ import datetime as dt
 from doudi.casework import params as casework_params
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
+from doudi.core.dates import add_months, month_start  # noqa: F401  (payments code imports them from here)
 
 
 class PaymentsError(ValueError):
@@ -21,15 +22,6 @@ class PaymentsError(ValueError):
 
 class PaymentsConflict(PaymentsError):
     """The roster's state does not allow the step, or someone else moved it first; API 409."""
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(month: dt.date, n: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + n
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def parse_month(text: str) -> dt.date:
