@@ -291,11 +291,9 @@ def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Tabl
         digest.update(f"{key}={g.ints!r};".encode())
     member_rows = members.filter(pc.is_in(members["basis_id"], value_set=bases["basis_id"]))
     b_index = pc.index_in(member_rows["basis_id"], value_set=bases["basis_id"])
-    care = pa.array([CARE_CODES.get(c or "", codes.CARE_NONE) for c in member_rows["care_level"].to_pylist()])
+    care = _codes_of(member_rows["care_level"], CARE_CODES, codes.CARE_NONE)
     single_map = pa.array([SINGLE_CODES[i] for i in range(3)], pa.int64())
-    category = pa.array(
-        [CATEGORY_CODES.get(c or "", codes.CAT_NONE) for c in bases["category"].to_pylist()], pa.int64()
-    )
+    category = _codes_of(bases["category"], CATEGORY_CODES, codes.CAT_NONE)
     b1, mb = benefit_table(
         {
             "category": category,
@@ -359,10 +357,17 @@ def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Tabl
             if c in caps and b in s_of_basis
         }
         table = _apply_caps(table, caps, s_of_case)
-    order = pa.array([LINE_ORDER[x] for x in table["line"].to_pylist()], pa.int64())
-    table = table.append_column("_o", order)
+    table = table.append_column("_o", _codes_of(table["line"], LINE_ORDER, 0))
     table = table.sort_by([("case_id", "ascending"), ("_o", "ascending"), ("person_id", "ascending")])
     return table.drop_columns(["_o"]).replace_schema_metadata({"params": digest.hexdigest()})
+
+
+def _codes_of(values: pa.ChunkedArray | pa.Array, mapping: dict[str, int], default: int) -> pa.Array:
+    """``mapping[value]`` for each value (``default`` for others and nulls), vectorised: millions of
+    members and lines are mapped in one pass, not a Python loop."""
+    keys = pa.array(list(mapping), pa.string())
+    found = pc.index_in(values, value_set=keys)
+    return pc.fill_null(pc.take(pa.array(list(mapping.values()), pa.int64()), found), default)
 
 
 def _shift_prev(values: pa.ChunkedArray | pa.Array) -> pa.Array:

@@ -151,19 +151,27 @@ class RosterLine(Regional):
         FAILED = "failed", "发放失败"
         RETURNED = "returned", "已退回"
 
-    # A month's run writes a line per payee and rule (millions province-wide), so single-column indexes
-    # that the composite ones below cover — roster, case, household, status — and person (never searched
-    # by) are left out: each index is paid on every insert (benchmarks/payments_run.py).
-    roster = models.ForeignKey(Roster, on_delete=models.PROTECT, related_name="roster_lines", db_index=False)
-    case = models.ForeignKey(
-        "casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    # A month's run writes a line per payee and rule (millions province-wide; docs/decisions/0002), so
+    # every index and foreign-key check is paid millions of times: single-column indexes that the
+    # composite ones below cover — roster, case, household, status — and person (never searched by) are
+    # left out, the rare references (account of a failed line, source line, one-off, claim) are partial
+    # indexes, and the references are not database constraints (the run resolves each one in its own
+    # transaction; PROTECT still holds through the ORM).
+    region_code = models.CharField(max_length=12)  # one index below (PostgreSQL would make two)
+    roster = models.ForeignKey(
+        Roster, on_delete=models.PROTECT, related_name="roster_lines", db_index=False, db_constraint=False
     )
+    case = models.ForeignKey(
+        "casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     household = models.ForeignKey(
-        "registry.Household", on_delete=models.PROTECT, related_name="+", db_index=False
+        "registry.Household", on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False
     )
     person = models.ForeignKey(
-        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
-    )
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     payee_key = models.CharField(max_length=24)  # "h<household id>" or "p<person id>" (R-PAY5)
     programme = models.CharField(max_length=8, choices=Programme.choices)
     tier = models.CharField(max_length=10, blank=True)
@@ -180,21 +188,30 @@ class RosterLine(Regional):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DUE)
     status_reason = models.CharField(max_length=200, blank=True)
     account = models.ForeignKey(
-        RecipientAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        RecipientAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     account_masked = models.CharField(max_length=40, blank=True)  # snapshot (R-PAY1)
     bank_name = models.CharField(max_length=64, blank=True)
     paid_on = models.DateField(null=True, blank=True)
     bank_reason = models.CharField(max_length=200, blank=True)
     source_line = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )  # a failed line re-paid as arrears (R-PAY6)
     oneoff = models.ForeignKey(
-        "payments.OneOffDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        "payments.OneOffDecision", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
     claim = models.ForeignKey(
-        "payments.RecoveryClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+        "payments.RecoveryClaim", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        db_index=False, db_constraint=False,
+    )  # fmt: skip
 
     class Meta(Regional.Meta):
         verbose_name = "发放明细"
@@ -211,6 +228,21 @@ class RosterLine(Regional):
             models.Index(fields=["roster", "status"]),
             models.Index(fields=["household", "month"]),
             models.Index(fields=["case", "month"]),
+            # equality and prefix (LIKE '2224%') searches of the subtree, in one index on PostgreSQL too
+            models.Index(fields=["region_code"], opclasses=["varchar_pattern_ops"], name="rosterline_region"),
+            # re-payment looks up failed lines by account; the others are set on few lines
+            models.Index(
+                fields=["account"], condition=models.Q(status="failed"), name="rosterline_failed_account"
+            ),
+            models.Index(
+                fields=["source_line"],
+                condition=models.Q(source_line__isnull=False),
+                name="rosterline_source_line",
+            ),
+            models.Index(
+                fields=["oneoff"], condition=models.Q(oneoff__isnull=False), name="rosterline_oneoff"
+            ),
+            models.Index(fields=["claim"], condition=models.Q(claim__isnull=False), name="rosterline_claim"),
         ]
 
 

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import connection, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from doudi.casework import params as casework_params
@@ -112,11 +113,14 @@ def run_month(
         lap("arrears")
         rosters = _rosters_for(lines, extra, month)
         accounts = _accounts(prefix)
+        before = RosterLine.unscoped.aggregate(m=Max("pk"))["m"] or 0
         say(f"写入发放明细 {lines.num_rows} 条、补发明细 {extra.num_rows} 条…")
         _insert(lines, rosters, accounts, month, origin="entitlement")
         _insert(extra, rosters, accounts, month, origin="standard_change")
         lap("insert")
-        touched = _totals(month, (lines.schema.metadata or {}).get(b"params", b"").decode())
+        touched = _totals(
+            month, before, [lines, extra], rosters, (lines.schema.metadata or {}).get(b"params", b"").decode()
+        )
         lap("totals")
         result.rosters = sorted(set(rosters.values()) | touched)
         result.lines, result.arrears_lines = lines.num_rows, extra.num_rows
@@ -217,9 +221,19 @@ def paying_regions(regions: list[str], month: dt.date) -> dict[str, str]:
     return {r: payer[township_code(r)] for r in regions}
 
 
-def mask_account(kind: str, last4: str) -> str:
-    label = dict(RecipientAccount.Kind.choices).get(kind, "")
-    return f"{label} ****{last4}" if last4 else label
+def masked_accounts(accounts: pa.Table) -> pa.Array:
+    """Each row of ``_accounts`` masked as "<kind label> ****<last 4>" (the label alone without digits),
+    vectorised: a province has a million accounts."""
+    kinds = dict(RecipientAccount.Kind.choices)
+    label = pc.fill_null(
+        pc.take(
+            pa.array(list(kinds.values()), pa.string()), pc.index_in(accounts["kind"], pa.array(list(kinds)))
+        ),
+        "",
+    )
+    last4 = pc.fill_null(accounts["last4"], "")
+    with_number = pc.binary_join_element_wise(label, " ****", last4, "")
+    return pc.if_else(pc.equal(last4, ""), label, with_number)
 
 
 def _accounts(prefix: str) -> pa.Table:
@@ -258,16 +272,17 @@ def _account_columns(lines: pa.Table, accounts: pa.Table) -> tuple[pa.Array, pa.
     own = pc.index_in(pc.binary_join_element_wise(hh, lines["person_id"].cast(pa.string()), "|"), acc_key)
     house = pc.index_in(pc.binary_join_element_wise(hh, pa.scalar("0"), "|"), acc_key)
     pick = pc.coalesce(own, house)
-    masked = [
-        mask_account(k, d) if k is not None else ""
-        for k, d in zip(
-            pc.take(accounts["kind"], pick).to_pylist(),
-            pc.take(accounts["last4"], pick).to_pylist(),
-            strict=True,
-        )
-    ]
+    masked = pc.fill_null(pc.take(masked_accounts(accounts), pick), "")
     bank = pc.fill_null(pc.take(accounts["bank_name"], pick), "")
-    return pc.take(accounts["account_id"], pick), pa.array(masked, pa.string()), bank
+    return pc.take(accounts["account_id"], pick), masked, bank
+
+
+def _roster_ids(lines: pa.Table, rosters: dict[tuple[str, str], int]) -> pa.Array:
+    """Each line's draft roster: ``rosters`` by (household region, programme)."""
+    key = pc.binary_join_element_wise(lines["region_code"], lines["programme"], "|")
+    names = pc.unique(key)
+    ids = pa.array([rosters[tuple(k.split("|"))] for k in names.to_pylist()], pa.int64())  # type: ignore[index]
+    return pc.take(ids, pc.index_in(key, value_set=names))
 
 
 def _insert(
@@ -281,10 +296,7 @@ def _insert(
     """Write the lines in chunks: one Arrow table in the column order of ``RosterLine``."""
     if lines.num_rows == 0:
         return
-    key = pc.binary_join_element_wise(lines["region_code"], lines["programme"], "|")
-    names = sorted({k for k in key.to_pylist()})
-    ids = pa.array([rosters[tuple(k.split("|"))] for k in names], pa.int64())  # type: ignore[index]
-    roster_id = pc.take(ids, pc.index_in(key, value_set=pa.array(names)))
+    roster_id = _roster_ids(lines, rosters)
     account_id, masked, bank = _account_columns(lines, accounts)
     n = lines.num_rows
     person = lines["person_id"]
@@ -324,6 +336,15 @@ def _insert(
     table = pa.table({c: cols[c] for c in fields})
     qn = connection.ops.quote_name
     target = f"{_t(RosterLine)} ({', '.join(qn(c) for c in fields)})"
+    # SQLite binds every value from Python: the columns that are the same on every line of the run go
+    # into the statement as literals, so a million lines bind only what differs
+    same = {"month": month.isoformat(), "origin": origin, "paid_on": None, "bank_reason": ""}
+    same |= {"source_line_id": None, "oneoff_id": None, "claim_id": None}
+    if "covers" not in lines.column_names:
+        same["covers"] = "[]"
+    bound = [c for c in fields if c not in same]
+    marks = ", ".join(_literal(same[c]) if c in same else "%s" for c in fields)
+    insert = f"INSERT INTO {target} VALUES ({marks})"
     with connection.cursor() as cursor:
         for start in range(0, n, CHUNK * 5 if connection.vendor == "postgresql" else CHUNK):
             chunk = table.slice(start, CHUNK * 5 if connection.vendor == "postgresql" else CHUNK)
@@ -333,32 +354,69 @@ def _insert(
                 with cursor.cursor.copy(f"COPY {target} FROM STDIN WITH (FORMAT csv)") as cp:
                     cp.write(buf.getvalue())
             else:
-                values = [c.to_pylist() for c in chunk.columns]
-                values[fields.index("month")] = [month.isoformat()] * chunk.num_rows
-                marks = ", ".join(["%s"] * len(fields))
-                cursor.executemany(f"INSERT INTO {target} VALUES ({marks})", list(zip(*values, strict=True)))
+                cursor.executemany(insert, list(zip(*(chunk[c].to_pylist() for c in bound), strict=True)))
 
 
-def _totals(month: dt.date, fingerprint: str) -> set[int]:
-    """Recount every draft roster of the month (lines, households, amount of lines not dropped)."""
+def _literal(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def _totals(
+    month: dt.date,
+    before: int,
+    written: list[pa.Table],
+    rosters: dict[tuple[str, str], int],
+    fingerprint: str,
+) -> set[int]:
+    """Recount every draft roster of the month (lines, households, amount of lines not dropped): the
+    lines this run wrote are counted in memory, the ones that were there before it (id ≤ ``before``:
+    other origins, other regions' lines) in the database — a fresh month reads nothing back."""
     drafts = list(Roster.unscoped.filter(month=month, state=Roster.State.DRAFT).values_list("pk", flat=True))
     if not drafts:
         return set()
     sql = (
-        f"SELECT l.roster_id, COUNT(*), COUNT(DISTINCT l.household_id), SUM(l.amount) FROM {_t(RosterLine)} l"
+        f"SELECT DISTINCT l.roster_id, l.household_id FROM {_t(RosterLine)} l"
         f" WHERE l.roster_id IN ({', '.join(str(int(i)) for i in drafts)}) AND l.status <> 'dropped'"
-        " GROUP BY l.roster_id"
+        f" AND l.id <= {int(before)}"
     )
+    sums = (
+        f"SELECT l.roster_id, COUNT(*), SUM(l.amount) FROM {_t(RosterLine)} l"
+        f" WHERE l.roster_id IN ({', '.join(str(int(i)) for i in drafts)}) AND l.status <> 'dropped'"
+        f" AND l.id <= {int(before)} GROUP BY l.roster_id"
+    )
+    schema = pa.schema([("roster_id", pa.int64()), ("household_id", pa.int64())])
+    pairs = [read_arrow(sql, schema)]
+    counts: dict[int, list[int]] = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        counts = {r[0]: r[1:] for r in cursor.fetchall()}
+        cursor.execute(sums)
+        for roster_id, n, amount in cursor.fetchall():
+            counts[roster_id] = [int(n), int(amount or 0)]
+    for table in written:
+        if table.num_rows == 0:
+            continue
+        ids = _roster_ids(table, rosters)
+        kept = pc.not_equal(table["status"], "dropped")
+        new = pa.table({"roster_id": ids, "household_id": table["household_id"], "amount": table["amount"]})
+        new = new.filter(kept)
+        for row in new.group_by("roster_id").aggregate([("amount", "count"), ("amount", "sum")]).to_pylist():
+            got = counts.setdefault(row["roster_id"], [0, 0])
+            got[0] += row["amount_count"]
+            got[1] += row["amount_sum"] or 0
+        pairs.append(new.select(["roster_id", "household_id"]))
+    households = {
+        row["roster_id"]: row["household_id_count_distinct"]
+        for row in pa.concat_tables(pairs)
+        .group_by("roster_id")
+        .aggregate([("household_id", "count_distinct")])
+        .to_pylist()
+    }
     now = timezone.now()
     for pk in drafts:
-        lines, households, amount = counts.get(pk, (0, 0, 0))
+        lines, amount = counts.get(pk, (0, 0))
         Roster.unscoped.filter(pk=pk).update(
             lines=lines,
-            households=households,
-            amount=int(amount or 0),
+            households=households.get(pk, 0),
+            amount=amount,
             generated_at=now,
             params_fingerprint=fingerprint,
         )
