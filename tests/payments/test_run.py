@@ -59,7 +59,24 @@ def test_run_is_idempotent(confirmed):
     first, rosters = _lines(), list(Roster.unscoped.values_list("pk", "lines", "amount"))
     again = run_actions.run_month(actor="test", month=DEC)
     assert _lines() == first and list(Roster.unscoped.values_list("pk", "lines", "amount")) == rosters
-    assert again.deleted == len(first) and again.skipped == 0
+    # nothing changed, so nothing is rewritten: the very same rows stay
+    assert again.unchanged == len(first) and again.deleted == 0 and again.skipped == 0
+
+
+def test_a_rerun_rewrites_only_the_lines_that_changed(confirmed):
+    run_actions.run_month(actor="test", month=DEC)
+    ids = dict(RosterLine.unscoped.values_list("pk", "case_id"))
+    changed = confirmed["DIBAO"]
+    Case.unscoped.filter(pk=changed.pk).update(state="suspended")  # its lines are now held
+    again = run_actions.run_month(actor="test", month=DEC)
+    theirs = [pk for pk, case in ids.items() if case == changed.pk]
+    assert theirs and again.deleted == len(theirs) and again.unchanged == len(ids) - len(theirs)
+    now = dict(RosterLine.unscoped.values_list("pk", "case_id"))
+    assert {pk for pk in ids if pk not in theirs} <= set(now)  # the others kept their rows
+    assert not set(theirs) & set(now)
+    assert set(RosterLine.unscoped.filter(case=changed).values_list("status", flat=True)) == {"held"}
+    roster = Roster.unscoped.get(pk=RosterLine.unscoped.filter(case=changed).first().roster_id)
+    assert roster.lines == RosterLine.unscoped.filter(roster=roster).count()
 
 
 def test_a_roster_past_draft_is_never_changed_and_nobody_is_paid_twice(confirmed, make_dibao):

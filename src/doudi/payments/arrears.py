@@ -9,8 +9,8 @@ the engine's formulas; only cases whose current basis was already in force that 
 difference to the entitlement lines paid is owed. Per case the positive differences, less the
 standard-change arrears already written on rosters past draft that cover any of those months, become
 ONE arrears line (origin ``standard_change``, rule ``R-PAY7``, ``covers`` the months) on the month's
-draft roster. The run deletes its draft arrears before computing, so running again never pays the same
-difference twice. Reductions are not recovered here (that needs a decision, R-PAY8).
+draft roster. Arrears on the month's draft rosters are not subtracted — the run rewrites them (or keeps
+them where unchanged) — so running again never pays the same difference twice. Reductions are not recovered here (that needs a decision, R-PAY8).
 """
 
 from __future__ import annotations
@@ -95,12 +95,14 @@ def _paid(month: dt.date, prefix: str) -> pa.Table:
 
 
 def _written(first: dt.date, prefix: str, months: set[str]) -> dict[int, int]:
-    """Per case, the standard-change arrears already on rosters (not dropped) covering any of ``months``."""
+    """Per case, the standard-change arrears already on rosters past draft (not dropped) covering any of
+    ``months`` (the run's own draft arrears are what it is recomputing)."""
     like = f" AND l.region_code LIKE '{prefix}%'" if prefix else ""
     sql = (
         f"SELECT l.case_id, l.amount, CAST(l.covers AS TEXT) FROM {_t(RosterLine)} l"
+        f" JOIN {_t(Roster)} r ON r.id = l.roster_id"
         f" WHERE l.origin = 'standard_change' AND l.status <> 'dropped' AND l.month >= '{first.isoformat()}'"
-        f" AND l.case_id IS NOT NULL{like}"
+        f" AND r.state <> 'draft' AND l.case_id IS NOT NULL{like}"
     )
     table = read_arrow(
         sql, pa.schema([("case_id", pa.int64()), ("amount", pa.int64()), ("covers", pa.string())])

@@ -24,7 +24,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from doudi.casework import params as casework_params
@@ -61,7 +60,8 @@ class RunResult:
     amount: int = 0  # yuan, both
     held: int = 0
     skipped: int = 0  # lines already on a roster of the month that the run may not change
-    deleted: int = 0  # earlier lines of draft rosters replaced
+    unchanged: int = 0  # lines of an earlier run that were already right (kept, not rewritten)
+    deleted: int = 0  # earlier lines of draft rosters that changed or are no longer due
     seconds: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -105,22 +105,22 @@ def run_month(
         say(f"在保对象 {cases_all.num_rows} 个，计算发放明细…")
         lines = compute_lines(payable_in(cases_all, month), members, month)
         lap("compute")
-        result.deleted = _delete_draft_lines(month, prefix)
-        lap("delete")
-        lines, result.skipped = _without_existing(lines, month)
+        lines, result.skipped = _without_existing(lines, month, prefix)
         say("计算标准调整补发…")
         extra = arrears.standard_change_lines(cases_all, members, month, prefix)
         lap("arrears")
         rosters = _rosters_for(lines, extra, month)
         accounts = _accounts(prefix)
-        before = RosterLine.unscoped.aggregate(m=Max("pk"))["m"] or 0
-        say(f"写入发放明细 {lines.num_rows} 条、补发明细 {extra.num_rows} 条…")
-        _insert(lines, rosters, accounts, month, origin="entitlement")
-        _insert(extra, rosters, accounts, month, origin="standard_change")
+        fresh = [
+            _line_table(lines, rosters, accounts, month, origin="entitlement"),
+            _line_table(extra, rosters, accounts, month, origin="standard_change"),
+        ]
+        changed, result.unchanged, result.deleted = _keep_unchanged(fresh, month, prefix)
+        lap("compare")
+        say(f"写入发放明细 {changed.num_rows} 条（{result.unchanged} 条与上次相同，保留）…")
+        _write(changed, month)
         lap("insert")
-        touched = _totals(
-            month, before, [lines, extra], rosters, (lines.schema.metadata or {}).get(b"params", b"").decode()
-        )
+        touched = _totals(month, prefix, fresh, (lines.schema.metadata or {}).get(b"params", b"").decode())
         lap("totals")
         result.rosters = sorted(set(rosters.values()) | touched)
         result.lines, result.arrears_lines = lines.num_rows, extra.num_rows
@@ -141,23 +141,30 @@ def run_month(
                 "amount": result.amount,
                 "held": result.held,
                 "skipped": result.skipped,
+                "unchanged": result.unchanged,
                 "deleted": result.deleted,
             },
         )
     return result
 
 
-def _delete_draft_lines(month: dt.date, prefix: str) -> int:
-    """The run's own earlier lines of the month's draft rosters (dropped lines stay)."""
-    sql = (
-        f"DELETE FROM {_t(RosterLine)} WHERE roster_id IN"
-        f" (SELECT id FROM {_t(Roster)} WHERE month = %s AND state = 'draft')"
-        f" AND origin IN ('entitlement', 'standard_change') AND status <> 'dropped'"
-        + (" AND region_code LIKE %s" if prefix else "")
+def _month_rosters(month: dt.date) -> tuple[list[int], list[int]]:
+    """The ids of the month's draft rosters and of its rosters past draft."""
+    rows = list(Roster.unscoped.filter(month=month).values_list("pk", "state"))
+    drafts = [pk for pk, state in rows if state == Roster.State.DRAFT]
+    return drafts, [pk for pk, state in rows if state != Roster.State.DRAFT]
+
+
+def _ids(ids: list[int]) -> str:
+    return ", ".join(str(int(i)) for i in ids) or "0"
+
+
+def _replaceable(prefix: str) -> str:
+    """SQL condition (lines ``l`` of draft rosters): the run's own earlier lines, which it may rewrite —
+    entitlement and standard-change lines of the region subtree that were not dropped at lock."""
+    return f"l.origin IN ({', '.join(repr(o) for o in REGENERATED)}) AND l.status <> 'dropped'" + _like(
+        prefix
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [month, f"{prefix}%"] if prefix else [month])
-        return max(cursor.rowcount, 0)
 
 
 def _keys(table: pa.Table) -> pa.Array:
@@ -166,15 +173,17 @@ def _keys(table: pa.Table) -> pa.Array:
     )
 
 
-def _without_existing(lines: pa.Table, month: dt.date) -> tuple[pa.Table, int]:
-    """Drop lines already on a roster of the month anywhere in the province (R-PAY5): rosters past
-    draft, dropped exclusions, other regions' rosters."""
-    if lines.num_rows == 0:
+def _without_existing(lines: pa.Table, month: dt.date, prefix: str) -> tuple[pa.Table, int]:
+    """Drop lines already on a roster of the month anywhere in the province (R-PAY5) that the run may not
+    change: rosters past draft, dropped exclusions, other regions' lines."""
+    drafts, past = _month_rosters(month)
+    if lines.num_rows == 0 or not (drafts or past):
         return lines, 0
     sql = (
         f"SELECT l.payee_key, l.programme, l.line, l.rule FROM {_t(RosterLine)} l"
-        f" WHERE l.month = '{month.isoformat()}'"
-        f" AND l.line IN ({', '.join(repr(x) for x in ENTITLEMENT_LINES)})"
+        f" WHERE l.line IN ({', '.join(repr(x) for x in ENTITLEMENT_LINES)})"
+        f" AND (l.roster_id IN ({_ids(past)})"
+        f" OR (l.roster_id IN ({_ids(drafts)}) AND NOT ({_replaceable(prefix)})))"
     )
     schema = pa.schema([(n, pa.string()) for n in ("payee_key", "programme", "line", "rule")])
     existing = read_arrow(sql, schema)
@@ -183,6 +192,61 @@ def _without_existing(lines: pa.Table, month: dt.date) -> tuple[pa.Table, int]:
     taken = pc.is_in(_keys(lines), value_set=_keys(existing))
     skipped = int(pc.sum(taken).as_py() or 0)
     return lines.filter(pc.invert(taken)), skipped
+
+
+SEPARATOR = "\x1f"
+NULL_MARK = "∅"
+
+
+def _signature_sql(fields: list[str]) -> str:
+    """One text per line of every column the run writes, as ``_signatures`` spells them."""
+    parts = [f"COALESCE(CAST(l.{connection.ops.quote_name(c)} AS TEXT), '{NULL_MARK}')" for c in fields]
+    return f" || '{SEPARATOR}' || ".join(parts)
+
+
+def _signatures(table: pa.Table, fields: list[str]) -> pa.Array:
+    cols = [pc.fill_null(table[c].cast(pa.string()), NULL_MARK) for c in fields]
+    return pc.binary_join_element_wise(*cols, SEPARATOR)
+
+
+def _keep_unchanged(fresh: list[pa.Table], month: dt.date, prefix: str) -> tuple[pa.Table, int, int]:
+    """Compare the run's lines with its earlier lines on the month's draft rosters: a line that is the
+    same in every column stays as it is, the others are deleted, and only new or changed lines are
+    returned to be written — a run repeated on unchanged data writes nothing.
+    Returns (lines to write, unchanged, deleted)."""
+    table = pa.concat_tables([t for t in fresh if t.num_rows] or [fresh[0]])
+    drafts, _past = _month_rosters(month)
+    if not drafts:
+        return table, 0, 0
+    fields = [c for c in table.column_names if c != "month"]
+    sql = (
+        f"SELECT l.id, {_signature_sql(fields)} FROM {_t(RosterLine)} l"
+        f" WHERE l.roster_id IN ({_ids(drafts)}) AND {_replaceable(prefix)}"
+    )
+    earlier = read_arrow(sql, pa.schema([("id", pa.int64()), ("signature", pa.string())]))
+    if earlier.num_rows == 0:
+        return table, 0, 0
+    mine = _signatures(table, fields)
+    same = pc.is_in(mine, value_set=earlier["signature"])
+    # a signature twice among the earlier lines (never made by a run) is not matched one-to-one: rewrite
+    if pc.count_distinct(earlier["signature"]).as_py() != earlier.num_rows:
+        same = pa.array([False] * table.num_rows)
+    gone = earlier.filter(pc.invert(pc.is_in(earlier["signature"], value_set=mine.filter(same))))["id"]
+    _delete(gone.to_pylist(), len(gone) == earlier.num_rows, drafts, prefix)
+    unchanged = int(pc.sum(same).as_py() or 0)
+    return table.filter(pc.invert(same)), unchanged, len(gone)
+
+
+def _delete(ids: list[int], everything: bool, drafts: list[int], prefix: str) -> None:
+    with connection.cursor() as cursor:
+        if everything:  # one statement: every earlier line of the run changed (a new standard, say)
+            cursor.execute(
+                f"DELETE FROM {_t(RosterLine)} WHERE id IN (SELECT l.id FROM {_t(RosterLine)} l"
+                f" WHERE l.roster_id IN ({_ids(drafts)}) AND {_replaceable(prefix)})"
+            )
+            return
+        for start in range(0, len(ids), 50_000):
+            cursor.execute(f"DELETE FROM {_t(RosterLine)} WHERE id IN ({_ids(ids[start : start + 50_000])})")
 
 
 def _rosters_for(lines: pa.Table, extra: pa.Table, month: dt.date) -> dict[tuple[str, str], int]:
@@ -261,7 +325,7 @@ def _account_columns(lines: pa.Table, accounts: pa.Table) -> tuple[pa.Array, pa.
     household's; the newest current one."""
     n = lines.num_rows
     if accounts.num_rows == 0 or n == 0:
-        return pa.nulls(n, pa.int64()), pa.array([""] * n), pa.array([""] * n)
+        return pa.nulls(n, pa.int64()), pa.array([""] * n, pa.string()), pa.array([""] * n, pa.string())
     acc_key = pc.binary_join_element_wise(
         accounts["household_id"].cast(pa.string()), accounts["person_id"].cast(pa.string()), "|"
     )
@@ -285,22 +349,21 @@ def _roster_ids(lines: pa.Table, rosters: dict[tuple[str, str], int]) -> pa.Arra
     return pc.take(ids, pc.index_in(key, value_set=names))
 
 
-def _insert(
+def _line_table(
     lines: pa.Table,
     rosters: dict[tuple[str, str], int],
     accounts: pa.Table,
     month: dt.date,
     *,
     origin: str,
-) -> None:
-    """Write the lines in chunks: one Arrow table in the column order of ``RosterLine``."""
-    if lines.num_rows == 0:
-        return
-    roster_id = _roster_ids(lines, rosters)
-    account_id, masked, bank = _account_columns(lines, accounts)
+) -> pa.Table:
+    """The computed lines as rows of ``RosterLine`` (its columns, in its order): roster, account
+    snapshot, origin."""
     n = lines.num_rows
+    roster_id = _roster_ids(lines, rosters) if n else pa.array([], pa.int64())
+    account_id, masked, bank = _account_columns(lines, accounts)
     person = lines["person_id"]
-    covers = lines["covers"] if "covers" in lines.column_names else pa.array(["[]"] * n)
+    covers = lines["covers"] if "covers" in lines.column_names else pa.array(["[]"] * n, pa.string())
     null_i = pa.nulls(n, pa.int64())
     cols = {
         "region_code": lines["region_code"],
@@ -317,14 +380,14 @@ def _insert(
         "amount": lines["amount"],
         "covers": covers,
         "members": lines["members"],
-        "origin": pa.array([origin] * n),
+        "origin": pa.array([origin] * n, pa.string()),
         "status": lines["status"],
         "status_reason": lines["status_reason"],
         "account_id": account_id,
         "account_masked": masked,
         "bank_name": bank,
         "paid_on": pa.nulls(n, pa.date32()),
-        "bank_reason": pa.array([""] * n),
+        "bank_reason": pa.array([""] * n, pa.string()),
         "source_line_id": null_i,
         "oneoff_id": null_i,
         "claim_id": null_i,
@@ -333,21 +396,27 @@ def _insert(
     missing = set(fields) ^ set(cols)
     if missing:
         raise RuntimeError(f"payment lines: columns out of step with the model: {sorted(missing)}")
-    table = pa.table({c: cols[c] for c in fields})
+    return pa.table({c: cols[c] for c in fields})
+
+
+def _write(table: pa.Table, month: dt.date) -> None:
+    """Insert the rows in chunks: ``COPY`` on PostgreSQL, ``executemany`` elsewhere."""
+    if table.num_rows == 0:
+        return
     qn = connection.ops.quote_name
+    fields = table.column_names
     target = f"{_t(RosterLine)} ({', '.join(qn(c) for c in fields)})"
-    # SQLite binds every value from Python: the columns that are the same on every line of the run go
+    # SQLite binds every value from Python: the columns that are the same on every line of a run go
     # into the statement as literals, so a million lines bind only what differs
-    same = {"month": month.isoformat(), "origin": origin, "paid_on": None, "bank_reason": ""}
+    same = {"month": month.isoformat(), "paid_on": None, "bank_reason": ""}
     same |= {"source_line_id": None, "oneoff_id": None, "claim_id": None}
-    if "covers" not in lines.column_names:
-        same["covers"] = "[]"
     bound = [c for c in fields if c not in same]
     marks = ", ".join(_literal(same[c]) if c in same else "%s" for c in fields)
     insert = f"INSERT INTO {target} VALUES ({marks})"
+    size = CHUNK * 5 if connection.vendor == "postgresql" else CHUNK
     with connection.cursor() as cursor:
-        for start in range(0, n, CHUNK * 5 if connection.vendor == "postgresql" else CHUNK):
-            chunk = table.slice(start, CHUNK * 5 if connection.vendor == "postgresql" else CHUNK)
+        for start in range(0, table.num_rows, size):
+            chunk = table.slice(start, size)
             if connection.vendor == "postgresql":
                 buf = io.BytesIO()
                 pacsv.write_csv(chunk, buf, pacsv.WriteOptions(include_header=False))
@@ -361,62 +430,34 @@ def _literal(value: str | None) -> str:
     return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
 
 
-def _totals(
-    month: dt.date,
-    before: int,
-    written: list[pa.Table],
-    rosters: dict[tuple[str, str], int],
-    fingerprint: str,
-) -> set[int]:
+def _totals(month: dt.date, prefix: str, fresh: list[pa.Table], fingerprint: str) -> set[int]:
     """Recount every draft roster of the month (lines, households, amount of lines not dropped): the
-    lines this run wrote are counted in memory, the ones that were there before it (id ≤ ``before``:
-    other origins, other regions' lines) in the database — a fresh month reads nothing back."""
-    drafts = list(Roster.unscoped.filter(month=month, state=Roster.State.DRAFT).values_list("pk", flat=True))
+    run's own lines (``fresh``: written or kept unchanged) are counted in memory, the others (other
+    origins, other regions) in the database — a fresh month reads nothing back."""
+    drafts, _past = _month_rosters(month)
     if not drafts:
         return set()
-    sql = (
-        f"SELECT DISTINCT l.roster_id, l.household_id FROM {_t(RosterLine)} l"
-        f" WHERE l.roster_id IN ({', '.join(str(int(i)) for i in drafts)}) AND l.status <> 'dropped'"
-        f" AND l.id <= {int(before)}"
+    others = (
+        f" FROM {_t(RosterLine)} l WHERE l.roster_id IN ({_ids(drafts)}) AND l.status <> 'dropped'"
+        f" AND NOT ({_replaceable(prefix)})"
     )
-    sums = (
-        f"SELECT l.roster_id, COUNT(*), SUM(l.amount) FROM {_t(RosterLine)} l"
-        f" WHERE l.roster_id IN ({', '.join(str(int(i)) for i in drafts)}) AND l.status <> 'dropped'"
-        f" AND l.id <= {int(before)} GROUP BY l.roster_id"
-    )
-    schema = pa.schema([("roster_id", pa.int64()), ("household_id", pa.int64())])
-    pairs = [read_arrow(sql, schema)]
-    counts: dict[int, list[int]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sums)
-        for roster_id, n, amount in cursor.fetchall():
-            counts[roster_id] = [int(n), int(amount or 0)]
-    for table in written:
-        if table.num_rows == 0:
-            continue
-        ids = _roster_ids(table, rosters)
-        kept = pc.not_equal(table["status"], "dropped")
-        new = pa.table({"roster_id": ids, "household_id": table["household_id"], "amount": table["amount"]})
-        new = new.filter(kept)
-        for row in new.group_by("roster_id").aggregate([("amount", "count"), ("amount", "sum")]).to_pylist():
-            got = counts.setdefault(row["roster_id"], [0, 0])
-            got[0] += row["amount_count"]
-            got[1] += row["amount_sum"] or 0
-        pairs.append(new.select(["roster_id", "household_id"]))
-    households = {
-        row["roster_id"]: row["household_id_count_distinct"]
-        for row in pa.concat_tables(pairs)
-        .group_by("roster_id")
-        .aggregate([("household_id", "count_distinct")])
+    schema = pa.schema([("roster_id", pa.int64()), ("household_id", pa.int64()), ("amount", pa.int64())])
+    parts = [read_arrow(f"SELECT l.roster_id, l.household_id, l.amount{others}", schema)]
+    parts += [t.select(["roster_id", "household_id", "amount"]) for t in fresh if t.num_rows]
+    every = pa.concat_tables(parts)
+    counts = {
+        row["roster_id"]: row
+        for row in every.group_by("roster_id")
+        .aggregate([("amount", "count"), ("amount", "sum"), ("household_id", "count_distinct")])
         .to_pylist()
     }
     now = timezone.now()
     for pk in drafts:
-        lines, amount = counts.get(pk, (0, 0))
+        row = counts.get(pk, {})
         Roster.unscoped.filter(pk=pk).update(
-            lines=lines,
-            households=households.get(pk, 0),
-            amount=amount,
+            lines=row.get("amount_count", 0),
+            households=row.get("household_id_count_distinct", 0),
+            amount=int(row.get("amount_sum") or 0),
             generated_at=now,
             params_fingerprint=fingerprint,
         )

@@ -63,7 +63,8 @@ class Command(BaseCommand):
                 f"\t{roster.get_state_display()}\t{roster.lines} 条\t{roster.amount} 元"
             )
         self._say(
-            f"发放明细 {result.lines} 条，补发 {result.arrears_lines} 条，暂缓 {result.held} 条，"
+            f"发放明细 {result.lines} 条，补发 {result.arrears_lines} 条（其中与上次相同未重写 {result.unchanged} 条），"
+            f"暂缓 {result.held} 条，"
             f"已在锁定花名册上 {result.skipped} 条，金额 {result.amount} 元，用时 {time.perf_counter() - start:.1f} 秒"
         )
         self._say(f"lines: {result.total_lines}")
