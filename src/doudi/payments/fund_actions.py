@@ -108,7 +108,9 @@ _SUMS = (
 def build_summaries(*, actor, month: dt.date, region_prefix: str = "") -> int:
     """Rebuild the month's summaries of the region subtree (all four levels); returns the rows written.
     Levels above the prefix are rebuilt from all their townships (the province row stays whole)."""
-    lines = RosterLine.unscoped.filter(month=month).exclude(status=L.DROPPED)
+    # through the month's rosters (indexed), not a scan of every month's lines
+    rosters = Roster.unscoped.filter(month=month)
+    lines = RosterLine.unscoped.filter(roster__in=rosters, month=month).exclude(status=L.DROPPED)
     top = region_prefix[:2]
     if top:
         lines = lines.filter(region_code__startswith=top)

@@ -157,7 +157,9 @@ class RosterLine(Regional):
     # left out, the rare references (account of a failed line, source line, one-off, claim) are partial
     # indexes, and the references are not database constraints (the run resolves each one in its own
     # transaction; PROTECT still holds through the ORM).
-    region_code = models.CharField(max_length=12)  # one index below (PostgreSQL would make two)
+    # no index of its own: scoped lists reach lines through their rosters (regional, indexed) or the
+    # household; an index on the code cost a third of the insert time (benchmarks/payments_run.py)
+    region_code = models.CharField(max_length=12)
     roster = models.ForeignKey(
         Roster, on_delete=models.PROTECT, related_name="roster_lines", db_index=False, db_constraint=False
     )
@@ -228,8 +230,6 @@ class RosterLine(Regional):
             models.Index(fields=["roster", "status"]),
             models.Index(fields=["household", "month"]),
             models.Index(fields=["case", "month"]),
-            # equality and prefix (LIKE '2224%') searches of the subtree, in one index on PostgreSQL too
-            models.Index(fields=["region_code"], opclasses=["varchar_pattern_ops"], name="rosterline_region"),
             # re-payment looks up failed lines by account; the others are set on few lines
             models.Index(
                 fields=["account"], condition=models.Q(status="failed"), name="rosterline_failed_account"

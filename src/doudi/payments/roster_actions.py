@@ -237,7 +237,12 @@ def _drop_duplicates(roster: Roster, due, mark) -> None:
     base = due.filter(line__in=BASE_LINES)
     months = list(base.values_list("month", flat=True).distinct().order_by())
     elsewhere = (
-        RosterLine.unscoped.filter(programme=roster.programme, month__in=months, line__in=BASE_LINES)
+        # through the months' rosters: lines have no month index (a base line's month is its roster's)
+        RosterLine.unscoped.filter(
+            roster__in=Roster.unscoped.filter(month__in=months, programme=roster.programme),
+            month__in=months,
+            line__in=BASE_LINES,
+        )
         .exclude(roster=roster)
         .exclude(status=L.DROPPED)
         .values("payee_key")

@@ -1,9 +1,10 @@
 """The monthly payment run (R-PAY3, R-PAY4, R-PAY5, R-PAY7): ``doudi payments run`` and the monthly task.
 
 One roster per paying region (county, or township where confirmation is delegated), programme and month.
-The run is idempotent: it deletes the entitlement and standard-change lines it made earlier on DRAFT
-rosters of the month (dropped lines stay: an exclusion made at lock stays excluded) and writes them
-again, in bulk (COPY on PostgreSQL, ``executemany`` in chunks elsewhere). A roster past draft is never
+The run is idempotent: it compares its lines with the entitlement and standard-change lines it made
+earlier on DRAFT rosters of the month (dropped lines stay: an exclusion made at lock stays excluded),
+keeps those equal in every column, deletes the others and writes the new and changed ones in bulk (COPY
+on PostgreSQL, ``executemany`` in chunks elsewhere). A roster past draft is never
 changed; a line whose payee, programme, line and rule is already on any roster of the month (province-
 wide, R-PAY5) is not written again — a case confirmed after its region's roster was locked goes to a
 draft supplementary roster (补发名册) of the month. Suspended cases' lines are ``held``. Each line
