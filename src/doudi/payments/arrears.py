@@ -30,6 +30,7 @@ from doudi.payments.entitlement import (
     compute_lines,
     payable_in,
     read_arrow,
+    read_numbers,
 )
 from doudi.payments.models import Roster, RosterLine
 from doudi.policy.models import ParameterValue
@@ -86,12 +87,16 @@ def months_to_recompute(month: dt.date, prefix: str, horizon: int) -> list[dt.da
 def _paid(month: dt.date, prefix: str) -> pa.Table:
     """Per case, the entitlement paid for ``month`` on rosters past draft (lines not dropped)."""
     like = f" AND l.region_code LIKE '{prefix}%'" if prefix else ""
-    sql = (
-        f"SELECT l.case_id, SUM(l.amount) FROM {_t(RosterLine)} l JOIN {_t(Roster)} r ON r.id = l.roster_id"
-        f" WHERE r.month = '{month.isoformat()}' AND r.state <> 'draft' AND l.origin = 'entitlement'"
-        f" AND l.status <> 'dropped' AND l.case_id IS NOT NULL{like} GROUP BY l.case_id"
+    rosters = (
+        Roster.unscoped.filter(month=month).exclude(state=Roster.State.DRAFT).values_list("pk", flat=True)
     )
-    return read_arrow(sql, pa.schema([("case_id", pa.int64()), ("paid", pa.int64())]))
+    sql = (
+        f"SELECT l.case_id, SUM(l.amount) FROM {_t(RosterLine)} l"
+        f" WHERE l.roster_id IN ({', '.join(str(int(pk)) for pk in rosters) or '0'})"
+        f" AND l.origin = 'entitlement' AND l.status <> 'dropped' AND l.case_id IS NOT NULL{like}"
+        " GROUP BY l.case_id"
+    )
+    return read_numbers(sql, pa.schema([("case_id", pa.int64()), ("paid", pa.int64())]))
 
 
 def _written(first: dt.date, prefix: str, months: set[str]) -> dict[int, int]:
@@ -122,7 +127,7 @@ def standard_change_lines(cases_all: pa.Table, members: pa.Table, month: dt.date
     if not months:
         return ARREARS_SCHEMA.empty_table()
     diffs = []
-    for m in months:
+    for bit, m in enumerate(months):
         paid = _paid(m, prefix)
         if paid.num_rows == 0:
             continue
@@ -141,13 +146,21 @@ def standard_change_lines(cases_all: pa.Table, members: pa.Table, month: dt.date
                 {
                     "case_id": joined["case_id"].filter(keep),
                     "diff": diff.filter(keep),
-                    "m": pa.array([f"{m:%Y-%m}"] * n, pa.string()),
+                    "m": pa.array([1 << bit] * n, pa.int64()),  # the months covered, as bits
                 }
             )
         )
     if not diffs:
         return ARREARS_SCHEMA.empty_table()
-    per_case = pa.concat_tables(diffs).group_by("case_id").aggregate([("diff", "sum"), ("m", "list")])
+    per_case = pa.concat_tables(diffs).group_by("case_id").aggregate([("diff", "sum"), ("m", "sum")])
+    # one JSON text per distinct set of months (a handful), not one json.dumps per case
+    masks = pc.unique(per_case["m_sum"])
+    texts = [
+        json.dumps(sorted(f"{m:%Y-%m}" for bit, m in enumerate(months) if mask >> bit & 1))
+        for mask in masks.to_pylist()
+    ]
+    covers = pc.take(pa.array(texts, pa.string()), pc.index_in(per_case["m_sum"], value_set=masks))
+    per_case = per_case.append_column("covers", covers)
     written = _written(add_months(month, -horizon), prefix, {f"{m:%Y-%m}" for m in months})
     owed = [
         d - written.get(c, 0)
@@ -171,14 +184,13 @@ def _lines(per_case: pa.Table, cases_all: pa.Table, members: pa.Table) -> pa.Tab
     first_tekun = tekun.group_by("basis_id").aggregate([("person_id", "min")])
     at = pc.index_in(t["basis_id"], value_set=first_tekun["basis_id"])
     t = t.append_column("person_id_min", pc.take(first_tekun["person_id_min"], at))
-    t = t.append_column("owed", per_case["owed"]).append_column("m_list", per_case["m_list"])
+    t = t.append_column("owed", per_case["owed"]).append_column("covers", per_case["covers"])
     is_tekun = pc.equal(t["tier"], "TEKUN")
     person = pc.if_else(is_tekun, pc.fill_null(t["person_id_min"], 0), 0)
     hh_key = pc.binary_join_element_wise("h", t["household_id"].cast(pa.string()), "")
     p_key = pc.binary_join_element_wise("p", person.cast(pa.string()), "")
     held = pc.equal(t["state"], "suspended")
     n = t.num_rows
-    covers = [json.dumps(sorted(ms)) for ms in t["m_list"].to_pylist()]
     return pa.table(
         {
             "case_id": t["case_id"],
@@ -194,7 +206,7 @@ def _lines(per_case: pa.Table, cases_all: pa.Table, members: pa.Table) -> pa.Tab
             "region_code": t["region_code"],
             "status": pc.if_else(held, "held", "due"),
             "status_reason": pc.if_else(held, "暂停发放", ""),
-            "covers": pa.array(covers, pa.string()),
+            "covers": t["covers"],
         },
         schema=ARREARS_SCHEMA,
     )

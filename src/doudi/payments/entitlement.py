@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import re
 import tempfile
 from collections.abc import Collection, Sequence
@@ -120,6 +121,34 @@ def read_arrow(sql: str, schema: pa.Schema) -> pa.Table:
     if not batches:
         return schema.empty_table()
     return pa.Table.from_batches(batches, raw).cast(schema)
+
+
+def read_numbers(sql: str, schema: pa.Schema) -> pa.Table:
+    """``read_arrow`` for a query of integer columns whose row order does not matter. On PostgreSQL the
+    server joins the rows into CSV blocks of ~20,000 (a COPY message per row costs more in Python than
+    the query itself); elsewhere ``read_arrow``."""
+    if connection.vendor != "postgresql":
+        return read_arrow(sql, schema)
+    cols = [f"c{i}" for i in range(len(schema))]
+    line = " || ',' || ".join(f"COALESCE(q.{c}::text, '')" for c in cols)
+    blocks = (
+        f"SELECT string_agg({line}, E'\\n') FROM ({sql}) AS q({', '.join(cols)})"
+        f" GROUP BY mod(q.{cols[0]}, 64)"
+    )
+    text = io.BytesIO()
+    with connection.cursor() as cursor:
+        cursor.execute(blocks)
+        for (block,) in cursor.fetchall():
+            text.write(block.encode())
+            text.write(b"\n")
+    if text.tell() == 0:
+        return schema.empty_table()
+    text.seek(0)
+    return pacsv.read_csv(
+        text,
+        read_options=pacsv.ReadOptions(column_names=schema.names),
+        convert_options=pacsv.ConvertOptions(column_types=schema),
+    )
 
 
 def _t(model) -> str:

@@ -152,7 +152,11 @@ def offset_lines(*, actor, month: dt.date, region_prefix: str = "") -> list[Rost
     if region_prefix:
         open_claims = open_claims.filter(region_code__startswith=region_prefix)
     claims = list(
-        open_claims.exclude(pk__in=RosterLine.unscoped.filter(claim__isnull=False, month=month, line="recovery").values("claim"))
+        open_claims.exclude(
+            pk__in=RosterLine.unscoped.filter(claim__isnull=False, month=month, line="recovery").values(
+                "claim"
+            )
+        )
     )
     base = _offsetable(month, [c.case_id for c in claims])
     made = []
