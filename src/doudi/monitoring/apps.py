@@ -47,6 +47,9 @@ class MonitoringConfig(AppConfig):
         from doudi.monitoring.loop.casework_chain import on_casework_event
 
         casework_event.connect(on_casework_event, dispatch_uid="monitoring_chain_casework")
+        from doudi.monitoring.needs.push_actions import on_casework_event as push_needs
+
+        casework_event.connect(push_needs, dispatch_uid="monitoring_needs_casework")
         post_save.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_save")
         post_delete.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_delete")
         init_steps.register(90, "monitoring", _init_schedule)
