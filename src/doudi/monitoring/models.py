@@ -298,7 +298,9 @@ class NeedPush(Regional):
         verbose_name = "需求推送"
         indexes = [
             models.Index(fields=["department", "status", "created_at"], name="needpush_department_inbox"),
-            models.Index(fields=["department", "region_code", "status", "due_on"], name="needpush_dept_queue"),
+            models.Index(
+                fields=["department", "region_code", "status", "due_on"], name="needpush_dept_queue"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -5,45 +5,64 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0006_drop_applicationcase'),
-        ('registry', '0002_h3_legal_supporter'),
+        ("monitoring", "0006_drop_applicationcase"),
+        ("registry", "0002_h3_legal_supporter"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='needpush',
-            name='due_on',
+            model_name="needpush",
+            name="due_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='needpush',
-            name='ended_on',
+            model_name="needpush",
+            name="ended_on",
             field=models.DateField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='needpush',
-            name='source',
-            field=models.CharField(choices=[('rule', '按政策自动推送'), ('referral', '人工转介')], default='referral', max_length=10),
+            model_name="needpush",
+            name="source",
+            field=models.CharField(
+                choices=[("rule", "按政策自动推送"), ("referral", "人工转介")],
+                default="referral",
+                max_length=10,
+            ),
         ),
         migrations.AddField(
-            model_name='needpush',
-            name='withdraw_reason',
+            model_name="needpush",
+            name="withdraw_reason",
             field=models.CharField(blank=True, max_length=200),
         ),
         migrations.AlterField(
-            model_name='needpush',
-            name='status',
-            field=models.CharField(choices=[('pushed', '已推送'), ('accepted', '已受理'), ('given', '已救助'), ('declined', '不予救助'), ('withdrawn', '已撤回')], default='pushed', max_length=10),
+            model_name="needpush",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("pushed", "已推送"),
+                    ("accepted", "已受理"),
+                    ("given", "已救助"),
+                    ("declined", "不予救助"),
+                    ("withdrawn", "已撤回"),
+                ],
+                default="pushed",
+                max_length=10,
+            ),
         ),
         migrations.AddIndex(
-            model_name='needpush',
-            index=models.Index(fields=['department', 'region_code', 'status', 'due_on'], name='needpush_dept_queue'),
+            model_name="needpush",
+            index=models.Index(
+                fields=["department", "region_code", "status", "due_on"], name="needpush_dept_queue"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='needpush',
-            constraint=models.UniqueConstraint(condition=models.Q(('ended_on__isnull', True), ('source', 'rule')), fields=('person', 'need'), name='needpush_one_live_rule_push'),
+            model_name="needpush",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ended_on__isnull", True), ("source", "rule")),
+                fields=("person", "need"),
+                name="needpush_one_live_rule_push",
+            ),
         ),
     ]
