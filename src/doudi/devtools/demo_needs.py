@@ -66,7 +66,7 @@ def seed_needs(today: dt.date | None = None) -> NeedsSeed:
         user = users.get(username)
         if user is None:
             continue
-        with using_scope(user.region_id):
+        with using_scope(user.region_id or "22"):
             waiting = list(queries.queue(user, "new", today)[: 3 * len(ANSWERS)])
             n = 0
             for i, push in enumerate(waiting[: 2 * len(ANSWERS)]):
