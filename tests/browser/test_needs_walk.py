@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import BIN
+from .conftest import BIN, _new_page
 from .seed_needs_walk import EDUCATION_USER, PUPIL
-from .test_case_life_walk import _env, small_phone  # noqa: F401 - the phone fixture
-from .test_casework_walk import fits_width, login
+from .test_case_life_walk import _env
+from .test_casework_walk import PHONE, fits_width, login
 
 pytestmark = pytest.mark.browser
 
@@ -39,9 +39,16 @@ def family(server, tmp_path_factory):
     return ids, doudi
 
 
-def test_education_department_answers_the_pupil_and_the_chain_shows_it(family, small_phone, desktop):
+@pytest.fixture
+def phone(browser, server):
+    context, page, watch = _new_page(browser, server, **PHONE)
+    yield page, watch
+    context.close()
+
+
+def test_education_department_answers_the_pupil_and_the_chain_shows_it(family, phone, desktop):
     ids, doudi = family
-    page, console = small_phone
+    page, console = phone
     login(page, EDUCATION_USER)
     page.goto("/monitoring/needs/")
     row = page.locator(".need-item", has_text=PUPIL)
