@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db.models import Q, QuerySet
 
 from doudi.casework.models import DeathRecord
@@ -127,42 +128,70 @@ def load(as_of: dt.date, household_ids: Iterable[int] | None = None) -> pa.Table
         ).items()
     }
 
-    rows = []
-    for pid, hid, relation, birth in members:
-        if hid not in households:
-            continue
-        region, area = households[hid]
-        school = plain.get((pid, "schooling")) or {}
-        job = plain.get((pid, "employment")) or {}
-        labour = plain.get((pid, "labour_capacity")) or {}
-        dis_blob = disability.get((pid, "disability"))
-        dis = crypto.decrypt_json(bytes(dis_blob)) if dis_blob is not None else None
-        grade = _int(dis.get("grade")) if isinstance(dis, dict) else None
-        kind = dis.get("kind") if isinstance(dis, dict) else None
-        asset = assets.get(hid) or {}
-        died = deaths.get(pid)
-        own = cats.get(pid, set())
-        rows.append(
-            {
-                "person_id": pid,
-                "household_id": hid,
-                "region_code": region,
-                "area_type": area,
-                "is_head": relation == "head",
-                "age": _age(birth, died or as_of),
-                "in_school": _true(school.get("in_school")) if isinstance(school, dict) else False,
-                "employed": _true(job.get("employed")) if isinstance(job, dict) else False,
-                "labour": labour.get("level") if isinstance(labour, dict) else None,
-                "disabled": grade is not None,
-                "severe_disabled": grade is not None
-                and (grade <= 2 or (grade == 3 and kind in SEVERE_KINDS)),
-                "dwellings": _int(asset.get("dwellings")) if isinstance(asset, dict) else None,
-                "dwelling_unsafe": _true(asset.get("dwelling_unsafe")) if isinstance(asset, dict) else False,
-                "days_since_death": (as_of - died).days if died else None,
-                **{f"p_{c}": c in own for c in E.CATEGORIES},
-            }
-        )
-    return E.person_table(rows)
+    return _columns(members, households, cats, deaths, plain, disability, assets, as_of)
+
+
+def _columns(members, households, cats, deaths, plain, disability, assets, as_of: dt.date) -> pa.Table:
+    """The person table built column by column (no dict per person)."""
+    members = [m for m in members if m[1] in households]
+    if not members:
+        return E.person_table([])
+    pids, hids, relations, births = (list(c) for c in zip(*members, strict=True))
+    n = len(pids)
+    region = [households[h][0] for h in hids]
+    area = [households[h][1] for h in hids]
+    died = [deaths.get(p) for p in pids]
+    on = [d or as_of for d in died]
+    age = [
+        None if b is None else o.year - b.year - ((o.month, o.day) < (b.month, b.day))
+        for b, o in zip(births, on, strict=True)
+    ]
+
+    def fact(kind: str, key: str) -> list:
+        return [_get(plain.get((p, kind)), key) for p in pids]
+
+    grades: list = [None] * n
+    severe: list = [False] * n
+    if disability:
+        for i, p in enumerate(pids):
+            blob = disability.get((p, "disability"))
+            if blob is None:
+                continue
+            dis = crypto.decrypt_json(bytes(blob))
+            grade = _int(dis.get("grade")) if isinstance(dis, dict) else None
+            kind = dis.get("kind") if isinstance(dis, dict) else None
+            grades[i] = grade
+            severe[i] = grade is not None and (grade <= 2 or (grade == 3 and kind in SEVERE_KINDS))
+    dwellings = [_int(_get(assets.get(h), "dwellings")) for h in hids]
+    cols = {
+        "person_id": pa.array(pids, pa.int64()),
+        "household_id": pa.array(hids, pa.int64()),
+        "region_code": pa.array(region, pa.string()),
+        "area_type": pa.array(area, pa.string()),
+        "is_head": pa.array([r == "head" for r in relations], pa.bool_()),
+        "age": pa.array(age, pa.int32()),
+        "in_school": pa.array([_true(v) for v in fact("schooling", "in_school")], pa.bool_()),
+        "employed": pa.array([_true(v) for v in fact("employment", "employed")], pa.bool_()),
+        "labour": pa.array(
+            [v if isinstance(v, str) else None for v in fact("labour_capacity", "level")], pa.string()
+        ),
+        "disabled": pa.array([g is not None for g in grades], pa.bool_()),
+        "severe_disabled": pa.array(severe, pa.bool_()),
+        "dwellings": pa.array(dwellings, pa.int32()),
+        "dwelling_unsafe": pa.array(
+            [_true(_get(assets.get(h), "dwelling_unsafe")) for h in hids], pa.bool_()
+        ),
+        "days_since_death": pa.array([(as_of - d).days if d else None for d in died], pa.int32()),
+    }
+    ids = cols["person_id"]
+    for c in E.CATEGORIES:
+        holders = pa.array([p for p, held in cats.items() if c in held], pa.int64())
+        cols[f"p_{c}"] = pc.is_in(ids, value_set=holders)
+    return pa.table(cols, schema=E.PERSON_SCHEMA)
+
+
+def _get(value, key: str):
+    return value.get(key) if isinstance(value, dict) else None
 
 
 def _int(v) -> int | None:

@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -108,16 +109,31 @@ def reconcile(
     if household_ids is not None:  # the households' pushes, and those of their members pushed elsewhere
         hh = list(household_ids)
         live = live.filter(Q(household_id__in=hh) | Q(person_id__in=people["person_id"].to_pylist()))
-    existing: dict[tuple[int, str], tuple[int, str, int, str]] = {
-        (pid, need): (pk, status, hid, region)
-        for pk, pid, need, status, hid, region in live.values_list(
-            "pk", "person_id", "need", "status", "household_id", "region_code"
-        ).iterator(chunk_size=20_000)
-    }
-    due_rows = due.to_pylist()
-    due_keys = {(r["person_id"], r["need"]) for r in due_rows}
-    new = [r for r in due_rows if (r["person_id"], r["need"]) not in existing]
-    gone = [(k, v) for k, v in existing.items() if k not in due_keys]
+    rows = list(
+        live.values_list("pk", "person_id", "need", "status", "household_id", "region_code").iterator(
+            chunk_size=20_000
+        )
+    )
+    cols = list(zip(*rows, strict=True)) if rows else [()] * 6
+    existing = pa.table(
+        {
+            "pk": pa.array(cols[0], pa.int64()),
+            "person_id": pa.array(cols[1], pa.int64()),
+            "need": pa.array(cols[2], pa.string()),
+            "status": pa.array(cols[3], pa.string()),
+            "household_id": pa.array(cols[4], pa.int64()),
+            "region_code": pa.array(cols[5], pa.string()),
+        }
+    )
+    del rows, cols
+    keys = ["person_id", "need"]
+    # set-based: anti-joins of the due needs and the live pushes (only the differences reach Python)
+    new = due.join(existing.select(keys), keys=keys, join_type="left anti").to_pylist()
+    gone_rows = existing.join(due.select(keys), keys=keys, join_type="left anti").to_pylist()
+    gone = [
+        ((r["person_id"], r["need"]), (r["pk"], r["status"], r["household_id"], r["region_code"]))
+        for r in gone_rows
+    ]
     now = timezone.now()
     actor_user = actor if getattr(actor, "pk", None) else None
 
@@ -171,12 +187,17 @@ def reconcile(
     result.pushed = len(created)
 
     # -- end / withdraw
-    listed = {
-        pid: dead is not None
-        for pid, dead in zip(
-            people["person_id"].to_pylist(), people["days_since_death"].to_pylist(), strict=True
+    listed: dict[int, bool] = {}  # person in the table → deceased (only the persons of gone pushes)
+    if gone:
+        sub = people.filter(
+            pc.is_in(people["person_id"], value_set=pa.array([k[0] for k, _ in gone], pa.int64()))
         )
-    }
+        listed = {
+            pid: dead is not None
+            for pid, dead in zip(
+                sub["person_id"].to_pylist(), sub["days_since_death"].to_pylist(), strict=True
+            )
+        }
     withdraw: dict[str, list[int]] = defaultdict(list)
     end_only: list[int] = []
     for (pid, need), (pk, status, hid, region) in gone:
