@@ -99,14 +99,20 @@ def test_result_file_with_a_bad_row(confirmed, depts, client):
     assert _push(pk=medical[1].pk).status == "pushed"
 
 
-def test_export_and_chart(confirmed, depts, client):
+def test_export_and_chart(confirmed, depts, staff, client):
     client.force_login(depts["education"])
     r = client.get("/monitoring/needs/export/?tab=new")
     assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
     page = client.get("/monitoring/needs/chart/")
     assert page.status_code == 200
     assert_csp_clean(page)
-    assert "教育" in page.content.decode()
+    html = page.content.decode()
+    assert "教育" in html and "医疗保障" not in html  # a department sees its own figures
+    # the county's civil affairs: every department of its county; no queue of its own
+    client.force_login(staff["county"])
+    html = client.get("/monitoring/needs/chart/").content.decode()
+    assert "教育" in html and "医疗保障" in html
+    assert client.get("/monitoring/needs/").status_code == 403
 
 
 def test_status_query_api_answers_categories_only(confirmed, depts, client, settings):

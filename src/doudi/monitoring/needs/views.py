@@ -187,8 +187,12 @@ def export(request):
     return private(xlsx_download(buf.getvalue(), f"needs-{tab}.xlsx"))
 
 
+def _chart_reader(user) -> bool:
+    return queries.is_department_user(user) or user.can("monitoring.read")
+
+
 @require_GET
-@scoped_view("needs.respond", allow=_dept_only)
+@scoped_view(allow=_chart_reader, denied="您无权查看需求推送统计")
 def chart(request):
     data = queries.chart(request.user)
     names = names_for(set(data["by_region"]))
