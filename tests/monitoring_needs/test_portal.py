@@ -154,3 +154,21 @@ def test_status_query_api_answers_categories_only(confirmed, depts, client, sett
     assert owed.status_code == 200 and [i["name"] for i in owed.json()["items"]] == ["崔小明"]
     csv = client.get("/api/v1/needs/owed?purpose=education_aid&period=2026&format=csv", headers=h)
     assert csv.status_code == 200 and "崔小明" in csv.content.decode("utf-8-sig")
+
+
+def test_owed_list_page_downloads_excel_and_is_audited(confirmed, depts, client):
+    from doudi.core.models import AuditEvent
+
+    client.force_login(depts["education"])
+    page = client.get("/monitoring/needs/owed/")
+    assert page.status_code == 200
+    assert_csp_clean(page)
+    r = client.get("/monitoring/needs/owed/?purpose=education_aid&period=2026&format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+    r = client.get("/monitoring/needs/owed/?purpose=education_aid&period=2026-12&format=csv")
+    assert "崔小明" in r.content.decode("utf-8-sig")
+    with all_regions():
+        assert AuditEvent.objects.filter(action="needs.owed_list").count() == 2
+    # another department's assistance is not a purpose of education
+    r = client.get("/monitoring/needs/owed/?purpose=medical_premium_full&period=2026", follow=True)
+    assert "本部门的救助项目" in r.content.decode()

@@ -173,3 +173,20 @@ def owed_csv(user, purpose: str, period: str) -> tuple[bytes, int]:
         w.writerow(row)
         n += 1
     return ("\ufeff" + buf.getvalue()).encode("utf-8"), n
+
+
+def owed_xlsx(user, purpose: str, period: str) -> tuple[bytes, int]:
+    from openpyxl import Workbook
+
+    from doudi.core.cells import append_row
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("应救助人员名单")
+    ws.append(list(OWED_COLUMNS))
+    n = 0
+    for row in owed_rows(user, purpose, period):
+        append_row(ws, row)
+        n += 1
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue(), n

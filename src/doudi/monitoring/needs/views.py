@@ -236,11 +236,16 @@ def owed_list(request):
     if purpose and period:
         try:
             query_actions.check_query(request.user, purpose)
-            data, n = query_actions.owed_csv(request.user, purpose, period)
-            query_actions.audit_owed(actor=request.user, purpose=purpose, period=period, rows=n, fmt="CSV")
+            excel = request.GET.get("format") == "xlsx"
+            build = query_actions.owed_xlsx if excel else query_actions.owed_csv
+            data, n = build(request.user, purpose, period)
+            fmt = "Excel" if excel else "CSV"
+            query_actions.audit_owed(actor=request.user, purpose=purpose, period=period, rows=n, fmt=fmt)
         except (MonitoringError, RateLimited, FlowDenied) as exc:
             messages.error(request, str(exc))
         else:
+            if excel:
+                return private(xlsx_download(data, f"owed-{purpose}-{period}.xlsx"))
             response = HttpResponse(data, content_type="text/csv; charset=utf-8")
             response["Content-Disposition"] = f'attachment; filename="owed-{purpose}-{period}.csv"'
             return private(response)
