@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the pytest fixture imported from life_helpers)
 """A case ended by casework (R-W35): when its categories end, the household's unanswered needs are withdrawn
 in the same transaction (the CASE_CHANGED listener), with the reason; the daily pass then changes nothing."""
 
@@ -13,7 +14,7 @@ D = dt.date
 
 def test_termination_withdraws_the_unanswered_needs_once_the_category_ends(
     walk, depts, student_family, today
-):  # noqa: F811
+):
     from doudi.casework.lifecycle_actions import open_change_review
     from doudi.casework.models import Case
     from doudi.casework.review_decide_actions import decide_review, end_notice
