@@ -131,7 +131,7 @@ def test_status_query_api_answers_categories_only(confirmed, depts, client, sett
     body = r.json()
     assert set(body) == {"low_income", "categories"} and body["low_income"] is True
     assert [set(c) for c in body["categories"]] == [{"category", "label", "since"}]
-    assert body["categories"][0]["category"] == "DIBAO"
+    assert body["categories"][0]["category"] == "DIBAO" and body["categories"][0]["label"] == "低保对象"
     assert number not in r.content.decode() and "崔" not in r.content.decode()
     # another county's department: answered like a non-member
     r2 = client.post("/api/v1/needs/status", {"id_number": number, "purpose": "education_aid"},

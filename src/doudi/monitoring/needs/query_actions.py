@@ -29,9 +29,10 @@ from doudi.monitoring.models import NeedPush
 from doudi.monitoring.needs import queries
 from doudi.policy.rules import entitlements as E
 from doudi.registry.identity import index_for
-from doudi.registry.models import CATEGORY_NAMES, CategoryStatus, Person
+from doudi.registry.models import Category, CategoryStatus, Person
 
 S = NeedPush.Status
+CATEGORY_LABELS = dict(Category.choices)
 QUERY_ACTIONS = (AuditAction.NEEDS_STATUS_QUERY, AuditAction.NEEDS_OWED_LIST)
 OWED_COLUMNS = (
     "需求编号",
@@ -95,7 +96,7 @@ def status_by_id(*, actor, id_number: str, purpose: str, on: dt.date | None = No
         for cat, since in rows:
             first.setdefault(cat, since)
         cats = [
-            {"category": c, "label": CATEGORY_NAMES.get(c, c), "since": s.isoformat()}
+            {"category": c, "label": CATEGORY_LABELS.get(c, c), "since": s.isoformat()}
             for c, s in first.items()
         ]
     masked = (
