@@ -38,7 +38,7 @@ def _household():
         people.append(
             actions.add_person_to_household(
                 actor=actor, household=hh, person_key=f"{HOUSEHOLD_KEY}-{i + 1}", name=name,
-                id_number=idnumber.make("222401", born, 510 + i, male=male), relation=rel, since=since,
+                id_number=idnumber.make("222401", born, 310 + i, male=male), relation=rel, since=since,
                 birth_date=born, sex="M" if male else "F",
             )
         )  # fmt: skip
