@@ -113,6 +113,17 @@ class Family:
         return self.members[0]
 
 
+def _reach_all(fam: Family) -> None:
+    from doudi.monitoring.models import NeedPush
+    from doudi.policy.rules.entitlements import ENTITLEMENTS
+
+    NeedPush.unscoped.bulk_create(
+        NeedPush(region_code=fam.household.region_code, household=fam.household, person=p, department=e.department,
+                 need=e.code, status=NeedPush.Status.GIVEN)
+        for p in fam.members for e in ENTITLEMENTS
+    )  # fmt: skip
+
+
 def make_family(
     key: str,
     *,
@@ -123,9 +134,12 @@ def make_family(
     since: dt.date = dt.date(2024, 1, 1),  # noqa: B008
     income: dict | None = None,
     rigid: dict | None = None,
+    reached: bool = True,
 ) -> Family:
     """A household with members ``(name, birth_date, male, relation, facts)`` where ``facts`` maps a
-    person fact kind to its value."""
+    person fact kind to its value. With a category, every assistance has reached its members (a given
+    answer to each entitlement, R-P1) unless ``reached=False``: W-GAP stays quiet where a test is not
+    about it."""
     from doudi.registry import actions
 
     members = members or [("户主", D(1975, 5, 5), True, "head", {})]
@@ -147,6 +161,8 @@ def make_family(
                     actor="test", person=person, category=category, since=since, source="roster"
                 )
             fam.members.append(person)
+        if category and reached:
+            _reach_all(fam)
         if income is not None:
             actions.record_household_fact(actor="test", household=hh, kind="income", value=income,
                                           valid_from=since, source="roster")  # fmt: skip

@@ -166,18 +166,26 @@ def owns(dataset: str, registered, category: str = "DIBAO"):
     return build
 
 
-def gap(category: str, since, given: bool = False, student_record: bool = False):
+def gap(category: str, since, given: bool | str = False, student_record: bool = False):
     def build():
         facts = {"schooling": {"in_school": True, "stage": "junior"}} if category == "DIBAO" else {}
         born = D(2011, 1, 1) if category == "DIBAO" else D(1945, 1, 1)
-        fam = make_family("H", category=category, since=since, members=[("甲", born, True, "head", facts)])
-        need = "medical_assistance" if category == "TEKUN" else "education_aid"
-        if given:
+        fam = make_family("H", category=category, since=since, members=[("甲", born, True, "head", facts)],
+                          reached=False)  # fmt: skip
+        # W-GAP checks every entitlement (R-P1): "given" answers all of them; a hand referral's code
+        # (medical_assistance) stands for the premium subsidy
+        from doudi.policy.rules.entitlements import ENTITLEMENTS
+
+        wanted = {e.code: e.department for e in ENTITLEMENTS if not e.code.startswith("medical_premium")}
+        wanted["medical_assistance"] = "medical_insurance"
+        if given == "education_only":
+            wanted = {"education_aid": "education"}
+        for need, department in wanted.items() if given else ():
             NeedPush.unscoped.create(
                 region_code=fam.household.region_code,
                 household=fam.household,
                 person=fam.head,
-                department="medical_insurance",
+                department=department,
                 need=need,
                 status="given",
             )
@@ -255,7 +263,13 @@ CASES = [
     Case("tekun enrolled under a month ago", "W-GAP", gap("TEKUN", D(2025, 7, 2)), None),
     Case("tekun with the subsidy given", "W-GAP", gap("TEKUN", D(2025, 1, 1), given=True), None),
     Case("dibao pupil without education aid", "W-GAP", gap("DIBAO", D(2025, 1, 1)), "yellow"),
-    Case("dibao pupil with education aid", "W-GAP", gap("DIBAO", D(2025, 1, 1), given=True), None),
+    Case("dibao pupil with every assistance", "W-GAP", gap("DIBAO", D(2025, 1, 1), given=True), None),
+    Case(
+        "dibao pupil with education aid only",
+        "W-GAP",
+        gap("DIBAO", D(2025, 1, 1), given="education_only"),
+        "yellow",
+    ),
     # W-FPJC
     Case("new return-to-poverty subject", "W-FPJC", fpjc(), "orange"),
     Case("already an fpjc household", "W-FPJC", fpjc("FPJC"), None),

@@ -128,3 +128,10 @@ class AuditAction(models.TextChoices):
     LETTER_DOWNLOAD = "letters.download", "下载文书"
     LETTER_BATCH_PRINT = "letters.batch_print", "批量打印文书"
     LETTER_TEMPLATE_SAVE = "letters.template_save", "修改文书模板"
+    # special-assistance needs (R-P1, seed §17)
+    NEEDS_PUSH = "needs.push", "按政策推送或撤回救助需求"
+    NEEDS_ANSWER_FILE = "needs.answer_file", "上传需求答复结果文件"
+    NEEDS_REVEAL_ID = "needs.reveal_id", "部门查看需求对象完整身份证号"
+    NEEDS_EXPORT = "needs.export", "导出需求推送清单"
+    NEEDS_STATUS_QUERY = "needs.status_query", "部门按身份证号查询低收入身份"
+    NEEDS_OWED_LIST = "needs.owed_list", "部门下载应救助人员名单"

@@ -36,6 +36,7 @@ from doudi.registry.roster import import_roster
 if TYPE_CHECKING:
     from doudi.devtools.demo_casework import CaseworkSeed
     from doudi.devtools.demo_monitoring import MonitoringSeed
+    from doudi.devtools.demo_needs import NeedsSeed
     from doudi.devtools.demo_payments import PaymentsSeed
 
 ACTOR = "demo seed"
@@ -66,6 +67,17 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("charity", Role.CHARITY, "220000000000", display_name="慈善总会演示用户"),
     DemoAccount("auditor", Role.AUDITOR, "220000000000", display_name="审计演示用户"),
     DemoAccount("admin", Role.ADMIN, "220000000000", display_name="系统管理员"),
+    # the department portal (R-P1): a user of each department that needs are pushed to, in 延吉市
+    DemoAccount("yibao-yanji", Role.DEPARTMENT, "222401000000", "medical_insurance", "延吉市医保局演示用户"),
+    DemoAccount("jiaoyu-yanji", Role.DEPARTMENT, "222401000000", "education", "延吉市教育局演示用户"),
+    DemoAccount("zhujian-yanji", Role.DEPARTMENT, "222401000000", "housing", "延吉市住建局演示用户"),
+    DemoAccount("renshe-yanji", Role.DEPARTMENT, "222401000000", "hrss", "延吉市人社局演示用户"),
+    DemoAccount(
+        "minzheng-yanji", Role.DEPARTMENT, "222401000000", "civil_affairs", "延吉市民政局殡葬管理演示用户"
+    ),
+    DemoAccount(
+        "canlian-yanji", Role.DEPARTMENT, "222401000000", "disabled_federation", "延吉市残联演示用户"
+    ),
 )
 
 
@@ -81,6 +93,7 @@ class SeedReport:
     monitoring: MonitoringSeed | None = None
     casework: CaseworkSeed | None = None
     payments: PaymentsSeed | None = None
+    needs: NeedsSeed | None = None
 
     @property
     def added_nothing(self) -> bool:
@@ -136,6 +149,10 @@ def seed_demo(
         from doudi.devtools.demo_payments import seed_payments
 
         report.payments = seed_payments()
+        # the needs pushed to departments by rule, answered and overdue ones (idempotent)
+        from doudi.devtools.demo_needs import seed_needs
+
+        report.needs = seed_needs()
     return report
 
 

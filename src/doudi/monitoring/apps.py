@@ -47,6 +47,9 @@ class MonitoringConfig(AppConfig):
         from doudi.monitoring.loop.casework_chain import on_casework_event
 
         casework_event.connect(on_casework_event, dispatch_uid="monitoring_chain_casework")
+        from doudi.monitoring.needs.push_actions import on_casework_event as push_needs
+
+        casework_event.connect(push_needs, dispatch_uid="monitoring_needs_casework")
         post_save.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_save")
         post_delete.connect(workdays.clear_cache, sender=WorkdayOverride, dispatch_uid="workdays_delete")
         init_steps.register(90, "monitoring", _init_schedule)
@@ -59,6 +62,7 @@ class MonitoringConfig(AppConfig):
             ),
         )
         register_nav(70, NavEntry("需求推送", "monitoring:needs"))
+        register_nav(75, NavEntry("需求推送统计", "monitoring:needs_chart"))
         register_nav(80, NavEntry("无法分派记录", "monitoring:unroutable"))
         register_nav(90, NavEntry("节假日", "monitoring:calendar"))
         register_nav(100, NavEntry("监测督导", "supervision:page", namespaces=("supervision",)))

@@ -269,6 +269,11 @@ class NeedPush(Regional):
         ACCEPTED = "accepted", "已受理"
         GIVEN = "given", "已救助"
         DECLINED = "declined", "不予救助"
+        WITHDRAWN = "withdrawn", "已撤回"  # no longer due before the department answered (R-P1)
+
+    class Source(models.TextChoices):
+        RULE = "rule", "按政策自动推送"  # monitoring.needs: due by policy.rules.entitlements
+        REFERRAL = "referral", "人工转介"  # a warning's disposition (R-M15)
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="need_pushes")
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT)
@@ -284,11 +289,25 @@ class NeedPush(Regional):
     )
     responded_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.REFERRAL)
+    due_on = models.DateField(null=True, blank=True)  # the department's answer deadline (working days)
+    ended_on = models.DateField(null=True, blank=True)  # no longer due from this day (rule pushes)
+    withdraw_reason = models.CharField(max_length=200, blank=True)
 
     class Meta(Regional.Meta):
         verbose_name = "需求推送"
         indexes = [
-            models.Index(fields=["department", "status", "created_at"], name="needpush_department_inbox")
+            models.Index(fields=["department", "status", "created_at"], name="needpush_department_inbox"),
+            models.Index(
+                fields=["department", "region_code", "status", "due_on"], name="needpush_dept_queue"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "need"],
+                condition=models.Q(source="rule", ended_on__isnull=True),
+                name="needpush_one_live_rule_push",
+            )
         ]
 
 

@@ -4,7 +4,8 @@ every deployment step re-arms it) queues whichever of them has no run waiting.
 
 * the daily deadline job (R-M13, R-M14) — reminders of approaching deadlines, escalation of overdue
   warnings and of overdue application steps (CASEWORK R-W15), lapse of returned applications — every day at 06:00 local time, idempotent for a day (``doudi deadlines`` by hand);
-* the monthly full monitoring scan (R-M12) on the 1st of each month at 02:00 (``doudi monitor run``).
+* the monthly full monitoring scan (R-M12) on the 1st of each month at 02:00 (``doudi monitor run``);
+* the daily needs pass (R-P1, ``monitoring.needs``) at 06:00 (``doudi needs push`` by hand).
 
 A worker (``doudi db_worker``) runs them; ``make demo`` starts one beside the web server.
 """
@@ -82,7 +83,25 @@ def monthly_scan_task() -> dict:
     return result.summary()
 
 
-JOBS = ((daily_deadlines_task, next_daily), (monthly_scan_task, next_monthly))
+@task()
+def daily_needs_task(day: str | None = None) -> dict:
+    """The daily needs pass (R-P1): every household's due needs pushed, those no longer due withdrawn."""
+    from doudi.monitoring.needs import push_actions
+
+    today = dt.date.fromisoformat(day) if day else timezone.localdate()
+    try:
+        with all_regions():
+            result = push_actions.reconcile_all(as_of=today, actor=TASK_ACTOR)
+    finally:
+        _arm(daily_needs_task, next_daily(timezone.now()))
+    return result.as_dict()
+
+
+JOBS = (
+    (daily_deadlines_task, next_daily),
+    (monthly_scan_task, next_monthly),
+    (daily_needs_task, next_daily),
+)
 
 
 def _arm(job, when: dt.datetime) -> bool:

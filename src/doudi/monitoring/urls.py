@@ -9,6 +9,7 @@
 from django.urls import path
 
 from doudi.monitoring.loop import views, views_more
+from doudi.monitoring.needs.urls import urlpatterns as needs_urls
 from doudi.monitoring.scans import views_unroutable
 
 app_name = "monitoring"
@@ -24,7 +25,6 @@ urlpatterns = [
     path("warnings/<int:pk>/dispose/", views.dispose, name="dispose"),
     path("warnings/<int:pk>/close/", views.close, name="close"),
     path("photos/<int:pk>/", views.photo, name="photo"),
-    path("needs/", views_more.needs, name="needs"),
     path("needs/<int:pk>/respond/", views_more.need_respond, name="need_respond"),
     path("report/", views_more.report, name="report"),
     path("notifications/", views_more.notifications, name="notifications"),
@@ -35,4 +35,5 @@ urlpatterns = [
     path("unroutable/", views_unroutable.unroutable, name="unroutable"),
     path("unroutable/export/", views_unroutable.unroutable_export, name="unroutable_export"),
     path("unroutable/<int:pk>/transfer/", views_unroutable.unroutable_transfer, name="unroutable_transfer"),
+    *needs_urls,  # the department portal (monitoring.needs): monitoring:needs, monitoring:needs_*
 ]

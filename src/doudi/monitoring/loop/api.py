@@ -51,6 +51,9 @@ class NeedOut(Schema):
     amount: Decimal | None
     pushed_at: dt.datetime
     responded_at: dt.datetime | None
+    source: str = ""  # rule (pushed by the entitlement rules) or referral (a warning's disposition)
+    due_on: dt.date | None = None  # the answer deadline (working days)
+    withdraw_reason: str = ""
 
 
 class NeedListOut(Schema):
@@ -82,6 +85,9 @@ def _need(p: NeedPush, names: dict[str, str]) -> dict:
         "amount": p.amount,
         "pushed_at": p.created_at,
         "responded_at": p.responded_at,
+        "source": p.source,
+        "due_on": p.due_on,
+        "withdraw_reason": p.withdraw_reason,
     }
 
 
@@ -89,7 +95,7 @@ def _need(p: NeedPush, names: dict[str, str]) -> dict:
 def list_needs(request: HttpRequest, params: Query[PageIn]):
     user = auth_user(request)
     if params.status and params.status not in NeedPush.Status.values:
-        raise ApiInputError("状态应为 pushed、accepted、given 或 declined", "status")
+        raise ApiInputError("状态应为 pushed、accepted、given、declined 或 withdrawn", "status")
     qs = queries.needs_for(user, params.status)
     page = list(qs[params.offset : params.offset + params.limit])
     names = names_for({p.region_code for p in page})

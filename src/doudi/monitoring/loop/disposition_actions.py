@@ -16,13 +16,16 @@ from doudi.casework.models import Channel
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
+from doudi.core.workdays import add_working_days
 from doudi.monitoring.evidence import plain
 from doudi.monitoring.loop.base import MonitoringError, Transition, chain, warning_link
 from doudi.monitoring.loop.flows import FlowDenied
 from doudi.monitoring.loop.notify_actions import county_officers, department_users, notify, township_staff
 from doudi.monitoring.models import ChainEvent, Disposition, EarlyWarning, GrassrootsReport, NeedPush
+from doudi.policy import params_store
 from doudi.policy.actions import PolicyError, take_decision
 from doudi.policy.models import Decision
+from doudi.policy.rules.entitlements import ENTITLEMENTS
 from doudi.registry.models import Category, CategoryStatus, Household
 
 K = Disposition.Kind
@@ -39,8 +42,26 @@ DEPARTMENT_NEEDS = {
     Department.CIVIL_AFFAIRS: ("special_assistance", "其他社会救助"),
 }
 EMERGENCY_MEASURES = {"temporary_assistance": "临时救助", "charity": "慈善帮扶", "services": "救助服务"}
+REFERRAL_DEADLINE_WD = 10  # a department without entitlement rules (emergency, health, agriculture)
 CONSENT_METHODS = {"signed": "书面签字", "online": "线上授权", "oral": "口头同意（后补签字）"}
 CATEGORY_ORDER = ("TEKUN", "DIBAO", "MARGINAL", "RIGID", "FPJC", "OTHER")
+
+
+def referral_deadline_days(department: str, region_code: str, on: dt.date) -> int:
+    """A referral's answer deadline: the department's entitlement deadline (``needs.<code>.deadline_wd``,
+    R-P1; the shortest of its entitlements), else ``REFERRAL_DEADLINE_WD``."""
+    codes = [e for e in ENTITLEMENTS if e.department == department]
+    if not codes:
+        return REFERRAL_DEADLINE_WD
+    best = min(codes, key=lambda e: e.deadline_wd)
+    try:
+        value = (
+            params_store.provider(str(region_code).ljust(12, "0"), "urban", on).entry(best.deadline_key).value
+        )
+        days = int(Decimal(str(value)))
+    except Exception:  # missing key or empty parameter table: the declaration's default
+        return best.deadline_wd
+    return days if days > 0 else best.deadline_wd
 
 
 def _date(value, what: str) -> dt.date:
@@ -191,6 +212,7 @@ def dispose(
                 department=dept,
                 need=need,
                 detail=(detail["note"] or text)[:500],
+                due_on=add_working_days(today, referral_deadline_days(dept, household.region_code, today)),
             )
             pushes.append(push.pk)
             follow.append(

@@ -479,7 +479,7 @@ def home_todo(user, today: dt.date | None = None) -> HomeTodo | None:
         if not user.can("needs.respond"):
             return None
         waiting = needs_for(user, NeedPush.Status.PUSHED)
-        link = f"{reverse('monitoring:needs')}?status={NeedPush.Status.PUSHED}"
+        link = f"{reverse('monitoring:needs')}?tab=new"
         return HomeTodo(
             counts=[TodoCount("待答复的救助需求", waiting.count(), link)],
             rows=[],

@@ -1,4 +1,4 @@
-"""Need-push inbox of departments (R-P1), grassroots reports — staff and public (R-M17) —, in-app
+"""One-by-one answers to need pushes (R-P1; the queue itself is ``monitoring.needs.views``), grassroots reports — staff and public (R-M17) —, in-app
 notifications and the holiday calendar (administrators)."""
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ from doudi.monitoring.loop.forms import (
     township_choices,
 )
 from doudi.monitoring.loop.report_actions import RateLimited
-from doudi.monitoring.models import NeedPush
 from doudi.regions.queries import names_for
 from doudi.registry import queries as registry_queries
 
@@ -45,17 +44,6 @@ PAGE_SIZE = 50
 
 
 # --- need pushes (departments) ----------------------------------------------------------------------
-
-
-@require_GET
-@scoped_view("needs.respond")
-def needs(request):
-    status = request.GET.get("status", "")
-    page = Paginator(queries.needs_for(request.user, status), PAGE_SIZE).get_page(request.GET.get("page"))
-    names = names_for({p.region_code for p in page})
-    rows = [{"p": p, "region_name": names.get(p.region_code, ""), "form": NeedResponseForm()} for p in page]
-    ctx = {"page_obj": page, "rows": rows, "status": status, "statuses": NeedPush.Status.choices}
-    return private(render(request, "monitoring/needs.html", ctx))
 
 
 @require_POST

@@ -213,22 +213,21 @@ FROM own o JOIN held h USING (person_id)
 WHERE coalesce(o.registered_on, o.batch_as_of) >= h.since AND coalesce(o.registered_on, o.batch_as_of) <= {D}
 """
 
+# W-GAP: every entitlement of ``policy.rules.entitlements`` (the rules that push the needs, R-P1) due to a
+# person for ``gap_months`` since they became low-income, that the department has not accepted or given.
+# A hand referral's code (``medical_assistance``, ``housing_aid``, ``disability_support``) reaches the
+# entitlements of its department too.
 GAP = """
-SELECT c.household_id, c.person_id, CAST(NULL AS BIGINT), 'gap:medical_premium_subsidy:p' || c.person_id,
-       'registry', c.since, '特困人员未见医疗保险参保全额资助记录（需求推送未获医保部门受理或救助）',
+SELECT d.household_id, d.person_id, CAST(NULL AS BIGINT), 'gap:' || d.need || ':p' || d.person_id,
+       'registry', d.since, '政策未落实：' || l.label || '（需求推送未获' || l.dept || '部门受理或救助）',
        FALSE, NULL, TRUE
-FROM cat c JOIN hh h USING (household_id)
-WHERE c.category = 'TEKUN' AND c.since + to_months(CAST(h.gap_months AS INTEGER)) <= {D}
-  AND c.person_id NOT IN (SELECT person_id FROM need WHERE need IN ('medical_assistance', 'medical_premium_subsidy'))
-UNION ALL
-SELECT c.household_id, c.person_id, CAST(NULL AS BIGINT), 'gap:education_aid:p' || c.person_id,
-       'registry', c.since, '低保家庭在校学生未见教育资助记录（需求推送未获教育部门受理或救助）',
-       FALSE, NULL, TRUE
-FROM cat c JOIN hh h USING (household_id)
-WHERE c.category = 'DIBAO' AND c.since + to_months(CAST(h.gap_months AS INTEGER)) <= {D}
-  AND (c.person_id IN (SELECT person_id FROM sch WHERE in_school)
-       OR c.person_id IN (SELECT person_id FROM d_student WHERE batch_as_of > {D12} AND batch_as_of <= {D}))
-  AND c.person_id NOT IN (SELECT person_id FROM need WHERE need = 'education_aid')
+FROM due d JOIN hh h USING (household_id) JOIN need_labels l USING (need)
+WHERE d.since + to_months(CAST(h.gap_months AS INTEGER)) <= {D}
+  AND NOT EXISTS (SELECT 1 FROM need r WHERE r.person_id = d.person_id AND (r.need = d.need
+        OR (r.need IN ('medical_assistance', 'medical_premium_subsidy') AND d.need LIKE 'medical_premium%')
+        OR (r.need = 'housing_aid' AND d.department = 'housing')
+        OR (r.need = 'employment_aid' AND d.department = 'hrss')
+        OR (r.need = 'disability_support' AND d.department = 'disabled_federation')))
 """
 
 FPJC = """
@@ -263,7 +262,8 @@ INDICATORS: tuple[IndicatorDef, ...] = (
     IndicatorDef(I.POP, ("death", "social_insurance", "household_registration", "marriage"), "yellow",
                  "死亡成员为家庭主要劳动力时为红色", POP),
     IndicatorDef(I.ELIG, ("vehicle", "real_estate", "business", "public_payroll"), "orange", "—", ELIG),
-    IndicatorDef(I.GAP, ("student",), "yellow", "—", GAP, "warning.W-GAP.threshold", full_only=True),
+    IndicatorDef(I.GAP, (), "yellow", "—", GAP, "warning.W-GAP.threshold", needs={"due": "SELECT 1"},
+                 full_only=True),
     IndicatorDef(I.FPJC, ("fpjc",), "orange", "—", FPJC),
 )  # fmt: skip
 

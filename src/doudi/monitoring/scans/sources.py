@@ -42,8 +42,7 @@ ID_CHUNK = 5_000  # ids per IN (…) query elsewhere (discovery's existing cases
 WORKING_AGE = (16, 60)  # 劳动年龄: 16 to 59 years old on the scan date
 SEVERE_SQL = "({g} <= 2 OR ({g} = 3 AND {k} IN ('intellectual', 'mental')))"  # DOMAIN §3 重度残疾
 # Assistance that counts as having reached the person (W-GAP): a need push (R-P1) the department accepted or
-# gave — ``medical_assistance`` (or ``medical_premium_subsidy``) from medical insurance for a TEKUN member's
-# premium subsidy, ``education_aid`` from education for a DIBAO student.
+# gave, of the entitlement's own code or of the code a hand referral (R-M15) uses for the same department.
 REACHED_STATUSES = (NeedPush.Status.ACCEPTED, NeedPush.Status.GIVEN)
 
 
@@ -527,4 +526,59 @@ def _department_income(con, candidates_sql: str, as_of: dt.date) -> None:
     )
 
 
-LOADERS = {"dis_reg": load_disability, "ill_reg": load_illness, "inc_reg": load_income}
+def load_due_needs(con, candidates_sql: str, as_of: dt.date) -> int:
+    """``due(person_id, household_id, need, department, since)``: the needs due by the entitlement rules
+    (R-P1, ``policy.rules.entitlements`` through ``monitoring.needs``) — the same rules that push them —
+    with the date the person's low-income status began (W-GAP waits ``gap_months`` from it). Loaded only
+    when W-GAP runs (``candidates_sql`` is then non-empty)."""
+    empty = "SELECT NULL WHERE FALSE"
+    table = pa.table(
+        {
+            "person_id": pa.array([], pa.int64()),
+            "household_id": pa.array([], pa.int64()),
+            "need": pa.array([], pa.string()),
+            "department": pa.array([], pa.string()),
+            "since": pa.array([], pa.date32()),
+        }
+    )
+    if candidates_sql != empty:
+        from django.db.models import Min
+
+        from doudi.core.dates import holds_on
+        from doudi.monitoring.needs.push_actions import due_needs
+
+        _people, due = due_needs(as_of)
+        since = (
+            CategoryStatus.unscoped.filter(holds_on(as_of, "since", "until"))
+            .values("person_id")
+            .annotate(first=Min("since"))
+            .values_list("person_id", "first")
+        )
+        pairs = list(since.iterator(chunk_size=CHUNK))
+        lic = pa.table(
+            {
+                "person_id": pa.array([p for p, _ in pairs], pa.int64()),
+                "since": pa.array([d for _, d in pairs], pa.date32()),
+            }
+        )
+        table = due.select(["person_id", "household_id", "need", "department"]).join(lic, "person_id")
+    con.register("src_due", table)
+    con.execute("CREATE OR REPLACE TEMP TABLE due AS SELECT * FROM src_due")
+    con.unregister("src_due")
+    from doudi.accounts.models import Department
+    from doudi.policy.rules.entitlements import ENTITLEMENTS
+
+    labels = pa.table(
+        {
+            "need": pa.array([e.code for e in ENTITLEMENTS], pa.string()),
+            "label": pa.array([e.label for e in ENTITLEMENTS], pa.string()),
+            "dept": pa.array([Department(e.department).label for e in ENTITLEMENTS], pa.string()),
+        }
+    )
+    con.register("src_nl", labels)
+    con.execute("CREATE OR REPLACE TEMP TABLE need_labels AS SELECT * FROM src_nl")
+    con.unregister("src_nl")
+    return table.num_rows
+
+
+LOADERS = {"dis_reg": load_disability, "ill_reg": load_illness, "inc_reg": load_income, "due": load_due_needs}

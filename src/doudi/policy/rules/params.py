@@ -174,6 +174,47 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("warning.W-NEW.threshold", MONEY, "yuan", "主动发现：近3个月个人自付医疗费用金额"),
 )
 
+
+# Entitlements to special assistance (DOMAIN R-P1, ``policy.rules.entitlements``): per assistance whether it is
+# pushed and the department's answer deadline, and the few thresholds the rules read.
+SPECS.update(
+    _specs(
+        *(
+            spec
+            for code, label in (
+                ("medical_premium_full", "医保参保全额资助"),
+                ("medical_premium_fixed", "医保参保定额资助"),
+                ("education_aid", "教育救助"),
+                ("housing_rental", "公租房或租赁补贴"),
+                ("housing_renovation", "农村危房改造"),
+                ("employment_aid", "就业救助"),
+                ("zero_employment", "零就业家庭援助"),
+                ("heating_aid", "取暖救助"),
+                ("funeral_waiver", "殡葬费用减免"),
+                ("rehab_child", "残疾儿童康复救助"),
+                ("accessibility", "无障碍改造"),
+            )
+            for spec in (
+                ParamSpec(
+                    f"needs.{code}.enabled", ENUM, "enum", f"{label}需求是否推送", choices=("true", "false")
+                ),
+                ParamSpec(f"needs.{code}.deadline_wd", COUNT, "working_days", f"{label}部门答复时限"),
+            )
+        ),
+        ParamSpec("needs.employment_aid.age_from", COUNT, "years", "就业救助：劳动年龄下限（周岁）"),
+        ParamSpec("needs.employment_aid.age_to", COUNT, "years", "就业救助：劳动年龄上限（不含，周岁）"),
+        ParamSpec("needs.funeral_waiver.window_days", COUNT, "days", "殡葬费用减免：去世后推送期限（天）"),
+        ParamSpec(
+            "needs.funeral_waiver.extended",
+            ENUM,
+            "enum",
+            "殡葬费用减免拓展至边缘和刚性支出困难家庭",
+            choices=("false", "true"),
+        ),
+        ParamSpec("needs.rehab_child.max_age", COUNT, "years", "残疾儿童康复救助：最大年龄（周岁）"),
+    )
+)
+
 ASSESSMENT_KEYS: tuple[str, ...] = tuple(k for k, s in SPECS.items() if s.assessment)
 
 # The contract's flat override keys → canonical key. ``dibao_standard`` means the household's area type.

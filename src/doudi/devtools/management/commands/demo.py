@@ -61,6 +61,9 @@ class Command(BaseCommand):
                 out.write(
                     f"演示救助金发放：新增在保对象 {pay.cases} 户，发放明细 {pay.lines} 条；花名册 {states}"
                 )
+            nd = report.needs
+            if nd is not None and (nd.pushed or nd.answered):
+                out.write(f"演示需求推送：按政策推送 {nd.pushed} 条，部门答复 {sum(nd.answered.values())} 条")
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
