@@ -128,3 +128,11 @@ class AuditAction(models.TextChoices):
     LETTER_DOWNLOAD = "letters.download", "下载文书"
     LETTER_BATCH_PRINT = "letters.batch_print", "批量打印文书"
     LETTER_TEMPLATE_SAVE = "letters.template_save", "修改文书模板"
+    # temporary assistance
+    TEMPAID_CASE = "tempaid.case", "临时救助办理"
+    TEMPAID_PAY = "tempaid.pay", "临时救助发放"
+    TEMPAID_FUND = "tempaid.fund", "临时救助备用金收支"
+    TEMPAID_DELIBERATION = "tempaid.deliberation", "一事一议记录"
+    TEMPAID_EMERGENCY = "tempaid.emergency", "宣布突发公共事件"
+    TEMPAID_REVEAL = "tempaid.reveal_id", "查看临时救助申请人完整身份证号"
+    TEMPAID_EXPORT = "tempaid.export", "导出临时救助清单"
