@@ -24,7 +24,7 @@ from doudi.regions.queries import find_region
 from doudi.registry.identity import encode_identity
 from doudi.registry.models import Person
 from doudi.tempaid import fund_actions, params
-from doudi.tempaid import roster as roster_lines
+from doudi.tempaid import roster_actions as roster_lines
 from doudi.tempaid.base import TempAidConflict, TempAidError, audit, level
 from doudi.tempaid.models import AidForm, AidType, CaseStep, Deliberation, PublicEmergency, TempAidCase
 
