@@ -415,3 +415,17 @@ def reveal_id(*, actor, case: TempAidCase) -> str:
         raise TempAidError("您无权查看完整身份证号", "actor")
     audit(actor, AuditAction.TEMPAID_REVEAL, "tempaid_case", case, {"case": case.number})
     return crypto.decrypt(case.id_enc) if case.id_enc else ""
+
+
+def record_export(*, actor, what: str, rows: int) -> None:
+    """An export of a list is audited (who, what, how many rows) in the caller's region."""
+    from doudi.core.audit import record_audit
+
+    record_audit(
+        actor=actor,
+        action=AuditAction.TEMPAID_EXPORT,
+        region_code=getattr(actor, "region_id", None) or "",
+        subject_type="tempaid_export",
+        subject_id=what,
+        after={"what": what, "rows": rows},
+    )
