@@ -1,0 +1,63 @@
+"""The API round trip of "a fire victim from another province is paid temporary assistance the same day
+and the file is completed afterwards"; scope (404 outside the region), 409 on a wrong step, 422 on bad input."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from doudi.core.scoping import all_regions
+from doudi.payments.models import RosterLine
+from doudi.tempaid import fund_actions
+from tests.conftest import YANJI_T1
+from tests.payments.test_api import call  # noqa: F401  (fixture)
+from tests.tempaid.conftest import OUTSIDER_ID
+
+pytestmark = pytest.mark.django_db
+
+
+def test_fire_victim_paid_first_then_completed_through_the_api(world, call):  # noqa: F811
+    w = world
+    today = timezone.localdate()
+    if today.year != 2026:
+        with all_regions():
+            fund_actions.allocate(
+                actor=w.staff["county"], township=YANJI_T1, year=today.year, amount=5000, on=today
+            )
+    t = call(w.staff["township"])
+    r = t.post("/api/v1/tempaid/cases", {
+        "aid_type": "emergency", "event": "租住房屋失火", "event_date": today.isoformat(),
+        "applicant_name": "赵立新", "id_number": OUTSIDER_ID, "hukou_place": "河北省石家庄市", "degree": 2,
+    })  # fmt: skip
+    assert r.status_code == 201, r.content
+    case = r.json()
+    assert case["region_code"] == YANJI_T1 and OUTSIDER_ID not in str(case)
+    cid = case["id"]
+    assert (
+        t.post(f"/api/v1/tempaid/cases/{cid}/events", {"event": "approve", "amount": 2000}).status_code == 409
+    )
+    assert (
+        t.post(f"/api/v1/tempaid/cases/{cid}/events", {"event": "pay_first", "amount": 5000}).status_code
+        == 422
+    )
+    r = t.post(f"/api/v1/tempaid/cases/{cid}/events", {"event": "pay_first", "amount": 800})
+    assert (
+        r.status_code == 200
+        and r.json()["state"] == "paid_first"
+        and r.json()["paid_first_on"] == today.isoformat()
+    )
+    assert r.json()["deadline"]["what"] == "补办手续"
+    for kind in ("statement", "verify", "investigate"):
+        r = t.post(f"/api/v1/tempaid/cases/{cid}/events", {"event": kind, "note": "已核实"})
+        assert r.status_code == 200
+    assert r.json()["state"] == "ready"
+    r = t.post(f"/api/v1/tempaid/cases/{cid}/events", {"event": "approve", "amount": 2000})
+    assert r.json()["state"] == "approved" and r.json()["authority"] == "township"
+    with all_regions():
+        lines = sorted(RosterLine.unscoped.filter(payee_key=f"t{cid}").values_list("status", "amount"))
+    assert lines == [("due", 1200), ("paid", 800)]
+    other = call(w.staff["other_county"])
+    assert other.get(f"/api/v1/tempaid/cases/{cid}").status_code == 404
+    assert other.get("/api/v1/tempaid/cases?show=all").json()["count"] == 0
+    funds = call(w.staff["county"]).get("/api/v1/tempaid/funds").json()
+    assert any(f["region_code"] == YANJI_T1 for f in funds)
