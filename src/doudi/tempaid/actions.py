@@ -239,7 +239,7 @@ def pay_first(*, actor, case: TempAidCase, amount: int, on: dt.date | None = Non
 
 
 def _missing(case: TempAidCase) -> list[str]:
-    done = set(case.steps.values_list("kind", flat=True))
+    done = set(CaseStep.unscoped.filter(case=case).values_list("kind", flat=True))
     need = BACKFILL_STEPS if case.paid_first_on else ORDINARY_STEPS
     return [K(k).label for k in need if k not in done]
 
@@ -309,8 +309,10 @@ def approve(
         raise TempAidError("批准金额应大于0", "amount")
     need = required_authority(case, amount)
     deliberation = (
-        case.deliberations.filter(
-            decision__in=(Deliberation.Decision.PAY, Deliberation.Decision.REFER), amount__gte=amount
+        Deliberation.unscoped.filter(
+            case=case,
+            decision__in=(Deliberation.Decision.PAY, Deliberation.Decision.REFER),
+            amount__gte=amount,
         )
         .order_by("-held_on")
         .first()

@@ -158,7 +158,7 @@ def get_fund(request: HttpRequest, fund_id: int):
             "label": e.get_kind_display(),
             "amount": e.amount,
             "balance_after": e.balance_after,
-            "case": e.case.number if e.case_id else None,
+            "case": e.case.number if e.case is not None else None,
             "note": e.note,
         }  # fmt: skip
         for e in queries.ledger(f)[:500]

@@ -135,14 +135,18 @@ def grant_topup(*, actor, request: TopUpRequest, on: dt.date, amount: int | None
 def month_rows(fund: ContingencyFund) -> list[dict]:
     """The fund's months from its first ledger line: opening, in, out, closing (computed from the
     ledger; a stored reconciliation is marked)."""
-    first = fund.entries.order_by("on").values_list("on", flat=True).first()
+    first = FundLedger.unscoped.filter(fund=fund).order_by("on").values_list("on", flat=True).first()
     if first is None:
         return []
-    last = fund.entries.order_by("-on").values_list("on", flat=True).first() or first
-    done = {r.month: r for r in fund.reconciliations.all()}
+    last = FundLedger.unscoped.filter(fund=fund).order_by("-on").values_list("on", flat=True).first() or first
+    done = {r.month: r for r in Reconciliation.unscoped.filter(fund=fund)}
     rows, opening, m = [], 0, month_start(first)
     while m <= month_start(last):
-        moves = list(fund.entries.filter(on__gte=m, on__lt=add_months(m, 1)).values_list("amount", flat=True))
+        moves = list(
+            FundLedger.unscoped.filter(fund=fund)
+            .filter(on__gte=m, on__lt=add_months(m, 1))
+            .values_list("amount", flat=True)
+        )
         credits, debits, closing = rules.reconcile(opening, moves)
         rows.append({"month": m, "opening": opening, "credits": credits, "debits": debits, "closing": closing,
                      "reconciled": done.get(m)})  # fmt: skip
@@ -160,10 +164,15 @@ def reconcile_month(*, actor, fund: ContingencyFund, month: dt.date) -> Reconcil
         raise TempAidError("您无权对该备用金对账", "actor")
     if Reconciliation.unscoped.filter(fund=fund, month=month).exists():
         raise TempAidConflict("该月已对账", "month")
-    before = fund.entries.filter(on__lt=month).aggregate(s=Sum("amount"))["s"] or 0
-    inside = fund.entries.filter(on__gte=month, on__lt=add_months(month, 1))
+    before = FundLedger.unscoped.filter(fund=fund).filter(on__lt=month).aggregate(s=Sum("amount"))["s"] or 0
+    inside = FundLedger.unscoped.filter(fund=fund).filter(on__gte=month, on__lt=add_months(month, 1))
     credits, debits, closing = rules.reconcile(int(before), list(inside.values_list("amount", flat=True)))
-    last = fund.entries.filter(on__lt=add_months(month, 1)).order_by("-on", "-pk").first()
+    last = (
+        FundLedger.unscoped.filter(fund=fund)
+        .filter(on__lt=add_months(month, 1))
+        .order_by("-on", "-pk")
+        .first()
+    )
     matches = last is None or last.balance_after == closing
     rec = Reconciliation.unscoped.create(
         region_code=fund.region_code, fund=fund, month=month, opening=before, credits=credits, debits=debits,
