@@ -5,10 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 
+from doudi.registry.models import AreaType
 from doudi.tempaid.models import AidForm, AidType, CaseStep, Degree, Deliberation
 
 DATE = {"type": "date"}
-AREA = [("urban", "城市"), ("rural", "农村")]
 
 
 class ApplyForm(forms.Form):
@@ -21,7 +21,7 @@ class ApplyForm(forms.Form):
     id_number = forms.CharField(label="身份证号", max_length=18, required=False)
     hukou_place = forms.CharField(label="户籍地（可为外省）", max_length=100, required=False)
     phone = forms.CharField(label="联系电话", max_length=20, required=False)
-    area_type = forms.ChoiceField(label="城乡类别", choices=AREA, initial="urban")
+    area_type = forms.ChoiceField(label="城乡类别", choices=AreaType.choices, initial="urban")
     expenditure = forms.IntegerField(label="刚性支出（元，支出型填写）", min_value=0, required=False)
     reimbursed = forms.IntegerField(label="已报销或已获其他救助（元）", min_value=0, required=False)
     form = forms.ChoiceField(label="救助方式", choices=AidForm.choices, initial=AidForm.CASH)
