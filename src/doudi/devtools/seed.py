@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from doudi.devtools.demo_casework import CaseworkSeed
     from doudi.devtools.demo_monitoring import MonitoringSeed
     from doudi.devtools.demo_payments import PaymentsSeed
+    from doudi.devtools.demo_tempaid import TempAidSeed
 
 ACTOR = "demo seed"
 DEMO_FILE_NAME = "doudi-demo-roster.csv"  # marks the demo roster batch
@@ -81,12 +82,14 @@ class SeedReport:
     monitoring: MonitoringSeed | None = None
     casework: CaseworkSeed | None = None
     payments: PaymentsSeed | None = None
+    tempaid: TempAidSeed | None = None
 
     @property
     def added_nothing(self) -> bool:
         batches = bool(self.monitoring and (self.monitoring.imported or self.monitoring.new_warnings))
         applications = bool(self.casework and self.casework.applications)
         applications = applications or bool(self.payments and self.payments.lines)
+        applications = applications or bool(self.tempaid and self.tempaid.cases and not self.tempaid.skipped)
         return (
             self.roster_skipped
             and self.facts_skipped
@@ -136,6 +139,10 @@ def seed_demo(
         from doudi.devtools.demo_payments import seed_payments
 
         report.payments = seed_payments()
+        # temporary assistance: the township fund, pay-first and 一事一议 cases (idempotent)
+        from doudi.devtools.demo_tempaid import seed_tempaid
+
+        report.tempaid = seed_tempaid()
     return report
 
 

@@ -61,6 +61,11 @@ class Command(BaseCommand):
                 out.write(
                     f"演示救助金发放：新增在保对象 {pay.cases} 户，发放明细 {pay.lines} 条；花名册 {states}"
                 )
+            ta = report.tempaid
+            if ta is not None and ta.cases and not ta.skipped:
+                out.write(
+                    f"演示临时救助：{ta.cases} 件（含先行救助、补办逾期和一事一议），进学街道备用金已核拨"
+                )
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
