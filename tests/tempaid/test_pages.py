@@ -108,3 +108,18 @@ def test_pages_render_for_each_role(today_fund, who):
         r = c.get(url)
         assert r.status_code == 200, url
     assert ("受理临时救助申请" in text(c.get("/tempaid/"))) == (who in ("grid", "township", "county"))
+
+
+def test_home_panel_and_household_section(today_fund):
+    w = today_fund
+    c = login(w.staff["township"])
+    _new(c)
+    case = TempAidCase.unscoped.get()
+    with all_regions():
+        from doudi.tempaid import actions
+
+        case, _ = actions.pay_first(actor=w.staff["township"], case=case, amount=500)
+    home = text(c.get("/"))
+    assert "临时救助" in home and "先行救助待补办" in home
+    page = text(c.get(f"/households/{case.household_id}/"))
+    assert case.number in page and "先行救助 500 元" in page

@@ -142,3 +142,7 @@ def emergencies() -> QuerySet[PublicEmergency]:
 def paid_totals(qs) -> dict:
     got = qs.aggregate(first=Sum("paid_first_amount"), approved=Sum("approved_amount"))
     return {"first": got["first"] or 0, "approved": got["approved"] or 0}
+
+
+def household_cases(household_id: int) -> QuerySet[TempAidCase]:
+    return TempAidCase.objects.filter(household_id=household_id).order_by("-accepted_on", "-pk")
