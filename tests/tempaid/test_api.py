@@ -61,3 +61,31 @@ def test_fire_victim_paid_first_then_completed_through_the_api(world, call):  # 
     assert other.get("/api/v1/tempaid/cases?show=all").json()["count"] == 0
     funds = call(w.staff["county"]).get("/api/v1/tempaid/funds").json()
     assert any(f["region_code"] == YANJI_T1 for f in funds)
+
+
+def test_deliberation_through_the_api_and_refusals(world, call):  # noqa: F811
+    from doudi.tempaid import actions
+    from tests.tempaid.conftest import DAY, S, apply_fire
+
+    w = world
+    case = apply_fire(w, degree=3)
+    with all_regions():
+        for kind in ("verify", "investigate"):
+            actions.record_step(actor=w.staff["township"], case=case, kind=kind, note="已核实", on=DAY)
+    county, township = call(w.staff["county"]), call(w.staff["township"])
+    body = {"held_on": DAY.isoformat(), "participants": "副县长、民政局长", "departments": "民政、医保",
+            "decision": "pay", "amount": 15 * S, "payer": "县财政临时救助资金"}  # fmt: skip
+    assert township.post(f"/api/v1/tempaid/cases/{case.pk}/deliberations", body).status_code == 403
+    r = county.post(f"/api/v1/tempaid/cases/{case.pk}/deliberations", {**body, "participants": ""})
+    assert r.status_code == 422 and r.json()["path"] == "participants"
+    r = county.post(f"/api/v1/tempaid/cases/{case.pk}/deliberations", body)
+    assert r.status_code == 201 and r.json()["state"] == "deliberation"
+    assert r.json()["deliberations"][0]["payer"] == "县财政临时救助资金"
+    r = township.post(f"/api/v1/tempaid/cases/{case.pk}/events", {"event": "approve", "amount": 15 * S})
+    assert r.status_code == 422 and r.json()["path"] == "amount"
+    r = county.post(f"/api/v1/tempaid/cases/{case.pk}/events", {"event": "approve", "amount": 15 * S})
+    assert r.status_code == 200 and r.json()["authority"] == "deliberation"
+    assert (
+        call(w.staff["other_county"]).post(f"/api/v1/tempaid/cases/{case.pk}/deliberations", body).status_code
+        == 404
+    )
