@@ -280,6 +280,18 @@ def required_authority(case: TempAidCase, amount: int) -> str:
     )
 
 
+def caps(case: TempAidCase) -> dict[str, int]:
+    """The township's and the county's caps in yuan for the case (R-TA4)."""
+    on = case.accepted_on
+    return {
+        level: rules.yuan(
+            params.value(f"temp_aid.{level}_cap_multiple", region_code=case.region_code, on=on)
+            * case.standard
+        )
+        for level in ("township", "county")
+    }
+
+
 def _previous_total(case: TempAidCase, on: dt.date) -> int:
     if not case.id_index:
         return 0

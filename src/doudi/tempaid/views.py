@@ -148,6 +148,7 @@ def case(request, pk: int):
         "missing": actions.missing_steps(c) if c.state in (S.ACCEPTED, S.PAID_FIRST) else [],
         "pay_first_cap": actions.pay_first_cap(c, today) if c.state == S.ACCEPTED else 0,
         "authority_labels": AUTHORITY_LABELS,
+        "caps": actions.caps(c),
         "authority": AUTHORITY_LABELS.get(actions.required_authority(c, c.proposed_amount), ""),
         "may_pay_first": writer
         and c.state == S.ACCEPTED
