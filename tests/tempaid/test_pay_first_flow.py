@@ -81,3 +81,19 @@ def test_expenditure_type_deducts_reimbursements(world):
         world, aid_type="expenditure", event="住院自付费用", degree=3, expenditure=5000, reimbursed=3500
     )
     assert case.proposed_amount == 1500  # 6 × S capped at the expenditure counted (5000 − 3500)
+
+
+def test_followup_screening_is_listed_until_recorded(world):
+    from doudi.tempaid import queries
+
+    w = world
+    case = apply_fire(w)
+    with all_regions():
+        for kind in ("verify", "investigate"):
+            case = actions.record_step(actor=w.staff["grid"], case=case, kind=kind, note="已核实", on=DAY)
+        case = actions.approve(actor=w.staff["township"], case=case, amount=S, on=DAY)
+        assert list(queries.cases("followup")) == [case]
+        with pytest.raises(TempAidError):
+            actions.followup_done(actor=w.staff["grid"], case=case, note="")
+        actions.followup_done(actor=w.staff["grid"], case=case, note="困难已缓解，暂不申请低保", on=DAY)
+        assert not queries.cases("followup").exists()

@@ -76,7 +76,7 @@ def _fail(exc: TempAidError):
 
 @router.get("/tempaid/cases", response=dict, summary="临时救助列表（含办理期限）",
             description="show：open 办理中、paid_first 先行救助待补办、overdue 已逾期、ready 待审批、deliberation 待一事一议、"
-            "approved 已批准、refused 不予救助、all 全部。")  # fmt: skip
+            "approved 已批准、refused 不予救助、followup 待后续筛查（R-TA10）、all 全部。")  # fmt: skip
 def list_cases(request: HttpRequest, show: str = "open", q: str = "", limit: int = 50, offset: int = 0):
     qs = queries.cases(show if show in queries.FILTERS else "open", q=q)
     limit = max(1, min(limit, 500))

@@ -27,6 +27,7 @@ FILTERS = {
     "deliberation": "待一事一议",
     "approved": "已批准",
     "refused": "不予救助",
+    "followup": "待后续筛查",
     "all": "全部",
 }
 
@@ -41,6 +42,8 @@ def cases(which: str = "open", *, q: str = "", today: dt.date | None = None) -> 
             Q(state=S.PAID_FIRST, backfill_due__lt=today)
             | Q(state__in=(S.ACCEPTED, S.READY, S.DELIBERATION), decision_due__lt=today)
         )
+    elif which == "followup":
+        qs = qs.filter(state=S.APPROVED, followup_done=False)
     elif which in S.values:
         qs = qs.filter(state=which)
     if q:
