@@ -13,6 +13,7 @@ from doudi.core.audit_actions import AuditAction
 from doudi.core.dates import add_months, month_start
 from doudi.core.scoping import is_within
 from doudi.policy.rules import temp_aid as rules
+from doudi.regions.queries import find_region
 from doudi.tempaid import params
 from doudi.tempaid.base import TempAidConflict, TempAidError, audit
 from doudi.tempaid.models import ContingencyFund, FundLedger, Reconciliation, TempAidCase, TopUpRequest
@@ -27,10 +28,7 @@ def _county_actor(actor, township: str) -> None:
 
 
 def _township(code: str) -> str:
-    code = str(code)
-    if len(code.rstrip("0")) > 9 or not code.isdigit():
-        code = code[:9]
-    return code[:9].ljust(12, "0")
+    return str(code)[:9].ljust(12, "0")
 
 
 def fund_of(township: str, year: int) -> ContingencyFund | None:
@@ -62,6 +60,9 @@ def allocate(
     """The county sizes (or adds to) a township's fund for the year; without an amount, the parameter
     ``temp_aid.fund`` of the township."""
     township = _township(township)
+    region = find_region(township)
+    if region is None or region.level != "township":
+        raise TempAidError("请选择乡镇（街道）", "township")
     _county_actor(actor, township)
     if amount is None:
         amount = int(params.value("temp_aid.fund", region_code=township, on=on))
