@@ -123,3 +123,17 @@ def test_home_panel_and_household_section(today_fund):
     assert "临时救助" in home and "先行救助待补办" in home
     page = text(c.get(f"/households/{case.household_id}/"))
     assert case.number in page and "先行救助 500 元" in page
+
+
+def test_city_declares_a_public_emergency_on_its_page(today_fund):
+    from tests.conftest import YANBIAN
+
+    w = today_fund
+    today = timezone.localdate().isoformat()
+    data = {"region_code": YANBIAN, "title": "洪涝灾害", "document": "延州政发〔2026〕10号", "starts_on": today,
+            "ends_on": today}  # fmt: skip
+    assert login(w.staff["county"]).post("/tempaid/emergencies/", data).status_code == 404
+    r = login(w.staff["city"]).post("/tempaid/emergencies/", data)
+    assert r.status_code == 302
+    page = text(login(w.staff["township"]).get("/tempaid/emergencies/"))
+    assert "洪涝灾害" in page and "延边朝鲜族自治州" in page
