@@ -248,6 +248,13 @@ def missing_steps(case: TempAidCase) -> list[str]:
     return _missing(case)
 
 
+def open_steps(case: TempAidCase) -> list[str]:
+    """The paperwork steps still to record (in their order)."""
+    done = set(CaseStep.unscoped.filter(case=case).values_list("kind", flat=True))
+    need = BACKFILL_STEPS if case.paid_first_on else ORDINARY_STEPS
+    return [k for k in need if k not in done]
+
+
 @transaction.atomic
 def record_step(*, actor, case: TempAidCase, kind: str, note: str, on: dt.date | None = None) -> TempAidCase:
     """A paperwork step (statement / verification / investigation); when the last one is in, the file is

@@ -9,6 +9,7 @@ from doudi.registry.models import AreaType
 from doudi.tempaid.models import AidForm, AidType, CaseStep, Degree, Deliberation
 
 DATE = {"type": "date"}
+STEP_KINDS = (CaseStep.Kind.STATEMENT, CaseStep.Kind.VERIFY, CaseStep.Kind.INVESTIGATE)
 
 
 class ApplyForm(forms.Form):
@@ -39,16 +40,15 @@ class PayFirstForm(forms.Form):
 
 
 class StepForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="补办环节",
-        choices=[
-            (k, CaseStep.Kind(k).label)
-            for k in (CaseStep.Kind.STATEMENT, CaseStep.Kind.VERIFY, CaseStep.Kind.INVESTIGATE)
-        ],
-    )
+    kind = forms.ChoiceField(label="补办环节", choices=[(k.value, k.label) for k in STEP_KINDS])
     note = forms.CharField(
         label="情况说明或核查结论", max_length=500, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(k.value, k.label) for k in STEP_KINDS if k in kinds]
 
 
 class ApproveForm(forms.Form):

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from doudi.core.access import scoped_view
 from doudi.core.http import private, xlsx_download
 from doudi.regions.queries import children, find_region, names_for
-from doudi.tempaid import actions, decision_actions, excel, fund_actions, queries
+from doudi.tempaid import actions, decision_actions, excel, fund_actions, params, queries
 from doudi.tempaid.base import AUTHORITY_LABELS, TempAidError
 from doudi.tempaid.forms import (
     AllocateForm,
@@ -160,18 +160,22 @@ def case(request, pk: int):
         "may_refuse": writer and open_,
         "may_followup": user.can("tempaid.apply") and c.state == S.APPROVED and not c.followup_done,
         "may_reveal": writer and bool(c.id_masked),
+        "backfill_wd": params.days("deadline.temp_aid_backfill_wd", region_code=c.region_code, on=today),
         "pay_form": PayFirstForm(
+            auto_id="pay_%s",
             initial={
                 "amount": min(c.proposed_amount, actions.pay_first_cap(c, today))
                 if c.state == S.ACCEPTED
                 else 0
-            }
+            },
         ),
-        "step_form": StepForm(),
-        "approve_form": ApproveForm(initial={"amount": c.proposed_amount}),
-        "refuse_form": RefuseForm(),
-        "note_form": NoteForm(),
-        "deliberation_form": DeliberationForm(initial={"held_on": today, "amount": c.proposed_amount}),
+        "step_form": StepForm(auto_id="step_%s", kinds=actions.open_steps(c)),
+        "approve_form": ApproveForm(auto_id="approve_%s", initial={"amount": c.proposed_amount}),
+        "refuse_form": RefuseForm(auto_id="refuse_%s"),
+        "note_form": NoteForm(auto_id="followup_%s"),
+        "deliberation_form": DeliberationForm(
+            auto_id="delib_%s", initial={"held_on": today, "amount": c.proposed_amount}
+        ),
     }
     return private(render(request, "tempaid/case.html", ctx))
 
