@@ -89,3 +89,41 @@ def test_deliberation_through_the_api_and_refusals(world, call):  # noqa: F811
         call(w.staff["other_county"]).post(f"/api/v1/tempaid/cases/{case.pk}/deliberations", body).status_code
         == 404
     )
+
+
+def test_fund_and_emergency_endpoints(world, call):  # noqa: F811
+    from tests.conftest import YANBIAN, YANJI_T2
+
+    w = world
+    county = call(w.staff["county"])
+    assert (
+        call(w.staff["township"])
+        .post("/api/v1/tempaid/funds", {"township": YANJI_T2, "year": 2026})
+        .status_code
+        == 403
+    )
+    r = county.post("/api/v1/tempaid/funds", {"township": YANJI_T2, "year": 2026, "amount": 3000})
+    assert r.status_code == 201 and r.json()["balance"] == 3000
+    r = call(w.staff["other_county"]).post(
+        "/api/v1/tempaid/funds", {"township": YANJI_T2, "year": 2026, "amount": 1}
+    )
+    assert r.status_code == 422
+    fund = w.fund.pk
+    r = call(w.staff["township"]).post(f"/api/v1/tempaid/funds/{fund}/reconciliations", {"month": "2026-01"})
+    assert r.status_code == 201 and r.json()["closing"] == 5000 and r.json()["matches"]
+    assert (
+        call(w.staff["township"])
+        .post(f"/api/v1/tempaid/funds/{fund}/reconciliations", {"month": "2026-01"})
+        .status_code
+        == 409
+    )
+    detail = call(w.staff["township"]).get(f"/api/v1/tempaid/funds/{fund}").json()
+    assert detail["months"][0]["reconciled"] and detail["ledger"][0]["kind"] == "allocation"
+    body = {"region_code": YANBIAN, "title": "疫情", "document": "延州发〔2026〕1号", "starts_on": "2026-12-01",
+            "ends_on": "2026-12-31"}  # fmt: skip
+    assert county.post("/api/v1/tempaid/emergencies", body).status_code == 403
+    assert call(w.staff["city"]).post("/api/v1/tempaid/emergencies", body).status_code == 201
+    assert [e["title"] for e in call(w.staff["township"]).get("/api/v1/tempaid/emergencies").json()] == [
+        "疫情"
+    ]
+    assert call(w.staff["other_township"]).get("/api/v1/tempaid/emergencies").json() == []

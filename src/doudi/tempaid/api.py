@@ -175,3 +175,93 @@ def get_fund(request: HttpRequest, fund_id: int):
         for m in fund_actions.month_rows(f)
     ]
     return {**serialize.fund(f), "ledger": ledger, "months": months}
+
+
+class AllocateIn(Schema):
+    township: str = Field(..., description="乡镇（街道）区划代码")
+    year: int
+    amount: int | None = Field(None, description="核拨金额（元）；不填按参数 temp_aid.fund")
+    note: str = ""
+
+
+class ReconcileIn(Schema):
+    month: str = Field(..., description="对账月份（YYYY-MM）")
+
+
+class EmergencyIn(Schema):
+    region_code: str
+    title: str
+    document: str = Field(..., description="宣布文件（文号）")
+    starts_on: dt.date
+    ends_on: dt.date
+
+
+@router.post("/tempaid/funds", response={201: dict, **ERRORS}, summary="核拨乡镇临时救助备用金（县级）")
+def allocate_fund(request: HttpRequest, body: AllocateIn):
+    from django.utils import timezone
+
+    user = require_capability(request, "tempaid.approve")
+    try:
+        f = fund_actions.allocate(actor=user, township=body.township, year=body.year, amount=body.amount,
+                                  on=timezone.localdate(), note=body.note)  # fmt: skip
+    except TempAidError as exc:
+        return _fail(exc)
+    return Status(201, serialize.fund(f))
+
+
+@router.post(
+    "/tempaid/funds/{fund_id}/reconciliations", response={201: dict, **ERRORS}, summary="备用金月度对账"
+)
+def reconcile_fund(request: HttpRequest, fund_id: int, body: ReconcileIn):
+    from doudi.payments.base import PaymentsError, parse_month
+
+    user = require_capability(request, "tempaid.write")
+    f = queries.get_fund(fund_id)
+    try:
+        rec = fund_actions.reconcile_month(actor=user, fund=f, month=parse_month(body.month))
+    except PaymentsError as exc:
+        raise ApiInputError(str(exc), "month") from None
+    except TempAidError as exc:
+        return _fail(exc)
+    return Status(201, {"month": body.month, "opening": rec.opening, "credits": rec.credits, "debits": rec.debits,
+                        "closing": rec.closing, "matches": rec.matches})  # fmt: skip
+
+
+@router.post(
+    "/tempaid/topups/{topup_id}/grant", response={200: dict, **ERRORS}, summary="同意追加备用金（县级）"
+)
+def grant_topup(request: HttpRequest, topup_id: int):
+    from django.utils import timezone
+
+    user = require_capability(request, "tempaid.approve")
+    req = queries.get_topup(topup_id)
+    try:
+        fund_actions.grant_topup(actor=user, request=req, on=timezone.localdate())
+    except TempAidError as exc:
+        return _fail(exc)
+    return Status(200, serialize.fund(queries.get_fund(req.fund_id)))
+
+
+@router.get("/tempaid/emergencies", response=list[dict], summary="突发公共事件（本辖区及上级宣布的）")
+def list_emergencies(request: HttpRequest):
+    return [
+        {
+            "id": e.pk,
+            "region_code": e.region_code,
+            "title": e.title,
+            "document": e.document,
+            "starts_on": e.starts_on.isoformat(),
+            "ends_on": e.ends_on.isoformat(),
+        }  # fmt: skip
+        for e in queries.emergencies()
+    ]
+
+
+@router.post("/tempaid/emergencies", response={201: dict, **ERRORS}, summary="宣布突发公共事件（省、市级）")
+def declare_emergency(request: HttpRequest, body: EmergencyIn):
+    user = require_capability(request, "tempaid.declare")
+    try:
+        e = decision_actions.declare_emergency(actor=user, **body.dict())
+    except TempAidError as exc:
+        return _fail(exc)
+    return Status(201, {"id": e.pk, "region_code": e.region_code, "title": e.title, "document": e.document})
