@@ -8,6 +8,9 @@ and cases of both types walked by the demo users through the product's own actio
 * an expenditure-type case (hospital bills net of medical insurance) approved by the township;
 * a serious illness beyond the county's cap, decided by 一事一议 and approved by the county.
 
+The two local families are registered residents of the township (their cases link to their households);
+the three from other provinces are registered at the township when first paid (``LS-<case number>``).
+
 Idempotent: nothing is added when 进学街道 already has a temporary-assistance case."""
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from doudi.core import idnumber
 from doudi.core.scoping import using_scope
 from doudi.core.workdays import add_working_days
 from doudi.devtools.demo_casework import _user
+from doudi.registry.models import Person
 from doudi.tempaid import actions, decision_actions, fund_actions
 from doudi.tempaid.models import ContingencyFund, TempAidCase
 
@@ -58,6 +62,21 @@ def _backfill(township, case, on: dt.date, kinds=("statement", "verify", "invest
     for kind in kinds:
         case = actions.record_step(actor=township, case=case, kind=kind, note=notes[kind], on=on)
     return case
+
+
+def _residents(n: int) -> list[tuple[str, str]]:
+    """(name, identity number) of ``n`` registered adults of the township — local families apply with the
+    identity the registry knows, so their cases link to their household; synthetic ones when there are
+    none (a bare test database)."""
+    people = (
+        Person.unscoped.filter(region_code__startswith=TOWNSHIP[:9], id_status="valid", relation="head")
+        .exclude(id_enc=None)
+        .order_by("-pk")[:n]
+    )
+    found = [(p.name, p.id_number()) for p in people]
+    fallback = [("李春梅", idnumber.make("222401", dt.date(1979, 6, 1), 41, male=False)),
+                ("崔明哲", idnumber.make("222401", dt.date(1975, 9, 9), 52, male=True))]  # fmt: skip
+    return (found + fallback[len(found) :])[:n]
 
 
 def seed_tempaid(today: dt.date | None = None) -> TempAidSeed:
@@ -111,10 +130,11 @@ def seed_tempaid(today: dt.date | None = None) -> TempAidSeed:
         )
         c, _ = actions.pay_first(actor=township, case=c, amount=1000, on=back[30])
         _backfill(township, c, back[30], kinds=("statement",))
+        (ill_name, ill_id), (grave_name, grave_id) = _residents(2)
         # 4. expenditure type: hospital bills net of medical insurance
         c = actions.apply(
             actor=township, aid_type="expenditure", degree=2, event="子女住院手术，医保报销后自付费用超出家庭承受能力",
-            event_date=back[12], applicant_name="李春梅", id_number=idnumber.make("222401", dt.date(1979, 6, 1), 41, male=False),
+            event_date=back[12], applicant_name=ill_name, id_number=ill_id,
             hukou_place="吉林省延吉市", expenditure=18000, reimbursed=11000, on=back[12],
         )  # fmt: skip
         c = _backfill(township, c, back[7], kinds=("verify", "investigate"))
@@ -122,7 +142,7 @@ def seed_tempaid(today: dt.date | None = None) -> TempAidSeed:
         # 5. beyond the county's cap: 一事一议, then the county approves
         c = actions.apply(
             actor=township, aid_type="expenditure", degree=3, event="户主突发白血病，医保和医疗救助后自付仍逾十万元",
-            event_date=back[12], applicant_name="崔明哲", id_number=idnumber.make("222401", dt.date(1975, 9, 9), 52, male=True),
+            event_date=back[12], applicant_name=grave_name, id_number=grave_id,
             hukou_place="吉林省延吉市", expenditure=160000, reimbursed=52000, on=back[12],
         )  # fmt: skip
         c = _backfill(township, c, back[7], kinds=("verify", "investigate"))
