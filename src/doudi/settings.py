@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "doudi.pipeline",
     "doudi.web",
     "doudi.devtools",
+    "doudi.tempaid",
 ]
 
 MIDDLEWARE = [

@@ -23,4 +23,5 @@ urlpatterns = [
     path("casework/", include("doudi.casework.urls")),
     path("payments/", include("doudi.payments.urls")),
     path("notices/", include("doudi.casework.urls_public")),
+    path("tempaid/", include("doudi.tempaid.urls")),
 ]

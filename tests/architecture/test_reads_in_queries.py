@@ -20,6 +20,7 @@ APPS = (
     "regions",
     "casework",
     "letters",
+    "tempaid",
 )
 DIRECT_READ = re.compile(r"\b[A-Z]\w*\.(objects|unscoped)\b|get_(object|list)_or_404\(")
 # views/API modules allowed to read directly, with why

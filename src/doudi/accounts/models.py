@@ -103,6 +103,20 @@ _PAYMENT_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _PAYMENT_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Temporary assistance (CASEWORK §6): grid workers and townships accept; the township pays first and approves
+# within its cap; the county approves above it, records 一事一议 and sizes the contingency funds; provinces and
+# cities declare public emergencies.
+_TEMPAID_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"tempaid.read", "tempaid.apply"}),
+    Role.TOWNSHIP: frozenset({"tempaid.read", "tempaid.apply", "tempaid.write"}),
+    Role.COUNTY: frozenset({"tempaid.read", "tempaid.apply", "tempaid.write", "tempaid.approve"}),
+    Role.CITY: frozenset({"tempaid.read", "tempaid.declare"}),
+    Role.PROVINCE: frozenset({"tempaid.read", "tempaid.declare"}),
+    Role.AUDITOR: frozenset({"tempaid.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _TEMPAID_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

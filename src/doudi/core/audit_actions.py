@@ -135,3 +135,11 @@ class AuditAction(models.TextChoices):
     NEEDS_EXPORT = "needs.export", "导出需求推送清单"
     NEEDS_STATUS_QUERY = "needs.status_query", "部门按身份证号查询低收入身份"
     NEEDS_OWED_LIST = "needs.owed_list", "部门下载应救助人员名单"
+    # temporary assistance
+    TEMPAID_CASE = "tempaid.case", "临时救助办理"
+    TEMPAID_PAY = "tempaid.pay", "临时救助发放"
+    TEMPAID_FUND = "tempaid.fund", "临时救助备用金收支"
+    TEMPAID_DELIBERATION = "tempaid.deliberation", "一事一议记录"
+    TEMPAID_EMERGENCY = "tempaid.emergency", "宣布突发公共事件"
+    TEMPAID_REVEAL = "tempaid.reveal_id", "查看临时救助申请人完整身份证号"
+    TEMPAID_EXPORT = "tempaid.export", "导出临时救助清单"

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from doudi.devtools.demo_monitoring import MonitoringSeed
     from doudi.devtools.demo_needs import NeedsSeed
     from doudi.devtools.demo_payments import PaymentsSeed
+    from doudi.devtools.demo_tempaid import TempAidSeed
 
 ACTOR = "demo seed"
 DEMO_FILE_NAME = "doudi-demo-roster.csv"  # marks the demo roster batch
@@ -94,12 +95,14 @@ class SeedReport:
     casework: CaseworkSeed | None = None
     payments: PaymentsSeed | None = None
     needs: NeedsSeed | None = None
+    tempaid: TempAidSeed | None = None
 
     @property
     def added_nothing(self) -> bool:
         batches = bool(self.monitoring and (self.monitoring.imported or self.monitoring.new_warnings))
         applications = bool(self.casework and self.casework.applications)
         applications = applications or bool(self.payments and self.payments.lines)
+        applications = applications or bool(self.tempaid and self.tempaid.cases and not self.tempaid.skipped)
         return (
             self.roster_skipped
             and self.facts_skipped
@@ -153,6 +156,10 @@ def seed_demo(
         from doudi.devtools.demo_needs import seed_needs
 
         report.needs = seed_needs()
+        # temporary assistance: the township fund, pay-first and 一事一议 cases (idempotent)
+        from doudi.devtools.demo_tempaid import seed_tempaid
+
+        report.tempaid = seed_tempaid()
     return report
 
 

@@ -172,6 +172,23 @@ SPECS: dict[str, ParamSpec] = _specs(
     ParamSpec("warning.W-INC.threshold", RATIO, "ratio", "收入骤减预警：数据收入较上期下降比例"),
     ParamSpec("warning.W-GAP.threshold", COUNT, "months", "政策落实预警：纳入救助满几个月仍未享受"),
     ParamSpec("warning.W-NEW.threshold", MONEY, "yuan", "主动发现：近3个月个人自付医疗费用金额"),
+    # Temporary assistance (CASEWORK §6, §10; R-TA3–R-TA9)
+    ParamSpec("temp_aid.county_cap_multiple", RATIO, "ratio", "县级临时救助审批上限倍数（以上一事一议）"),
+    ParamSpec("temp_aid.annual_cap_multiple", RATIO, "ratio", "临时救助每户12个月累计上限倍数（0为不限）"),
+    ParamSpec("temp_aid.notice_days", COUNT, "days", "临时救助公示天数"),
+    ParamSpec("temp_aid.fund", MONEY, "yuan/year", "乡镇临时救助备用金年度额度"),
+    ParamSpec("deadline.temp_aid_wd", COUNT, "working_days", "临时救助审批办结时限"),
+    ParamSpec("deadline.temp_aid_backfill_wd", COUNT, "working_days", "先行救助后补办手续时限"),
+    *(
+        ParamSpec(
+            f"temp_aid.amount.{kind}.{degree}",
+            RATIO,
+            "ratio",
+            f"临时救助标准：{label}第{degree}档（低保标准倍数）",
+        )
+        for kind, label in (("emergency", "急难型"), ("expenditure", "支出型"))
+        for degree in (1, 2, 3)
+    ),
 )
 
 

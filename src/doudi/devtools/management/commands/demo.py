@@ -64,6 +64,11 @@ class Command(BaseCommand):
             nd = report.needs
             if nd is not None and (nd.pushed or nd.answered):
                 out.write(f"演示需求推送：按政策推送 {nd.pushed} 条，部门答复 {sum(nd.answered.values())} 条")
+            ta = report.tempaid
+            if ta is not None and ta.cases and not ta.skipped:
+                out.write(
+                    f"演示临时救助：{ta.cases} 件（含先行救助、补办逾期和一事一议），进学街道备用金已核拨"
+                )
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
