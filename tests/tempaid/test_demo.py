@@ -38,3 +38,18 @@ def test_demo_cases(regions):
         assert ContingencyFund.unscoped.get(region_code=demo_tempaid.TOWNSHIP, year=today.year).balance >= 0
         assert RosterLine.unscoped.filter(programme="TEMP", status="paid").count() == 3
         assert demo_tempaid.seed_tempaid(today=today).skipped
+
+
+def test_local_demo_families_link_to_their_households(households):
+    from doudi.policy.actions import load_baseline_parameters
+
+    today = timezone.localdate()
+    with all_regions():
+        load_baseline_parameters(actor="test")
+        seed._create_accounts()
+        demo_tempaid.seed_tempaid(today=today)
+        local = TempAidCase.unscoped.filter(aid_type="expenditure")
+        # the one registered head of 进学街道 in the fixture applies as herself; the other family is synthetic
+        assert "H-YJ1" in {c.household.household_key for c in local}
+        outsiders = TempAidCase.unscoped.filter(aid_type="emergency")
+        assert all(c.household.household_key.startswith("LS-") for c in outsiders)

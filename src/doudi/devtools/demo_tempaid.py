@@ -71,6 +71,7 @@ def _residents(n: int) -> list[tuple[str, str]]:
     people = (
         Person.unscoped.filter(region_code__startswith=TOWNSHIP[:9], id_status="valid", relation="head")
         .exclude(id_enc=None)
+        .exclude(person_key__startswith="LS-")
         .order_by("-pk")[:n]
     )
     found = [(p.name, p.id_number()) for p in people]
@@ -90,6 +91,7 @@ def seed_tempaid(today: dt.date | None = None) -> TempAidSeed:
         out.skipped = True
         return out
     with using_scope(COUNTY[:6]):
+        (ill_name, ill_id), (grave_name, grave_id) = _residents(2)
         back = {n: add_working_days(today, -n) for n in (30, 12, 7, 4)}
         for day in {today, *back.values()}:
             _fund(county, day)
@@ -130,7 +132,6 @@ def seed_tempaid(today: dt.date | None = None) -> TempAidSeed:
         )
         c, _ = actions.pay_first(actor=township, case=c, amount=1000, on=back[30])
         _backfill(township, c, back[30], kinds=("statement",))
-        (ill_name, ill_id), (grave_name, grave_id) = _residents(2)
         # 4. expenditure type: hospital bills net of medical insurance
         c = actions.apply(
             actor=township, aid_type="expenditure", degree=2, event="子女住院手术，医保报销后自付费用超出家庭承受能力",

@@ -438,6 +438,7 @@ def reveal_id(*, actor, case: TempAidCase) -> str:
     return crypto.decrypt(case.id_enc) if case.id_enc else ""
 
 
+@transaction.atomic
 def record_export(*, actor, what: str, rows: int) -> None:
     """An export of a list is audited (who, what, how many rows) in the caller's region."""
     from doudi.core.audit import record_audit
