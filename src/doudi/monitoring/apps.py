@@ -62,7 +62,7 @@ class MonitoringConfig(AppConfig):
             ),
         )
         register_nav(70, NavEntry("需求推送", "monitoring:needs"))
-        register_nav(75, NavEntry("需求推送统计", "monitoring:needs_chart"))
+        register_nav(75, NavEntry("需求统计", "monitoring:needs_chart"))
         register_nav(80, NavEntry("无法分派记录", "monitoring:unroutable"))
         register_nav(90, NavEntry("节假日", "monitoring:calendar"))
         register_nav(100, NavEntry("监测督导", "supervision:page", namespaces=("supervision",)))

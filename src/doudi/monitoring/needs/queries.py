@@ -70,7 +70,8 @@ def queue(user, tab: str, today: dt.date | None = None) -> QuerySet[NeedPush]:
         qs = qs.filter(overdue_q(today))
     elif tab in TAB_FILTER:
         qs = qs.filter(TAB_FILTER[tab])
-    return qs.order_by("due_on", "pk") if tab in ("new", "overdue", "accepted") else qs.order_by("-pk")
+    # the inbox newest first; what is late or being handled by its deadline
+    return qs.order_by("due_on", "pk") if tab in ("overdue", "accepted") else qs.order_by("-pk")
 
 
 def tab_counts(user, today: dt.date | None = None) -> dict[str, int]:
