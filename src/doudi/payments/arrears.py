@@ -28,6 +28,7 @@ from doudi.payments.entitlement import (
     LINE_SCHEMA,
     basis_in_force,
     compute_lines,
+    lines_of_rosters,
     payable_in,
     read_arrow,
     read_numbers,
@@ -92,7 +93,7 @@ def _paid(month: dt.date, prefix: str) -> pa.Table:
     )
     sql = (
         f"SELECT l.case_id, SUM(l.amount) FROM {_t(RosterLine)} l"
-        f" WHERE l.roster_id IN ({', '.join(str(int(pk)) for pk in rosters) or '0'})"
+        f" WHERE {lines_of_rosters(list(rosters))}"
         f" AND l.origin = 'entitlement' AND l.status <> 'dropped' AND l.case_id IS NOT NULL{like}"
         " GROUP BY l.case_id"
     )

@@ -32,6 +32,7 @@ from doudi.casework.basis import CARE_CODES, SINGLE_CODES
 from doudi.casework.lifecycle_models import AmountBasis, AmountBasisMember, GracePeriod
 from doudi.casework.models import Case
 from doudi.payments.base import PaymentsError, month_start
+from doudi.payments.models import RosterLine
 from doudi.policy import params_store
 from doudi.policy.models import Decision
 from doudi.policy.rules import UnknownRegionError, codes
@@ -149,6 +150,19 @@ def read_numbers(sql: str, schema: pa.Schema) -> pa.Table:
         read_options=pacsv.ReadOptions(column_names=schema.names),
         convert_options=pacsv.ConvertOptions(column_types=schema),
     )
+
+
+def lines_of_rosters(roster_ids: Collection[int]) -> str:
+    """SQL condition on payment lines ``l``: on one of the given rosters (a month's). A month's lines were
+    written together by its runs, so they lie in one range of ids: the condition reads that range in id
+    order (a sequential scan) instead of following the roster index into a table many months long, line
+    by line in random order; the range's bounds come from the index."""
+    ids = ", ".join(str(int(i)) for i in roster_ids) or "0"
+    line = connection.ops.quote_name(RosterLine._meta.db_table)
+    bounds = f"SELECT MIN(id) FROM {line} WHERE roster_id IN ({ids})"
+    top = f"SELECT MAX(id) FROM {line} WHERE roster_id IN ({ids})"
+    # "+" keeps the planner off the roster index for the membership test
+    return f"l.id BETWEEN ({bounds}) AND ({top}) AND +l.roster_id IN ({ids})"
 
 
 def _t(model) -> str:

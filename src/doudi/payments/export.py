@@ -16,7 +16,7 @@ import pyarrow.csv as pacsv
 from django.db import connection
 
 from doudi.payments.base import month_start
-from doudi.payments.entitlement import read_arrow, region_prefix
+from doudi.payments.entitlement import lines_of_rosters, read_arrow, region_prefix
 from doudi.payments.models import Roster, RosterLine
 from doudi.registry.models import Household, Person
 
@@ -43,16 +43,13 @@ def export_table(month: dt.date, region_code: str | None = None) -> pa.Table:
     month = month_start(month)
     prefix = region_prefix(region_code)
     like = f" AND l.region_code LIKE '{prefix}%'" if prefix else ""
-    # the month's lines through its rosters' ids: the (roster, status) index, not a scan of every month
-    rosters = ", ".join(
-        str(int(pk)) for pk in Roster.unscoped.filter(month=month).values_list("pk", flat=True)
-    )
+    rosters = list(Roster.unscoped.filter(month=month).values_list("pk", flat=True))
     sql = (
         "SELECT l.roster_id, h.household_key, COALESCE(p.person_key, ''), l.programme, l.line, l.rule,"
         " l.amount, COALESCE(l.case_id, 0)"
         f" FROM {_t(RosterLine)} l JOIN {_t(Household)} h ON h.id = l.household_id"
         f" LEFT JOIN {_t(Person)} p ON p.id = l.person_id"
-        f" WHERE l.roster_id IN ({rosters or '0'}) AND l.status <> 'dropped'{like}"
+        f" WHERE {lines_of_rosters(rosters)} AND l.status <> 'dropped'{like}"
     )
     schema = pa.schema(
         [

@@ -34,6 +34,7 @@ from doudi.payments import arrears
 from doudi.payments.base import PaymentsConflict, county_code, month_start, township_code
 from doudi.payments.entitlement import (
     compute_lines,
+    lines_of_rosters,
     members_of,
     param_regions,
     payable_cases,
@@ -182,9 +183,9 @@ def _without_existing(lines: pa.Table, month: dt.date, prefix: str) -> tuple[pa.
         return lines, 0
     sql = (
         f"SELECT l.payee_key, l.programme, l.line, l.rule FROM {_t(RosterLine)} l"
-        f" WHERE l.line IN ({', '.join(repr(x) for x in ENTITLEMENT_LINES)})"
-        f" AND (l.roster_id IN ({_ids(past)})"
-        f" OR (l.roster_id IN ({_ids(drafts)}) AND NOT ({_replaceable(prefix)})))"
+        f" WHERE {lines_of_rosters(past + drafts)}"
+        f" AND l.line IN ({', '.join(repr(x) for x in ENTITLEMENT_LINES)})"
+        f" AND (l.roster_id IN ({_ids(past)}) OR NOT ({_replaceable(prefix)}))"
     )
     schema = pa.schema([(n, pa.string()) for n in ("payee_key", "programme", "line", "rule")])
     existing = read_arrow(sql, schema)
@@ -222,7 +223,7 @@ def _keep_unchanged(fresh: list[pa.Table], month: dt.date, prefix: str) -> tuple
     fields = [c for c in table.column_names if c != "month"]
     sql = (
         f"SELECT l.id, {_signature_sql(fields)} FROM {_t(RosterLine)} l"
-        f" WHERE l.roster_id IN ({_ids(drafts)}) AND {_replaceable(prefix)}"
+        f" WHERE {lines_of_rosters(drafts)} AND {_replaceable(prefix)}"
     )
     earlier = read_arrow(sql, pa.schema([("id", pa.int64()), ("signature", pa.string())]))
     if earlier.num_rows == 0:
@@ -243,7 +244,7 @@ def _delete(ids: list[int], everything: bool, drafts: list[int], prefix: str) ->
         if everything:  # one statement: every earlier line of the run changed (a new standard, say)
             cursor.execute(
                 f"DELETE FROM {_t(RosterLine)} WHERE id IN (SELECT l.id FROM {_t(RosterLine)} l"
-                f" WHERE l.roster_id IN ({_ids(drafts)}) AND {_replaceable(prefix)})"
+                f" WHERE {lines_of_rosters(drafts)} AND {_replaceable(prefix)})"
             )
             return
         for start in range(0, len(ids), 50_000):
@@ -439,7 +440,7 @@ def _totals(month: dt.date, prefix: str, fresh: list[pa.Table], fingerprint: str
     if not drafts:
         return set()
     others = (
-        f" FROM {_t(RosterLine)} l WHERE l.roster_id IN ({_ids(drafts)}) AND l.status <> 'dropped'"
+        f" FROM {_t(RosterLine)} l WHERE {lines_of_rosters(drafts)} AND l.status <> 'dropped'"
         f" AND NOT ({_replaceable(prefix)})"
     )
     schema = pa.schema([("roster_id", pa.int64()), ("household_id", pa.int64()), ("amount", pa.int64())])
