@@ -30,6 +30,7 @@ def test_the_apps_register_the_menu_in_its_order():
         "区划",
         "预警",
         "需求推送",
+        "需求统计",
         "无法分派记录",
         "节假日",
         "监测督导",
@@ -63,6 +64,7 @@ def test_roles_see_only_what_they_may_open(make_user):
         "首页",
         "区划",
         "需求推送",
+        "需求统计",
         "政策参数",
         "数据报送",
     ]
