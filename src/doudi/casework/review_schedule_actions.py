@@ -30,6 +30,11 @@ def open_due_reviews(today: dt.date) -> int:
     opened = 0
     now = timezone.now()
     with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            # the anti-join against the review table must be a hash or merge join: planned on an empty
+            # or just-analysed review table it became a nested loop that scanned the table (and the rows
+            # this INSERT adds) once per due case — a pass of 87,562 cases ran for over ten minutes
+            cur.execute("SET LOCAL enable_nestloop = off")
         for group in review_schedule.plan(today):
             cur.execute(review_schedule.insert_sql(group), [today, group.due, now, now, group.cutoff])
             n = max(cur.rowcount, 0)
