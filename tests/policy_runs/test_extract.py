@@ -16,7 +16,7 @@ from doudi.policy.rules import AssessmentInputError, build_tables, parse_input
 from doudi.policy.snapshot import contract_input_for
 from doudi.registry import actions
 from doudi.registry.models import Household
-from tests.policy_runs.conftest import AS_OF, demo_households
+from tests.policy_runs.conftest import AS_OF, demo_households, outsiders
 
 pytestmark = pytest.mark.django_db
 
@@ -85,7 +85,7 @@ def test_households_that_cannot_be_assessed_are_listed_with_the_reason(demo):
     reasons = dict(zip(ex.info["household_id"].to_pylist(), ex.info["skip_reason"].to_pylist(), strict=True))
     assert reasons[first.pk] is None
     assert reasons[second.pk] == extract.SKIP_BAD.format(what="家庭收入")
-    assert ex.households.num_rows == 39 and ex.info.num_rows == 40
+    assert ex.households.num_rows == 39 and ex.info.num_rows == 40 + outsiders()
     assert set(early.info["skip_reason"].to_pylist()) == {extract.SKIP_NO_MEMBERS}
     assert early.households.num_rows == 0 and early.members.num_rows == 0
 

@@ -17,7 +17,7 @@ from doudi.core.scoping import all_regions
 from doudi.policy import batch, service, tasks
 from doudi.policy.models import PolicyRun
 from doudi.registry import actions
-from tests.policy_runs.conftest import AS_OF, demo_households
+from tests.policy_runs.conftest import AS_OF, demo_households, outsiders
 from tests.web.conftest import assert_csp_clean
 
 pytestmark = pytest.mark.django_db
@@ -37,9 +37,13 @@ def _results(run: PolicyRun) -> list[dict]:
 
 def test_a_background_run_writes_results_and_a_matching_summary(demo):
     run = _run()
-    rows = _results(run)
+    every = _results(run)
     s = run.summary
-    assert len(rows) == 40 == s["households"] == s["assessed"] == run.progress_done == run.progress_total
+    # the temporary-assistance outsiders have no member on AS_OF: listed, skipped with the reason
+    n = 40 + outsiders()
+    assert len(every) == n == s["households"] == run.progress_done == run.progress_total
+    rows = [r for r in every if r["skip_reason"] is None]
+    assert len(rows) == 40 == s["assessed"] and s["skipped"] == outsiders()
     assert set(batch.RESULT_SCHEMA.names) == set(rows[0])
     # the matrix and the costs add up to the per-household rows
     cells: dict[tuple[str, str], int] = {}
@@ -114,7 +118,8 @@ def test_a_township_users_run_covers_only_its_households_and_is_hidden_from_othe
     rows = _results(run)
     with all_regions():
         expected = {h.pk for h in demo_households() if h.region_code.startswith("222401001")}
-    assert {r["household_id"] for r in rows} == expected and 0 < len(expected) < 40
+    assessed = {r["household_id"] for r in rows if r["skip_reason"] is None}  # outsiders listed, skipped
+    assert assessed == expected and 0 < len(expected) < 40
 
     page = client.get(reverse("policy_runs:run", args=[run.pk]))
     assert page.status_code == 200 and "类别迁移矩阵" in page.content.decode()
