@@ -93,6 +93,7 @@ def test_amounts_equal_the_engine_across_a_standard_change(
             table = entitlement.month_lines(month)
             for case in confirmed.values():
                 assert paid_lines(table, case.pk) == engine_lines(case, month)
+            assert _totals(month) == _sums(table)
             s = params_store.provider("222401001000", "urban", month).dibao_standard
             assert s == (760 + raise_by if month >= change else 760)
             raise _Rollback
@@ -104,3 +105,35 @@ def test_amounts_equal_the_engine_across_a_standard_change(
 
 class _Rollback(Exception):
     pass
+
+
+def _totals(month: dt.date) -> dict[int, int]:
+    cases = entitlement.payable_cases(month)
+    table = entitlement.case_totals(cases, entitlement.members_of(cases["basis_id"]), month)
+    return dict(zip(table["case_id"].to_pylist(), table["amount"].to_pylist(), strict=True))
+
+
+def _sums(lines) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for case_id, amount in zip(lines["case_id"].to_pylist(), lines["amount"].to_pylist(), strict=True):
+        out[case_id] = out.get(case_id, 0) + amount
+    return out
+
+
+def test_case_totals_are_the_lines_summed_with_a_capped_grace_period(confirmed):
+    """The arrears' per-case totals equal the lines a run writes, a capped grace period (R-X2) included:
+    S × one person, so the DIBAO household of two is cut to one standard."""
+    from doudi.casework.lifecycle_models import GracePeriod
+
+    dibao = confirmed["DIBAO"]
+    month = D(2027, 2, 1)
+    uncapped = _totals(month)
+    GracePeriod.unscoped.create(
+        case=dibao, region_code=dibao.region_code, trigger="employment", start_month=D(2027, 1, 1),
+        end_month=D(2027, 6, 1), original_tier="DIBAO", original_amount=dibao.monthly_total,
+        amount_mode="capped", cap_persons=1,
+    )  # fmt: skip
+    table = entitlement.month_lines(month)
+    assert _totals(month) == _sums(table)
+    assert _totals(month)[dibao.pk] == 760 < uncapped[dibao.pk]
+    assert _totals(month)[confirmed["TEKUN"].pk] == uncapped[confirmed["TEKUN"].pk]

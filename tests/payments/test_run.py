@@ -79,6 +79,35 @@ def test_a_rerun_rewrites_only_the_lines_that_changed(confirmed):
     assert roster.lines == RosterLine.unscoped.filter(roster=roster).count()
 
 
+def test_a_new_standard_for_the_month_rewrites_every_line_without_comparing(
+    confirmed, set_standard, monkeypatch
+):
+    run_actions.run_month(actor="test", month=DEC)
+    before = dict(RosterLine.unscoped.values_list("pk", "amount"))
+    set_standard(800, DEC)  # in force for the month itself: the drafts' parameters are out of date
+    with monkeypatch.context() as patch:
+        patch.setattr(run_actions, "_signature_sql", _no_comparison)
+        again = run_actions.run_month(actor="test", month=DEC)
+    assert (again.deleted, again.unchanged) == (len(before), 0)
+    assert not set(before) & set(RosterLine.unscoped.values_list("pk", flat=True))
+    for case in confirmed.values():
+        got = {
+            (line, rule, person or 0): amount
+            for line, rule, person, amount in RosterLine.unscoped.filter(case=case).values_list(
+                "line", "rule", "person_id", "amount"
+            )
+        }
+        assert got == engine_lines(case, DEC)
+    assert sum(RosterLine.unscoped.values_list("amount", flat=True)) > sum(before.values())
+    # the drafts now carry the new parameters: a third run compares and keeps every line
+    third = run_actions.run_month(actor="test", month=DEC)
+    assert third.unchanged == again.lines and third.deleted == 0
+
+
+def _no_comparison(fields):
+    raise AssertionError("the earlier lines were read to be compared")
+
+
 def test_a_roster_past_draft_is_never_changed_and_nobody_is_paid_twice(confirmed, make_dibao):
     run_actions.run_month(actor="test", month=DEC)
     Roster.unscoped.filter(month=DEC).update(state="locked")

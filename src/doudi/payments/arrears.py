@@ -4,8 +4,8 @@ in September reaches the money at the next run.
 Which months: those of the last ``pay.arrears_max_months`` before the run's month whose rosters are
 past draft and were generated before a benefit parameter row (standard, TEKUN multiple, minimum wage,
 care shares, top-ups) in force that month was entered. For each such month and each case paid on those
-rosters, the month is recomputed with the parameters now in force for it (``entitlement.compute_lines``,
-the engine's formulas; only cases whose current basis was already in force that month), and the
+rosters, the month is recomputed with the parameters now in force for it (``entitlement.case_totals``,
+the engine's formulas summed per case; only cases whose current basis was already in force that month), and the
 difference to the entitlement lines paid is owed. Per case the positive differences, less the
 standard-change arrears already written on rosters past draft that cover any of those months, become
 ONE arrears line (origin ``standard_change``, rule ``R-PAY7``, ``covers`` the months) on the month's
@@ -27,7 +27,7 @@ from doudi.payments.base import add_months, month_start
 from doudi.payments.entitlement import (
     LINE_SCHEMA,
     basis_in_force,
-    compute_lines,
+    case_totals,
     lines_of_rosters,
     payable_in,
     read_arrow,
@@ -134,12 +134,11 @@ def standard_change_lines(cases_all: pa.Table, members: pa.Table, month: dt.date
             continue
         cases = basis_in_force(payable_in(cases_all, m), m)
         cases = cases.filter(pc.is_in(cases["case_id"], value_set=paid["case_id"]))
-        due_lines = compute_lines(cases, members, m)
-        if due_lines.num_rows == 0:
+        due = case_totals(cases, members, m)
+        if due.num_rows == 0:
             continue
-        due = due_lines.group_by("case_id").aggregate([("amount", "sum")])
         joined = due.join(paid, "case_id", join_type="inner")
-        diff = pc.subtract(joined["amount_sum"], joined["paid"])
+        diff = pc.subtract(joined["amount"], joined["paid"])
         keep = pc.greater(diff, 0)
         n = int(pc.sum(keep).as_py() or 0)
         diffs.append(

@@ -22,6 +22,7 @@ import io
 import re
 import tempfile
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -310,11 +311,21 @@ def _params(region: str, area: str, month: dt.date) -> Parameters:
     return params
 
 
-def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Table:
-    """The payment lines (``LINE_SCHEMA``) of ``cases`` for ``month`` from their bases' ``members``."""
-    month = month_start(month)
-    if cases.num_rows == 0:
-        return LINE_SCHEMA.empty_table()
+@dataclass
+class _Benefits:
+    """The engine's amounts of a batch of cases for one month: ``b1`` per basis of ``bases``, the member
+    amounts per row of ``member_rows``, and each basis's parameter group."""
+
+    bases: pa.Table
+    member_rows: pa.Table
+    b1: pa.Array
+    per_member: pa.Table
+    groups: list[Parameters]
+    param_group: pa.Array
+    digest: str
+
+
+def _benefits(cases: pa.Table, members: pa.Table, month: dt.date) -> _Benefits:
     # one row per distinct basis, in basis order; its parameter group (household region, area type)
     first = pc.sort_indices(cases, [("basis_id", "ascending")])
     by_basis = cases.take(first)
@@ -357,7 +368,67 @@ def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Tabl
         },
         groups,
     )
-    basis_b1 = pa.table({"basis_id": bases["basis_id"], "b1": b1})
+    return _Benefits(bases, member_rows, b1, mb, groups, param_group, digest.hexdigest())
+
+
+def _standards_of_capped(cases: pa.Table, ben: _Benefits, caps: dict[int, int]) -> dict[int, int]:
+    """Case → the DIBAO standard (fen) of its parameter group, for the capped cases (R-X2)."""
+    s_of_basis = dict(
+        zip(
+            ben.bases["basis_id"].to_pylist(),
+            (ben.groups[g].ints.dibao_fen for g in ben.param_group.to_pylist()),
+            strict=True,
+        )
+    )
+    return {
+        c: s_of_basis[b]
+        for c, b in zip(cases["case_id"].to_pylist(), cases["basis_id"].to_pylist(), strict=True)
+        if c in caps and b in s_of_basis
+    }
+
+
+def case_totals(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Table:
+    """Per case, the month's amount (``case_id``, ``amount``): the sum of ``compute_lines``'s amounts,
+    without building the lines — the arrears recompute six months of a province and need only this."""
+    month = month_start(month)
+    if cases.num_rows == 0:
+        return pa.table({"case_id": pa.array([], pa.int64()), "amount": pa.array([], pa.int64())})
+    ben = _benefits(cases, members, month)
+    positive = [pc.max_element_wise(ben.per_member[c], 0) for c in ("b2", "b4", "b3_basic", "b3_care")]
+    dibao_member = pc.add(positive[0], positive[1])
+    tekun_member = pc.add(positive[2], positive[3])
+    per_basis_member = (
+        pa.table({"basis_id": ben.member_rows["basis_id"], "d": dibao_member, "t": tekun_member})
+        .group_by("basis_id")
+        .aggregate([("d", "sum"), ("t", "sum")])
+    )
+    per_basis = pa.table({"basis_id": ben.bases["basis_id"], "b1": pc.max_element_wise(ben.b1, 0)}).join(
+        per_basis_member, "basis_id", join_type="inner"
+    )
+    joined = cases.select(["case_id", "basis_id", "tier"]).join(per_basis, "basis_id", join_type="inner")
+    dibao = pc.equal(joined["tier"], "DIBAO")
+    amount = pc.if_else(dibao, pc.add(joined["b1"], joined["d_sum"]), joined["t_sum"])
+    totals = pa.table({"case_id": joined["case_id"], "amount": amount.cast(pa.int64())})
+    caps = grace_caps(month, cases["case_id"])
+    if caps:
+        standard = _standards_of_capped(cases, ben, caps)
+        limit = {c: (standard[c] * caps[c] + 50) // 100 for c in caps if c in standard}
+        ids = pa.array(list(limit), pa.int64())
+        at = pc.index_in(totals["case_id"], value_set=ids)
+        cap = pc.take(pa.array(list(limit.values()), pa.int64()), at)
+        capped = pc.if_else(pc.is_null(cap), totals["amount"], pc.min_element_wise(totals["amount"], cap))
+        totals = totals.set_column(1, "amount", capped)
+    return totals
+
+
+def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Table:
+    """The payment lines (``LINE_SCHEMA``) of ``cases`` for ``month`` from their bases' ``members``."""
+    month = month_start(month)
+    if cases.num_rows == 0:
+        return LINE_SCHEMA.empty_table()
+    ben = _benefits(cases, members, month)
+    basis_b1 = pa.table({"basis_id": ben.bases["basis_id"], "b1": ben.b1})
+    mb, member_rows = ben.per_member, ben.member_rows
     person_lines = pa.table(
         {
             "basis_id": member_rows["basis_id"],
@@ -387,22 +458,11 @@ def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Tabl
     table = pa.concat_tables([p for p in parts if p.num_rows] or [LINE_SCHEMA.empty_table()])
     caps = grace_caps(month, cases["case_id"])
     if caps:
-        s_of_basis = dict(
-            zip(
-                bases["basis_id"].to_pylist(),
-                (groups[g].ints.dibao_fen for g in param_group.to_pylist()),
-                strict=True,
-            )
-        )
-        s_of_case = {
-            c: s_of_basis[b]
-            for c, b in zip(cases["case_id"].to_pylist(), cases["basis_id"].to_pylist(), strict=True)
-            if c in caps and b in s_of_basis
-        }
+        s_of_case = _standards_of_capped(cases, ben, caps)
         table = _apply_caps(table, caps, s_of_case)
     table = table.append_column("_o", _codes_of(table["line"], LINE_ORDER, 0))
     table = table.sort_by([("case_id", "ascending"), ("_o", "ascending"), ("person_id", "ascending")])
-    return table.drop_columns(["_o"]).replace_schema_metadata({"params": digest.hexdigest()})
+    return table.drop_columns(["_o"]).replace_schema_metadata({"params": ben.digest})
 
 
 def _codes_of(values: pa.ChunkedArray | pa.Array, mapping: dict[str, int], default: int) -> pa.Array:

@@ -218,9 +218,10 @@ class RosterLine(Regional):
     class Meta(Regional.Meta):
         verbose_name = "发放明细"
         constraints = [
-            # R-PAY5: one base line per payee, programme and month in the province (dropped lines aside)
+            # R-PAY5: one base line per payee, programme and month in the province (dropped lines aside);
+            # the month first, so that a run's inserts touch only that month's part of the index
             models.UniqueConstraint(
-                fields=["payee_key", "programme", "month", "line", "rule"],
+                fields=["month", "payee_key", "programme", "line", "rule"],
                 condition=models.Q(line__in=["base", "topup", "care", "single"])
                 & ~models.Q(status="dropped"),
                 name="one_entitlement_line_per_payee_month",
@@ -243,6 +244,12 @@ class RosterLine(Regional):
                 fields=["oneoff"], condition=models.Q(oneoff__isnull=False), name="rosterline_oneoff"
             ),
             models.Index(fields=["claim"], condition=models.Q(claim__isnull=False), name="rosterline_claim"),
+            # the arrears already paid (few lines) without reading months of entitlement lines
+            models.Index(
+                fields=["month"],
+                condition=models.Q(origin="standard_change"),
+                name="rosterline_arrears_month",
+            ),
         ]
 
 

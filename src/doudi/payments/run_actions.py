@@ -117,12 +117,13 @@ def run_month(
             _line_table(lines, rosters, accounts, month, origin="entitlement"),
             _line_table(extra, rosters, accounts, month, origin="standard_change"),
         ]
-        changed, result.unchanged, result.deleted = _keep_unchanged(fresh, month, prefix)
+        fingerprint = (lines.schema.metadata or {}).get(b"params", b"").decode()
+        changed, result.unchanged, result.deleted = _keep_unchanged(fresh, month, prefix, fingerprint)
         lap("compare")
         say(f"写入发放明细 {changed.num_rows} 条（{result.unchanged} 条与上次相同，保留）…")
         _write(changed, month)
         lap("insert")
-        touched = _totals(month, prefix, fresh, (lines.schema.metadata or {}).get(b"params", b"").decode())
+        touched = _totals(month, prefix, fresh, fingerprint)
         lap("totals")
         result.rosters = sorted(set(rosters.values()) | touched)
         result.lines, result.arrears_lines = lines.num_rows, extra.num_rows
@@ -211,15 +212,26 @@ def _signatures(table: pa.Table, fields: list[str]) -> pa.Array:
     return pc.binary_join_element_wise(*cols, SEPARATOR)
 
 
-def _keep_unchanged(fresh: list[pa.Table], month: dt.date, prefix: str) -> tuple[pa.Table, int, int]:
+def _keep_unchanged(
+    fresh: list[pa.Table], month: dt.date, prefix: str, fingerprint: str
+) -> tuple[pa.Table, int, int]:
     """Compare the run's lines with its earlier lines on the month's draft rosters: a line that is the
     same in every column stays as it is, the others are deleted, and only new or changed lines are
-    returned to be written — a run repeated on unchanged data writes nothing.
+    returned to be written — a run repeated on unchanged data writes nothing. When the month's
+    parameters differ from those the drafts were generated with (a new standard: nearly every amount
+    changes), the comparison would only cost time: every earlier line is deleted and all are written.
     Returns (lines to write, unchanged, deleted)."""
     table = pa.concat_tables([t for t in fresh if t.num_rows] or [fresh[0]])
     drafts, _past = _month_rosters(month)
     if not drafts:
         return table, 0, 0
+    stored = set(
+        Roster.unscoped.filter(pk__in=drafts)
+        .exclude(params_fingerprint="")
+        .values_list("params_fingerprint", flat=True)
+    )
+    if stored and fingerprint not in stored:
+        return table, 0, _delete([], True, drafts, prefix)
     fields = [c for c in table.column_names if c != "month"]
     sql = (
         f"SELECT l.id, {_signature_sql(fields)} FROM {_t(RosterLine)} l"
@@ -239,16 +251,18 @@ def _keep_unchanged(fresh: list[pa.Table], month: dt.date, prefix: str) -> tuple
     return table.filter(pc.invert(same)), unchanged, len(gone)
 
 
-def _delete(ids: list[int], everything: bool, drafts: list[int], prefix: str) -> None:
+def _delete(ids: list[int], everything: bool, drafts: list[int], prefix: str) -> int:
+    """Delete the given earlier lines, or (``everything``) all the run's earlier lines; how many."""
     with connection.cursor() as cursor:
         if everything:  # one statement: every earlier line of the run changed (a new standard, say)
             cursor.execute(
                 f"DELETE FROM {_t(RosterLine)} WHERE id IN (SELECT l.id FROM {_t(RosterLine)} l"
                 f" WHERE {lines_of_rosters(drafts)} AND {_replaceable(prefix)})"
             )
-            return
+            return max(cursor.rowcount, 0)
         for start in range(0, len(ids), 50_000):
             cursor.execute(f"DELETE FROM {_t(RosterLine)} WHERE id IN ({_ids(ids[start : start + 50_000])})")
+        return len(ids)
 
 
 def _rosters_for(lines: pa.Table, extra: pa.Table, month: dt.date) -> dict[tuple[str, str], int]:
