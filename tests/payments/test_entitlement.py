@@ -137,3 +137,24 @@ def test_case_totals_are_the_lines_summed_with_a_capped_grace_period(confirmed):
     assert _totals(month) == _sums(table)
     assert _totals(month)[dibao.pk] == 760 < uncapped[dibao.pk]
     assert _totals(month)[confirmed["TEKUN"].pk] == uncapped[confirmed["TEKUN"].pk]
+
+
+def test_totals_of_several_months_equal_each_month_computed_alone(confirmed, set_standard):
+    """The arrears' months reuse the month before when the parameters are the same: across a standard
+    raised from 2028-08 and the spouse's 70th birthday on 2028-09-12 (the elderly top-up from 2028-10, the
+    first month that begins with her 70), every month's totals equal that month computed on its own."""
+    months = [add_months(D(2028, 5, 1), k) for k in range(7)]
+    set_standard(800, D(2028, 8, 1))
+    cases = entitlement.payable_cases(None)
+    members = entitlement.members_of(cases["basis_id"])
+    together = entitlement.case_totals_by_month(cases, members, months)
+    alone = {m: entitlement.case_totals(cases, members, m) for m in months}
+    for m in months:
+        assert _as_dict(together[m]) == _as_dict(alone[m]), m
+    dibao = confirmed["DIBAO"].pk
+    assert _as_dict(alone[D(2028, 10, 1)])[dibao] > _as_dict(alone[D(2028, 9, 1)])[dibao]  # the top-up
+    assert _as_dict(alone[D(2028, 8, 1)])[dibao] > _as_dict(alone[D(2028, 7, 1)])[dibao]  # the standard
+
+
+def _as_dict(table) -> dict[int, int]:
+    return dict(zip(table["case_id"].to_pylist(), table["amount"].to_pylist(), strict=True))

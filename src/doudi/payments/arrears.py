@@ -4,13 +4,14 @@ in September reaches the money at the next run.
 Which months: those of the last ``pay.arrears_max_months`` before the run's month whose rosters are
 past draft and were generated before a benefit parameter row (standard, TEKUN multiple, minimum wage,
 care shares, top-ups) in force that month was entered. For each such month and each case paid on those
-rosters, the month is recomputed with the parameters now in force for it (``entitlement.case_totals``,
-the engine's formulas summed per case; only cases whose current basis was already in force that month), and the
-difference to the entitlement lines paid is owed. Per case the positive differences, less the
+rosters, the month is recomputed with the parameters now in force for it
+(``entitlement.case_totals_by_month``, the engine's formulas summed per case; only cases whose current
+basis was already in force that month), and the difference to the entitlement lines paid is owed. Per case the positive differences, less the
 standard-change arrears already written on rosters past draft that cover any of those months, become
 ONE arrears line (origin ``standard_change``, rule ``R-PAY7``, ``covers`` the months) on the month's
 draft roster. Arrears on the month's draft rosters are not subtracted — the run rewrites them (or keeps
-them where unchanged) — so running again never pays the same difference twice. Reductions are not recovered here (that needs a decision, R-PAY8).
+them where unchanged) — so running again never pays the same difference twice. Reductions are not
+recovered here (that needs a decision, R-PAY8).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from doudi.payments.base import add_months, month_start
 from doudi.payments.entitlement import (
     LINE_SCHEMA,
     basis_in_force,
-    case_totals,
+    case_totals_by_month,
     lines_of_rosters,
     payable_in,
     read_arrow,
@@ -127,14 +128,17 @@ def standard_change_lines(cases_all: pa.Table, members: pa.Table, month: dt.date
     months = months_to_recompute(month, prefix, horizon)
     if not months:
         return ARREARS_SCHEMA.empty_table()
+    paid_of = {m: _paid(m, prefix) for m in months}
+    ever_paid = pc.unique(pa.concat_arrays([p["case_id"].combine_chunks() for p in paid_of.values()]))
+    recomputed = cases_all.filter(pc.is_in(cases_all["case_id"], value_set=ever_paid))
+    due_of = case_totals_by_month(recomputed, members, months)
     diffs = []
     for bit, m in enumerate(months):
-        paid = _paid(m, prefix)
+        paid = paid_of[m]
         if paid.num_rows == 0:
             continue
-        cases = basis_in_force(payable_in(cases_all, m), m)
-        cases = cases.filter(pc.is_in(cases["case_id"], value_set=paid["case_id"]))
-        due = case_totals(cases, members, m)
+        cases = basis_in_force(payable_in(recomputed, m), m)
+        due = due_of[m].filter(pc.is_in(due_of[m]["case_id"], value_set=cases["case_id"]))
         if due.num_rows == 0:
             continue
         joined = due.join(paid, "case_id", join_type="inner")
