@@ -36,11 +36,15 @@ def test_deadlines_are_working_days_per_type(people):
 def test_xinfang_stricter_limit_and_extension(people, monkeypatch):
     monkeypatch.setattr(params, "days", lambda key, **kw: 60 if key == "grievance.resolve_wd.report"
                         else int(params.DEFAULTS[key]))  # fmt: skip
-    c = file(people["county"], ctype="report", channel="xinfang", xinfang=True, summary="信访转办：举报优亲厚友")
+    c = file(
+        people["county"], ctype="report", channel="xinfang", xinfang=True, summary="信访转办：举报优亲厚友"
+    )
     assert c.xinfang and c.resolve_due == DAY + dt.timedelta(days=60)  # stricter than 60 WD
     assert c.response_due == dt.date(2026, 12, 14)  # 5 WD is stricter than 15 days
     with all_regions():
-        c = actions.extend_xinfang(actor=people["county"], complaint=c, reason="涉及多个部门，情况复杂", on=DAY)
+        c = actions.extend_xinfang(
+            actor=people["county"], complaint=c, reason="涉及多个部门，情况复杂", on=DAY
+        )
         assert c.resolve_due >= DAY + dt.timedelta(days=90)
         with pytest.raises(ComplaintConflict):
             actions.extend_xinfang(actor=people["county"], complaint=c, reason="再次延期", on=DAY)
@@ -55,7 +59,14 @@ def test_closing_needs_a_decision_a_reply_and_a_root_cause(people):
     c = move(t, c, "assign", handler=t)
     with pytest.raises(ComplaintError, match="处理决定"):
         move(t, c, "propose", finding="经查属实")
-    c = move(t, c, "propose", finding="经调取监控，工作人员答复不耐心属实", decision="upheld", decision_note="批评教育")
+    c = move(
+        t,
+        c,
+        "propose",
+        finding="经调取监控，工作人员答复不耐心属实",
+        decision="upheld",
+        decision_note="批评教育",
+    )
     with pytest.raises(ComplaintError, match="提出人以外"):
         move(t, c, "approve")
     c = move(t2, c, "approve")

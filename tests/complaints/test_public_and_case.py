@@ -38,14 +38,21 @@ def test_public_files_and_tracks_a_complaint(people):
     code = re.search(r'id="tracking-code">([^<]+)<', r.content.decode()).group(1)
     with all_regions():
         c = Complaint.unscoped.get()
-    assert (c.channel, c.ctype, c.region_code, c.reporter_phone_masked) == ("online", "payment", YANJI_T1, "136****5678")
+    assert (c.channel, c.ctype, c.region_code, c.reporter_phone_masked) == (
+        "online",
+        "payment",
+        YANJI_T1,
+        "136****5678",
+    )
     assert c.reporter_phone_enc and b"13604335678" not in bytes(c.reporter_phone_enc)
     wrong = client.post("/complaint/status/", {"code": code, "check": "0000", "csrfmiddlewaretoken": token})
     other = client.post("/complaint/status/", {"code": "ABCD-EFGH-JKM", "check": "5678",
                                                "csrfmiddlewaretoken": token})  # fmt: skip
     assert wrong.status_code == other.status_code == 404
     assert "低保金" not in wrong.content.decode() and c.number not in wrong.content.decode()
-    ok = client.post("/complaint/status/", {"code": code.lower(), "check": "5678", "csrfmiddlewaretoken": token})
+    ok = client.post(
+        "/complaint/status/", {"code": code.lower(), "check": "5678", "csrfmiddlewaretoken": token}
+    )
     body = ok.content.decode()
     assert ok.status_code == 200 and "已收到" in body and c.number in body
     assert "崔永浩" not in body and "十月和十一月" not in body  # nothing else
@@ -61,7 +68,9 @@ def test_public_form_is_rate_limited(people, client):
 def test_public_needs_a_way_to_check(people, client):
     r = _post(client, {**FORM, "reporter_phone": "", "anonymous": "on", "reporter_name": ""})
     assert r.status_code == 400 and "查询密码" in r.content.decode()
-    r = _post(client, {**FORM, "reporter_phone": "", "anonymous": "on", "reporter_name": "", "check_pin": "4321"})
+    r = _post(
+        client, {**FORM, "reporter_phone": "", "anonymous": "on", "reporter_name": "", "check_pin": "4321"}
+    )
     assert r.status_code == 200
     with all_regions():
         assert Complaint.unscoped.get().anonymous
@@ -86,7 +95,7 @@ def test_report_before_confirmation_requires_the_county_visit(people, walk):
 
     app = walk.to_authority()
     assert app.state == "awaiting_confirmation" and not app.complaint_before_confirmation
-    c = file(people["township"], ctype="report", application=app, summary="举报该户子女有稳定收入")
+    file(people["township"], ctype="report", application=app, summary="举报该户子女有稳定收入")
     app.refresh_from_db()
     assert app.complaint_before_confirmation
     with all_regions(), pytest.raises(CaseworkError, match="县级入户调查"):

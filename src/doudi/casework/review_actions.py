@@ -619,5 +619,7 @@ def note_complaint(*, actor, application: Application, note: str = "") -> Applic
         return app
     app.complaint_before_confirmation = True
     app.save(update_fields=["complaint_before_confirmation", "updated_at"])
-    audit_application(actor, app, AuditAction.CASEWORK_MOVE, {"complaint_before_confirmation": True, "note": note[:200]})
+    audit_application(
+        actor, app, AuditAction.CASEWORK_MOVE, {"complaint_before_confirmation": True, "note": note[:200]}
+    )
     return app

@@ -45,7 +45,9 @@ def deadlines(ctype: str, region_code: str, received: dt.date, *, xinfang: bool,
     res_wd = params.days(f"grievance.resolve_wd.{ctype}", region_code=region_code, on=received)
     response, resolve = add_working_days(received, resp_wd), add_working_days(received, res_wd)
     if xinfang:
-        accept = received + dt.timedelta(days=params.days("xinfang.accept_days", region_code=region_code, on=received))
+        accept = received + dt.timedelta(
+            days=params.days("xinfang.accept_days", region_code=region_code, on=received)
+        )
         days = params.days("xinfang.resolve_days", region_code=region_code, on=received)
         if extended:
             days += params.days("xinfang.extend_days", region_code=region_code, on=received)
@@ -192,7 +194,9 @@ def file_complaint(
         application=application,
         case=case,
         subject_staff=subject_staff,
-        subject_staff_name=(subject_staff_name or (subject_staff.display_name if subject_staff else "")).strip()[:64],
+        subject_staff_name=(
+            subject_staff_name or (subject_staff.display_name if subject_staff else "")
+        ).strip()[:64],
         subject_name=(subject_name or "").strip()[:64],
         summary=summary[:200],
         content=content[:8000],
@@ -311,7 +315,12 @@ def move(
             raise ComplaintError("请选择处理决定", "decision")
         if not (finding or "").strip():
             raise ComplaintError("请填写调查核实情况", "finding")
-        c.finding, c.decision, c.decision_note, c.proposed_by = finding.strip(), decision, decision_note.strip(), actor
+        c.finding, c.decision, c.decision_note, c.proposed_by = (
+            finding.strip(),
+            decision,
+            decision_note.strip(),
+            actor,
+        )
         fields += ["finding", "decision", "decision_note", "proposed_by"]
     elif event == "approve":
         if not actor.can("complaints.approve"):
@@ -355,7 +364,9 @@ def _object_to_notice(actor, c: Complaint, on: dt.date) -> None:
     app.refresh_from_db()
     if app.state != "in_notice":
         return
-    review_actions.object_to_notice(actor=actor, application=app, text=f"{c.summary}（投诉举报 {c.number}）", on=on)
+    review_actions.object_to_notice(
+        actor=actor, application=app, text=f"{c.summary}（投诉举报 {c.number}）", on=on
+    )
     ComplaintStep.unscoped.create(
         complaint=c, region_code=c.region_code, event="case_effect", label=rules.NOTES["case_effect"],
         from_state=c.state, to_state=c.state, on=on, actor=actor, actor_label=_label(actor),
@@ -364,7 +375,9 @@ def _object_to_notice(actor, c: Complaint, on: dt.date) -> None:
 
 
 @transaction.atomic
-def appeal(*, actor, original: Complaint, reason: str, on: dt.date | None = None, client_address=None) -> Complaint:
+def appeal(
+    *, actor, original: Complaint, reason: str, on: dt.date | None = None, client_address=None
+) -> Complaint:
     """复查 (R-G4): a new ticket linked to the closed one, handled one level up."""
     if original.state != "closed":
         raise ComplaintConflict("原投诉举报尚未办结，不能申请复查")

@@ -30,7 +30,9 @@ ERRORS: dict[int | str, Any] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422
 
 class ComplaintIn(Schema):
     ctype: str = Field(..., description="类型：" + "、".join(f"{k} {v}" for k, v in rules.TYPES.items()))
-    channel: str = Field("hotline", description="渠道：" + "、".join(f"{k} {v}" for k, v in rules.CHANNELS.items()))
+    channel: str = Field(
+        "hotline", description="渠道：" + "、".join(f"{k} {v}" for k, v in rules.CHANNELS.items())
+    )
     summary: str
     content: str
     township: str = Field("", description="所涉乡镇（街道）区划代码；指明申请编号时可不填")
@@ -77,7 +79,12 @@ def out(c: Complaint, *, detail: bool = False) -> dict:
         "escalated_level": c.escalated_level,
         "summary": c.summary,
         "received_on": c.received_on,
-        "deadline": {"label": dl["label"], "due": dl["due"], "status": dl["status"], "status_label": dl["status_label"]},
+        "deadline": {
+            "label": dl["label"],
+            "due": dl["due"],
+            "status": dl["status"],
+            "status_label": dl["status_label"],
+        },
         "decision": c.decision,
         "decision_label": c.decision_label,
         "root_cause": c.root_cause,
@@ -89,10 +96,10 @@ def out(c: Complaint, *, detail: bool = False) -> dict:
             "reporter": "匿名" if c.anonymous else c.reporter_name,
             "reporter_id_masked": c.reporter_id_masked,
             "reporter_phone_masked": c.reporter_phone_masked,
-            "application": c.application.number if c.application_id else None,
+            "application": c.application.number if c.application else None,
             "finding": c.finding,
             "reply": c.reply,
-            "appeal_of": c.appeal_of.number if c.appeal_of_id else None,
+            "appeal_of": c.appeal_of.number if c.appeal_of else None,
             "history": [{"on": s.on, "event": s.event, "label": s.label, "actor": s.actor_label, "note": s.note}
                         for s in queries.steps(c)],
         })  # fmt: skip
@@ -121,7 +128,9 @@ def get_complaint(request: HttpRequest, complaint_id: int):
     return out(queries.get(auth_user(request), complaint_id), detail=True)
 
 
-@router.post("/complaints", response={201: dict, **ERRORS}, summary="登记投诉举报（电话、来信、来访、信访转办等）")
+@router.post(
+    "/complaints", response={201: dict, **ERRORS}, summary="登记投诉举报（电话、来信、来访、信访转办等）"
+)
 def create(request: HttpRequest, body: ComplaintIn):
     user = require_capability(request, "complaints.file")
     d = body.dict()

@@ -36,7 +36,10 @@ def recusal_reason(user, c: Complaint) -> str:
         staff_region = c.subject_staff.region_id if c.subject_staff else ""
         if staff_region and is_within(user.region_id, prefix_of(staff_region, "township").ljust(12, "0")):
             return "被举报工作人员所在乡镇（街道）须回避"
-    if c.household_id and StaffRelation.unscoped.filter(user_id=user.pk, household_id=c.household_id).exists():
+    if (
+        c.household_id
+        and StaffRelation.unscoped.filter(user_id=user.pk, household_id=c.household_id).exists()
+    ):
         return "与该家庭有近亲属关系（近亲属备案），须回避（R-G8）"
     return ""
 
@@ -52,7 +55,7 @@ def may_see(user, c: Complaint) -> bool:
 
 
 def may_handle(user, c: Complaint) -> str:
-    """"" when ``user`` may act on ``c``, else the reason."""
+    """ "" when ``user`` may act on ``c``, else the reason."""
     if not (getattr(user, "is_active", False) and user.can("complaints.write")):
         return "您的角色不能办理投诉举报"
     if not (user.region_id and is_within(c.region_code, user.region_id)):

@@ -19,7 +19,9 @@ ACTOR = "定时任务"
 
 
 def overdue(today: dt.date) -> Q:
-    return Q(state="new", response_due__lt=today) | Q(state__in=sorted(rules.OPEN_STATES - {"new"}), resolve_due__lt=today)
+    return Q(state="new", response_due__lt=today) | Q(
+        state__in=sorted(rules.OPEN_STATES - {"new"}), resolve_due__lt=today
+    )
 
 
 @transaction.atomic

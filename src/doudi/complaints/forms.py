@@ -7,7 +7,9 @@ from django import forms
 from doudi.complaints import rules
 from doudi.regions.models import Region
 
-PUBLIC_TYPES = [(k, v) for k, v in rules.TYPES.items() if k not in ("notice_objection", "verification_objection")]
+PUBLIC_TYPES = [
+    (k, v) for k, v in rules.TYPES.items() if k not in ("notice_objection", "verification_objection")
+]
 
 
 def township_choices(county: str | None) -> list[tuple[str, str]]:
@@ -22,14 +24,24 @@ class PublicForm(forms.Form):
     township = forms.ChoiceField(label="所在乡镇（街道）", required=False)
     ctype = forms.ChoiceField(label="反映类型", choices=[("", "请选择"), *PUBLIC_TYPES])
     summary = forms.CharField(label="事由（一句话）", max_length=100)
-    content = forms.CharField(label="具体情况", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000, min_length=5)
+    content = forms.CharField(
+        label="具体情况", widget=forms.Textarea(attrs={"rows": 5}), max_length=4000, min_length=5
+    )
     subject_name = forms.CharField(label="被投诉（举报）对象（可不填）", required=False, max_length=64)
     anonymous = forms.BooleanField(label="匿名反映（不留姓名）", required=False)
     reporter_name = forms.CharField(label="您的姓名", required=False, max_length=64)
-    reporter_phone = forms.CharField(label="联系电话（用于答复和查询）", required=False, max_length=20,
-                                     widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}))
-    check_pin = forms.CharField(label="不留电话时，请自设4位数字查询密码", required=False, max_length=4,
-                                widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    reporter_phone = forms.CharField(
+        label="联系电话（用于答复和查询）",
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    check_pin = forms.CharField(
+        label="不留电话时，请自设4位数字查询密码",
+        required=False,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,8 +70,12 @@ class PublicForm(forms.Form):
 
 class LookupForm(forms.Form):
     code = forms.CharField(label="查询码", max_length=20)
-    check = forms.CharField(label="联系电话后4位（或您自设的查询密码）", max_length=4, min_length=4,
-                            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    check = forms.CharField(
+        label="联系电话后4位（或您自设的查询密码）",
+        max_length=4,
+        min_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
 
 class StaffFileForm(forms.Form):
@@ -76,7 +92,9 @@ class StaffFileForm(forms.Form):
     reporter_id_number = forms.CharField(label="投诉人身份证号（可不填）", required=False, max_length=20)
     reporter_phone = forms.CharField(label="联系电话", required=False, max_length=20)
     xinfang = forms.BooleanField(label="属于信访事项（适用信访时限）", required=False)
-    received_on = forms.DateField(label="收到日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    received_on = forms.DateField(
+        label="收到日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, townships=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,8 +108,13 @@ class StepForm(forms.Form):
     decision = forms.ChoiceField(label="处理决定", required=False,
                                  choices=[("", "请选择"), *[(k, v) for k, v in rules.DECISIONS.items()
                                                           if k != "not_accepted"]])  # fmt: skip
-    decision_note = forms.CharField(label="处理意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    root_cause = forms.ChoiceField(label="问题原因", required=False, choices=[("", "请选择"), *rules.ROOT_CAUSES.items()])
-    reply_method = forms.ChoiceField(label="答复方式", required=False,
-                                     choices=[("", "请选择"), *rules.REPLY_METHODS.items()])
+    decision_note = forms.CharField(
+        label="处理意见", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    root_cause = forms.ChoiceField(
+        label="问题原因", required=False, choices=[("", "请选择"), *rules.ROOT_CAUSES.items()]
+    )
+    reply_method = forms.ChoiceField(
+        label="答复方式", required=False, choices=[("", "请选择"), *rules.REPLY_METHODS.items()]
+    )
     reply = forms.CharField(label="答复内容", required=False, widget=forms.Textarea(attrs={"rows": 3}))

@@ -24,7 +24,9 @@ class Complaint(Regional):
     check_digest = models.CharField(max_length=64, blank=True)  # keyed hash of code + phone's last 4 digits
     channel = models.CharField("来源渠道", max_length=14, choices=_choices(rules.CHANNELS))
     ctype = models.CharField("类型", max_length=24, choices=_choices(rules.TYPES))
-    state = models.CharField("状态", max_length=14, choices=_choices(rules.STATES), default="new", db_index=True)
+    state = models.CharField(
+        "状态", max_length=14, choices=_choices(rules.STATES), default="new", db_index=True
+    )
     sensitive = models.BooleanField("敏感", default=False)
     handler_level = models.CharField(max_length=10, default="township")
     escalated_level = models.CharField(max_length=10, blank=True)
@@ -44,7 +46,9 @@ class Complaint(Regional):
     application = models.ForeignKey(
         "casework.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    case = models.ForeignKey("casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(
+        "casework.Case", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     subject_staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -57,7 +61,9 @@ class Complaint(Regional):
     accepted_on = models.DateField(null=True, blank=True)
     response_due = models.DateField("受理期限")
     resolve_due = models.DateField("办结期限")
-    resolve_days = models.PositiveSmallIntegerField(default=0)  # the resolve limit (WD), for the at-risk share
+    resolve_days = models.PositiveSmallIntegerField(
+        default=0
+    )  # the resolve limit (WD), for the at-risk share
     xinfang = models.BooleanField("信访事项", default=False)
     xinfang_extended = models.BooleanField(default=False)
     # handling, the decision and the reply
@@ -89,7 +95,10 @@ class Complaint(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "投诉举报"
-        indexes = [models.Index(fields=["region_code", "state"]), models.Index(fields=["state", "resolve_due"])]
+        indexes = [
+            models.Index(fields=["region_code", "state"]),
+            models.Index(fields=["state", "resolve_due"]),
+        ]
 
     @property
     def type_label(self) -> str:
@@ -164,4 +173,6 @@ class StaffRelation(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "工作人员近亲属备案"
-        constraints = [models.UniqueConstraint(fields=["user", "household"], name="complaints_staff_rel_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "household"], name="complaints_staff_rel_once")
+        ]

@@ -36,7 +36,9 @@ def visible(user) -> QuerySet[Complaint]:
     return qs.filter(Q(sensitive=False) | Q(handler_level__in=seen)).exclude(subject_staff_id=user.pk)
 
 
-def complaints(user, which: str = "open", *, q: str = "", today: dt.date | None = None) -> QuerySet[Complaint]:
+def complaints(
+    user, which: str = "open", *, q: str = "", today: dt.date | None = None
+) -> QuerySet[Complaint]:
     today = today or timezone.localdate()
     qs = visible(user)
     if which == "open":
@@ -67,9 +69,20 @@ def counts(user, today: dt.date | None = None) -> dict[str, int]:
 
 
 def get(user, pk: int) -> Complaint:
-    return visible(user).select_related(
-        "household", "application", "case", "handler", "subject_staff", "appeal_of", "proposed_by", "approved_by"
-    ).get(pk=pk)
+    return (
+        visible(user)
+        .select_related(
+            "household",
+            "application",
+            "case",
+            "handler",
+            "subject_staff",
+            "appeal_of",
+            "proposed_by",
+            "approved_by",
+        )
+        .get(pk=pk)
+    )
 
 
 def get_by_number(user, number: str) -> Complaint:
@@ -126,9 +139,13 @@ def staff_choices(user, c: Complaint) -> list:
 
     from doudi.complaints.base import may_handle
 
-    candidates = get_user_model().objects.filter(
-        is_active=True, role__in=list(rules.ROLE_LEVEL), region_id__in=_ancestors(c.region_code)
-    ).order_by("role", "username")[:200]
+    candidates = (
+        get_user_model()
+        .objects.filter(
+            is_active=True, role__in=list(rules.ROLE_LEVEL), region_id__in=_ancestors(c.region_code)
+        )
+        .order_by("role", "username")[:200]
+    )
     return [u for u in candidates if not may_handle(u, c)]
 
 

@@ -141,7 +141,9 @@ def handling_level(ctype: str, *, staff_level: str = "", appeal_of_level: str = 
     return "township"
 
 
-def closing_problems(*, decision: str, root_cause: str, reply: str, anonymous: bool, reply_method: str) -> list[str]:
+def closing_problems(
+    *, decision: str, root_cause: str, reply: str, anonymous: bool, reply_method: str
+) -> list[str]:
     """What a closing still lacks (R-G4: a decision and a reply where the complainant is identified; R-G9:
     the root cause)."""
     out = []
@@ -154,7 +156,9 @@ def closing_problems(*, decision: str, root_cause: str, reply: str, anonymous: b
     return out
 
 
-def time_status(used: int, total: int, *, overdue: bool, done: bool = False, at_risk_share: float = 0.8) -> str:
+def time_status(
+    used: int, total: int, *, overdue: bool, done: bool = False, at_risk_share: float = 0.8
+) -> str:
     """R-G5: on_track / at_risk (≥ ``at_risk_share`` of the time used) / breached (past the due date)."""
     if done:
         return "done"

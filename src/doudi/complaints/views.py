@@ -58,7 +58,9 @@ def index(request):
         "can_file": request.user.can("complaints.file"),
         "levels": rules.LEVEL_LABELS,
     }
-    template = "complaints/partials/rows.html" if request.headers.get("HX-Request") else "complaints/index.html"
+    template = (
+        "complaints/partials/rows.html" if request.headers.get("HX-Request") else "complaints/index.html"
+    )
     return private(render(request, template, ctx))
 
 
@@ -117,7 +119,9 @@ def detail(request, pk: int):
         "can_handle": not why_not,
         "why_not": why_not,
         "events": {e: rules.EVENTS[e].label for e in rules.EVENTS if rules.allowed(e, c.state)},
-        "staff": queries.staff_choices(request.user, c) if not why_not and c.state in ("accepted", "in_progress") else [],
+        "staff": queries.staff_choices(request.user, c)
+        if not why_not and c.state in ("accepted", "in_progress")
+        else [],
         "form": StepForm(),
         "town": names_for({c.region_code}).get(c.region_code, ""),
         "can_reveal": request.user.can("complaints.reveal") and not why_not,
@@ -141,7 +145,9 @@ def step(request, pk: int, event: str):
         else:
             handler = None
             if d.get("handler"):
-                handler = next((u for u in queries.staff_choices(request.user, c) if u.pk == d["handler"]), None)
+                handler = next(
+                    (u for u in queries.staff_choices(request.user, c) if u.pk == d["handler"]), None
+                )
                 if handler is None:
                     raise ComplaintError("所选人员不能办理该投诉举报（不在范围内或须回避）", "handler")
             actions.move(

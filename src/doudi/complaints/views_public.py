@@ -55,7 +55,9 @@ def townships(request):
 def status(request):
     """POST (CSRF) so that the check field never sits in a URL or a log."""
     if request.method != "POST":
-        return _page(request, "complaints/public_status.html", {"form": LookupForm(), "stages": queries.PUBLIC_STAGES})
+        return _page(
+            request, "complaints/public_status.html", {"form": LookupForm(), "stages": queries.PUBLIC_STAGES}
+        )
     f = LookupForm(request.POST)
     found, error, appealed = None, "", ""
     if f.is_valid():

@@ -56,7 +56,13 @@ def _walk(c: Complaint, to: str, township, county, on: dt.date) -> None:
     mv(county, "approve")
     if to == "decided":
         return
-    mv(township, "reply", root_cause="staff", reply="经核实情况属实，已对相关工作人员批评教育，特此答复。", reply_method="phone")
+    mv(
+        township,
+        "reply",
+        root_cause="staff",
+        reply="经核实情况属实，已对相关工作人员批评教育，特此答复。",
+        reply_method="phone",
+    )
 
 
 def seed_complaints(today: dt.date | None = None) -> int:

@@ -42,6 +42,7 @@ def next_monthly(now: dt.datetime) -> dt.datetime:
         return at
     return at.replace(year=at.year + (at.month == 12), month=at.month % 12 + 1)
 
+
 # Apps above monitoring add their part of the daily deadline pass here (``register_daily`` in their
 # ``AppConfig.ready``), so the job never imports them: ``fn(today) -> dict`` of counts for the result.
 _DAILY: dict[str, Callable[[dt.date], dict]] = {}
