@@ -244,7 +244,7 @@ def _before_confirmation(actor, c: Complaint) -> None:
 
 
 def _locked(c: Complaint, expected_version: int | None) -> Complaint:
-    fresh = Complaint.unscoped.select_for_update().select_related("subject_staff").get(pk=c.pk)
+    fresh = Complaint.unscoped.select_for_update().get(pk=c.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise ComplaintConflict("该投诉举报已被他人更新，请刷新后重试")
     return fresh
