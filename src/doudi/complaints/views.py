@@ -13,6 +13,7 @@ from doudi.complaints import actions, excel, queries, rules
 from doudi.complaints.base import ComplaintError, may_handle
 from doudi.complaints.forms import StaffFileForm, StepForm
 from doudi.complaints.models import Complaint
+from doudi.core import tracking
 from doudi.core.access import scoped_view
 from doudi.core.http import private, xlsx_download
 from doudi.regions.queries import children, find_region, names_for
@@ -125,6 +126,7 @@ def detail(request, pk: int):
         "form": StepForm(),
         "town": names_for({c.region_code}).get(c.region_code, ""),
         "can_reveal": request.user.can("complaints.reveal") and not why_not,
+        "tracking": tracking.display(c.tracking_code) if c.tracking_code and not why_not else "",
     }
     return private(render(request, "complaints/detail.html", ctx), htmx=False)
 
