@@ -127,3 +127,21 @@ def test_api_scoped(people, call):  # noqa: F811
     bad = t.post("/api/v1/complaints", {"ctype": "nonsense", "summary": "x", "content": "xxxxxx", "township": YANJI_T1,
                                         "anonymous": True})  # fmt: skip
     assert bad.status_code == 422
+
+
+def test_data_change_request_opens_the_change_review(people, walk):
+    from doudi.casework.lifecycle_models import CaseReview
+    from tests.casework.conftest import D
+
+    app = walk.event(walk.to_authority(), "confirm", D(2026, 11, 13), who="county")
+    assert app.state == "confirmed"
+    c = file(
+        people["township"],
+        ctype="data_change",
+        household=walk.household,
+        summary="女儿已出嫁迁出，申请更正家庭人口",
+    )
+    move(people["township"], c, "accept")
+    with all_regions():
+        review = CaseReview.unscoped.get(case__household=walk.household)
+    assert review.kind == "change" and c.number in review.change_detail

@@ -347,6 +347,8 @@ def move(
     c.save(update_fields=fields)
     if event == "accept" and c.ctype == "notice_objection":
         _object_to_notice(actor, c, on)
+    if event == "accept" and c.ctype == "data_change" and c.household_id:
+        _change_review(actor, c, on)
     _step(actor, c, event, before=before, on=on, note=note or decision_note or reply or finding)
     _audit(actor, c, AuditAction.COMPLAINTS_MOVE, {"event": event, "state": c.state, "decision": c.decision,
                                                    "root_cause": c.root_cause, "on": on}, {"state": before})  # fmt: skip
@@ -372,6 +374,26 @@ def _object_to_notice(actor, c: Complaint, on: dt.date) -> None:
         from_state=c.state, to_state=c.state, on=on, actor=actor, actor_label=_label(actor),
         note=f"申请 {app.number} 公示中止，转入公示有异议（重新调查或民主评议后重新公示）",
     )  # fmt: skip
+
+
+def _change_review(actor, c: Complaint, on: dt.date) -> None:
+    """R-G3: an accepted data change request goes through the case's change review (R-W32) on each open case
+    of the household (casework re-runs verification there)."""
+    from doudi.casework import lifecycle_actions
+
+    reviews = lifecycle_actions.open_reviews_for_household(
+        actor=actor,
+        household_id=c.household_id,
+        trigger="family",
+        on=on,
+        detail=f"{c.summary}（投诉举报 {c.number}）",
+    )
+    if reviews:
+        ComplaintStep.unscoped.create(
+            complaint=c, region_code=c.region_code, event="case_effect", label=rules.NOTES["case_effect"],
+            from_state=c.state, to_state=c.state, on=on, actor=actor, actor_label=_label(actor),
+            note=f"已启动变化复核 {len(reviews)} 件，复核期限 {reviews[0].due:%Y-%m-%d}",
+        )  # fmt: skip
 
 
 @transaction.atomic
