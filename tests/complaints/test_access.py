@@ -90,3 +90,17 @@ def test_staff_pages_list_deadlines_and_export(people, client):
     assert rows[0][0] == "编号" and rows[1][3].startswith("服务投诉") and rows[1][8] == "139****1234"
     client.force_login(people["other_county"])
     assert "窗口工作人员" not in client.get("/complaints/?show=all").content.decode()
+
+
+def test_reading_a_sensitive_report_is_logged(people, client):
+    from doudi.core.audit_actions import AuditAction
+    from doudi.core.models import AuditEvent
+
+    r = file(people["county"], ctype="report", summary="举报某户隐瞒收入", subject_name="王某")
+    c = file(people["county"])
+    client.force_login(people["county"])
+    assert client.get(f"/complaints/{r.pk}/").status_code == 200
+    assert client.get(f"/complaints/{c.pk}/").status_code == 200
+    with all_regions():
+        reads = AuditEvent.objects.filter(action=AuditAction.COMPLAINTS_SENSITIVE_READ)
+        assert list(reads.values_list("subject_id", flat=True)) == [str(r.pk)]

@@ -14,7 +14,7 @@ from doudi.complaints import params, rules
 from doudi.complaints.base import ComplaintConflict, ComplaintError, level, may_handle, recusal_reason
 from doudi.complaints.models import Complaint, ComplaintStep, StaffRelation
 from doudi.core import crypto, tracking
-from doudi.core.audit import record_audit
+from doudi.core.audit import record_audit, record_read
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
 from doudi.core.workdays import add_working_days
@@ -487,3 +487,11 @@ def reveal_reporter(*, actor, complaint: Complaint) -> dict:
 def record_export(*, actor, rows: int) -> None:
     record_audit(actor=actor, action=AuditAction.COMPLAINTS_EXPORT, region_code=getattr(actor, "region_id", "") or "",
                  subject_type="complaint_export", subject_id="list", after={"rows": rows})  # fmt: skip
+
+
+def record_sensitive_view(*, actor, complaint: Complaint, via: str = "page") -> None:
+    """R-G7: every read of a sensitive ticket is logged (who, which, through which door)."""
+    if complaint.sensitive:
+        with transaction.atomic():
+            record_read(actor=actor, action=AuditAction.COMPLAINTS_SENSITIVE_READ, region_code=complaint.region_code,
+                        subject_type="complaint", subject_id=complaint.pk, detail=f"{via} {complaint.number}")  # fmt: skip

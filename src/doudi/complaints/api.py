@@ -125,7 +125,9 @@ def list_complaints(request: HttpRequest, show: str = "open", q: str = "", limit
 
 @router.get("/complaints/{complaint_id}", response={200: dict, 404: ErrorOut}, summary="投诉举报详情")
 def get_complaint(request: HttpRequest, complaint_id: int):
-    return out(queries.get(auth_user(request), complaint_id), detail=True)
+    c = queries.get(auth_user(request), complaint_id)
+    actions.record_sensitive_view(actor=auth_user(request), complaint=c, via="api")
+    return out(c, detail=True)
 
 
 @router.post(

@@ -111,6 +111,7 @@ def new(request):
 @scoped_view("complaints.read")
 def detail(request, pk: int):
     c = _get_or_404(request.user, pk)
+    actions.record_sensitive_view(actor=request.user, complaint=c)
     why_not = may_handle(request.user, c)
     ctx = {
         "c": c,

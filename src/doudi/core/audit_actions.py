@@ -150,3 +150,4 @@ class AuditAction(models.TextChoices):
     COMPLAINTS_RELATION = "complaints.staff_relation", "登记工作人员近亲属备案"
     COMPLAINTS_REVEAL = "complaints.reveal", "查看投诉人身份信息"
     COMPLAINTS_EXPORT = "complaints.export", "导出投诉举报清单"
+    COMPLAINTS_SENSITIVE_READ = "complaints.sensitive_read", "查看敏感投诉举报"
