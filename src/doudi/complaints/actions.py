@@ -381,6 +381,8 @@ def _change_review(actor, c: Complaint, on: dt.date) -> None:
     of the household (casework re-runs verification there)."""
     from doudi.casework import lifecycle_actions
 
+    if c.household_id is None:
+        return
     reviews = lifecycle_actions.open_reviews_for_household(
         actor=actor,
         household_id=c.household_id,
