@@ -24,4 +24,6 @@ urlpatterns = [
     path("payments/", include("doudi.payments.urls")),
     path("notices/", include("doudi.casework.urls_public")),
     path("tempaid/", include("doudi.tempaid.urls")),
+    path("complaints/", include("doudi.complaints.urls")),
+    path("complaint/", include("doudi.complaints.urls_public")),
 ]

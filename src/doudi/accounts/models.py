@@ -117,6 +117,24 @@ _TEMPAID_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _TEMPAID_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Complaints and grievances (CASEWORK §8): grid workers register what they are told; townships, counties and the
+# levels above handle and approve (sensitive tickets only from the supervising level, ``complaints.base``);
+# auditors read everything, sensitive reports included.
+_COMPLAINT_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"complaints.read", "complaints.file"}),
+    Role.TOWNSHIP: frozenset(
+        {"complaints.read", "complaints.file", "complaints.write", "complaints.approve", "complaints.reveal"}
+    ),
+    Role.COUNTY: frozenset(
+        {"complaints.read", "complaints.file", "complaints.write", "complaints.approve", "complaints.reveal"}
+    ),
+    Role.CITY: frozenset({"complaints.read", "complaints.file", "complaints.write", "complaints.approve"}),
+    Role.PROVINCE: frozenset({"complaints.read", "complaints.write", "complaints.approve"}),
+    Role.AUDITOR: frozenset({"complaints.read", "complaints.reveal"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _COMPLAINT_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

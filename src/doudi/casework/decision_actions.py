@@ -11,7 +11,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.casework import basis_actions, clock, household_data, paperwork, params, states
+from doudi.casework import basis_actions, clock, confirm_checks, household_data, paperwork, params, states
 from doudi.casework.base import (
     CaseworkConflict,
     CaseworkError,
@@ -108,6 +108,8 @@ def confirm(
         raise CaseworkConflict(f"申请当前为“{states.STATES[app.state]}”，不能审核确认")
     if (app.near_relative or app.complaint_before_confirmation) and not app.county_visit_done:
         raise CaseworkError("该申请为近亲属备案或确认前收到投诉举报，须先完成县级入户调查（R-W23）")
+    if blocked := confirm_checks.blocking(app):
+        raise CaseworkConflict("；".join(blocked))
     if app.proposal_id is None or not app.proposed_category:
         raise CaseworkError("初审意见为不符合条件，不能确认；请作出不予确认决定")
     app, step = move(actor, app, "confirm", on=on, expected_version=expected_version)

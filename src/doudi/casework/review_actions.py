@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.casework import clock, household_data, paperwork, params, publicity, scoring, verification
+from doudi.casework import clock, household_data, paperwork, params, publicity, scoring, states, verification
 from doudi.casework.base import (
     CaseworkConflict,
     CaseworkError,
@@ -607,4 +607,19 @@ def record_appraisal(
         expected_version=expected_version,
     )
     _score(app, step.on)
+    return app
+
+
+@transaction.atomic
+def note_complaint(*, actor, application: Application, note: str = "") -> Application:
+    """A complaint or report received before confirmation (R-G3): the county's own home visit is then
+    required before confirming (R-W23). Nothing changes once the application is decided."""
+    app = Application.unscoped.select_for_update().get(pk=application.pk)
+    if app.state in states.TERMINAL or app.complaint_before_confirmation:
+        return app
+    app.complaint_before_confirmation = True
+    app.save(update_fields=["complaint_before_confirmation", "updated_at"])
+    audit_application(
+        actor, app, AuditAction.CASEWORK_MOVE, {"complaint_before_confirmation": True, "note": note[:200]}
+    )
     return app

@@ -143,3 +143,11 @@ class AuditAction(models.TextChoices):
     TEMPAID_EMERGENCY = "tempaid.emergency", "宣布突发公共事件"
     TEMPAID_REVEAL = "tempaid.reveal_id", "查看临时救助申请人完整身份证号"
     TEMPAID_EXPORT = "tempaid.export", "导出临时救助清单"
+    # complaints and grievances (CASEWORK §8)
+    COMPLAINTS_FILE = "complaints.file", "登记投诉举报"
+    COMPLAINTS_MOVE = "complaints.move", "投诉举报办理环节"
+    COMPLAINTS_ESCALATE = "complaints.escalate", "投诉举报逾期升级督办"
+    COMPLAINTS_RELATION = "complaints.staff_relation", "登记工作人员近亲属备案"
+    COMPLAINTS_REVEAL = "complaints.reveal", "查看投诉人身份信息"
+    COMPLAINTS_EXPORT = "complaints.export", "导出投诉举报清单"
+    COMPLAINTS_SENSITIVE_READ = "complaints.sensitive_read", "查看敏感投诉举报"

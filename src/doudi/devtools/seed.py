@@ -96,6 +96,7 @@ class SeedReport:
     payments: PaymentsSeed | None = None
     needs: NeedsSeed | None = None
     tempaid: TempAidSeed | None = None
+    complaints: int = 0
 
     @property
     def added_nothing(self) -> bool:
@@ -160,6 +161,10 @@ def seed_demo(
         from doudi.devtools.demo_tempaid import seed_tempaid
 
         report.tempaid = seed_tempaid()
+        # complaints in every state, an escalated one, a sensitive report and an appeal (idempotent)
+        from doudi.devtools.demo_complaints import seed_complaints
+
+        report.complaints = seed_complaints()
     return report
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.tasks import task
 from django.utils import timezone
@@ -42,6 +43,15 @@ def next_monthly(now: dt.datetime) -> dt.datetime:
     return at.replace(year=at.year + (at.month == 12), month=at.month % 12 + 1)
 
 
+# Apps above monitoring add their part of the daily deadline pass here (``register_daily`` in their
+# ``AppConfig.ready``), so the job never imports them: ``fn(today) -> dict`` of counts for the result.
+_DAILY: dict[str, Callable[[dt.date], dict]] = {}
+
+
+def register_daily(name: str, fn: Callable[[dt.date], dict]) -> None:
+    _DAILY[name] = fn
+
+
 @task()
 def daily_deadlines_task(day: str | None = None) -> dict:
     """Remind and escalate as of ``day`` (ISO date, default today), then queue tomorrow's run."""
@@ -54,6 +64,7 @@ def daily_deadlines_task(day: str | None = None) -> dict:
             notified = deadline_actions.notify_approaching_deadlines(today=today)
             escalated = deadline_actions.escalate_overdue(today=today)
             casework = clock_actions.daily(today)
+            extras = {k: v for _, fn in sorted(_DAILY.items()) for k, v in (fn(today) or {}).items()}
     finally:
         _arm(daily_deadlines_task, next_daily(timezone.now()))
     from doudi.core.audit import checkpoint
@@ -67,6 +78,7 @@ def daily_deadlines_task(day: str | None = None) -> dict:
         "escalated": escalated,
         "applications": casework,
         "audit_ok": chain.ok,
+        **extras,
     }
 
 

@@ -232,6 +232,35 @@ SPECS.update(
     )
 )
 
+
+# Complaints and grievances (CASEWORK §8, R-G5; ``doudi.complaints``): per type the first response and the
+# resolution in working days, the at-risk share, and the 信访 limits in days.
+SPECS.update(
+    _specs(
+        *(
+            spec
+            for code, label in (
+                ("notice_objection", "公示异议"),
+                ("verification_objection", "核对结果异议"),
+                ("decision", "救助决定投诉"),
+                ("payment", "资金发放投诉"),
+                ("report", "举报"),
+                ("service", "服务投诉"),
+                ("data_change", "家庭信息更正申请"),
+                ("feedback", "意见建议、转办"),
+            )
+            for spec in (
+                ParamSpec(f"grievance.response_wd.{code}", COUNT, "working_days", f"{label}受理答复时限"),
+                ParamSpec(f"grievance.resolve_wd.{code}", COUNT, "working_days", f"{label}办结时限"),
+            )
+        ),
+        ParamSpec("grievance.at_risk_share", RATIO, "ratio", "投诉举报临近到期提示比例（已用时限占比）"),
+        ParamSpec("xinfang.accept_days", COUNT, "days", "信访事项受理告知期限（日）"),
+        ParamSpec("xinfang.resolve_days", COUNT, "days", "信访事项办结期限（日）"),
+        ParamSpec("xinfang.extend_days", COUNT, "days", "信访事项延长办理期限（日）"),
+    )
+)
+
 ASSESSMENT_KEYS: tuple[str, ...] = tuple(k for k, s in SPECS.items() if s.assessment)
 
 # The contract's flat override keys → canonical key. ``dibao_standard`` means the household's area type.

@@ -69,6 +69,8 @@ class Command(BaseCommand):
                 out.write(
                     f"演示临时救助：{ta.cases} 件（含先行救助、补办逾期和一事一议），进学街道备用金已核拨"
                 )
+            if report.complaints:
+                out.write(f"演示投诉举报：{report.complaints} 件（各办理状态、逾期升级、敏感举报和复查）")
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
