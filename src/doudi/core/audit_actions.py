@@ -143,3 +143,6 @@ class AuditAction(models.TextChoices):
     TEMPAID_EMERGENCY = "tempaid.emergency", "宣布突发公共事件"
     TEMPAID_REVEAL = "tempaid.reveal_id", "查看临时救助申请人完整身份证号"
     TEMPAID_EXPORT = "tempaid.export", "导出临时救助清单"
+    TEMPAID_NOTICE = "tempaid.notice", "临时救助公示及异议处理"
+    TEMPAID_TRANSFER = "tempaid.transfer", "临时救助转入常规救助申请"
+    TEMPAID_STATION = "tempaid.station", "流浪乞讨人员转介救助管理机构"
