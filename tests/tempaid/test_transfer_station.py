@@ -19,6 +19,7 @@ from doudi.payments.models import RosterLine
 from doudi.tempaid import actions, transfer_actions
 from doudi.tempaid.base import TempAidConflict, TempAidError
 from doudi.tempaid.models import CaseStep, NoticeObjection, TempAidCase
+from tests.payments.test_api import call  # noqa: F401  (fixture)
 from tests.tempaid.conftest import DAY, S, apply_fire
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,32 @@ def test_case_page_posts_notice_objection_and_station(world, client, monkeypatch
     obj.refresh_from_db()
     assert obj.upheld is True and obj.answered_on is not None
     assert client.post(reverse("tempaid:more", args=[case.pk, "nope"])).status_code == 404
+
+
+def test_api_notice_objection_refusal_letter_and_station(world, call, monkeypatch):  # noqa: F811
+    from doudi.tempaid import notice_actions
+
+    monkeypatch.setattr(notice_actions, "notice_days", lambda case, on: 3)
+    w = world
+    today = dt.date.today()
+    t = call(w.staff["township"])
+    body = {"aid_type": "emergency", "event": "房屋失火", "event_date": today.isoformat(),
+            "applicant_name": "赵立新", "degree": 1}  # fmt: skip
+    cid = t.post("/api/v1/tempaid/cases", body).json()["id"]
+    ev = f"/api/v1/tempaid/cases/{cid}/events"
+    for kind in ("verify", "investigate"):
+        assert t.post(ev, {"event": kind, "note": "已核实"}).status_code == 200
+    assert t.post(ev, {"event": "approve", "amount": S}).status_code == 409  # notice first
+    got = t.post(ev, {"event": "notice"}).json()
+    assert got["state"] == "notice" and got["notice"]["end"] and got["letters"][0]["title"] == "临时救助公示"
+    got = t.post(ev, {"event": "objection", "note": "反映另有收入"}).json()
+    oid = got["objections"][0]["id"]
+    got = t.post(ev, {"event": "answer_objection", "objection_id": oid, "upheld": True, "note": "属实"}).json()
+    assert got["objections"][0]["upheld"] is True
+    got = t.post(ev, {"event": "refuse", "note": "公示异议经核实成立：另有稳定收入"}).json()
+    assert got["state"] == "refused" and [x["title"] for x in got["letters"]] == ["临时救助公示", "不予临时救助告知书"]
+    cid2 = t.post("/api/v1/tempaid/cases", body).json()["id"]
+    got = t.post(f"/api/v1/tempaid/cases/{cid2}/events", {"event": "station", "note": "露宿街头"}).json()
+    assert got["state"] == "referred" and got["station"] == "延吉市救助管理站"
+    r = t.post(f"/api/v1/tempaid/cases/{cid2}/events", {"event": "transfer", "consent_by": "赵立新"})
+    assert r.status_code == 409

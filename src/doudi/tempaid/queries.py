@@ -163,4 +163,8 @@ def paid_totals(qs) -> dict:
 
 
 def household_cases(household_id: int) -> QuerySet[TempAidCase]:
-    return TempAidCase.objects.filter(household_id=household_id).order_by("-accepted_on", "-pk")
+    return (
+        TempAidCase.objects.filter(household_id=household_id)
+        .select_related("application")
+        .order_by("-accepted_on", "-pk")
+    )
