@@ -23,7 +23,6 @@ from doudi.tempaid import (
     transfer_actions,
 )
 from doudi.tempaid.base import TempAidConflict, TempAidError
-from doudi.tempaid.models import NoticeObjection
 
 router = Router(tags=["临时救助"], auth=api_auth("tempaid.read"))
 
@@ -157,7 +156,7 @@ def case_event(request: HttpRequest, case_id: int, body: EventIn):
         elif body.event == "objection":
             notice_actions.record_objection(actor=user, case=c, content=body.note)
         elif body.event == "answer_objection":
-            obj = NoticeObjection.objects.get(case=c, pk=body.objection_id or 0)
+            obj = queries.get_objection(c, body.objection_id or 0)
             notice_actions.answer_objection(actor=user, objection=obj, upheld=body.upheld, finding=body.note)
         elif body.event == "transfer":
             c = transfer_actions.open_regular_application(

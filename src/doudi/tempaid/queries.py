@@ -107,6 +107,11 @@ def objections(case: TempAidCase):
     return case.objections.order_by("received_on", "pk")
 
 
+def get_objection(case: TempAidCase, pk: int):
+    """One objection of the case (``DoesNotExist`` outside it or the caller's scope)."""
+    return case.objections.get(pk=pk)
+
+
 def letters(case: TempAidCase) -> list:
     """The case's letters (公示, 不予临时救助告知书), in the caller's scope."""
     from doudi.letters.queries import letters_for_ref

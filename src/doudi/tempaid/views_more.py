@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from doudi.core.access import scoped_view
-from doudi.tempaid import notice_actions, transfer_actions
+from doudi.tempaid import notice_actions, queries, transfer_actions
 from doudi.tempaid.base import TempAidError
 from doudi.tempaid.forms import AnswerForm, NoteForm, ObjectionForm, StationForm, TransferForm
 from doudi.tempaid.models import NoticeObjection
@@ -52,9 +52,10 @@ def case_more(request, pk: int, step: str):
             )
             messages.success(request, "已登记公示异议，请核实处理")
         elif step == "answer":
-            obj = NoticeObjection.objects.filter(case=c, pk=d["objection"]).first()
-            if obj is None:
-                raise Http404("异议不存在")
+            try:
+                obj = queries.get_objection(c, d["objection"])
+            except NoticeObjection.DoesNotExist:
+                raise Http404("异议不存在") from None
             notice_actions.answer_objection(
                 actor=user, objection=obj, upheld=d["upheld"], finding=d["finding"]
             )
