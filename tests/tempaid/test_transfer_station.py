@@ -163,10 +163,15 @@ def test_api_notice_objection_refusal_letter_and_station(world, call, monkeypatc
     assert got["state"] == "notice" and got["notice"]["end"] and got["letters"][0]["title"] == "临时救助公示"
     got = t.post(ev, {"event": "objection", "note": "反映另有收入"}).json()
     oid = got["objections"][0]["id"]
-    got = t.post(ev, {"event": "answer_objection", "objection_id": oid, "upheld": True, "note": "属实"}).json()
+    got = t.post(
+        ev, {"event": "answer_objection", "objection_id": oid, "upheld": True, "note": "属实"}
+    ).json()
     assert got["objections"][0]["upheld"] is True
     got = t.post(ev, {"event": "refuse", "note": "公示异议经核实成立：另有稳定收入"}).json()
-    assert got["state"] == "refused" and [x["title"] for x in got["letters"]] == ["临时救助公示", "不予临时救助告知书"]
+    assert got["state"] == "refused" and [x["title"] for x in got["letters"]] == [
+        "临时救助公示",
+        "不予临时救助告知书",
+    ]
     cid2 = t.post("/api/v1/tempaid/cases", body).json()["id"]
     got = t.post(f"/api/v1/tempaid/cases/{cid2}/events", {"event": "station", "note": "露宿街头"}).json()
     assert got["state"] == "referred" and got["station"] == "延吉市救助管理站"
