@@ -133,3 +133,18 @@ def test_a_county_refusal_is_issued_by_the_county_bureau(world):
         case = actions.refuse(actor=w.staff["county"], case=case, reason="不属于突发性、紧迫性困难", on=DAY)
     letter = Letter.unscoped.get(ref_type="tempaid.case", ref_id=case.pk)
     assert letter.context["issuer"] == "延吉市民政局"
+
+
+def test_the_county_deliberation_waits_for_the_notice_too(world, three_days):
+    from doudi.tempaid import decision_actions
+
+    w = world
+    case = _ready(w, apply_fire(w, degree=3))
+    record = {"participants": "副县长、民政局长", "departments": "民政、医保", "decision": "pay",
+              "amount": 12 * S, "payer": "县民政局临时救助资金"}  # fmt: skip
+    with all_regions():
+        with pytest.raises(TempAidConflict, match="请先公示"):  # no way around the notice
+            decision_actions.record_deliberation(actor=w.staff["county"], case=case, held_on=DAY, **record)
+        case = notice_actions.start_notice(actor=w.staff["county"], case=case, on=DAY)
+        with pytest.raises(TempAidConflict, match="期满后"):
+            decision_actions.record_deliberation(actor=w.staff["county"], case=case, held_on=DAY, **record)

@@ -53,13 +53,14 @@ def open_objections(case: TempAidCase) -> int:
 
 
 def check_decidable(case: TempAidCase, on: dt.date) -> None:
-    """Raise unless the case may be decided now as far as the notice goes (approve, 一事一议)."""
+    """Raise unless the case may be decided now as far as the notice goes (approve, 一事一议 — submitted
+    or recorded): a case that needs a notice and never had one, or whose period or objections are open."""
     if case.state == S.NOTICE:
         if case.notice_end is not None and on <= case.notice_end:
             raise TempAidConflict(f"公示期至{case.notice_end:%Y-%m-%d}，期满后才能审批", "state")
         if open_objections(case):
             raise TempAidConflict("公示期间收到的异议尚未核实处理，不能审批", "state")
-    elif case.state == S.READY and needs_notice(case, on):
+    elif case.notice_start is None and needs_notice(case, on):
         raise TempAidConflict(f"本地临时救助须公示{notice_days(case, on)}个工作日，请先公示", "state")
 
 

@@ -157,7 +157,7 @@ def case(request, pk: int):
         and c.form != "referral",
         "may_step": user.can("tempaid.apply") and c.state in (S.ACCEPTED, S.PAID_FIRST),
         "may_approve": writer and c.state in (S.READY, S.DELIBERATION, S.NOTICE),
-        "may_deliberate": user.can("tempaid.approve") and c.state in (S.READY, S.DELIBERATION),
+        "may_deliberate": user.can("tempaid.approve") and c.state in (S.READY, S.NOTICE, S.DELIBERATION),
         "may_refuse": writer and open_,
         "may_followup": user.can("tempaid.apply") and c.state == S.APPROVED and not c.followup_done,
         "may_reveal": writer and bool(c.id_masked),
