@@ -115,6 +115,12 @@ def test_fire_victim_paid_first_the_same_day_and_file_completed_afterwards(doudi
     expect(page.locator("#tempaid-state")).to_contain_text("已批准")
     expect(page.locator("#tempaid-approved")).to_contain_text("2000 元")
     assert fits_width(page)
+    # R-TA10: the follow-up transfer; a victim registered in another province applies at home (R-W19b)
+    transfer = page.locator("#form-transfer")
+    transfer.locator("input[name=consent_by]").fill(VICTIM)
+    page.locator("#transfer").click()
+    expect(page.locator("body")).to_contain_text("须向户籍所在地乡镇（街道）申请")
+    expect(page.locator("#form-transfer")).to_be_visible()
     console.assert_clean()
 
     # the fund's ledger shows the same-day payment

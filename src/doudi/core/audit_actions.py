@@ -151,3 +151,6 @@ class AuditAction(models.TextChoices):
     COMPLAINTS_REVEAL = "complaints.reveal", "查看投诉人身份信息"
     COMPLAINTS_EXPORT = "complaints.export", "导出投诉举报清单"
     COMPLAINTS_SENSITIVE_READ = "complaints.sensitive_read", "查看敏感投诉举报"
+    TEMPAID_NOTICE = "tempaid.notice", "临时救助公示及异议处理"
+    TEMPAID_TRANSFER = "tempaid.transfer", "临时救助转入常规救助申请"
+    TEMPAID_STATION = "tempaid.station", "流浪乞讨人员转介救助管理机构"

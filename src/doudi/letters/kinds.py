@@ -28,10 +28,14 @@ KIND_LABELS: dict[str, str] = {
     "grace": "渐退告知书",
     "suspension": "暂停/停发/终止告知书",
     "transition": "转入边缘/刚性告知书",
+    "temp_aid_notice": "临时救助公示",
+    "temp_aid_refusal": "不予临时救助告知书",
 }
 
 # decisions an applicant may contest: the letter states the remedies (R-G6)
-REMEDY_KINDS = frozenset({"not_accepted", "refusal", "adjustment", "grace", "suspension", "transition"})
+REMEDY_KINDS = frozenset(
+    {"not_accepted", "refusal", "adjustment", "grace", "suspension", "transition", "temp_aid_refusal"}
+)
 # letters the confirming authority (county civil affairs) issues; the others come from the township
 COUNTY_KINDS = frozenset(
     {"verification_report", "confirmation", "refusal", "adjustment", "grace", "suspension", "transition"}
@@ -280,6 +284,42 @@ _SPECS: tuple[KindSpec, ...] = (
     ),
 )
 
+# temporary assistance (CASEWORK §6, R-TA3): the notice of a case and its refusal (R-W25 text); the
+# township issues both unless the caller names the deciding county as ``issuer``
+_SPECS += (
+    KindSpec(
+        "temp_aid_notice",
+        KIND_LABELS["temp_aid_notice"],
+        (
+            Var(
+                "notice_rows",
+                "公示对象，每项 {applicant_name 申请人, aid_type 救助类型, event 急难事由, amount 拟救助金额, "
+                "number 编号}",
+                required=True,
+            ),
+            Var("notice_start", "公示开始日期", required=True),
+            Var("notice_end", "公示结束日期", required=True),
+            Var("notice_days", "公示期（工作日）"),
+            Var("objection_phone", "异议受理电话"),
+            Var("objection_address", "异议受理地址"),
+        ),
+    ),
+    KindSpec(
+        "temp_aid_refusal",
+        KIND_LABELS["temp_aid_refusal"],
+        (
+            *_APPLICANT,
+            Var("aid_type", "救助类型（急难型 / 支出型）", required=True),
+            Var("event", "急难事由", required=True),
+            Var("decided_on", "作出决定日期", required=True),
+            _FAILED,
+            Var("paid_first_note", "已先行救助的说明（转复核，不自动追回）"),
+            Var("followup", "可以申请的其他救助或转介途径"),
+            *_COMPLAINT,
+        ),
+    ),
+)
+
 KINDS: dict[str, KindSpec] = {s.kind: s for s in _SPECS}
 assert set(KINDS) == set(KIND_LABELS)
 
@@ -391,5 +431,16 @@ def sample_context(kind: str) -> dict:
         "from_tier": "城市最低生活保障",
         "to_tier": "低保边缘家庭",
         "measures": ["医疗救助", "教育救助", "住房救助"],
+        "aid_type": "急难型",
+        "event": "租住房屋失火，生活用品烧毁",
+        "paid_first_note": "已先行救助800元，不予救助决定后转复核，不自动追回。",
+        "followup": "如困难持续，可向户籍地乡镇（街道）申请最低生活保障。",
+        "notice_days": 3,
     }
+    if kind == "temp_aid_notice":
+        base["notice_rows"] = [
+            {"number": "LS2224010012601", "applicant_name": "张三", "aid_type": "急难型",
+             "event": "房屋失火", "amount": "1,520"}
+        ]  # fmt: skip
+        base["notice_end"] = dt.date(2026, 12, 9)
     return {v.name: base[v.name] for v in KINDS[kind].variables if v.name in base}

@@ -26,6 +26,8 @@ class LetterKind(models.TextChoices):
     GRACE = "grace", KIND_LABELS["grace"]
     SUSPENSION = "suspension", KIND_LABELS["suspension"]
     TRANSITION = "transition", KIND_LABELS["transition"]
+    TEMP_AID_NOTICE = "temp_aid_notice", KIND_LABELS["temp_aid_notice"]
+    TEMP_AID_REFUSAL = "temp_aid_refusal", KIND_LABELS["temp_aid_refusal"]
 
 
 class DeliveryMethod(models.TextChoices):

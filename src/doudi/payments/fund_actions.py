@@ -22,6 +22,11 @@ from doudi.payments.models import FundAccount, FundEntry, MonthlySummary, Progra
 L = RosterLine.Status
 LEVELS = (("township", 9), ("county", 6), ("city", 4), ("province", 2))
 BASE_LINES = ("base", "single")
+# lines already paid from another fund before the roster (temporary assistance paid first from the township's
+# contingency fund, R-TA5): on the roster for the record and the summaries, but the roster does not pay them,
+# so the programme fund is not debited for them again (the fund paid the contingency fund when the county
+# allocated or topped it up: ``transfer_out``)
+PREPAID_ORIGINS = ("tempaid_first",)
 
 
 def fund_for(region_code: str, programme: str) -> FundAccount:
@@ -63,19 +68,31 @@ def _entry(actor, fund: FundAccount, amount: int, kind: str, on: dt.date, roster
 
 def debit_roster(*, actor, roster: Roster) -> FundEntry | None:
     """The reconciled roster's paid total leaves the fund (once per roster; inside the caller's
-    transaction)."""
+    transaction) — less the lines another fund had already paid (``PREPAID_ORIGINS``)."""
     if FundEntry.unscoped.filter(roster=roster, kind="roster").exists():
         return None
     fund = fund_for(roster.region_code, roster.programme)
-    return _entry(
-        actor,
-        fund,
-        -int(roster.paid_amount),
-        "roster",
-        timezone.localdate(),
-        roster,
-        f"花名册{roster.pk}发放",
+    prepaid = int(
+        RosterLine.unscoped.filter(roster=roster, status=L.PAID, origin__in=PREPAID_ORIGINS).aggregate(
+            s=Coalesce(Sum("amount"), 0)
+        )["s"]
     )
+    note = f"花名册{roster.pk}发放"
+    if prepaid:
+        note += f"（不含已由临时救助备用金先行支付的{prepaid}元）"
+    return _entry(
+        actor, fund, -(int(roster.paid_amount) - prepaid), "roster", timezone.localdate(), roster, note
+    )
+
+
+def transfer_out(
+    *, actor, region_code: str, programme: str, amount: int, on: dt.date, note: str
+) -> FundEntry:
+    """Money leaving a programme fund for another fund (e.g. the county's TEMP fund sizing or topping up a
+    township's contingency fund, R-TA9); inside the caller's transaction."""
+    if amount <= 0:
+        raise PaymentsError("划出金额应大于0", "amount")
+    return _entry(actor, fund_for(region_code, programme), -int(amount), "transfer", on, None, note)
 
 
 def credit_returned(*, actor, line: RosterLine, on: dt.date) -> FundEntry:

@@ -23,7 +23,7 @@ from doudi.policy.rules import temp_aid as rules
 from doudi.regions.queries import find_region
 from doudi.registry.identity import encode_identity
 from doudi.registry.models import Person
-from doudi.tempaid import fund_actions, params
+from doudi.tempaid import fund_actions, notice_actions, params
 from doudi.tempaid import roster_actions as roster_lines
 from doudi.tempaid.base import TempAidConflict, TempAidError, audit, level
 from doudi.tempaid.models import AidForm, AidType, CaseStep, Deliberation, PublicEmergency, TempAidCase
@@ -318,11 +318,12 @@ def approve(
     roster (programme TEMP); a lower total than what was paid first is a review, not a recovery (R-TA5)."""
     on = on or _today()
     case = _writable(actor, case)
-    if case.state not in (S.READY, S.DELIBERATION):
+    if case.state not in (S.READY, S.DELIBERATION, S.NOTICE):
         missing = "、".join(_missing(case))
         raise TempAidConflict(
             f"手续尚未齐全（缺：{missing}）" if missing else "该案件不在待审批状态", "state"
         )
+    notice_actions.check_decidable(case, on)  # R-TA3: after the notice, every objection answered
     amount = int(amount)
     if amount < 0 or (amount == 0 and case.form != AidForm.REFERRAL):
         raise TempAidError("批准金额应大于0", "amount")
@@ -386,8 +387,9 @@ def followup_proposal(case: TempAidCase) -> str:
 def to_deliberation(*, actor, case: TempAidCase, on: dt.date | None = None, note: str = "") -> TempAidCase:
     on = on or _today()
     case = _writable(actor, case)
-    if case.state != S.READY:
+    if case.state not in (S.READY, S.NOTICE):
         raise TempAidConflict("手续齐全后才能提交“一事一议”", "state")
+    notice_actions.check_decidable(case, on)
     case.state = S.DELIBERATION
     case.save(update_fields=["state"])
     _step(actor, case, K.DELIBERATE, on, note or "提交县级困难群众基本生活保障工作协调机制“一事一议”")
@@ -398,7 +400,7 @@ def to_deliberation(*, actor, case: TempAidCase, on: dt.date | None = None, note
 def refuse(*, actor, case: TempAidCase, reason: str, on: dt.date | None = None) -> TempAidCase:
     on = on or _today()
     case = _writable(actor, case)
-    if case.state in (S.APPROVED, S.REFUSED):
+    if case.state in (S.APPROVED, S.REFUSED, S.REFERRED):
         raise TempAidConflict("该案件已办结", "state")
     if not (reason or "").strip():
         raise TempAidError("请填写不予救助的理由", "reason")
@@ -410,7 +412,8 @@ def refuse(*, actor, case: TempAidCase, reason: str, on: dt.date | None = None) 
     note = case.refusal_reason
     if case.paid_first_amount:
         note += f"（已先行救助{case.paid_first_amount}元，转复核，不自动追回；虚报冒领的按规定追回）"
-    _step(actor, case, K.REFUSE, on, note)
+    letter = notice_actions.refusal_letter(actor=actor, case=case, on=on)  # R-TA3 → R-W25
+    _step(actor, case, K.REFUSE, on, f"{note}；出具{letter.title} {letter.number}")
     return case
 
 

@@ -13,7 +13,15 @@ from pydantic import Field
 
 from doudi.core.api_auth import api_auth, require_capability
 from doudi.core.api_errors import ApiInputError
-from doudi.tempaid import actions, decision_actions, fund_actions, queries, serialize
+from doudi.tempaid import (
+    actions,
+    decision_actions,
+    fund_actions,
+    notice_actions,
+    queries,
+    serialize,
+    transfer_actions,
+)
 from doudi.tempaid.base import TempAidConflict, TempAidError
 
 router = Router(tags=["临时救助"], auth=api_auth("tempaid.read"))
@@ -48,14 +56,33 @@ class CaseIn(Schema):
 
 class EventIn(Schema):
     event: Literal[
-        "pay_first", "statement", "verify", "investigate", "approve", "refuse", "deliberation", "followup"
+        "pay_first",
+        "statement",
+        "verify",
+        "investigate",
+        "approve",
+        "refuse",
+        "deliberation",
+        "followup",
+        "notice",
+        "objection",
+        "answer_objection",
+        "transfer",
+        "station",
     ] = Field(
         ...,
         description="pay_first 先行救助（amount）；statement/verify/investigate 补办环节（note）；approve 审批（amount 总额）；"
-        "refuse 不予救助（note 为理由）；deliberation 提交一事一议；followup 后续筛查结果（note）",
+        "refuse 不予救助（note 为理由，出具不予临时救助告知书）；deliberation 提交一事一议；followup 后续筛查结果（note）；"
+        "notice 公示；objection 公示异议（note）；answer_objection 异议核实（objection_id, upheld, note）；"
+        "transfer 转入常规救助申请（consent_by, tiers）；station 流浪乞讨人员转介救助管理机构（station, note）",
     )
     amount: int | None = None
     note: str = ""
+    objection_id: int | None = None
+    upheld: bool = False
+    consent_by: str = ""
+    tiers: list[str] | None = None
+    station: str = ""
 
 
 class DeliberationIn(Schema):
@@ -102,7 +129,8 @@ def create_case(request: HttpRequest, body: CaseIn):
 def case_event(request: HttpRequest, case_id: int, body: EventIn):
     cap = (
         "tempaid.apply"
-        if body.event in ("statement", "verify", "investigate", "followup")
+        if body.event
+        in ("statement", "verify", "investigate", "followup", "objection", "transfer", "station")
         else "tempaid.write"
     )
     user = require_capability(request, cap)
@@ -121,8 +149,21 @@ def case_event(request: HttpRequest, case_id: int, body: EventIn):
             c = actions.refuse(actor=user, case=c, reason=body.note)
         elif body.event == "deliberation":
             c = actions.to_deliberation(actor=user, case=c, note=body.note)
-        else:
+        elif body.event == "followup":
             c = actions.followup_done(actor=user, case=c, note=body.note)
+        elif body.event == "notice":
+            c = notice_actions.start_notice(actor=user, case=c)
+        elif body.event == "objection":
+            notice_actions.record_objection(actor=user, case=c, content=body.note)
+        elif body.event == "answer_objection":
+            obj = queries.get_objection(c, body.objection_id or 0)
+            notice_actions.answer_objection(actor=user, objection=obj, upheld=body.upheld, finding=body.note)
+        elif body.event == "transfer":
+            c = transfer_actions.open_regular_application(
+                actor=user, case=c, consent_by=body.consent_by, tiers=body.tiers
+            )
+        else:
+            c = transfer_actions.refer_to_station(actor=user, case=c, station=body.station, note=body.note)
     except TempAidError as exc:
         return _fail(exc)
     return Status(200, {**serialize.case(queries.get_case(c.pk), detail=True), **extra})

@@ -10,6 +10,7 @@ from django.utils import timezone
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within, prefix_of
 from doudi.regions.queries import find_region
+from doudi.tempaid import notice_actions
 from doudi.tempaid.base import TempAidConflict, TempAidError, audit
 from doudi.tempaid.models import CaseStep, Deliberation, PublicEmergency, TempAidCase
 
@@ -35,8 +36,9 @@ def record_deliberation(
     if not (actor.can("tempaid.approve") and code and is_within(case.region_code, code)):
         raise TempAidError("“一事一议”记录由县级民政部门登记", "actor")
     case = TempAidCase.unscoped.select_for_update().get(pk=case.pk)
-    if case.state not in (S.READY, S.DELIBERATION):
+    if case.state not in (S.READY, S.NOTICE, S.DELIBERATION):
         raise TempAidConflict("手续齐全后才能登记“一事一议”", "state")
+    notice_actions.check_decidable(case, held_on)  # R-TA3: not before the notice is over
     if decision not in Deliberation.Decision.values:
         raise TempAidError("议定结果无效", "decision")
     if not (participants or "").strip() or not (departments or "").strip():

@@ -99,3 +99,39 @@ class AllocateForm(forms.Form):
 
 class MonthForm(forms.Form):
     month = forms.CharField(label="对账月份（YYYY-MM）", max_length=7)
+
+
+class ObjectionForm(forms.Form):
+    content = forms.CharField(label="异议内容", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+    raised_by = forms.CharField(label="反映人（保密，可不填）", max_length=64, required=False)
+
+
+class AnswerForm(forms.Form):
+    objection = forms.IntegerField(widget=forms.HiddenInput)
+    upheld = forms.TypedChoiceField(
+        label="核实结论", choices=(("0", "异议不成立"), ("1", "异议成立")), coerce=lambda v: v == "1"
+    )
+    finding = forms.CharField(label="核实情况", max_length=500, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+TIER_CHOICES = (
+    ("DIBAO", "最低生活保障"),
+    ("TEKUN", "特困人员救助供养"),
+    ("MARGINAL", "低保边缘家庭"),
+    ("RIGID", "刚性支出困难家庭"),
+)
+
+
+class TransferForm(forms.Form):
+    consent_by = forms.CharField(label="同意申请的家庭成员（姓名）", max_length=64)
+    tiers = forms.MultipleChoiceField(
+        label="申请类别", choices=TIER_CHOICES, initial=[c for c, _ in TIER_CHOICES],
+        widget=forms.CheckboxSelectMultiple,
+    )  # fmt: skip
+
+
+class StationForm(forms.Form):
+    station = forms.CharField(label="救助管理机构（默认本县救助管理站）", max_length=100, required=False)
+    note = forms.CharField(
+        label="情况说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

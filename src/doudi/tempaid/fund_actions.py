@@ -12,6 +12,8 @@ from django.db.models import Sum
 from doudi.core.audit_actions import AuditAction
 from doudi.core.dates import add_months, month_start
 from doudi.core.scoping import is_within
+from doudi.payments import fund_actions as programme_funds
+from doudi.payments.base import paying_region
 from doudi.policy.rules import temp_aid as rules
 from doudi.regions.queries import find_region
 from doudi.tempaid import params
@@ -73,7 +75,22 @@ def allocate(
     fund.allotted += int(amount)
     fund.save(update_fields=["allotted"])
     _move(actor, fund, int(amount), K.ALLOCATION, on, note=note or f"{year}年度备用金核拨")
+    _from_county(actor, township, int(amount), on, f"核拨{region.name}{year}年度临时救助备用金")
     return fund
+
+
+def _from_county(actor, township: str, amount: int, on: dt.date, note: str) -> None:
+    """The money comes out of the paying region's TEMP fund account (专账) once, here; the pay-first
+    lines it then pays are on the TEMP roster as already paid and not debited again at reconciliation
+    (``payments.fund_actions.PREPAID_ORIGINS``)."""
+    programme_funds.transfer_out(
+        actor=actor,
+        region_code=paying_region(township, on),
+        programme="TEMP",
+        amount=amount,
+        on=on,
+        note=note,
+    )
 
 
 def draw_for_case(
@@ -127,6 +144,7 @@ def grant_topup(*, actor, request: TopUpRequest, on: dt.date, amount: int | None
     if got <= 0:
         raise TempAidError("追加金额应大于0", "amount")
     entry = _move(actor, fund, got, K.TOPUP, on, req.case, f"县级追加（申请{req.pk}）")
+    _from_county(actor, fund.region_code, got, on, f"追加临时救助备用金（申请{req.pk}）")
     req.state = TopUpRequest.State.GRANTED
     req.granted_by = actor
     req.save(update_fields=["state", "granted_by"])

@@ -37,8 +37,10 @@ class TempAidCase(Regional):
         PAID_FIRST = "paid_first", "已先行救助，待补办手续"
         READY = "ready", "手续齐全，待审批"
         DELIBERATION = "deliberation", "待“一事一议”"
+        NOTICE = "notice", "公示中"
         APPROVED = "approved", "已批准"
         REFUSED = "refused", "不予救助"
+        REFERRED = "referred", "已转介救助管理机构"
 
     number = models.CharField("编号", max_length=24, unique=True)
     aid_type = models.CharField("救助类型", max_length=12, choices=AidType.choices)
@@ -80,6 +82,12 @@ class TempAidCase(Regional):
     accepted_on = models.DateField()
     followup_note = models.CharField(max_length=300, blank=True)  # R-TA10 screening proposal
     followup_done = models.BooleanField(default=False)
+    notice_start = models.DateField("公示开始日期", null=True, blank=True)  # R-TA3, temp_aid.notice_days > 0
+    notice_end = models.DateField("公示截止日期", null=True, blank=True)
+    application = models.ForeignKey(  # R-TA10: the regular-tier application opened from this case
+        "casework.Application", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    station = models.CharField("救助管理机构", max_length=100, blank=True)  # R-TA2: persons living rough
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -104,6 +112,11 @@ class CaseStep(Regional):
         REFUSE = "refuse", "不予救助"
         DELIBERATE = "deliberate", "一事一议"
         FOLLOWUP = "followup", "后续筛查"
+        NOTICE = "notice", "公示"
+        OBJECTION = "objection", "公示异议"
+        ANSWER = "answer", "异议核实"
+        TRANSFER = "transfer", "转入常规救助申请"
+        STATION = "station", "转介救助管理机构"
 
     case = models.ForeignKey(TempAidCase, on_delete=models.CASCADE, related_name="steps")
     kind = models.CharField(max_length=12, choices=Kind.choices)
@@ -115,6 +128,26 @@ class CaseStep(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "临时救助办理记录"
+
+
+class NoticeObjection(Regional):
+    """An objection raised during the case's notice (公示异议, R-TA3): what was said, then the township's
+    finding; the case is decided only when every objection is answered."""
+
+    case = models.ForeignKey(TempAidCase, on_delete=models.CASCADE, related_name="objections")
+    received_on = models.DateField("收到日期")
+    content = models.CharField("异议内容", max_length=500)
+    raised_by = models.CharField("反映人", max_length=64, blank=True)  # kept confidential on the notice
+    finding = models.CharField("核实结论", max_length=500, blank=True)
+    upheld = models.BooleanField("异议成立", null=True)
+    answered_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta(Regional.Meta):
+        verbose_name = "临时救助公示异议"
 
 
 class Deliberation(Regional):

@@ -18,15 +18,17 @@ from doudi.tempaid.models import (
 )
 
 S = TempAidCase.State
-OPEN = (S.ACCEPTED, S.PAID_FIRST, S.READY, S.DELIBERATION)
+OPEN = (S.ACCEPTED, S.PAID_FIRST, S.READY, S.NOTICE, S.DELIBERATION)
 FILTERS = {
     "open": "办理中",
     "paid_first": "先行救助待补办",
     "overdue": "已逾期",
     "ready": "待审批",
+    "notice": "公示中",
     "deliberation": "待一事一议",
     "approved": "已批准",
     "refused": "不予救助",
+    "referred": "已转介救助管理机构",
     "followup": "待后续筛查",
     "all": "全部",
 }
@@ -40,7 +42,7 @@ def cases(which: str = "open", *, q: str = "", today: dt.date | None = None) -> 
     elif which == "overdue":
         qs = qs.filter(
             Q(state=S.PAID_FIRST, backfill_due__lt=today)
-            | Q(state__in=(S.ACCEPTED, S.READY, S.DELIBERATION), decision_due__lt=today)
+            | Q(state__in=(S.ACCEPTED, S.READY, S.NOTICE, S.DELIBERATION), decision_due__lt=today)
         )
     elif which == "followup":
         qs = qs.filter(state=S.APPROVED, followup_done=False)
@@ -52,7 +54,9 @@ def cases(which: str = "open", *, q: str = "", today: dt.date | None = None) -> 
 
 
 def get_case(pk: int) -> TempAidCase:
-    return TempAidCase.objects.select_related("emergency", "household", "decided_by").get(pk=pk)
+    return TempAidCase.objects.select_related("emergency", "household", "decided_by", "application").get(
+        pk=pk
+    )
 
 
 def get_case_by_number(number: str) -> TempAidCase:
@@ -71,7 +75,7 @@ def deadline(case: TempAidCase, today: dt.date | None = None) -> dict:
         done = case.decided_on
     if due is None:
         return {"label": label, "due": None, "status": "", "status_label": "", "overdue_days": 0}
-    if done is None and case.state in (S.APPROVED, S.REFUSED):
+    if done is None and case.state in (S.APPROVED, S.REFUSED, S.REFERRED):
         done = case.decided_on
     status = clock.status(due, done, today)
     return {
@@ -97,6 +101,22 @@ def counts(today: dt.date | None = None) -> dict:
 
 def steps(case: TempAidCase):
     return case.steps.select_related("actor").order_by("on", "pk")
+
+
+def objections(case: TempAidCase):
+    return case.objections.order_by("received_on", "pk")
+
+
+def get_objection(case: TempAidCase, pk: int):
+    """One objection of the case (``DoesNotExist`` outside it or the caller's scope)."""
+    return case.objections.get(pk=pk)
+
+
+def letters(case: TempAidCase) -> list:
+    """The case's letters (公示, 不予临时救助告知书), in the caller's scope."""
+    from doudi.letters.queries import letters_for_ref
+
+    return letters_for_ref("tempaid.case", case.pk)
 
 
 def deliberations(case: TempAidCase):
@@ -148,4 +168,8 @@ def paid_totals(qs) -> dict:
 
 
 def household_cases(household_id: int) -> QuerySet[TempAidCase]:
-    return TempAidCase.objects.filter(household_id=household_id).order_by("-accepted_on", "-pk")
+    return (
+        TempAidCase.objects.filter(household_id=household_id)
+        .select_related("application")
+        .order_by("-accepted_on", "-pk")
+    )

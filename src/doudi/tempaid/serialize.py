@@ -72,6 +72,19 @@ def case(c: TempAidCase, *, detail: bool = False) -> dict:
             }  # fmt: skip
             for d in queries.deliberations(c)
         ]
+        out["notice"] = {"start": _d(c.notice_start), "end": _d(c.notice_end)}
+        out["objections"] = [
+            {"id": o.pk, "received_on": _d(o.received_on), "content": o.content, "upheld": o.upheld,
+             "finding": o.finding, "answered_on": _d(o.answered_on)}
+            for o in queries.objections(c)
+        ]  # fmt: skip
+        out["letters"] = [
+            {"id": x.pk, "number": x.number, "kind": x.kind, "title": x.title, "issued_on": _d(x.issued_on)}
+            for x in queries.letters(c)
+        ]
+        app = c.application
+        out["application"] = {"id": app.pk, "number": app.number} if app is not None else None
+        out["station"] = c.station
     return out
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from doudi.tempaid import views
+from doudi.tempaid import views, views_more
 
 app_name = "tempaid"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("<int:pk>/", views.case, name="case"),
     path("<int:pk>/steps/<str:step>/", views.case_step, name="step"),
+    path("<int:pk>/more/<str:step>/", views_more.case_more, name="more"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("funds/", views.funds, name="funds"),
     path("funds/allocate/", views.fund_allocate, name="fund_allocate"),

@@ -29,6 +29,7 @@ from doudi.tempaid.forms import (
     StepForm,
 )
 from doudi.tempaid.models import ContingencyFund, TempAidCase, TopUpRequest
+from doudi.tempaid.views_context import more_context
 
 
 def _case_or_404(pk: int) -> TempAidCase:
@@ -155,8 +156,8 @@ def case(request, pk: int):
         and c.aid_type == "emergency"
         and c.form != "referral",
         "may_step": user.can("tempaid.apply") and c.state in (S.ACCEPTED, S.PAID_FIRST),
-        "may_approve": writer and c.state in (S.READY, S.DELIBERATION),
-        "may_deliberate": user.can("tempaid.approve") and c.state in (S.READY, S.DELIBERATION),
+        "may_approve": writer and c.state in (S.READY, S.DELIBERATION, S.NOTICE),
+        "may_deliberate": user.can("tempaid.approve") and c.state in (S.READY, S.NOTICE, S.DELIBERATION),
         "may_refuse": writer and open_,
         "may_followup": user.can("tempaid.apply") and c.state == S.APPROVED and not c.followup_done,
         "may_reveal": writer and bool(c.id_masked),
@@ -177,6 +178,7 @@ def case(request, pk: int):
             auto_id="delib_%s", initial={"held_on": today, "amount": c.proposed_amount}
         ),
     }
+    ctx.update(more_context(c, user, today))
     return private(render(request, "tempaid/case.html", ctx))
 
 
