@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "doudi.web",
     "doudi.devtools",
     "doudi.tempaid",
+    "doudi.disclosure",
 ]
 
 MIDDLEWARE = [

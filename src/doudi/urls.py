@@ -24,4 +24,6 @@ urlpatterns = [
     path("payments/", include("doudi.payments.urls")),
     path("notices/", include("doudi.casework.urls_public")),
     path("tempaid/", include("doudi.tempaid.urls")),
+    path("disclosure/", include("doudi.disclosure.urls")),
+    path("public/", include("doudi.disclosure.urls_public")),
 ]

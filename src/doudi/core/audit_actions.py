@@ -143,3 +143,6 @@ class AuditAction(models.TextChoices):
     TEMPAID_EMERGENCY = "tempaid.emergency", "宣布突发公共事件"
     TEMPAID_REVEAL = "tempaid.reveal_id", "查看临时救助申请人完整身份证号"
     TEMPAID_EXPORT = "tempaid.export", "导出临时救助清单"
+    # disclosure (CASEWORK §9)
+    DISCLOSURE_GUIDE_SAVE = "disclosure.guide_save", "修改办事指南"
+    DISCLOSURE_PUBLISH = "disclosure.publish", "发布救助对象名单"
