@@ -97,7 +97,17 @@ class World:
 
 @pytest.fixture
 def world(regions):
-    return World()
+    from doudi.core import workdays
+    from doudi.policy import params_store
+    from doudi.policy.actions import load_baseline_parameters
+
+    params_store.clear_cache()
+    workdays.clear_cache()
+    with all_regions():
+        load_baseline_parameters(actor="test")
+    yield World()
+    params_store.clear_cache()
+    workdays.clear_cache()
 
 
 __all__ = ["MONTH", "NANGUAN", "NANGUAN_T1", "YANJI", "YANJI_T1", "YANJI_T2", "World"]
