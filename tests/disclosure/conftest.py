@@ -22,9 +22,15 @@ class World:
 
         with all_regions():
             self.rosters = {
-                YANJI: Roster.unscoped.create(region_code=YANJI, programme="DIBAO", month=MONTH, state="locked"),
-                NANGUAN: Roster.unscoped.create(region_code=NANGUAN, programme="DIBAO", month=MONTH, state="locked"),
-                "TEKUN": Roster.unscoped.create(region_code=YANJI, programme="TEKUN", month=MONTH, state="approved"),
+                YANJI: Roster.unscoped.create(
+                    region_code=YANJI, programme="DIBAO", month=MONTH, state="locked"
+                ),
+                NANGUAN: Roster.unscoped.create(
+                    region_code=NANGUAN, programme="DIBAO", month=MONTH, state="locked"
+                ),
+                "TEKUN": Roster.unscoped.create(
+                    region_code=YANJI, programme="TEKUN", month=MONTH, state="approved"
+                ),
             }
 
     def case(
@@ -73,9 +79,15 @@ class World:
                     **app,
                 )
             case = Case.unscoped.create(
-                household=hh, tier=tier, since=dt.date(2026, 10, 1), application=application, region_code=region
+                household=hh,
+                tier=tier,
+                since=dt.date(2026, 10, 1),
+                application=application,
+                region_code=region,
             )
-            roster = roster or (self.rosters["TEKUN"] if tier == "TEKUN" else self.rosters[region[:6].ljust(12, "0")])
+            roster = roster or (
+                self.rosters["TEKUN"] if tier == "TEKUN" else self.rosters[region[:6].ljust(12, "0")]
+            )
             common = dict(roster=roster, case=case, household=hh, programme=tier, tier=tier, month=MONTH,
                           region_code=region, status=status)  # fmt: skip
             if tier == "TEKUN":
@@ -85,7 +97,12 @@ class World:
                 )  # fmt: skip
             else:
                 RosterLine.unscoped.create(
-                    **common, payee_key=f"h{hh.pk}", line="base", rule="R-B1", amount=amount, members=len(people)
+                    **common,
+                    payee_key=f"h{hh.pk}",
+                    line="base",
+                    rule="R-B1",
+                    amount=amount,
+                    members=len(people),
                 )
                 if topup:
                     RosterLine.unscoped.create(

@@ -23,13 +23,17 @@ ADULT, OLD, CHILD = dt.date(1970, 1, 1), dt.date(1940, 5, 5), dt.date(2015, 6, 1
 
 def publish(county: str = YANJI, month=None):
     with all_regions():
-        return publish_actions.publish_month(actor="test", county_code=county, month=month, on=dt.date(2026, 12, 7))
+        return publish_actions.publish_month(
+            actor="test", county_code=county, month=month, on=dt.date(2026, 12, 7)
+        )
 
 
 def listed() -> list[tuple]:
     with all_regions():
         return sorted(
-            PublishedRecipient.unscoped.values_list("region_code", "programme", "name", "household_size", "amount")
+            PublishedRecipient.unscoped.values_list(
+                "region_code", "programme", "name", "household_size", "amount"
+            )
         )
 
 
@@ -68,14 +72,18 @@ def expected_from_roster(county: str) -> list[tuple]:
         for lines in groups.values():
             case = lines[0].case
             app = case.application
-            holder = next((x.person for x in lines if x.line in ("base", "single", "care") and x.person), None)
+            holder = next(
+                (x.person for x in lines if x.line in ("base", "single", "care") and x.person), None
+            )
             holder = holder or case.household.current_members.get(relation="head")
             if app and (app.hiv_flag or app.no_publication):
                 continue
             if holder.birth_date > cutoff or (app and app.applicant.birth_date > cutoff):
                 continue
             size = 1 if case.tier == "TEKUN" else max(x.members for x in lines if x.line == "base")
-            out.append((lines[0].region_code, case.tier, mask_name(holder.name), size, sum(x.amount for x in lines)))
+            out.append(
+                (lines[0].region_code, case.tier, mask_name(holder.name), size, sum(x.amount for x in lines))
+            )
     return sorted(out)
 
 
@@ -84,7 +92,13 @@ def test_the_list_is_the_rosters_received_lines_minus_the_exempt(mixed):
     rows = listed()
     assert rows == expected_from_roster(YANJI)
     assert len(rows) == 4 and published.listed == 4 and published.exempt == 4
-    assert (YANJI_T1, "DIBAO", "李*花", 3, 1020) in rows  # base and top-up summed, household size from the roster
+    assert (
+        YANJI_T1,
+        "DIBAO",
+        "李*花",
+        3,
+        1020,
+    ) in rows  # base and top-up summed, household size from the roster
     assert (YANJI_T2, "DIBAO", "欧**明", 1, 400) in rows and (YANJI_T1, "DIBAO", "张*", 1, 300) in rows
     assert (YANJI_T1, "TEKUN", "朴*汉", 1, 1300) in rows
 
@@ -95,9 +109,7 @@ def test_exempt_cases_are_never_listed_but_count_in_the_figures(mixed):
     for secret in ("艾*甲", "保*乙", "孤*丙", "少*丁", "暂*戊", "剔*己", "王*国"):
         assert secret not in names
     with all_regions():
-        figures = {
-            (s.region_code, s.key): s.value for s in PublishedStat.unscoped.filter(month=MONTH)
-        }
+        figures = {(s.region_code, s.key): s.value for s in PublishedStat.unscoped.filter(month=MONTH)}
     # 进学街道 DIBAO: 李春花, 张三, 艾滋甲, 保护乙, 少年丁 (held and dropped not received)
     assert figures[(YANJI_T1, "households.DIBAO")] == 5
     assert figures[(YANJI_T1, "households.TEKUN")] == 2
@@ -121,7 +133,10 @@ def test_publishing_is_idempotent_and_audited(mixed):
     assert listed() == first
     with all_regions():
         assert PublishedList.unscoped.filter(region_code=YANJI).count() == 1
-        assert PublishedStat.unscoped.filter(month=MONTH, key="households.DIBAO", region_code=YANJI_T1).count() == 1
+        assert (
+            PublishedStat.unscoped.filter(month=MONTH, key="households.DIBAO", region_code=YANJI_T1).count()
+            == 1
+        )
         events = AuditEvent.unscoped.filter(action="disclosure.publish")
         assert events.count() == 2 and events.first().region_code == YANJI
 

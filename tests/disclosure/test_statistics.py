@@ -30,7 +30,9 @@ def test_a_small_count_and_its_amount_are_hidden():
 
 
 def test_zero_and_threshold_values_are_shown_and_a_small_total_is_hidden():
-    t = suppress_table({"a": {"households.DIBAO": 0, "confirmed": 5}, "b": {"households.DIBAO": 2}}, KEYS, DEP, 5)
+    t = suppress_table(
+        {"a": {"households.DIBAO": 0, "confirmed": 5}, "b": {"households.DIBAO": 2}}, KEYS, DEP, 5
+    )
     assert t["cells"]["a"]["households.DIBAO"] == 0 and t["cells"]["a"]["confirmed"] == 5
     assert t["cells"]["b"]["households.DIBAO"] is None
     assert t["total"]["households.DIBAO"] is None and t["total"]["amount.DIBAO"] is None

@@ -27,6 +27,7 @@ def test_the_apps_register_the_menu_in_its_order():
         "救助金发放",
         "审计日志",
         "临时救助",
+        "信息公开",
         "区划",
         "预警",
         "需求推送",

@@ -27,9 +27,10 @@ def save_guide(*, actor, region: Region, data: dict) -> OfficeGuide:
         guide = OfficeGuide(region_code=region.code)
     for field in guide_defaults.FIELDS:
         value = str(data.get(field) or "").strip()
-        limit = OfficeGuide._meta.get_field(field).max_length
+        spec = OfficeGuide._meta.get_field(field)
+        limit = getattr(spec, "max_length", None)
         if limit and len(value) > limit:
-            raise GuideError(f"“{OfficeGuide._meta.get_field(field).verbose_name}”不能超过{limit}个字")
+            raise GuideError(f"“{getattr(spec, 'verbose_name', field)}”不能超过{limit}个字")
         setattr(guide, field, value)
     guide.updated_by = actor if getattr(actor, "pk", None) else None
     guide.save()

@@ -108,7 +108,11 @@ def _region_out(r: Region) -> dict:
 @router.get("/public/counties", response=list[CountyOut], auth=None, summary="县（市、区）列表")
 def counties(request: HttpRequest, response: HttpResponse):
     _public(response)
-    return [{"code": c["code"], "name": c["name"], "city": city["name"]} for city in queries.index() for c in city["counties"]]
+    return [
+        {"code": c["code"], "name": c["name"], "city": city["name"]}
+        for city in queries.index()
+        for c in city["counties"]
+    ]
 
 
 @router.get("/public/regions/{code}/guide", response=GuideOut, auth=None, summary="办事指南")
@@ -164,7 +168,12 @@ def recipients(request: HttpRequest, response: HttpResponse, code: str, page: in
     }
 
 
-@router.get("/public/regions/{code}/statistics", response=StatisticsOut, auth=None, summary="统计数据（小单元格不公布）")
+@router.get(
+    "/public/regions/{code}/statistics",
+    response=StatisticsOut,
+    auth=None,
+    summary="统计数据（小单元格不公布）",
+)
 def statistics(request: HttpRequest, response: HttpResponse, code: str):
     region = _region(code)
     stats = queries.statistics(region, timezone.localdate())

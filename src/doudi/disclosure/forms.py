@@ -17,4 +17,6 @@ class GuideForm(forms.ModelForm):
             "complaint_phone",
             "complaint_address",
         ]
-        widgets = {f: forms.Textarea(attrs={"rows": 4}) for f in ("assistance", "eligibility", "materials", "steps")}
+        widgets = {
+            f: forms.Textarea(attrs={"rows": 4}) for f in ("assistance", "eligibility", "materials", "steps")
+        }

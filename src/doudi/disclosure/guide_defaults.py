@@ -42,7 +42,11 @@ HOURS = "法定工作日 上午8:30—11:30，下午13:30—17:00"
 def defaults(region_name: str, county_name: str, level: str) -> dict[str, str]:
     """The default guide of a region (``level`` township or county): the township's own window, the county's
     civil-affairs bureau for complaints."""
-    window = f"{region_name}人民政府（街道办事处）社会救助窗口" if level == "township" else f"{region_name}民政局社会救助窗口"
+    window = (
+        f"{region_name}人民政府（街道办事处）社会救助窗口"
+        if level == "township"
+        else f"{region_name}民政局社会救助窗口"
+    )
     return {
         "assistance": ASSISTANCE,
         "eligibility": ELIGIBILITY,

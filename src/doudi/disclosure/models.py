@@ -48,7 +48,9 @@ class PublishedList(Regional):
 
     class Meta(Regional.Meta):
         verbose_name = "救助对象名单发布记录"
-        constraints = [models.UniqueConstraint(fields=["region_code", "month"], name="one_list_per_county_month")]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "month"], name="one_list_per_county_month")
+        ]
 
 
 class PublishedRecipient(Regional):

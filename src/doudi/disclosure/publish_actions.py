@@ -93,7 +93,9 @@ def _stats_sql(roster_ids: list[int], month: dt.date, prefix: str, on: dt.date) 
 
 
 @transaction.atomic
-def publish_month(*, actor, county_code: str, month: dt.date | None = None, on: dt.date | None = None) -> PublishedList:
+def publish_month(
+    *, actor, county_code: str, month: dt.date | None = None, on: dt.date | None = None
+) -> PublishedList:
     """Publish the county's recipient list and figures of ``month`` (default: its latest roster month past
     draft). Idempotent: the county's earlier list and the month's figures are replaced."""
     county = _county(county_code)
@@ -104,7 +106,9 @@ def publish_month(*, actor, county_code: str, month: dt.date | None = None, on: 
     listing = sql.with_holder(roster_ids, minor_cutoff(on))
     with connection.cursor() as cur:
         cur.execute(f"DELETE FROM {sql.t(PublishedRecipient)} WHERE region_code LIKE %s", [like])
-        cur.execute(f"DELETE FROM {sql.t(PublishedStat)} WHERE region_code LIKE %s AND month = %s", [like, month])
+        cur.execute(
+            f"DELETE FROM {sql.t(PublishedStat)} WHERE region_code LIKE %s AND month = %s", [like, month]
+        )
         cur.execute(
             f"""INSERT INTO {sql.t(PublishedRecipient)}
                   (region_code, month, programme, name, household_size, amount, place)

@@ -38,7 +38,9 @@ def county_of(region: Region) -> Region:
 
 def index() -> list[dict]:
     """Cities with their counties (the public index)."""
-    rows = list(Region.objects.filter(level__in=("city", "county")).order_by("code").values("code", "name", "level"))
+    rows = list(
+        Region.objects.filter(level__in=("city", "county")).order_by("code").values("code", "name", "level")
+    )
     cities: list[dict] = []
     for r in rows:
         if r["level"] == "city":
@@ -90,12 +92,18 @@ def standards(region: Region, on: dt.date) -> list[dict]:
     specs = [
         ("最低生活保障标准", s),
         ("特困人员基本生活标准", lambda p: p.decimal("tekun_basic_multiple") * s(p)),
-        ("特困人员照料护理标准（全护理）", lambda p: p.decimal("tekun_care_share.full") * p.decimal("min_wage.monthly")),
+        (
+            "特困人员照料护理标准（全护理）",
+            lambda p: p.decimal("tekun_care_share.full") * p.decimal("min_wage.monthly"),
+        ),
         (
             "特困人员照料护理标准（半护理）",
             lambda p: p.decimal("tekun_care_share.partial") * p.decimal("min_wage.monthly"),
         ),
-        ("特困人员照料护理标准（全自理）", lambda p: p.decimal("tekun_care_share.self") * p.decimal("min_wage.monthly")),
+        (
+            "特困人员照料护理标准（全自理）",
+            lambda p: p.decimal("tekun_care_share.self") * p.decimal("min_wage.monthly"),
+        ),
         ("低保对象重病患者增发", lambda p: p.decimal("topup.serious_illness") * s(p)),
         ("低保对象重度残疾人增发", lambda p: p.decimal("topup.severe_disability") * s(p)),
         ("低保对象70周岁以上老年人增发", lambda p: p.decimal("topup.elderly_70") * s(p)),
@@ -134,9 +142,9 @@ def recipients(region: Region, page: int) -> dict | None:
     pages = max(1, -(-total // PAGE_SIZE))
     if page < 1 or page > pages:
         return None
-    values = rows.order_by("region_code", "id").values("programme", "name", "household_size", "amount", "place")[
-        (page - 1) * PAGE_SIZE : page * PAGE_SIZE
-    ]
+    values = rows.order_by("region_code", "id").values(
+        "programme", "name", "household_size", "amount", "place"
+    )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     labels = dict(PROGRAMMES)
     out = [{**v, "programme": labels.get(v["programme"], "")} for v in values]
     return {"published": published, "rows": out, "page": page, "pages": pages, "total": total}
@@ -154,7 +162,11 @@ STAT_COLUMNS = (
     ("exits", "终止救助"),
 )
 # which count protects each column: an amount or a person count is shown only when its household count is
-COUNT_OF = {"persons.DIBAO": "households.DIBAO", "amount.DIBAO": "households.DIBAO", "amount.TEKUN": "households.TEKUN"}
+COUNT_OF = {
+    "persons.DIBAO": "households.DIBAO",
+    "amount.DIBAO": "households.DIBAO",
+    "amount.TEKUN": "households.TEKUN",
+}
 
 
 def statistics(region: Region, on: dt.date) -> dict | None:
@@ -173,7 +185,11 @@ def statistics(region: Region, on: dt.date) -> dict | None:
     table = suppress_table(values, keys, COUNT_OF, min_cell(region, on))
     labels = [label for _, label in STAT_COLUMNS]
     rows = [
-        {"code": c, "name": names.get(c, ""), "cells": list(zip(labels, [table["cells"][c][k] for k in keys], strict=True))}
+        {
+            "code": c,
+            "name": names.get(c, ""),
+            "cells": list(zip(labels, [table["cells"][c][k] for k in keys], strict=True)),
+        }
         for c in sorted(values)
     ]
     if region.level == "township":
@@ -182,7 +198,9 @@ def statistics(region: Region, on: dt.date) -> dict | None:
         "published": published,
         "columns": [label for _, label in STAT_COLUMNS],
         "rows": rows,
-        "total": list(zip(labels, [table["total"][k] for k in keys], strict=True)) if region.level == "county" else None,
+        "total": list(zip(labels, [table["total"][k] for k in keys], strict=True))
+        if region.level == "county"
+        else None,
         "min_cell": table["min_cell"],
     }
 

@@ -56,9 +56,7 @@ def with_holder(roster_ids: Collection[int], minor_born_after: dt.date) -> str:
     HIV/AIDS case, a county-approved ``no_publication`` reason (protection orders and the like), a minor
     applicant or holder (TEKUN minors; a family's minors count only in its size)."""
     born = minor_born_after.isoformat()
-    head = (
-        f"(SELECT MIN(hp.id) FROM {t(Person)} hp WHERE hp.household_id = g.household_id AND hp.relation = 'head')"
-    )
+    head = f"(SELECT MIN(hp.id) FROM {t(Person)} hp WHERE hp.household_id = g.household_id AND hp.relation = 'head')"
     return f"""
         SELECT g.region_code AS region_code, g.programme AS programme, g.amount AS amount,
                CASE WHEN g.programme = 'TEKUN' THEN 1 WHEN g.members > 1 THEN g.members ELSE 1 END AS size,
@@ -75,4 +73,3 @@ def with_holder(roster_ids: Collection[int], minor_born_after: dt.date) -> str:
         LEFT JOIN {t(Region)} r ON r.code = g.region_code
         LEFT JOIN {t(Region)} tw ON tw.code = r.parent_id
     """
-

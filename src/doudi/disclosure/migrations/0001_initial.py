@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,97 +15,142 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='PublishedRecipient',
+            name="PublishedRecipient",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('month', models.DateField()),
-                ('programme', models.CharField(max_length=8)),
-                ('name', models.CharField(max_length=64)),
-                ('household_size', models.PositiveSmallIntegerField()),
-                ('amount', models.IntegerField()),
-                ('place', models.CharField(max_length=140)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("month", models.DateField()),
+                ("programme", models.CharField(max_length=8)),
+                ("name", models.CharField(max_length=64)),
+                ("household_size", models.PositiveSmallIntegerField()),
+                ("amount", models.IntegerField()),
+                ("place", models.CharField(max_length=140)),
             ],
             options={
-                'verbose_name': '公开救助对象',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'indexes': [models.Index(fields=['month', 'region_code', 'id'], name='published_recipient_list')],
+                "verbose_name": "公开救助对象",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "indexes": [
+                    models.Index(fields=["month", "region_code", "id"], name="published_recipient_list")
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PublishedStat',
+            name="PublishedStat",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('month', models.DateField()),
-                ('key', models.CharField(max_length=24)),
-                ('value', models.BigIntegerField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("month", models.DateField()),
+                ("key", models.CharField(max_length=24)),
+                ("value", models.BigIntegerField()),
             ],
             options={
-                'verbose_name': '公开统计数据',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'indexes': [models.Index(fields=['month', 'region_code'], name='published_stat_month')],
+                "verbose_name": "公开统计数据",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "indexes": [models.Index(fields=["month", "region_code"], name="published_stat_month")],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='OfficeGuide',
+            name="OfficeGuide",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('assistance', models.TextField(blank=True, verbose_name='救助事项')),
-                ('eligibility', models.TextField(blank=True, verbose_name='申请条件')),
-                ('materials', models.TextField(blank=True, verbose_name='所需材料')),
-                ('steps', models.TextField(blank=True, verbose_name='办理流程和时限')),
-                ('place', models.CharField(blank=True, max_length=200, verbose_name='办理地点')),
-                ('hours', models.CharField(blank=True, max_length=100, verbose_name='办公时间')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='咨询电话')),
-                ('complaint_phone', models.CharField(blank=True, max_length=40, verbose_name='投诉举报电话')),
-                ('complaint_address', models.CharField(blank=True, max_length=200, verbose_name='投诉举报地址')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('updated_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("assistance", models.TextField(blank=True, verbose_name="救助事项")),
+                ("eligibility", models.TextField(blank=True, verbose_name="申请条件")),
+                ("materials", models.TextField(blank=True, verbose_name="所需材料")),
+                ("steps", models.TextField(blank=True, verbose_name="办理流程和时限")),
+                ("place", models.CharField(blank=True, max_length=200, verbose_name="办理地点")),
+                ("hours", models.CharField(blank=True, max_length=100, verbose_name="办公时间")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="咨询电话")),
+                ("complaint_phone", models.CharField(blank=True, max_length=40, verbose_name="投诉举报电话")),
+                (
+                    "complaint_address",
+                    models.CharField(blank=True, max_length=200, verbose_name="投诉举报地址"),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '办事指南',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'constraints': [models.UniqueConstraint(fields=('region_code',), name='one_guide_per_region')],
+                "verbose_name": "办事指南",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "constraints": [
+                    models.UniqueConstraint(fields=("region_code",), name="one_guide_per_region")
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PublishedList',
+            name="PublishedList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('month', models.DateField()),
-                ('published_at', models.DateTimeField()),
-                ('rosters', models.JSONField(default=list)),
-                ('listed', models.PositiveIntegerField(default=0)),
-                ('exempt', models.PositiveIntegerField(default=0)),
-                ('published_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("month", models.DateField()),
+                ("published_at", models.DateTimeField()),
+                ("rosters", models.JSONField(default=list)),
+                ("listed", models.PositiveIntegerField(default=0)),
+                ("exempt", models.PositiveIntegerField(default=0)),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '救助对象名单发布记录',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'constraints': [models.UniqueConstraint(fields=('region_code', 'month'), name='one_list_per_county_month')],
+                "verbose_name": "救助对象名单发布记录",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "constraints": [
+                    models.UniqueConstraint(fields=("region_code", "month"), name="one_list_per_county_month")
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
     ]
