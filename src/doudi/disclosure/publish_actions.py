@@ -54,42 +54,40 @@ def _county(code: str) -> Region:
     return region
 
 
-def _stats_sql(roster_ids: list[int], month: dt.date, prefix: str, on: dt.date) -> tuple[str, list]:
-    """Per township: households, persons and amount by programme (exempt included), and the month's
-    applications, confirmations, refusals and exits."""
+def _stats_sql(roster_ids: list[int], month: dt.date, prefix: str) -> tuple[str, list]:
+    """Per township: households, persons and amount by programme (exempt included: R-PUB3), and the month's
+    applications received, confirmations, refusals and terminations."""
     lo, hi = month.isoformat(), (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1).isoformat()
     town = "SUBSTR({col}, 1, 9) || '000'"
-    g = sql.with_holder(roster_ids, minor_cutoff(on))
-    recipients = f"""
-        SELECT {town.format(col="x.region_code")} AS region_code, x.k AS k, SUM(x.v) AS v FROM (
-          SELECT h.region_code, 'households.' || h.programme AS k, 1 AS v FROM ({g}) h
-          UNION ALL SELECT h.region_code, 'persons.' || h.programme, h.size FROM ({g}) h
-          UNION ALL SELECT h.region_code, 'amount.' || h.programme, h.amount FROM ({g}) h
-        ) x GROUP BY {town.format(col="x.region_code")}, x.k
-    """
-    decisions = f"""
-        SELECT {town.format(col="d.region_code")}, CASE d.kind WHEN 'confirm' THEN 'confirmed'
-               WHEN 'refuse' THEN 'refused' ELSE 'exits' END, COUNT(*)
-        FROM {sql.t(CaseDecision)} d
-        WHERE d.region_code LIKE %s AND d.on >= %s AND d.on < %s AND d.kind IN ('confirm', 'refuse', 'terminate')
-        GROUP BY {town.format(col="d.region_code")}, d.kind
-    """
-    applications = f"""
-        SELECT {town.format(col="a.region_code")}, 'applications', COUNT(*)
-        FROM {sql.t(Application)} a
-        WHERE a.region_code LIKE %s AND a.received_on >= %s AND a.received_on < %s
-        GROUP BY {town.format(col="a.region_code")}
-    """
-    like = prefix + "%"
+    on = connection.ops.quote_name("on")
     body = f"""
+        WITH agg AS (
+          SELECT {town.format(col="g.region_code")} AS region_code, g.programme AS programme, COUNT(*) AS n,
+                 SUM({sql.SIZE}) AS persons, SUM(g.amount) AS amount
+          FROM ({sql.grouped(roster_ids)}) g
+          GROUP BY {town.format(col="g.region_code")}, g.programme
+        )
         INSERT INTO {sql.t(PublishedStat)} (region_code, month, key, value)
         SELECT s.region_code, %s, s.k, SUM(s.v) FROM (
-          {recipients}
-          UNION ALL {decisions}
-          UNION ALL {applications}
+          SELECT region_code, 'households.' || programme AS k, n AS v FROM agg
+          UNION ALL SELECT region_code, 'persons.' || programme, persons FROM agg
+          UNION ALL SELECT region_code, 'amount.' || programme, amount FROM agg
+          UNION ALL
+          SELECT {town.format(col="d.region_code")}, CASE d.kind WHEN 'confirm' THEN 'confirmed'
+                 WHEN 'refuse' THEN 'refused' ELSE 'exits' END, COUNT(*)
+          FROM {sql.t(CaseDecision)} d
+          WHERE d.region_code LIKE %s AND d.{on} >= %s AND d.{on} < %s
+            AND d.kind IN ('confirm', 'refuse', 'terminate')
+          GROUP BY {town.format(col="d.region_code")}, d.kind
+          UNION ALL
+          SELECT {town.format(col="a.region_code")}, 'applications', COUNT(*)
+          FROM {sql.t(Application)} a
+          WHERE a.region_code LIKE %s AND a.received_on >= %s AND a.received_on < %s
+          GROUP BY {town.format(col="a.region_code")}
         ) s GROUP BY s.region_code, s.k
     """
-    return body.replace(" d.on ", f" d.{connection.ops.quote_name('on')} "), [like, lo, hi, like, lo, hi]
+    like = prefix + "%"
+    return body, [lo, like, lo, hi, like, lo, hi]
 
 
 @transaction.atomic
@@ -119,10 +117,14 @@ def publish_month(
             [month],
         )
         listed = cur.rowcount
-        cur.execute(f"SELECT COUNT(*) FROM ({listing}) h WHERE h.exempt = 1")
-        exempt = int(cur.fetchone()[0])
-        stats, params = _stats_sql(roster_ids, month, prefix, on)
-        cur.execute(stats, [month.isoformat(), *params])
+        stats, params = _stats_sql(roster_ids, month, prefix)
+        cur.execute(stats, params)
+        cur.execute(
+            f"SELECT COALESCE(SUM(value), 0) FROM {sql.t(PublishedStat)}"
+            " WHERE region_code LIKE %s AND month = %s AND key IN ('households.DIBAO', 'households.TEKUN')",
+            [like, month],
+        )
+        exempt = int(cur.fetchone()[0]) - listed  # every case paid, less those listed
     published, _ = PublishedList.unscoped.update_or_create(
         region_code=county.code,
         month=month,

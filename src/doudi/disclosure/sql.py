@@ -10,7 +10,6 @@ from collections.abc import Collection
 from django.db import connection
 
 from doudi.casework.models import Application, Case
-from doudi.payments.entitlement import lines_of_rosters
 from doudi.payments.models import RosterLine
 from doudi.regions.models import Region
 from doudi.registry.models import Person
@@ -35,7 +34,9 @@ def mask_sql(col: str) -> str:
 
 def grouped(roster_ids: Collection[int]) -> str:
     """One row per case paid on the rosters: its region, household, amount of the month, household size and
-    the person the lines name as holder (TEKUN person, single-person dibao), if any."""
+    the person the lines name as holder (TEKUN person, single-person dibao), if any. One county's rosters
+    are read through the roster index (a county is a few percent of a month's lines; the month's id range
+    that ``payments.entitlement.lines_of_rosters`` reads is the whole province's)."""
     lines = ", ".join(repr(x) for x in ENTITLEMENT_LINES)
     skip = ", ".join(repr(x) for x in NOT_RECEIVED)
     return f"""
@@ -44,11 +45,14 @@ def grouped(roster_ids: Collection[int]) -> str:
                MAX(CASE WHEN l.line IN ('base', 'single') THEN l.members ELSE 0 END) AS members,
                MIN(CASE WHEN l.line IN ('base', 'single', 'care') THEN l.person_id END) AS line_person
         FROM {t(RosterLine)} l
-        WHERE {lines_of_rosters(roster_ids)}
+        WHERE l.roster_id IN ({", ".join(str(int(i)) for i in roster_ids) or "0"})
           AND l.line IN ({lines}) AND l.status NOT IN ({skip}) AND l.case_id IS NOT NULL
           AND l.programme IN ('DIBAO', 'TEKUN')
         GROUP BY l.case_id, l.programme, l.household_id
     """
+
+
+SIZE = "CASE WHEN g.programme = 'TEKUN' THEN 1 WHEN g.members > 1 THEN g.members ELSE 1 END"
 
 
 def with_holder(roster_ids: Collection[int], minor_born_after: dt.date) -> str:
@@ -59,7 +63,7 @@ def with_holder(roster_ids: Collection[int], minor_born_after: dt.date) -> str:
     head = f"(SELECT MIN(hp.id) FROM {t(Person)} hp WHERE hp.household_id = g.household_id AND hp.relation = 'head')"
     return f"""
         SELECT g.region_code AS region_code, g.programme AS programme, g.amount AS amount,
-               CASE WHEN g.programme = 'TEKUN' THEN 1 WHEN g.members > 1 THEN g.members ELSE 1 END AS size,
+               {SIZE} AS size,
                p.name AS name,
                CASE WHEN r.level = 'village' THEN COALESCE(tw.name, '') || r.name ELSE COALESCE(r.name, '') END
                  AS place,

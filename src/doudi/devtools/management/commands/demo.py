@@ -69,6 +69,12 @@ class Command(BaseCommand):
                 out.write(
                     f"演示临时救助：{ta.cases} 件（含先行救助、补办逾期和一事一议），进学街道备用金已核拨"
                 )
+            dc = report.disclosure
+            if dc is not None and not dc.skipped:
+                out.write(
+                    f"演示信息公开：办事指南 {dc.guides} 份，发布救助对象名单 {len(dc.published)} 个县（市、区），"
+                    f"公开 {sum(dc.published.values())} 户（人）"
+                )
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
