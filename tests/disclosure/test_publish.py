@@ -165,3 +165,14 @@ def test_a_draft_roster_is_not_published(world):
     world.case([("李春花", ADULT)], amount=500)
     with pytest.raises(publish_actions.DisclosureError):
         publish()
+
+
+def test_the_latest_month_is_one_whose_regular_rosters_are_all_locked(world):
+    world.case([("李春花", ADULT)], amount=500)
+    world.case([("朴老汉", OLD)], tier="TEKUN", amount=1300)
+    december = dt.date(2026, 12, 1)
+    with all_regions():
+        Roster.unscoped.create(region_code=YANJI, programme="DIBAO", month=december, state="draft")
+        Roster.unscoped.create(region_code=YANJI, programme="TEKUN", month=december, state="locked")
+    assert publish().month == MONTH  # December's DIBAO roster is still a draft: November, both programmes
+    assert {r[2] for r in listed()} == {"李*花", "朴*汉"}

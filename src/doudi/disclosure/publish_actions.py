@@ -33,12 +33,13 @@ def minor_cutoff(on: dt.date) -> dt.date:
 
 def month_rosters(county_code: str, month: dt.date | None = None) -> tuple[dt.date, list[int]]:
     """The county's DIBAO and TEKUN rosters past draft (regular and supplementary) of ``month``, or of the
-    latest month that has any."""
-    rosters = Roster.unscoped.filter(
-        region_code__startswith=county_code[:6], programme__in=("DIBAO", "TEKUN")
-    ).exclude(state=Roster.State.DRAFT)
+    latest month whose regular rosters are all past draft (a month with a programme's roster still in draft
+    is not complete yet)."""
+    every = Roster.unscoped.filter(region_code__startswith=county_code[:6], programme__in=("DIBAO", "TEKUN"))
+    rosters = every.exclude(state=Roster.State.DRAFT)
     if month is None:
-        month = rosters.order_by("-month").values_list("month", flat=True).first()
+        unfinished = every.filter(state=Roster.State.DRAFT, kind=Roster.Kind.REGULAR).values("month")
+        month = rosters.exclude(month__in=unfinished).order_by("-month").values_list("month", flat=True).first()
         if month is None:
             raise DisclosureError("本县（市、区）尚无已锁定的发放花名册，无法发布救助对象名单")
     ids = sorted(rosters.filter(month=month.replace(day=1)).values_list("pk", flat=True))
