@@ -39,7 +39,9 @@ def month_rosters(county_code: str, month: dt.date | None = None) -> tuple[dt.da
     rosters = every.exclude(state=Roster.State.DRAFT)
     if month is None:
         unfinished = every.filter(state=Roster.State.DRAFT, kind=Roster.Kind.REGULAR).values("month")
-        month = rosters.exclude(month__in=unfinished).order_by("-month").values_list("month", flat=True).first()
+        month = (
+            rosters.exclude(month__in=unfinished).order_by("-month").values_list("month", flat=True).first()
+        )
         if month is None:
             raise DisclosureError("本县（市、区）尚无已锁定的发放花名册，无法发布救助对象名单")
     ids = sorted(rosters.filter(month=month.replace(day=1)).values_list("pk", flat=True))
