@@ -13,13 +13,13 @@ from doudi.core.scoping import is_within
 from doudi.disclosure import guide_defaults
 from doudi.disclosure.models import OfficeGuide, PublishedList, PublishedRecipient, PublishedStat
 from doudi.disclosure.suppress import suppress_table
+from doudi.payments.models import Programme
 from doudi.policy import params_store
 from doudi.policy.rules.params import ParameterError
 from doudi.regions.models import Region
 
 PUBLIC_LEVELS = ("county", "township")
 PAGE_SIZE = 200
-PROGRAMMES = (("DIBAO", "最低生活保障"), ("TEKUN", "特困人员救助供养"))
 
 
 def public_region(code: str) -> Region | None:
@@ -145,7 +145,7 @@ def recipients(region: Region, page: int) -> dict | None:
     values = rows.order_by("region_code", "id").values(
         "programme", "name", "household_size", "amount", "place"
     )[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    labels = dict(PROGRAMMES)
+    labels = dict(Programme.choices)
     out = [{**v, "programme": labels.get(v["programme"], "")} for v in values]
     return {"published": published, "rows": out, "page": page, "pages": pages, "total": total}
 
