@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "doudi.devtools",
     "doudi.tempaid",
     "doudi.complaints",
+    "doudi.disclosure",
 ]
 
 MIDDLEWARE = [

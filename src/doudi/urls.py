@@ -26,4 +26,6 @@ urlpatterns = [
     path("tempaid/", include("doudi.tempaid.urls")),
     path("complaints/", include("doudi.complaints.urls")),
     path("complaint/", include("doudi.complaints.urls_public")),
+    path("disclosure/", include("doudi.disclosure.urls")),
+    path("public/", include("doudi.disclosure.urls_public")),
 ]

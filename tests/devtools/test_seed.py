@@ -75,6 +75,17 @@ def test_demo_seed_loads_everything_once():
         assert username in text
     assert seed.DEMO_PASSWORD in text and "县级民政" in text and "延吉市进学街道" in text
 
+    # disclosure: the demo guides written; every county with a DIBAO/TEKUN roster past draft published
+    from doudi.disclosure.models import OfficeGuide, PublishedList
+    from doudi.payments.models import Roster
+
+    with all_regions():
+        assert OfficeGuide.unscoped.filter(region_code__startswith="222401").count() == 3
+        paid = Roster.unscoped.filter(programme__in=("DIBAO", "TEKUN")).exclude(state="draft")
+        counties = {code[:6].ljust(12, "0") for code in paid.values_list("region_code", flat=True)}
+        assert set(PublishedList.unscoped.values_list("region_code", flat=True)) == counties
+    assert "演示信息公开：办事指南 3 份" in text
+
     again = StringIO()
     call_command("demo", "seed", "--households", "30", "--seed", "7", stdout=again)
     assert _counts() == first

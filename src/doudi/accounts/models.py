@@ -135,6 +135,15 @@ _COMPLAINT_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _COMPLAINT_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Disclosure (CASEWORK §9): a county officer edits the office guides of the county and its townships and
+# publishes the month's recipient list; the administrator may do so anywhere.
+_DISCLOSURE_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COUNTY: frozenset({"disclosure.write"}),
+    Role.ADMIN: frozenset({"disclosure.write"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _DISCLOSURE_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

@@ -154,3 +154,6 @@ class AuditAction(models.TextChoices):
     TEMPAID_NOTICE = "tempaid.notice", "临时救助公示及异议处理"
     TEMPAID_TRANSFER = "tempaid.transfer", "临时救助转入常规救助申请"
     TEMPAID_STATION = "tempaid.station", "流浪乞讨人员转介救助管理机构"
+    # disclosure (CASEWORK §9)
+    DISCLOSURE_GUIDE_SAVE = "disclosure.guide_save", "修改办事指南"
+    DISCLOSURE_PUBLISH = "disclosure.publish", "发布救助对象名单"

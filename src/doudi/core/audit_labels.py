@@ -35,6 +35,8 @@ SUBJECT_LABELS: dict[str, str] = {
     "user": "用户",
     "warning": "预警",
     "warnings": "预警清单",
+    "office_guide": "办事指南",
+    "published_list": "救助对象名单",
 }
 
 # actors that are not users (``record_audit(actor="…")``): commands, jobs, the demo seed
@@ -48,6 +50,7 @@ ACTOR_LABELS: dict[str, str] = {
     "doudi token": "命令行令牌管理",
     "doudi user": "命令行用户管理",
     "demo seed": "演示数据生成",
+    "doudi disclosure": "命令行发布信息公开",
 }
 
 

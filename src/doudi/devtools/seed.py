@@ -35,6 +35,7 @@ from doudi.registry.roster import import_roster
 
 if TYPE_CHECKING:
     from doudi.devtools.demo_casework import CaseworkSeed
+    from doudi.devtools.demo_disclosure import DisclosureSeed
     from doudi.devtools.demo_monitoring import MonitoringSeed
     from doudi.devtools.demo_needs import NeedsSeed
     from doudi.devtools.demo_payments import PaymentsSeed
@@ -97,6 +98,7 @@ class SeedReport:
     needs: NeedsSeed | None = None
     tempaid: TempAidSeed | None = None
     complaints: int = 0
+    disclosure: DisclosureSeed | None = None
 
     @property
     def added_nothing(self) -> bool:
@@ -165,6 +167,10 @@ def seed_demo(
         from doudi.devtools.demo_complaints import seed_complaints
 
         report.complaints = seed_complaints()
+        # disclosure: the demo office guides and the latest roster month published (idempotent)
+        from doudi.devtools.demo_disclosure import seed_disclosure
+
+        report.disclosure = seed_disclosure()
     return report
 
 

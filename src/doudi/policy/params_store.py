@@ -47,6 +47,7 @@ UNIT_LABELS = {
     "working_days": "工作日",
     "days": "天",
     "day": "日（每月）",
+    "households": "户",
 }
 # Chinese readings of coded parameter values (enum choices, the disability grade map)
 ENUM_VALUE_LABELS = {

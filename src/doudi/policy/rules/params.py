@@ -261,6 +261,11 @@ SPECS.update(
     )
 )
 
+# Disclosure (CASEWORK §9, R-PUB6): published figures below this count are suppressed.
+SPECS.update(
+    _specs(ParamSpec("disclosure.min_cell", COUNT, "households", "公开统计最小单元格（少于此数不公布）"))
+)
+
 ASSESSMENT_KEYS: tuple[str, ...] = tuple(k for k, s in SPECS.items() if s.assessment)
 
 # The contract's flat override keys → canonical key. ``dibao_standard`` means the household's area type.

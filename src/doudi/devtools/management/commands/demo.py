@@ -71,6 +71,12 @@ class Command(BaseCommand):
                 )
             if report.complaints:
                 out.write(f"演示投诉举报：{report.complaints} 件（各办理状态、逾期升级、敏感举报和复查）")
+            dc = report.disclosure
+            if dc is not None and not dc.skipped:
+                out.write(
+                    f"演示信息公开：办事指南 {dc.guides} 份，发布救助对象名单 {len(dc.published)} 个县（市、区），"
+                    f"公开 {sum(dc.published.values())} 户（人）"
+                )
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]

@@ -1,0 +1,108 @@
+"""The public disclosure pages (CASEWORK §9), mounted at ``/public/``: no login, the same for everyone.
+
+Regions are addressed by their 12-digit division code; anything that is not a Jilin county or township, a
+page past the end, or any other path is the same 404. The pages carry no per-user content, no session
+cookie, no CSRF token and no inline script or style, and say ``Cache-Control: public`` so that shared
+caches may keep them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
+
+from doudi.disclosure import queries
+from doudi.regions.models import Region
+
+MAX_AGE = 300  # five minutes: a withdrawn name or ended notice stays visible in caches at most that long
+COMPLAINT_FORMS = ("complaints_public:form", "complaints_public:new", "complaints_public:index")
+
+
+def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET only; 404 as a page of its own; the session read by the shell's middleware is forgotten (no
+    ``Vary: Cookie``, no cookie); ``Cache-Control: public``."""
+
+    @require_GET
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            response = view(request, *args, **kwargs)
+        except Http404:
+            response = render(request, "disclosure/public/not_found.html", status=404)
+        session = getattr(request, "session", None)
+        if session is not None and not session.modified:
+            session.accessed = False
+        patch_cache_control(response, public=True, max_age=MAX_AGE)
+        return response
+
+    return wrapped
+
+
+def complaint_form_url() -> str:
+    """The public complaint form, where the complaints app provides one ("" otherwise)."""
+    for name in COMPLAINT_FORMS:
+        try:
+            return reverse(name)
+        except NoReverseMatch:
+            continue
+    return ""
+
+
+def _region(code: str) -> Region:
+    region = queries.public_region(code)
+    if region is None:
+        raise Http404("not public")
+    return region
+
+
+def _page(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "1")
+    if not raw.isdigit() or len(raw) > 6:
+        raise Http404("bad page")
+    return int(raw)
+
+
+@public_page
+def index(request: HttpRequest) -> HttpResponse:
+    return render(request, "disclosure/public/index.html", {"cities": queries.index()})
+
+
+@public_page
+def region(request: HttpRequest, code: str) -> HttpResponse:
+    region = _region(code)
+    today = timezone.localdate()
+    county = queries.county_of(region)
+    ctx = {
+        "region": region,
+        "county": county,
+        "guide": queries.guide(region),
+        "standards": queries.standards(region, today),
+        "today": today,
+        "townships": queries.townships(county) if region.level == "county" else [],
+        "notices": queries.notices(region),
+        "published": queries.latest_list(region),
+        "complaint_url": complaint_form_url(),
+    }
+    return render(request, "disclosure/public/region.html", ctx)
+
+
+@public_page
+def recipients(request: HttpRequest, code: str) -> HttpResponse:
+    region = _region(code)
+    page = queries.recipients(region, _page(request))
+    if page is None:
+        raise Http404("no such page")
+    return render(request, "disclosure/public/recipients.html", {"region": region, **page})
+
+
+@public_page
+def statistics(request: HttpRequest, code: str) -> HttpResponse:
+    region = _region(code)
+    stats = queries.statistics(region, timezone.localdate())
+    return render(request, "disclosure/public/statistics.html", {"region": region, "stats": stats})
