@@ -34,7 +34,7 @@ from doudi.casework.basis import CARE_CODES, SINGLE_CODES
 from doudi.casework.lifecycle_models import AmountBasis, AmountBasisMember, GracePeriod
 from doudi.casework.models import Case
 from doudi.payments.base import PaymentsError, month_start
-from doudi.payments.models import RosterLine
+from doudi.payments.models import Roster, RosterLine
 from doudi.policy import params_store
 from doudi.policy.models import Decision
 from doudi.policy.rules import UnknownRegionError, codes
@@ -158,13 +158,19 @@ def lines_of_rosters(roster_ids: Collection[int]) -> str:
     """SQL condition on payment lines ``l``: on one of the given rosters (a month's). A month's lines were
     written together by its runs, so they lie in one range of ids: the condition reads that range in id
     order (a sequential scan) instead of following the roster index into a table many months long, line
-    by line in random order; the range's bounds come from the index."""
+    by line in random order. The range's bounds are each roster's first and last line on the
+    (roster, id) index — an aggregate over the whole table would have the planner walk the primary key
+    from one end until it met the month's lines, millions of rows for the newest or oldest month."""
     ids = ", ".join(str(int(i)) for i in roster_ids) or "0"
     line = connection.ops.quote_name(RosterLine._meta.db_table)
-    bounds = f"SELECT MIN(id) FROM {line} WHERE roster_id IN ({ids})"
-    top = f"SELECT MAX(id) FROM {line} WHERE roster_id IN ({ids})"
+    roster = connection.ops.quote_name(Roster._meta.db_table)
+
+    def bound(agg: str) -> str:
+        first = f"SELECT {agg}(i.id) FROM {line} i WHERE i.roster_id = r.id"
+        return f"SELECT {agg}(b) FROM (SELECT ({first}) AS b FROM {roster} r WHERE r.id IN ({ids})) q"
+
     # "+" keeps the planner off the roster index for the membership test
-    return f"l.id BETWEEN ({bounds}) AND ({top}) AND +l.roster_id IN ({ids})"
+    return f"l.id BETWEEN ({bound('MIN')}) AND ({bound('MAX')}) AND +l.roster_id IN ({ids})"
 
 
 def _t(model) -> str:

@@ -228,7 +228,8 @@ class RosterLine(Regional):
             )
         ]
         indexes = [
-            models.Index(fields=["roster", "status"]),
+            # a roster's lines, and its first and last line (``entitlement.lines_of_rosters``)
+            models.Index(fields=["roster", "id"], name="rosterline_roster_id"),
             models.Index(fields=["household", "month"]),
             models.Index(fields=["case", "month"]),
             # re-payment looks up failed lines by account; the others are set on few lines
