@@ -37,6 +37,7 @@ from doudi.monitoring.needs import sqlarrow as Q_
 from doudi.policy.rules import entitlements as E
 
 BATCH = 2000
+ANALYZE_AFTER = 50_000  # rows written by a pass after which PostgreSQL's statistics are refreshed
 KEY = 256  # person × need as one integer: person_id * KEY + the need's number (entitlements < KEY)
 OPEN = (NeedPush.Status.PUSHED, NeedPush.Status.ACCEPTED)
 QUEUE_LINK = "/monitoring/needs/"
@@ -238,7 +239,13 @@ def reconcile_all(*, as_of: dt.date | None = None, actor=None) -> PushResult:
     """The daily pass over every household (and ``doudi needs push``)."""
     as_of = as_of or timezone.localdate()
     people, due = due_needs(as_of)
-    return reconcile(due, people, as_of=as_of, household_ids=None, actor=actor)
+    result = reconcile(due, people, as_of=as_of, household_ids=None, actor=actor)
+    if connection.vendor == "postgresql" and result.pushed + result.withdrawn + result.ended > ANALYZE_AFTER:
+        # a first pass grows the tables by far more than autovacuum's next look: plan tomorrow's reads on
+        # the real sizes
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {NeedPush._meta.db_table}, {ChainEvent._meta.db_table}")
+    return result
 
 
 def on_casework_event(sender, *, event: str, actor=None, **kw) -> None:
