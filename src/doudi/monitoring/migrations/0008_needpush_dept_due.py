@@ -5,16 +5,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('monitoring', '0007_needs_push_rules'),
-        ('registry', '0002_h3_legal_supporter'),
+        ("monitoring", "0007_needs_push_rules"),
+        ("registry", "0002_h3_legal_supporter"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='needpush',
-            index=models.Index(fields=['department', 'status', 'due_on', 'id'], name='needpush_dept_due'),
+            model_name="needpush",
+            index=models.Index(fields=["department", "status", "due_on", "id"], name="needpush_dept_due"),
         ),
     ]

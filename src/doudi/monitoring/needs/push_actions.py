@@ -134,9 +134,9 @@ def reconcile(
     events = []
     by_group: dict[tuple[str, str], int] = defaultdict(int)
     if new.num_rows:
-        counts = new.group_by(["department", "region_code"]).aggregate([("person_id", "count")])
+        grouped = new.group_by(["department", "region_code"]).aggregate([("person_id", "count")])
         for dept, region, n in zip(
-            *(counts[c].to_pylist() for c in ("department", "region_code", "person_id_count")), strict=True
+            *(grouped[c].to_pylist() for c in ("department", "region_code", "person_id_count")), strict=True
         ):
             by_group[(dept, region)] += n
             result.by_department[dept] = result.by_department.get(dept, 0) + n
