@@ -16,4 +16,8 @@ class Migration(migrations.Migration):
             model_name="needpush",
             index=models.Index(fields=["department", "status", "due_on", "id"], name="needpush_dept_due"),
         ),
+        migrations.AddIndex(
+            model_name="needpush",
+            index=models.Index(fields=["department", "status", "id"], name="needpush_dept_newest"),
+        ),
     ]
