@@ -102,8 +102,7 @@ def tab_counts(user, today: dt.date | None = None) -> dict[str, int]:
     else:
         base = department_needs(user)
     for status, n, late in (  # one scan of the department's index range for every tab
-        base
-        .values("status")
+        base.values("status")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
         .values_list("status", "n", "late")
     ):
