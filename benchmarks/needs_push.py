@@ -74,7 +74,7 @@ def month_of_changes() -> tuple[int, int]:
             "INSERT INTO registry_personfact (region_code, kind, value, valid_from, source, source_ref, recorded_at,"
             f" person_id) SELECT p.region_code, 'schooling', {_json(connection.vendor)}, '2026-11-15', 'department',"
             " '', CURRENT_TIMESTAMP, p.id FROM registry_person p JOIN registry_household h ON h.id = p.household_id"
-            " WHERE h.id % 100 = 3 AND p.relation = 'head'",
+            " WHERE h.id %% 100 = 3 AND p.relation = 'head'",
             ['{"in_school": true, "stage": "undergraduate"}'],
         )
         return ended, cur.rowcount

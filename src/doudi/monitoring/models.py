@@ -301,6 +301,10 @@ class NeedPush(Regional):
             models.Index(
                 fields=["department", "region_code", "status", "due_on"], name="needpush_dept_queue"
             ),
+            # the overdue and accepted tabs by deadline: a page is a walk down this index
+            models.Index(fields=["department", "status", "due_on", "id"], name="needpush_dept_due"),
+            # the other tabs newest first: a page is a walk down this index
+            models.Index(fields=["department", "status", "id"], name="needpush_dept_newest"),
         ]
         constraints = [
             models.UniqueConstraint(

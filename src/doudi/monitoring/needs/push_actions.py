@@ -22,22 +22,23 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
-from doudi.accounts.models import Department, Role, User
+from doudi.accounts.models import Role, User
 from doudi.casework.events import CaseChange, CaseworkEvent
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
-from doudi.core.workdays import add_working_days
 from doudi.monitoring.loop.notify_actions import notify_many
 from doudi.monitoring.models import ChainEvent, NeedPush, Notification
-from doudi.monitoring.needs import params, persons
+from doudi.monitoring.needs import params, persons, push_sql
+from doudi.monitoring.needs import sqlarrow as Q_
 from doudi.policy.rules import entitlements as E
 
 BATCH = 2000
+ANALYZE_AFTER = 50_000  # rows written by a pass after which PostgreSQL's statistics are refreshed
+KEY = 256  # person × need as one integer: person_id * KEY + the need's number (entitlements < KEY)
 OPEN = (NeedPush.Status.PUSHED, NeedPush.Status.ACCEPTED)
 QUEUE_LINK = "/monitoring/needs/"
 # the case's changes after which a household's needs are reconciled at once
@@ -79,13 +80,6 @@ def due_needs(as_of: dt.date, household_ids: Iterable[int] | None = None) -> tup
     return table, E.evaluate(table, params.for_persons(table, as_of), as_of)
 
 
-def _dept(code: str) -> str:
-    try:
-        return Department(code).label
-    except ValueError:
-        return code
-
-
 def _reason(need: str, person_id: int, listed: dict[int, bool]) -> str:
     label = E.LABELS.get(need, need)
     if person_id not in listed:
@@ -105,86 +99,48 @@ def reconcile(
 ) -> PushResult:
     """Push what is due and not pushed, end what is pushed and no longer due (see the module)."""
     result = PushResult(as_of=as_of, persons=people.num_rows)
-    live = NeedPush.unscoped.filter(source=NeedPush.Source.RULE, ended_on__isnull=True)
+    where = f"source = '{NeedPush.Source.RULE.value}' AND ended_on IS NULL"
     if household_ids is not None:  # the households' pushes, and those of their members pushed elsewhere
         hh = list(household_ids)
-        live = live.filter(Q(household_id__in=hh) | Q(person_id__in=people["person_id"].to_pylist()))
-    rows = list(
-        live.values_list("pk", "person_id", "need", "status", "household_id", "region_code").iterator(
-            chunk_size=20_000
-        )
+        persons_in = people["person_id"].to_pylist()
+        where += f" AND (household_id IN {Q_.ids(hh)} OR person_id IN {Q_.ids(persons_in)})"
+    codes = [e.code for e in E.ENTITLEMENTS]
+    need_no = " ".join(f"WHEN '{c}' THEN {i}" for i, c in enumerate(codes))
+    # the live pushes as two integer columns (id, person × need): cheap to read, hashed by Arrow
+    existing = Q_.read(
+        f"SELECT id, person_id * {KEY} + CASE need {need_no} END"
+        f" FROM {connection.ops.quote_name(NeedPush._meta.db_table)} WHERE {where}",
+        pa.schema([("pk", pa.int64()), ("key", pa.int64())]),
     )
-    cols = list(zip(*rows, strict=True)) if rows else [()] * 6
-    existing = pa.table(
-        {
-            "pk": pa.array(cols[0], pa.int64()),
-            "person_id": pa.array(cols[1], pa.int64()),
-            "need": pa.array(cols[2], pa.string()),
-            "status": pa.array(cols[3], pa.string()),
-            "household_id": pa.array(cols[4], pa.int64()),
-            "region_code": pa.array(cols[5], pa.string()),
-        }
+    due_key = pc.add(
+        pc.multiply(due["person_id"], KEY),
+        pc.cast(pc.index_in(due["need"], value_set=pa.array(codes)), pa.int64()),
     )
-    del rows, cols
-    keys = ["person_id", "need"]
-    # set-based: anti-joins of the due needs and the live pushes (only the differences reach Python)
-    new = due.join(existing.select(keys), keys=keys, join_type="left anti").to_pylist()
-    gone_rows = existing.join(due.select(keys), keys=keys, join_type="left anti").to_pylist()
+    # set-based: what is due and not pushed, what is pushed and no longer due (only these reach Python)
+    new = due.filter(pc.invert(pc.is_in(due_key, value_set=existing["key"])))
+    gone_pks = existing.filter(pc.invert(pc.is_in(existing["key"], value_set=due_key)))["pk"].to_pylist()
     gone = [
-        ((r["person_id"], r["need"]), (r["pk"], r["status"], r["household_id"], r["region_code"]))
-        for r in gone_rows
+        ((pid, need), (pk, status, hid, region))
+        for i in range(0, len(gone_pks), BATCH)
+        for pk, pid, need, status, hid, region in NeedPush.unscoped.filter(pk__in=gone_pks[i : i + BATCH])
+        .order_by("pk")
+        .values_list("pk", "person_id", "need", "status", "household_id", "region_code")
     ]
     now = timezone.now()
     actor_user = actor if getattr(actor, "pk", None) else None
 
-    # -- push
-    deadlines: dict[int, dt.date] = {}
-    pushes = []
-    for r in new:
-        wd = int(r["deadline_wd"])
-        if wd not in deadlines:
-            deadlines[wd] = add_working_days(as_of, wd)
-        e = E.BY_CODE[r["need"]]
-        pushes.append(
-            NeedPush(
-                household_id=r["household_id"],
-                person_id=r["person_id"],
-                region_code=r["region_code"],
-                department=r["department"],
-                need=r["need"],
-                detail=e.label,
-                source=NeedPush.Source.RULE,
-                due_on=deadlines[wd],
-            )
-        )
-    created: list[NeedPush] = []
-    for i in range(0, len(pushes), BATCH):
-        created += NeedPush.unscoped.bulk_create(pushes[i : i + BATCH])
-    if created and created[0].pk is None:  # a backend that does not return keys
-        created = list(
-            NeedPush.unscoped.filter(source=NeedPush.Source.RULE, ended_on__isnull=True, created_at__gte=now)
-        )
+    # -- push (bulk SQL: the pushes, then their chain events from the rows just inserted)
+    result.pushed = push_sql.push_new(new, as_of=as_of, now=now, actor_id=getattr(actor_user, "pk", None))
     events = []
     by_group: dict[tuple[str, str], int] = defaultdict(int)
-    for p in created:
-        dept = _dept(p.department)
-        events.append(
-            ChainEvent(
-                household_id=p.household_id,
-                region_code=p.region_code,
-                at=now,
-                kind=ChainEvent.Kind.NEED_PUSH,
-                ref_type="monitoring.needpush",
-                ref_id=p.pk,
-                summary=f"按政策推送至{dept}部门：{p.detail}，请于 {p.due_on:%Y-%m-%d} 前答复",
-                data={"push": p.pk, "person": p.person_id, "need": p.need, "department": p.department,
-                      "due_on": str(p.due_on), "source": "rule"},
-                actor=actor_user,
-            )
-        )  # fmt: skip
-        by_group[(p.department, p.region_code)] += 1
-        result.by_department[p.department] = result.by_department.get(p.department, 0) + 1
-    result.pushed = len(created)
+    if new.num_rows:
+        grouped = new.group_by(["department", "region_code"]).aggregate([("person_id", "count")])
+        for dept, region, n in zip(
+            *(grouped[c].to_pylist() for c in ("department", "region_code", "person_id_count")), strict=True
+        ):
+            by_group[(dept, region)] += n
+            result.by_department[dept] = result.by_department.get(dept, 0) + n
+    first_region = new["region_code"][0].as_py() if new.num_rows else None
 
     # -- end / withdraw
     listed: dict[int, bool] = {}  # person in the table → deceased (only the persons of gone pushes)
@@ -254,7 +210,7 @@ def reconcile(
             ]
         )
     if result.pushed or result.withdrawn or result.ended:
-        region = "22" if household_ids is None else (created[0].region_code if created else "22")
+        region = "22" if household_ids is None else (first_region or "22")
         record_audit(
             actor=actor or "system",
             action=AuditAction.NEEDS_PUSH,
@@ -283,7 +239,13 @@ def reconcile_all(*, as_of: dt.date | None = None, actor=None) -> PushResult:
     """The daily pass over every household (and ``doudi needs push``)."""
     as_of = as_of or timezone.localdate()
     people, due = due_needs(as_of)
-    return reconcile(due, people, as_of=as_of, household_ids=None, actor=actor)
+    result = reconcile(due, people, as_of=as_of, household_ids=None, actor=actor)
+    if connection.vendor == "postgresql" and result.pushed + result.withdrawn + result.ended > ANALYZE_AFTER:
+        # a first pass grows the tables by far more than autovacuum's next look: plan tomorrow's reads on
+        # the real sizes
+        with connection.cursor() as cur:
+            cur.execute(f"ANALYZE {NeedPush._meta.db_table}, {ChainEvent._meta.db_table}")
+    return result
 
 
 def on_casework_event(sender, *, event: str, actor=None, **kw) -> None:

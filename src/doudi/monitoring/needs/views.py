@@ -39,6 +39,14 @@ EXPORT_COLUMNS = ("需求编号", "救助项目", "姓名", "身份证号（脱�
                   "是否逾期", "答复说明", "救助金额", "撤回原因")  # fmt: skip
 
 
+class _CountedPaginator(Paginator):
+    """A paginator given its count (the tab counts are read in one scan already)."""
+
+    def __init__(self, object_list, per_page: int, count: int):
+        super().__init__(object_list, per_page)
+        self.__dict__["count"] = count
+
+
 def _dept_only(user) -> bool:
     return queries.is_department_user(user)
 
@@ -66,10 +74,12 @@ def queue(request):
     if tab not in queries.TABS:
         tab = "new"
     today = timezone.localdate()
-    page = Paginator(queries.queue(request.user, tab, today), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = queries.tab_counts(request.user, today)
+    paginator = _CountedPaginator(queries.queue(request.user, tab, today), PAGE_SIZE, counts[tab])
+    page = paginator.get_page(request.GET.get("page"))
     ctx = {
         "tab": tab,
-        "tabs": [(k, v, c) for (k, v), c in zip(queries.TABS.items(), queries.tab_counts(request.user, today).values(), strict=True)],
+        "tabs": [(k, v, counts[k]) for k, v in queries.TABS.items()],
         "page_obj": page,
         "rows": _rows(list(page), today),
         "department": queries.dept_label(request.user.department),
