@@ -270,3 +270,17 @@ def test_proposal_preview_with_the_real_simulation(client, users, assessed_house
     assert p.preview["as_of"] == "2025-08-01"
     page = client.get(f"/policy/proposals/{p.pk}/").content.decode()
     assert 'id="preview-headline"' in page and "进学街道" in page  # tiers, cost, by region
+
+
+def test_two_equally_ranked_rows_resolve_to_the_newest_entered_whatever_the_row_order(store):
+    """Rows written outside the reviewed path (an import, a script) can leave two rows of a key in force from
+    the same day for the same region: the newest entered wins, on every database and in every process."""
+    row = _yanji_urban_rows()[-1]
+    on = dt.date(2031, 1, 1)
+    for value in ("901", "902"):
+        ParameterValue.objects.create(
+            key=row.key, region_code=row.region_code, area_type=row.area_type, value=value, unit=row.unit,
+            effective_from=on, source="测试：同日两行", floor=False,
+        )  # fmt: skip
+    params_store.clear_cache()
+    assert params_store.provider(YANJI_T1, "urban", on).dibao_standard == 902

@@ -123,7 +123,10 @@ def active_rows() -> list[ParamRow]:
     with _lock:
         if _cache["fingerprint"] == fp:
             return _cache["rows"]  # type: ignore[return-value]
-    rows = [_row(pv) for pv in ParameterValue.objects.filter(status=ParameterValue.Status.ACTIVE)]
+    # the resolver keeps the first of two equally ranked rows: the newest entered comes first, so that the
+    # choice never depends on the database's row order (PostgreSQL's changes after updates)
+    active = ParameterValue.objects.filter(status=ParameterValue.Status.ACTIVE)
+    rows = [_row(pv) for pv in active.order_by("key", "region_code", "effective_from", "-pk")]
     with _lock:
         _cache.update(fingerprint=fp, rows=rows, resolved=OrderedDict())
     return rows
