@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from doudi.casework.models import Case
-from doudi.payments import entitlement
+from doudi.payments import entitlement, totals
 from doudi.payments.base import add_months
 from tests.payments.engine import engine_lines, paid_lines
 
@@ -109,7 +109,7 @@ class _Rollback(Exception):
 
 def _totals(month: dt.date) -> dict[int, int]:
     cases = entitlement.payable_cases(month)
-    table = entitlement.case_totals(cases, entitlement.members_of(cases["basis_id"]), month)
+    table = totals.case_totals(cases, entitlement.members_of(cases["basis_id"]), month)
     return dict(zip(table["case_id"].to_pylist(), table["amount"].to_pylist(), strict=True))
 
 
@@ -147,8 +147,8 @@ def test_totals_of_several_months_equal_each_month_computed_alone(confirmed, set
     set_standard(800, D(2028, 8, 1))
     cases = entitlement.payable_cases(None)
     members = entitlement.members_of(cases["basis_id"])
-    together = entitlement.case_totals_by_month(cases, members, months)
-    alone = {m: entitlement.case_totals(cases, members, m) for m in months}
+    together = totals.case_totals_by_month(cases, members, months)
+    alone = {m: totals.case_totals(cases, members, m) for m in months}
     for m in months:
         assert _as_dict(together[m]) == _as_dict(alone[m]), m
     dibao = confirmed["DIBAO"].pk

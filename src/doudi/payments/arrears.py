@@ -5,7 +5,7 @@ Which months: those of the last ``pay.arrears_max_months`` before the run's mont
 past draft and were generated before a benefit parameter row (standard, TEKUN multiple, minimum wage,
 care shares, top-ups) in force that month was entered. For each such month and each case paid on those
 rosters, the month is recomputed with the parameters now in force for it
-(``entitlement.case_totals_by_month``, the engine's formulas summed per case; only cases whose current
+(``totals.case_totals_by_month``, the engine's formulas summed per case; only cases whose current
 basis was already in force that month), and the difference to the entitlement lines paid is owed. Per case the positive differences, less the
 standard-change arrears already written on rosters past draft that cover any of those months, become
 ONE arrears line (origin ``standard_change``, rule ``R-PAY7``, ``covers`` the months) on the month's
@@ -28,13 +28,13 @@ from doudi.payments.base import add_months, month_start
 from doudi.payments.entitlement import (
     LINE_SCHEMA,
     basis_in_force,
-    case_totals_by_month,
     lines_of_rosters,
     payable_in,
     read_arrow,
     read_numbers,
 )
 from doudi.payments.models import Roster, RosterLine
+from doudi.payments.totals import case_totals_by_month
 from doudi.policy.models import ParameterValue
 
 BENEFIT_KEY_PREFIXES = (

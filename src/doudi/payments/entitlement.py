@@ -23,7 +23,6 @@ import re
 import tempfile
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from dataclasses import replace as dataclass_replace
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -306,7 +305,7 @@ def param_regions(regions: pa.ChunkedArray | pa.Array, keys: Collection[str] = A
     return pc.take(pa.array(mapped, pa.string()), pc.index_in(regions, value_set=distinct))
 
 
-def _params(region: str, area: str, month: dt.date) -> Parameters:
+def params_for(region: str, area: str, month: dt.date) -> Parameters:
     try:
         params = params_store.provider(region, area, month)
         params.check_complete()
@@ -319,7 +318,7 @@ def _params(region: str, area: str, month: dt.date) -> Parameters:
 
 
 @dataclass
-class _Benefits:
+class Benefits:
     """The engine's amounts of a batch of cases for one month: ``b1`` per basis of ``bases``, the member
     amounts per row of ``member_rows``, and each basis's parameter group."""
 
@@ -332,7 +331,7 @@ class _Benefits:
     digest: str
 
 
-def _benefits(cases: pa.Table, members: pa.Table, month: dt.date) -> _Benefits:
+def benefits_of(cases: pa.Table, members: pa.Table, month: dt.date) -> Benefits:
     # one row per distinct basis, in basis order; its parameter group (household region, area type)
     first = pc.sort_indices(cases, [("basis_id", "ascending")])
     by_basis = cases.take(first)
@@ -345,7 +344,7 @@ def _benefits(cases: pa.Table, members: pa.Table, month: dt.date) -> _Benefits:
     groups = []
     for key in distinct.to_pylist():
         region, _, area = str(key).partition("|")
-        groups.append(_params(region, area, month))
+        groups.append(params_for(region, area, month))
     param_group = pc.index_in(group_keys, value_set=distinct)
     digest = hashlib.sha256(month.isoformat().encode())
     for key, g in sorted(zip(distinct.to_pylist(), groups, strict=True), key=lambda kv: str(kv[0])):
@@ -375,10 +374,10 @@ def _benefits(cases: pa.Table, members: pa.Table, month: dt.date) -> _Benefits:
         },
         groups,
     )
-    return _Benefits(bases, member_rows, b1, mb, groups, param_group, digest.hexdigest())
+    return Benefits(bases, member_rows, b1, mb, groups, param_group, digest.hexdigest())
 
 
-def _standards_of_capped(cases: pa.Table, ben: _Benefits, caps: dict[int, int]) -> dict[int, int]:
+def standards_of_capped(cases: pa.Table, ben: Benefits, caps: dict[int, int]) -> dict[int, int]:
     """Case → the DIBAO standard (fen) of its parameter group, for the capped cases (R-X2)."""
     s_of_basis = dict(
         zip(
@@ -394,111 +393,12 @@ def _standards_of_capped(cases: pa.Table, ben: _Benefits, caps: dict[int, int]) 
     }
 
 
-TOTALS_SCHEMA = pa.schema([("case_id", pa.int64()), ("amount", pa.int64())])
-
-
-def case_totals(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Table:
-    """Per case, the month's amount (``case_id``, ``amount``): the sum of ``compute_lines``'s amounts,
-    without building the lines — the arrears recompute months of a province and need only this."""
-    month = month_start(month)
-    return _with_caps(_raw_totals(cases, members, month), cases, members, month)
-
-
-def case_totals_by_month(
-    cases: pa.Table, members: pa.Table, months: Sequence[dt.date]
-) -> dict[dt.date, pa.Table]:
-    """``case_totals`` of the same cases for each of ``months`` (ascending). A month whose parameters
-    equal the month before's in every parameter group (a standard changed from some month on stays the
-    same after it) is that month's totals again, recomputed only for the cases with a member whose age
-    in whole years differs — the engine's only other input that moves with the month (``as_of``)."""
-    out: dict[dt.date, pa.Table] = {}
-    if cases.num_rows == 0:
-        return {month_start(m): TOTALS_SCHEMA.empty_table() for m in months}
-    keys = _group_keys(cases)
-    before: tuple[dt.date, tuple, pa.Table] | None = None
-    for m in sorted(month_start(x) for x in months):
-        same_params = tuple(dataclass_replace(_params(r, a, m).ints, as_of_ymd=0) for r, a in keys)
-        if before is not None and before[1] == same_params:
-            raw = _aged(before[2], before[0], m, cases, members)
-        else:
-            raw = _raw_totals(cases, members, m)
-        before = (m, same_params, raw)
-        out[m] = _with_caps(raw, cases, members, m)
-    return out
-
-
-def _group_keys(cases: pa.Table) -> list[tuple[str, str]]:
-    """The distinct (parameter region, area type) groups of the cases."""
-    keys = pc.unique(
-        pc.binary_join_element_wise(param_regions(cases["region_code"]), cases["area_type"], "|")
-    )
-    return [tuple(str(k).partition("|")[::2]) for k in keys.to_pylist()]  # type: ignore[misc]
-
-
-def _aged(raw: pa.Table, was: dt.date, month: dt.date, cases: pa.Table, members: pa.Table) -> pa.Table:
-    """``raw`` (the totals of ``was``) for ``month`` with the same parameters: the cases whose members
-    are all as old in whole years are unchanged, the others are recomputed."""
-    birth = members["birth_ymd"]
-    then = pc.divide(pc.subtract(was.year * 10000 + was.month * 100 + was.day, birth), 10000)
-    now = pc.divide(pc.subtract(month.year * 10000 + month.month * 100 + month.day, birth), 10000)
-    older = pc.unique(members["basis_id"].filter(pc.not_equal(then, now)))
-    moved = cases.filter(pc.is_in(cases["basis_id"], value_set=older))
-    if moved.num_rows == 0:
-        return raw
-    again = _raw_totals(moved, members.filter(pc.is_in(members["basis_id"], value_set=older)), month)
-    kept = raw.filter(pc.invert(pc.is_in(raw["case_id"], value_set=moved["case_id"])))
-    return pa.concat_tables([kept, again])
-
-
-def _raw_totals(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Table:
-    """Per case, the sum of its positive line amounts before any grace cap."""
-    if cases.num_rows == 0:
-        return TOTALS_SCHEMA.empty_table()
-    ben = _benefits(cases, members, month)
-    positive = [pc.max_element_wise(ben.per_member[c], 0) for c in ("b2", "b4", "b3_basic", "b3_care")]
-    per_basis_member = (
-        pa.table(
-            {
-                "basis_id": ben.member_rows["basis_id"],
-                "d": pc.add(positive[0], positive[1]),
-                "t": pc.add(positive[2], positive[3]),
-            }
-        )
-        .group_by("basis_id")
-        .aggregate([("d", "sum"), ("t", "sum")])
-    )
-    per_basis = pa.table({"basis_id": ben.bases["basis_id"], "b1": pc.max_element_wise(ben.b1, 0)}).join(
-        per_basis_member, "basis_id", join_type="inner"
-    )
-    joined = cases.select(["case_id", "basis_id", "tier"]).join(per_basis, "basis_id", join_type="inner")
-    dibao = pc.equal(joined["tier"], "DIBAO")
-    amount = pc.if_else(dibao, pc.add(joined["b1"], joined["d_sum"]), joined["t_sum"])
-    return pa.table({"case_id": joined["case_id"], "amount": amount.cast(pa.int64())}, schema=TOTALS_SCHEMA)
-
-
-def _with_caps(totals: pa.Table, cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Table:
-    """R-X2 capped grace periods of ``month``: a capped case's total at most S × its persons (the few
-    capped cases' standards resolved through their own parameter groups)."""
-    caps = grace_caps(month, cases["case_id"])
-    if not caps or totals.num_rows == 0:
-        return totals
-    capped_cases = cases.filter(pc.is_in(cases["case_id"], value_set=pa.array(list(caps), pa.int64())))
-    if capped_cases.num_rows == 0:
-        return totals
-    standard = _standards_of_capped(capped_cases, _benefits(capped_cases, members, month), caps)
-    limit = {c: (standard[c] * caps[c] + 50) // 100 for c in caps if c in standard}
-    at = pc.index_in(totals["case_id"], value_set=pa.array(list(limit), pa.int64()))
-    cap = pc.take(pa.array(list(limit.values()), pa.int64()), at)
-    capped = pc.if_else(pc.is_null(cap), totals["amount"], pc.min_element_wise(totals["amount"], cap))
-    return totals.set_column(1, "amount", capped)
-
-
 def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Table:
     """The payment lines (``LINE_SCHEMA``) of ``cases`` for ``month`` from their bases' ``members``."""
     month = month_start(month)
     if cases.num_rows == 0:
         return LINE_SCHEMA.empty_table()
-    ben = _benefits(cases, members, month)
+    ben = benefits_of(cases, members, month)
     basis_b1 = pa.table({"basis_id": ben.bases["basis_id"], "b1": ben.b1})
     mb, member_rows = ben.per_member, ben.member_rows
     person_lines = pa.table(
@@ -530,7 +430,7 @@ def compute_lines(cases: pa.Table, members: pa.Table, month: dt.date) -> pa.Tabl
     table = pa.concat_tables([p for p in parts if p.num_rows] or [LINE_SCHEMA.empty_table()])
     caps = grace_caps(month, cases["case_id"])
     if caps:
-        s_of_case = _standards_of_capped(cases, ben, caps)
+        s_of_case = standards_of_capped(cases, ben, caps)
         table = _apply_caps(table, caps, s_of_case)
     table = table.append_column("_o", _codes_of(table["line"], LINE_ORDER, 0))
     table = table.sort_by([("case_id", "ascending"), ("_o", "ascending"), ("person_id", "ascending")])
