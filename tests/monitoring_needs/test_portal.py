@@ -172,3 +172,30 @@ def test_owed_list_page_downloads_excel_and_is_audited(confirmed, depts, client)
     # another department's assistance is not a purpose of education
     r = client.get("/monitoring/needs/owed/?purpose=medical_premium_full&period=2026", follow=True)
     assert "本部门的救助项目" in r.content.decode()
+
+
+def test_queue_pages_are_the_queue_in_its_order_page_by_page(student_family, depts):
+    """The paginator's source (two steps on PostgreSQL: ids from the region index, then the rows) gives
+    every tab's rows in the queue's own order, page after page, and nothing of another region."""
+    from doudi.core.scoping import user_scope, using_scope
+    from doudi.monitoring.models import NeedPush
+    from doudi.monitoring.needs import queries
+
+    hh, _people, child = student_family
+    user = depts["education"]
+    dues = [D(2026, 12, 1), None, D(2026, 11, 20), D(2026, 12, 1), D(2026, 11, 20), None, D(2026, 12, 9)]
+    with all_regions():
+        mine = [
+            NeedPush.unscoped.create(household=hh, person=child, department="education", need="education_aid",
+                                     region_code=hh.region_code, due_on=due, status=status)
+            for due in dues for status in ("pushed", "accepted")
+        ]  # fmt: skip
+        NeedPush.unscoped.create(household=hh, person=child, department="education", need="education_aid",
+                                 region_code="220102001001", due_on=D(2026, 11, 1))  # fmt: skip
+    with using_scope(user_scope(user)):
+        for tab in ("new", "accepted", "overdue"):
+            whole = [p.pk for p in queries.queue(user, tab, D(2026, 12, 2))]
+            pages = queries.queue_pages(user, tab, D(2026, 12, 2))
+            paged = [p.pk for k in range(0, len(whole) + 3, 3) for p in pages[k : k + 3]]
+            assert paged == whole and set(whole) <= {p.pk for p in mine}, tab
+        assert len(whole) == 4  # the overdue: pushed, due before 2026-12-02

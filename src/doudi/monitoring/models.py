@@ -305,6 +305,10 @@ class NeedPush(Regional):
             models.Index(fields=["department", "status", "due_on", "id"], name="needpush_dept_due"),
             # the other tabs newest first: a page is a walk down this index
             models.Index(fields=["department", "status", "id"], name="needpush_dept_newest"),
+            # a region's tab page by page on PostgreSQL: ids read from this index alone (``queries.queue``)
+            models.Index(
+                fields=["department", "status", "region_code", "due_on", "id"], name="needpush_region_page"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

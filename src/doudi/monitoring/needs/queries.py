@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Count, Q, QuerySet
+from django.db import connection
+from django.db.models import BigIntegerField, Count, DateField, ExpressionWrapper, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from doudi.accounts.models import Department, Role
@@ -89,6 +91,55 @@ def queue(user, tab: str, today: dt.date | None = None) -> QuerySet[NeedPush]:
     return qs.order_by("due_on", "pk") if tab in ("overdue", "accepted") else qs.order_by("-pk")
 
 
+def queue_pages(user, tab: str, today: dt.date | None = None) -> QuerySet[NeedPush] | TwoStepPages:
+    """``queue`` for the paginator: on PostgreSQL, for a user of a region below the province, a page is
+    read in two steps (``TwoStepPages``)."""
+    today = today or timezone.localdate()
+    rows = queue(user, tab, today)
+    scope = current_scope()
+    if connection.vendor == "postgresql" and scope is not None and scope.prefix.isdigit():
+        return TwoStepPages(_page_ids(user, tab, today, tab in ("overdue", "accepted")), rows)
+    return rows
+
+
+def _page_ids(user, tab: str, today: dt.date, by_deadline: bool) -> QuerySet:
+    """The ids of a region's tab in page order, from the (department, status, region_code, due_on, id)
+    index alone. The orderings are expressions so that PostgreSQL does not walk the id or deadline index
+    and filter the region as it goes: a bulk pass writes a county's pushes together, so that walk can pass
+    a million rows of other counties before it finds a page (0.9 s for a county at 1,000,000 cases)."""
+    status = S.PUSHED if tab == "overdue" else TAB_STATUS.get(tab)
+    ids = _in_subtree(NeedPush.unscoped.filter(department=user.department))
+    if status is not None:
+        ids = ids.filter(status=status)
+    if tab == "overdue":
+        ids = ids.filter(due_on__lt=today)
+    pk = ExpressionWrapper(F("pk") + 0, output_field=BigIntegerField())
+    if by_deadline:
+        due = Coalesce("due_on", Value(dt.date.max), output_field=DateField())
+        return ids.order_by(due.asc(), pk.asc()).values_list("pk", flat=True)
+    return ids.order_by(pk.desc()).values_list("pk", flat=True)
+
+
+class TwoStepPages:
+    """A queue the paginator slices in two steps: a page of ids from the index, then those rows through
+    the scoped queryset (which keeps the region and department checks and the page order)."""
+
+    ordered = True
+
+    def __init__(self, ids: QuerySet, rows: QuerySet[NeedPush]):
+        self.ids, self.rows = ids, rows
+
+    def __getitem__(self, page: slice) -> list[NeedPush]:
+        ids = list(self.ids[page])
+        return list(self.rows.filter(pk__in=ids)) if ids else []
+
+    def count(self) -> int:
+        return self.ids.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+
 def tab_counts(user, today: dt.date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     by_status: dict[str, int] = {}
@@ -102,8 +153,9 @@ def tab_counts(user, today: dt.date | None = None) -> dict[str, int]:
     else:
         base = department_needs(user)
     for status, n, late in (  # one scan of the department's index range for every tab
+        # counted from the index alone: COUNT(*) and the deadline (COUNT(id) visits every row on PostgreSQL)
         base.values("status")
-        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_on__lt=today)))
+        .annotate(n=Count("*"), late=Count("due_on", filter=Q(due_on__lt=today)))
         .values_list("status", "n", "late")
     ):
         by_status[status] = n

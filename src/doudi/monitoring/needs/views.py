@@ -75,7 +75,7 @@ def queue(request):
         tab = "new"
     today = timezone.localdate()
     counts = queries.tab_counts(request.user, today)
-    paginator = _CountedPaginator(queries.queue(request.user, tab, today), PAGE_SIZE, counts[tab])
+    paginator = _CountedPaginator(queries.queue_pages(request.user, tab, today), PAGE_SIZE, counts[tab])
     page = paginator.get_page(request.GET.get("page"))
     ctx = {
         "tab": tab,
