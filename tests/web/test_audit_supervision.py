@@ -27,7 +27,9 @@ from .conftest import JIN_ID15, JIN_ID18
 
 pytestmark = pytest.mark.django_db
 
-WANG_ID18 = idnumber.make("220102", dt.date(1960, 1, 15), 100, male=True)  # 王建国, 南关区 (tests/conftest.py)
+WANG_ID18 = idnumber.make(
+    "220102", dt.date(1960, 1, 15), 100, male=True
+)  # 王建国, 南关区 (tests/conftest.py)
 AUDIT = reverse("web:audit")
 
 
@@ -70,7 +72,9 @@ def test_a_number_outside_the_scope_finds_nothing(login, make_user, reveals):
     county = login(make_user("auditor", YANJI))
     assert _events(county.get(AUDIT, {"id_number": WANG_ID18})) == []
     province = login(make_user("auditor", PROVINCE))
-    assert any(e.action == "registry.reveal_id" for e in _events(province.get(AUDIT, {"id_number": WANG_ID18})))
+    assert any(
+        e.action == "registry.reveal_id" for e in _events(province.get(AUDIT, {"id_number": WANG_ID18}))
+    )
 
 
 def test_actor_region_action_and_date_filters(login, make_user, reveals):
@@ -82,9 +86,11 @@ def test_actor_region_action_and_date_filters(login, make_user, reveals):
     by_region = _events(client.get(AUDIT, {"region": YANJI_T1[:9]}))
     assert by_region and all(e.region_code.startswith(YANJI_T1[:9]) for e in by_region)
     with all_regions():
-        assert AuditEvent.objects.filter(region_code__startswith="222401").exclude(
-            region_code__startswith=YANJI_T1[:9]
-        ).exists()  # the filter did narrow
+        assert (
+            AuditEvent.objects.filter(region_code__startswith="222401")
+            .exclude(region_code__startswith=YANJI_T1[:9])
+            .exists()
+        )  # the filter did narrow
     outside = client.get(AUDIT, {"region": NANGUAN})
     assert _events(outside) == [] and "不在您的管辖范围内" in outside.content.decode()
 
@@ -92,7 +98,9 @@ def test_actor_region_action_and_date_filters(login, make_user, reveals):
     assert len(by_action) == 3 and {e.action for e in by_action} == {"registry.reveal_id"}
 
     today = timezone.localdate()
-    assert len(_events(client.get(AUDIT, {"action": "registry.reveal_id", "since": today, "until": today}))) == 3
+    assert (
+        len(_events(client.get(AUDIT, {"action": "registry.reveal_id", "since": today, "until": today}))) == 3
+    )
     assert _events(client.get(AUDIT, {"since": today + dt.timedelta(days=1)})) == []
     assert _events(client.get(AUDIT, {"until": today - dt.timedelta(days=1)})) == []
 
