@@ -21,6 +21,7 @@ class AuditAction(models.TextChoices):
     ACCOUNTS_USER_UNLOCK = "accounts.user_unlock", "解除登录锁定"
     # audit
     AUDIT_SUPERVISOR_ACCESS = "audit.supervisor_access", "审计/纪检人员访问"
+    AUDIT_EXPORT = "audit.export", "导出审计日志"
     # regions
     REGIONS_LOAD = "regions.load", "载入行政区划"
     REGIONS_ADD = "regions.add", "新增区划"

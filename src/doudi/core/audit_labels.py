@@ -37,6 +37,23 @@ SUBJECT_LABELS: dict[str, str] = {
     "warnings": "预警清单",
     "office_guide": "办事指南",
     "published_list": "救助对象名单",
+    "audit_log": "审计日志",
+    "complaint": "投诉举报",
+    "complaint_export": "投诉举报清单",
+    "fund": "资金专账",
+    "monthly_summary": "月度汇总",
+    "oneoff": "一次性发放",
+    "payments_export": "发放明细导出",
+    "payments_run": "月度发放",
+    "potential_case": "潜在救助对象",
+    "recipient_account": "收款账户",
+    "recovery_claim": "追回款",
+    "recovery_offsets": "追回款抵扣",
+    "roster": "发放花名册",
+    "roster_line": "花名册明细",
+    "staff_relation": "工作人员近亲属备案",
+    "tempaid_export": "临时救助清单",
+    "unroutable_records": "无法分派记录",
 }
 
 # actors that are not users (``record_audit(actor="…")``): commands, jobs, the demo seed

@@ -346,3 +346,15 @@ def get_supporter_link(pk: int, household: Household) -> LegalSupporter:
 def current_member(household: Household, person_id: int) -> Person:
     """A current member of ``household`` (scoped; DoesNotExist otherwise)."""
     return Person.objects.get(pk=person_id, household=household)
+
+
+def audit_subjects(id_index: str) -> list[tuple[str, int]]:
+    """The audit subjects of the persons in scope with this blind index: each person and its household
+    (registered in ``core.audit_queries`` for the audit log's person filter)."""
+    pairs = Person.objects.filter(id_index=id_index).values_list("pk", "household_id")
+    out: list[tuple[str, int]] = []
+    for pk, household_id in pairs:
+        out.append(("person", pk))
+        if household_id:
+            out.append(("household", household_id))
+    return out

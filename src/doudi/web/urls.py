@@ -12,4 +12,5 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("audit/", views.audit_log, name="audit"),
+    path("audit/export/", views.audit_export, name="audit_export"),
 ]
