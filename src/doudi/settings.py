@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "doudi.tempaid",
     "doudi.complaints",
     "doudi.disclosure",
+    "doudi.spotchecks",
 ]
 
 MIDDLEWARE = [

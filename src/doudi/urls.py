@@ -28,4 +28,5 @@ urlpatterns = [
     path("complaint/", include("doudi.complaints.urls_public")),
     path("disclosure/", include("doudi.disclosure.urls")),
     path("public/", include("doudi.disclosure.urls_public")),
+    path("spotchecks/", include("doudi.spotchecks.urls")),
 ]

@@ -144,6 +144,17 @@ _DISCLOSURE_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _DISCLOSURE_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Spot checks (seed §16, §18): county, city and province officers draw samples in their own region and record
+# findings and corrections; auditors read.
+_SPOTCHECK_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COUNTY: frozenset({"spotchecks.read", "spotchecks.draw", "spotchecks.write"}),
+    Role.CITY: frozenset({"spotchecks.read", "spotchecks.draw", "spotchecks.write"}),
+    Role.PROVINCE: frozenset({"spotchecks.read", "spotchecks.draw", "spotchecks.write"}),
+    Role.AUDITOR: frozenset({"spotchecks.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _SPOTCHECK_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

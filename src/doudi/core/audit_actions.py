@@ -158,3 +158,9 @@ class AuditAction(models.TextChoices):
     # disclosure (CASEWORK §9)
     DISCLOSURE_GUIDE_SAVE = "disclosure.guide_save", "修改办事指南"
     DISCLOSURE_PUBLISH = "disclosure.publish", "发布救助对象名单"
+    # spot checks and supervision (seed §16, §18; doudi.spotchecks)
+    SPOTCHECK_DRAW = "spotchecks.draw", "抽取抽查样本"
+    SPOTCHECK_ASSIGN = "spotchecks.assign", "指派抽查核查人员"
+    SPOTCHECK_FINDING = "spotchecks.finding", "登记抽查核查结论"
+    SPOTCHECK_CORRECTION = "spotchecks.correction", "登记抽查问题整改"
+    SPOTCHECK_EXPORT = "spotchecks.export", "导出抽查核查清单"

@@ -99,6 +99,7 @@ class SeedReport:
     tempaid: TempAidSeed | None = None
     complaints: int = 0
     disclosure: DisclosureSeed | None = None
+    spotchecks: int = 0
 
     @property
     def added_nothing(self) -> bool:
@@ -171,6 +172,10 @@ def seed_demo(
         from doudi.devtools.demo_disclosure import seed_disclosure
 
         report.disclosure = seed_disclosure()
+        # spot checks: one round drawn by the demo county, with findings and a correction (idempotent)
+        from doudi.devtools.demo_spotchecks import seed_spotchecks
+
+        report.spotchecks = seed_spotchecks()
     return report
 
 

@@ -266,6 +266,18 @@ SPECS.update(
     _specs(ParamSpec("disclosure.min_cell", COUNT, "households", "公开统计最小单元格（少于此数不公布）"))
 )
 
+# Spot checks (seed §16, §18; ``doudi.spotchecks``): the share drawn per kind, the minimum per kind, the limits.
+SPECS.update(
+    _specs(
+        ParamSpec("spotcheck.share.case", RATIO, "ratio", "抽查比例：在保对象"),
+        ParamSpec("spotcheck.share.refusal", RATIO, "ratio", "抽查比例：不予确认申请"),
+        ParamSpec("spotcheck.share.warning", RATIO, "ratio", "抽查比例：已办结预警"),
+        ParamSpec("spotcheck.min_count", COUNT, "count", "每类最少抽查件数"),
+        ParamSpec("spotcheck.check_wd", COUNT, "working_days", "抽查核查时限"),
+        ParamSpec("spotcheck.correction_wd", COUNT, "working_days", "抽查问题整改时限"),
+    )
+)
+
 ASSESSMENT_KEYS: tuple[str, ...] = tuple(k for k, s in SPECS.items() if s.assessment)
 
 # The contract's flat override keys → canonical key. ``dibao_standard`` means the household's area type.

@@ -77,6 +77,8 @@ class Command(BaseCommand):
                     f"演示信息公开：办事指南 {dc.guides} 份，发布救助对象名单 {len(dc.published)} 个县（市、区），"
                     f"公开 {sum(dc.published.values())} 户（人）"
                 )
+            if report.spotchecks:
+                out.write(f"演示抽查核查：延吉市抽取 {report.spotchecks} 件（含核查结论和整改）")
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
