@@ -54,6 +54,8 @@ SUBJECT_LABELS: dict[str, str] = {
     "staff_relation": "工作人员近亲属备案",
     "tempaid_export": "临时救助清单",
     "unroutable_records": "无法分派记录",
+    "spotcheck_item": "抽查核查对象",
+    "spotcheck_round": "抽查核查批次",
 }
 
 # actors that are not users (``record_audit(actor="…")``): commands, jobs, the demo seed
