@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from decimal import Decimal
 
 from django.db.models import Count, Max
 
@@ -29,7 +30,7 @@ from doudi.policy.rules import (
     region_ancestry,
     resolve_parameters,
 )
-from doudi.policy.rules.params import FLOOR_NOTE, SPECS
+from doudi.policy.rules.params import FLOOR_NOTE, SPECS, ParameterError
 from doudi.regions.models import Region
 from doudi.registry.labels import DISABILITY_KIND_ZH
 from doudi.registry.models import AreaType
@@ -158,6 +159,18 @@ def provider(region12: str, area_type: str, as_of: dt.date) -> Parameters:
             if len(resolved) > _RESOLVED_MAX:
                 resolved.popitem(last=False)
     return params
+
+
+def value_or_default(
+    key: str, defaults: dict[str, Decimal], *, region_code: str, on: dt.date, area_type: str = "urban"
+) -> Decimal:
+    """The value of ``key`` in force for the region (any code length) and date, or ``defaults[key]`` — the
+    documented default — when no row is loaded for it or the region is unknown (an app's own parameters)."""
+    try:
+        got = provider(str(region_code).ljust(12, "0"), area_type or "urban", on).entry(key).value
+        return Decimal(str(got))
+    except (UnknownRegionError, ParameterError, ArithmeticError, ValueError):
+        return defaults[key]
 
 
 def region_exists(region12: str) -> bool:

@@ -20,11 +20,7 @@ DEFAULTS: dict[str, Decimal] = {
 
 
 def value(key: str, *, region_code: str, on: dt.date) -> Decimal:
-    try:
-        got = params_store.provider(str(region_code).ljust(12, "0"), "urban", on).entry(key).value
-        return Decimal(str(got))
-    except Exception:  # not loaded, unknown region: the documented default
-        return DEFAULTS[key]
+    return params_store.value_or_default(key, DEFAULTS, region_code=region_code, on=on)
 
 
 def days(key: str, *, region_code: str, on: dt.date) -> int:

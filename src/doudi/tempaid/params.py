@@ -32,10 +32,9 @@ def _params(region_code: str, area_type: str, on: dt.date | None):
 
 
 def value(key: str, *, region_code: str, on: dt.date | None = None, area_type: str = "urban") -> Decimal:
-    try:
-        return Decimal(str(_params(region_code, area_type, on).entry(key).value))
-    except Exception:  # not loaded, unknown region: the documented default
-        return DEFAULTS[key]
+    return params_store.value_or_default(
+        key, DEFAULTS, region_code=region_code, on=on or timezone.localdate(), area_type=area_type
+    )
 
 
 def days(key: str, **kw) -> int:
