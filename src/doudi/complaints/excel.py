@@ -3,12 +3,10 @@ ones blank), sensitive tickets only where the caller may see them (the list's ow
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 
 from doudi.complaints import queries
-from doudi.core.cells import safe_row
+from doudi.core.workbook import sheet_bytes
 from doudi.regions.queries import names_for
 
 COLUMNS = ["编号", "所涉乡镇（街道）", "来源渠道", "类型", "敏感", "信访事项", "事由", "投诉人", "联系电话（脱敏）",
@@ -21,28 +19,19 @@ def _d(day) -> str:
 
 
 def book(qs) -> tuple[bytes, int]:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     today = timezone.localdate()
     items = list(qs[:100000])
     names = names_for({c.region_code for c in items})
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "投诉举报"
-    ws.append(COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for c in items:
-        dl = queries.deadline(c, today)
-        ws.append(safe_row([
-            c.number, names.get(c.region_code, ""), c.channel_label, c.type_label, "是" if c.sensitive else "否",
-            "是" if c.xinfang else "否", c.summary, "匿名" if c.anonymous else c.reporter_name,
-            c.reporter_phone_masked, _d(c.received_on), _d(c.accepted_on), c.level_label,
-            c.escalated_label, c.state_label, dl["label"], _d(dl["due"]), dl["status_label"], c.decision_label,
-            c.root_cause_label, _d(c.closed_on),
-        ]))  # fmt: skip
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), len(items)
+
+    def rows():
+        for c in items:
+            dl = queries.deadline(c, today)
+            yield [
+                c.number, names.get(c.region_code, ""), c.channel_label, c.type_label, "是" if c.sensitive else "否",
+                "是" if c.xinfang else "否", c.summary, "匿名" if c.anonymous else c.reporter_name,
+                c.reporter_phone_masked, _d(c.received_on), _d(c.accepted_on), c.level_label,
+                c.escalated_label, c.state_label, dl["label"], _d(dl["due"]), dl["status_label"], c.decision_label,
+                c.root_cause_label, _d(c.closed_on),
+            ]  # fmt: skip
+
+    return sheet_bytes("投诉举报", COLUMNS, rows())

@@ -11,7 +11,6 @@ current scope* (``("person", pk)``, ``("household", pk)``), so core imports no a
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -23,10 +22,10 @@ from doudi.core import crypto, idnumber
 from doudi.core.audit import record_audit, verify_chain
 from doudi.core.audit_actions import AuditAction
 from doudi.core.audit_labels import action_label, actor_label, subject_label
-from doudi.core.cells import safe_row
 from doudi.core.middleware import mask_id_runs
 from doudi.core.models import AuditEvent
 from doudi.core.scoping import prefix_of, require_scope
+from doudi.core.workbook import sheet_bytes
 
 PAGE_VIEW = AuditAction.AUDIT_SUPERVISOR_ACCESS.value
 EXPORT_LIMIT = 100_000
@@ -129,37 +128,25 @@ def export_book(
     qs: QuerySet[AuditEvent], names_for: Callable[[set[str]], dict[str, str]], title: str
 ) -> tuple[bytes, int]:
     """The filtered rows as an Excel workbook (all in Chinese, formula-safe); (bytes, row count)."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     items = list(qs[:EXPORT_LIMIT])
     rows = labelled(items, names_for({e.region_code for e in items}))
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title
-    ws.append(EXPORT_COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for r in rows:
-        e = r["event"]
-        ws.append(
-            safe_row(
-                [
-                    timezone.localtime(e.at).strftime("%Y-%m-%d %H:%M:%S"),
-                    r["actor_name"] or r["actor_label"],
-                    r["actor_label"] if r["actor_name"] else "",
-                    r["action_label"],
-                    r["subject_label"] if e.subject_type else "",
-                    e.subject_id,
-                    r["region_name"],
-                    r["detail"],
-                ]
-            )
-        )
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), len(items)
+    return sheet_bytes(
+        title,
+        EXPORT_COLUMNS,
+        (
+            [
+                timezone.localtime(r["event"].at).strftime("%Y-%m-%d %H:%M:%S"),
+                r["actor_name"] or r["actor_label"],
+                r["actor_label"] if r["actor_name"] else "",
+                r["action_label"],
+                r["subject_label"] if r["event"].subject_type else "",
+                r["event"].subject_id,
+                r["region_name"],
+                r["detail"],
+            ]
+            for r in rows
+        ),
+    )
 
 
 @transaction.atomic

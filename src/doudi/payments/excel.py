@@ -3,9 +3,7 @@ Chinese (no raw codes), masked accounts only; cells made safe against formula in
 
 from __future__ import annotations
 
-import io
-
-from doudi.core.cells import safe_row
+from doudi.core.workbook import sheet_bytes
 from doudi.payments.base import month_label
 from doudi.payments.models import Programme, Roster, RosterLine
 from doudi.registry.models import CATEGORY_NAMES
@@ -18,21 +16,7 @@ SUMMARY_COLUMNS = ["区划代码", "区划名称", "层级", "项目", "类别",
 
 
 def _book(title: str, head: list[str], rows) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(head)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append(safe_row(row))
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return sheet_bytes(title, head, rows)[0]
 
 
 def roster_book(roster: Roster, lines) -> bytes:

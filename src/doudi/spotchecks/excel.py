@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 
-from doudi.core.cells import safe_row
+from doudi.core.workbook import sheet_bytes
 from doudi.regions.queries import names_for
 from doudi.spotchecks import queries
 
@@ -19,27 +17,18 @@ def _d(day) -> str:
 
 
 def book(rnd) -> tuple[bytes, int]:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
     today = timezone.localdate()
     items = list(queries.items(rnd))
     names = names_for({i.region_code for i in items})
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "抽查核查"
-    ws.append(COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for i in items:
-        dl = queries.deadline(i, today)
-        who = (i.assigned_to.display_name or i.assigned_to.username) if i.assigned_to else ""
-        ws.append(safe_row([
-            i.subject_ref, i.kind_label, names.get(i.region_code, ""), who, _d(i.due), i.state_label,
-            "逾期" if dl["overdue"] else "", i.result_label, i.category_label, i.note, _d(i.checked_on),
-            _d(i.correction_due), i.correction, _d(i.corrected_on),
-        ]))  # fmt: skip
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), len(items)
+
+    def rows():
+        for i in items:
+            dl = queries.deadline(i, today)
+            who = (i.assigned_to.display_name or i.assigned_to.username) if i.assigned_to else ""
+            yield [
+                i.subject_ref, i.kind_label, names.get(i.region_code, ""), who, _d(i.due), i.state_label,
+                "逾期" if dl["overdue"] else "", i.result_label, i.category_label, i.note, _d(i.checked_on),
+                _d(i.correction_due), i.correction, _d(i.corrected_on),
+            ]  # fmt: skip
+
+    return sheet_bytes("抽查核查", COLUMNS, rows())

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 
-from doudi.core.cells import safe_row
+from doudi.core.workbook import sheet_bytes
 from doudi.regions.queries import names_for
 from doudi.tempaid import queries
 from doudi.tempaid.base import AUTHORITY_LABELS
@@ -19,23 +17,7 @@ LEDGER_COLUMNS = ["日期", "类型", "金额（元）", "余额（元）", "临
 
 
 def _book(title: str, head: list[str], rows) -> tuple[bytes, int]:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append(head)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    n = 0
-    for row in rows:
-        ws.append(safe_row(row))
-        n += 1
-    ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), n
+    return sheet_bytes(title, head, rows)
 
 
 def _d(day) -> str:
