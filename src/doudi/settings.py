@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "doudi.complaints",
     "doudi.disclosure",
     "doudi.spotchecks",
+    "doudi.dashboards",
+    "doudi.evaluation",
 ]
 
 MIDDLEWARE = [
