@@ -152,7 +152,9 @@ def warnings(n: int, seed: int) -> int:
             is_open = closed is None and raised > TODAY - dt.timedelta(days=120)
             if closed is None and not is_open:
                 closed = deadline + dt.timedelta(days=30)  # closed without verification (merged, moved away)
-            status = "closed" if not is_open else ("verified" if verified else rng.choice(("raised", "assigned")))
+            status = (
+                "closed" if not is_open else ("verified" if verified else rng.choice(("raised", "assigned")))
+            )
             wid = w_id + i
             cause = rng.choice(causes)
             ww.add(
@@ -195,7 +197,11 @@ def applications(n: int, seed: int) -> int:
             due = accepted + dt.timedelta(days=42)  # 30 working days
             confirm_due = accepted + dt.timedelta(days=rng.randint(28, 38))
             late = rng.random() < 0.12
-            decided = due + dt.timedelta(days=rng.randint(1, 25)) if late else accepted + dt.timedelta(days=rng.randint(10, 41))
+            decided = (
+                due + dt.timedelta(days=rng.randint(1, 25))
+                if late
+                else accepted + dt.timedelta(days=rng.randint(10, 41))
+            )
             roll = rng.random()
             if decided >= TODAY or roll > 0.95:
                 state, decided = rng.choice(("investigating", "in_notice", "awaiting_confirmation")), None
@@ -206,7 +212,22 @@ def applications(n: int, seed: int) -> int:
                 (aid, region, f"{PREFIX}{aid:012d}", hid, "测试申请人", "", rng.choice(("window", "online", "warning")),
                  "[]", state, received, accepted, decided, "[]", "{}", "{}", "{}")
             )  # fmt: skip
-            dlw.add((region, aid, "total", "R-W13", "办结时限", "township", accepted, 30, "working", due, decided, ""))
+            dlw.add(
+                (
+                    region,
+                    aid,
+                    "total",
+                    "R-W13",
+                    "办结时限",
+                    "township",
+                    accepted,
+                    30,
+                    "working",
+                    due,
+                    decided,
+                    "",
+                )
+            )
             confirm_done = None
             if decided:
                 confirm_done = decided if not late else confirm_due + dt.timedelta(days=rng.randint(1, 15))
@@ -229,7 +250,15 @@ def complaints(n: int, seed: int) -> int:
     rng = random.Random(seed + 2)
     households = _households()
     states = ["new", "accepted", "in_progress", "on_hold", "for_approval", "decided", "closed"]
-    types = ["notice_objection", "verification_objection", "decision", "payment", "report", "service", "feedback"]
+    types = [
+        "notice_objection",
+        "verification_objection",
+        "decision",
+        "payment",
+        "report",
+        "service",
+        "feedback",
+    ]
     cw = Writer(
         Complaint,
         ["region_code", "number", "channel", "ctype", "state", "sensitive", "handler_level", "household_id",
@@ -263,7 +292,11 @@ def answers_and_exits() -> tuple[int, int]:
 
     pg = connection.vendor == "postgresql"
     day = "DATE " if pg else ""  # SQLite keeps dates as ISO text
-    ts = (lambda d: f"CAST({d} AS timestamp) + interval '3 days'") if pg else (lambda d: f"datetime({d}, '+3 days')")
+    ts = (
+        (lambda d: f"CAST({d} AS timestamp) + interval '3 days'")
+        if pg
+        else (lambda d: f"datetime({d}, '+3 days')")
+    )
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             "UPDATE monitoring_needpush SET status = CASE WHEN id % 7 = 0 THEN 'declined' ELSE 'given' END,"
@@ -283,10 +316,9 @@ def answers_and_exits() -> tuple[int, int]:
 def generate(cases: int = 1_000_000, n_warnings: int = 1_000_000, seed: int = 14) -> None:
     """Everything above, each part skipped when present (the needs are pushed by the real command)."""
     import needs_push
-    from payments_run import child
-
     from doudi.casework.models import Case
     from doudi.monitoring.models import NeedPush
+    from payments_run import child
 
     have = Case.unscoped.count()
     if have < cases:
