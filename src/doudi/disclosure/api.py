@@ -12,7 +12,7 @@ from django.utils.cache import patch_cache_control
 from ninja import Router, Schema
 from pydantic import Field
 
-from doudi.disclosure import queries
+from doudi.disclosure import queries, terminations
 from doudi.disclosure.views_public import MAX_AGE
 from doudi.regions.models import Region
 
@@ -84,7 +84,8 @@ class StatRowOut(Schema):
 
 
 class StatisticsOut(Schema):
-    month: dt.date
+    month: dt.date = Field(..., description="所据月份（全年数据为年内最后一个已发布月份）")
+    year: int | None = Field(None, description="全年数据的年份；为空表示最新月度数据")
     min_cell: int
     rows: list[StatRowOut]
     total: dict[str, int | None] | None
@@ -127,6 +128,27 @@ def standards(request: HttpRequest, response: HttpResponse, code: str):
     region = _region(code)
     _public(response)
     return queries.standards(region, timezone.localdate())
+
+
+class TerminationNoticeOut(Schema):
+    name: str = Field(..., description="脱敏姓名")
+    place: str
+    tier: str
+    proposal: str
+    notice_from: dt.date
+    notice_until: dt.date
+
+
+@router.get(
+    "/public/regions/{code}/termination-notices",
+    response=list[TerminationNoticeOut],
+    auth=None,
+    summary="终止救助公示（乡镇）",
+)
+def termination_notices(request: HttpRequest, response: HttpResponse, code: str):
+    region = _region(code)
+    _public(response)
+    return [vars(n) for n in terminations.termination_notices(region, timezone.localdate())]
 
 
 @router.get("/public/regions/{code}/notices", response=list[NoticeOut], auth=None, summary="正在公示的申请")
@@ -172,16 +194,19 @@ def recipients(request: HttpRequest, response: HttpResponse, code: str, page: in
     "/public/regions/{code}/statistics",
     response=StatisticsOut,
     auth=None,
-    summary="统计数据（小单元格不公布）",
+    summary="统计数据：最新月度或全年（?year=），小单元格不公布",
 )
-def statistics(request: HttpRequest, response: HttpResponse, code: str):
+def statistics(request: HttpRequest, response: HttpResponse, code: str, year: int | None = None):
     region = _region(code)
-    stats = queries.statistics(region, timezone.localdate())
+    if year is not None and year not in queries.stat_years(region):
+        raise Http404("该年度没有发布统计数据")
+    stats = queries.statistics(region, timezone.localdate(), year)
     if stats is None:
         raise Http404("尚未发布统计数据")
     _public(response)
     return {
-        "month": stats["published"].month,
+        "month": stats["month"],
+        "year": stats["year"],
         "min_cell": stats["min_cell"],
         "rows": [{"name": r["name"], "cells": dict(r["cells"])} for r in stats["rows"]],
         "total": dict(stats["total"]) if stats["total"] else None,

@@ -10,7 +10,7 @@ import datetime as dt
 from django.db import connection, transaction
 from django.utils import timezone
 
-from doudi.casework.models import Application, CaseDecision
+from doudi.casework.models import Application, CaseDecision, Deadline
 from doudi.core.audit import record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.disclosure import sql
@@ -59,7 +59,8 @@ def _county(code: str) -> Region:
 
 def _stats_sql(roster_ids: list[int], month: dt.date, prefix: str) -> tuple[str, list]:
     """Per township: households, persons and amount by programme (exempt included: R-PUB3), and the month's
-    applications received, confirmations, refusals and terminations."""
+    applications received, confirmations, refusals, applications completed within the overall time limit
+    (R-W13), terminations and transitions to another tier."""
     lo, hi = month.isoformat(), (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1).isoformat()
     town = "SUBSTR({col}, 1, 9) || '000'"
     on = connection.ops.quote_name("on")
@@ -77,11 +78,17 @@ def _stats_sql(roster_ids: list[int], month: dt.date, prefix: str) -> tuple[str,
           UNION ALL SELECT region_code, 'amount.' || programme, amount FROM agg
           UNION ALL
           SELECT {town.format(col="d.region_code")}, CASE d.kind WHEN 'confirm' THEN 'confirmed'
-                 WHEN 'refuse' THEN 'refused' ELSE 'exits' END, COUNT(*)
+                 WHEN 'refuse' THEN 'refused' WHEN 'transition' THEN 'transitions' ELSE 'exits' END, COUNT(*)
           FROM {sql.t(CaseDecision)} d
           WHERE d.region_code LIKE %s AND d.{on} >= %s AND d.{on} < %s
-            AND d.kind IN ('confirm', 'refuse', 'terminate')
+            AND d.kind IN ('confirm', 'refuse', 'terminate', 'transition')
           GROUP BY {town.format(col="d.region_code")}, d.kind
+          UNION ALL
+          SELECT {town.format(col="dl.region_code")}, 'on_time', COUNT(*)
+          FROM {sql.t(Deadline)} dl
+          WHERE dl.region_code LIKE %s AND dl.key = 'total' AND dl.done_on >= %s AND dl.done_on < %s
+            AND dl.done_on <= dl.due
+          GROUP BY {town.format(col="dl.region_code")}
           UNION ALL
           SELECT {town.format(col="a.region_code")}, 'applications', COUNT(*)
           FROM {sql.t(Application)} a
@@ -90,7 +97,7 @@ def _stats_sql(roster_ids: list[int], month: dt.date, prefix: str) -> tuple[str,
         ) s GROUP BY s.region_code, s.k
     """
     like = prefix + "%"
-    return body, [lo, like, lo, hi, like, lo, hi]
+    return body, [lo, like, lo, hi, like, lo, hi, like, lo, hi]
 
 
 @transaction.atomic

@@ -159,7 +159,9 @@ STAT_COLUMNS = (
     ("applications", "受理申请"),
     ("confirmed", "审核确认"),
     ("refused", "不予确认"),
+    ("on_time", "按时办结"),
     ("exits", "终止救助"),
+    ("transitions", "转入其他类别"),
 )
 # which count protects each column: an amount or a person count is shown only when its household count is
 COUNT_OF = {
@@ -167,19 +169,42 @@ COUNT_OF = {
     "amount.DIBAO": "households.DIBAO",
     "amount.TEKUN": "households.TEKUN",
 }
+# figures of a moment (recipients at a month's roster): a year shows its last published month; the others
+# are flows (amounts paid, applications, decisions) and add up over the year's published months
+STOCK = ("households.", "persons.")
 
 
-def statistics(region: Region, on: dt.date) -> dict | None:
-    """The published month's figures per township of the county (or the one township), small cells
-    suppressed (R-PUB6, ``disclosure.min_cell``); exempt cases counted."""
-    published = latest_list(region)
-    if published is None:
-        return None
+def stat_years(region: Region) -> list[int]:
+    """The years with published figures for the region's county, newest first."""
+    months = PublishedStat.unscoped.filter(region_code__startswith=county_of(region).code[:6]).dates(
+        "month", "year", order="DESC"
+    )
+    return [m.year for m in months]
+
+
+def statistics(region: Region, on: dt.date, year: int | None = None) -> dict | None:
+    """The published month's figures (or a year's, ``year``: flows summed over its published months, the
+    recipients of its last one) per township of the county (or the one township), small cells suppressed
+    (R-PUB6, ``disclosure.min_cell``); exempt cases counted."""
     county = county_of(region)
-    stats = PublishedStat.unscoped.filter(month=published.month, region_code__startswith=county.code[:6])
+    stats = PublishedStat.unscoped.filter(region_code__startswith=county.code[:6])
+    if year is None:
+        published = latest_list(region)
+        if published is None:
+            return None
+        months = [published.month]
+    else:
+        months = sorted(stats.filter(month__year=year).dates("month", "month"))
+        if not months:
+            return None
     values: dict[str, dict[str, int]] = {}
-    for code, key, value in stats.values_list("region_code", "key", "value"):
-        values.setdefault(code, {})[key] = int(value)
+    for code, key, value, month in stats.filter(month__in=months).values_list(
+        "region_code", "key", "value", "month"
+    ):
+        if key.startswith(STOCK) and month != months[-1]:
+            continue
+        row = values.setdefault(code, {})
+        row[key] = row.get(key, 0) + int(value)
     names = dict(Region.objects.filter(code__in=values).values_list("code", "name"))
     keys = [k for k, _ in STAT_COLUMNS]
     table = suppress_table(values, keys, COUNT_OF, min_cell(region, on))
@@ -194,8 +219,11 @@ def statistics(region: Region, on: dt.date) -> dict | None:
     ]
     if region.level == "township":
         rows = [r for r in rows if r["code"] == region.code]
+    last = months[-1]
     return {
-        "published": published,
+        "month": last,
+        "year": year,
+        "period": f"{year}年（{months[0].month}—{last.month}月）" if year else f"{last.year}年{last.month}月",
         "columns": [label for _, label in STAT_COLUMNS],
         "rows": rows,
         "total": list(zip(labels, [table["total"][k] for k in keys], strict=True))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from doudi.disclosure import queries
+from doudi.disclosure import queries, terminations
 from doudi.regions.models import Region
 
 MAX_AGE = 300  # five minutes: a withdrawn name or ended notice stays visible in caches at most that long
@@ -86,6 +86,7 @@ def region(request: HttpRequest, code: str) -> HttpResponse:
         "today": today,
         "townships": queries.townships(county) if region.level == "county" else [],
         "notices": queries.notices(region),
+        "terminations": terminations.termination_notices(region, today),
         "published": queries.latest_list(region),
         "complaint_url": complaint_form_url(),
     }
@@ -104,5 +105,18 @@ def recipients(request: HttpRequest, code: str) -> HttpResponse:
 @public_page
 def statistics(request: HttpRequest, code: str) -> HttpResponse:
     region = _region(code)
-    stats = queries.statistics(region, timezone.localdate())
-    return render(request, "disclosure/public/statistics.html", {"region": region, "stats": stats})
+    years = queries.stat_years(region)
+    year = _year(request, years)
+    stats = queries.statistics(region, timezone.localdate(), year)
+    ctx = {"region": region, "stats": stats, "years": years}
+    return render(request, "disclosure/public/statistics.html", ctx)
+
+
+def _year(request: HttpRequest, years: list[int]) -> int | None:
+    """``?year=`` of a year with published figures, or none (the latest month); anything else is 404."""
+    raw = request.GET.get("year")
+    if raw is None:
+        return None
+    if not (raw.isdigit() and len(raw) == 4 and int(raw) in years):
+        raise Http404("no such year")
+    return int(raw)
