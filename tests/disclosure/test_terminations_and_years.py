@@ -107,8 +107,12 @@ def test_the_month_counts_applications_done_on_time_and_transitions(client, worl
                 region_code=YANJI_T1,
             )  # fmt: skip
         CaseDecision.unscoped.create(
-            case=late, household=late.household, kind="transition", on=dt.date(2026, 11, 15),
-            authority_level="county", region_code=YANJI_T1,
+            case=late,
+            household=late.household,
+            kind="transition",
+            on=dt.date(2026, 11, 15),
+            authority_level="county",
+            region_code=YANJI_T1,
         )
         publish_actions.publish_month(actor="test", county_code=YANJI, on=dt.date(2026, 12, 7))
         got = dict(PublishedStat.unscoped.filter(region_code=YANJI_T1).values_list("key", "value"))

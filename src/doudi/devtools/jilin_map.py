@@ -46,7 +46,7 @@ def build(package_dir: str) -> dict:
     files = sorted(glob.glob(pattern))
     if not files:
         raise SystemExit(f"找不到吉林省地图数据：{pattern}")
-    features = []
+    features: list[dict] = []
     for path in files:
         with open(path, encoding="utf-8") as fh:
             for feature in json.load(fh)["features"]:
@@ -59,7 +59,7 @@ def build(package_dir: str) -> dict:
                         "geometry": _geometry(feature["geometry"]),
                     }
                 )
-    features.sort(key=lambda f: f["id"])
+    features.sort(key=lambda f: str(f["id"]))
     return {"type": "FeatureCollection", "features": features}
 
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from doudi.casework.lifecycle_models import CaseReview
 from doudi.casework.publicity import mask_name, place_of
 from doudi.disclosure.publish_actions import minor_cutoff
-from doudi.registry.models import CATEGORY_NAMES, Person
 from doudi.regions.models import Region
+from doudi.registry.models import CATEGORY_NAMES, Person
 
-PROPOSAL = {
+PROPOSAL: dict[str, str] = {
     CaseReview.Outcome.TERMINATE: "拟终止救助",
     CaseReview.Outcome.TRANSITION: "拟终止并转入其他救助类别",
 }
@@ -31,8 +31,8 @@ class TerminationNotice:
     place: str
     tier: str  # Chinese name
     proposal: str
-    notice_from: dt.date
-    notice_until: dt.date
+    notice_from: dt.date | None
+    notice_until: dt.date | None
 
 
 def _place(cache: dict[str, str], code: str) -> str:
@@ -83,8 +83,8 @@ def termination_notices(region: Region, today: dt.date) -> list[TerminationNotic
                 name=mask_name(name),
                 place=_place(places, r["case__region_code"]),
                 tier=CATEGORY_NAMES.get(r["case__tier"], ""),
-                proposal=PROPOSAL.get(r["outcome"], "拟终止救助"),
-                notice_from=r["notice_from"],
+                proposal=PROPOSAL.get(str(r["outcome"]), "拟终止救助"),
+                notice_from=r["notice_from"],  # both set with the notice state (casework)
                 notice_until=r["notice_until"],
             )
         )
