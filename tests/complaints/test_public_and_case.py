@@ -145,3 +145,23 @@ def test_data_change_request_opens_the_change_review(people, walk):
     with all_regions():
         review = CaseReview.unscoped.get(case__household=walk.household)
     assert review.kind == "change" and c.number in review.change_detail
+
+
+def test_a_report_about_a_receiving_household_opens_its_change_review(people, walk):
+    from doudi.casework.lifecycle_models import CaseReview
+    from tests.casework.conftest import D
+
+    walk.event(walk.to_authority(), "confirm", D(2026, 11, 13), who="county")
+    c = file(
+        people["township"], ctype="report", household=walk.household, summary="举报该户有经营性收入未申报"
+    )
+    with all_regions():
+        assert not CaseReview.unscoped.filter(
+            case__household=walk.household
+        ).exists()  # not before acceptance
+    move(people["county"], c, "accept")  # reports are handled by the county (R-G7)
+    with all_regions():
+        review = CaseReview.unscoped.get(case__household=walk.household)
+        steps = list(c.steps.filter(event="case_effect").values_list("note", flat=True))
+    assert review.kind == "change" and c.number in review.change_detail
+    assert steps and "变化复核" in steps[0]

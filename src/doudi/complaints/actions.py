@@ -347,7 +347,7 @@ def move(
     c.save(update_fields=fields)
     if event == "accept" and c.ctype == "notice_objection":
         _object_to_notice(actor, c, on)
-    if event == "accept" and c.ctype == "data_change" and c.household_id:
+    if event == "accept" and c.ctype in CHANGE_REVIEW_TYPES and c.household_id:
         _change_review(actor, c, on)
     _step(actor, c, event, before=before, on=on, note=note or decision_note or reply or finding)
     _audit(actor, c, AuditAction.COMPLAINTS_MOVE, {"event": event, "state": c.state, "decision": c.decision,
@@ -376,9 +376,15 @@ def _object_to_notice(actor, c: Complaint, on: dt.date) -> None:
     )  # fmt: skip
 
 
+# R-G3: an accepted data change request, or a report about a household receiving assistance, opens the change
+# review (R-W32) of each of the household's open cases (due in ``deadline.change_review_wd``, 15 WD like the
+# report review's default)
+CHANGE_REVIEW_TYPES = ("data_change", "report")
+
+
 def _change_review(actor, c: Complaint, on: dt.date) -> None:
-    """R-G3: an accepted data change request goes through the case's change review (R-W32) on each open case
-    of the household (casework re-runs verification there)."""
+    """R-G3: a change review on each open case of the household (casework re-runs verification there); a
+    household without an open case has nothing to review."""
     from doudi.casework import lifecycle_actions
 
     if c.household_id is None:
