@@ -18,6 +18,7 @@ Setup (not timed): ``doudi init``, ``cases_data.generate`` up to N cases, ``paym
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import statistics
 import subprocess
 import sys
@@ -52,7 +53,11 @@ def pages(client, url: str) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument(
+        "--month", default=MONTH, help="roster month to publish (runs payments when it has none)"
+    )
     args = parser.parse_args()
+    month = args.month
     cases_data.setup()
     from django.conf import settings
     from django.db import connection
@@ -70,11 +75,11 @@ def main() -> None:
     if have < args.cases:
         cases_data.generate(args.cases - have)
     connection.close()
-    if not Roster.unscoped.filter(month=f"{MONTH}-01").exists():
-        cases_data.log(f"payments run --month {MONTH}")
-        subprocess.run([sys.executable, "-m", "doudi", "payments", "run", "--month", MONTH], check=True,
+    if not Roster.unscoped.filter(month=f"{month}-01").exists():
+        cases_data.log(f"payments run --month {month}")
+        subprocess.run([sys.executable, "-m", "doudi", "payments", "run", "--month", month], check=True,
                        capture_output=True)  # fmt: skip
-    Roster.unscoped.filter(month=f"{MONTH}-01", state="draft").update(state="locked")
+    Roster.unscoped.filter(month=f"{month}-01", state="draft").update(state="locked")
     counts = (
         Case.unscoped.values("region_code").annotate(n=Count("id")).values_list("region_code", "n").iterator()
     )
@@ -84,13 +89,16 @@ def main() -> None:
     county = max(by_county, key=by_county.__getitem__).ljust(12, "0")
     figures: dict[str, str] = {}
     with all_regions():
-        t, published = timed(lambda: publish_actions.publish_month(actor="benchmark", county_code=county))
+        when = dt.date.fromisoformat(f"{month}-01")
+        t, published = timed(
+            lambda: publish_actions.publish_month(actor="benchmark", county_code=county, month=when)
+        )
         figures[f"publish one county ({by_county[county[:6]]:,} cases)"] = (
             f"{t * 1000:.0f} ms ({published.listed:,} listed, {published.exempt:,} exempt)"
         )
-        t, _ = timed(lambda: publish_actions.publish_month(actor="benchmark", county_code=county))
+        t, _ = timed(lambda: publish_actions.publish_month(actor="benchmark", county_code=county, month=when))
         figures["publish the same county again (idempotent)"] = f"{t * 1000:.0f} ms"
-        t, lists = timed(lambda: publish_actions.publish_all(actor="benchmark"))
+        t, lists = timed(lambda: publish_actions.publish_all(actor="benchmark", month=when))
         figures[f"publish every county ({len(lists)})"] = f"{t:.1f} s"
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     client = Client()
@@ -102,6 +110,7 @@ def main() -> None:
         ("recipient list, middle page", f"/public/{county}/recipients/?page={max(1, total_pages // 2)}"),
         (f"recipient list, last page ({total_pages})", f"/public/{county}/recipients/?page={total_pages}"),
         ("statistics page", f"/public/{county}/statistics/"),
+        ("statistics page, the year", f"/public/{county}/statistics/?year={month[:4]}"),
         ("county page (guide, standards)", f"/public/{county}/"),
         ("API recipients, page 1", f"/api/v1/public/regions/{county}/recipients"),
     ):
