@@ -190,7 +190,7 @@ def world(households):
         make_warnings(DEADLINES)
         make_reviews(households, DEADLINES, cancelled=2)
         make_needs(households, DEADLINES, withdrawn=2)
-        make_complaints(DEADLINES[:4])
+        make_complaints(DEADLINES[:3])
         make_rosters(ROSTERS)
         make_spotchecks(SPOT_ITEMS)
     return households

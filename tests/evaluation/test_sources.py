@@ -38,7 +38,7 @@ def test_applications_warnings_reviews_needs_complaints(world):
     assert _count(sources.warnings) == expected
     assert _count(sources.reviews) == expected  # the cancelled reviews are not counted
     assert _count(sources.needs) == expected  # answered 23:30 local on the due day: on time; withdrawn aside
-    assert _count(sources.complaints) == on_time(DEADLINES[:4])
+    assert _count(sources.complaints) == on_time(DEADLINES[:3])
 
 
 def test_a_period_to_a_day_of_the_year_counts_what_fell_due_by_then(world):
