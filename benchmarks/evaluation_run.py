@@ -57,10 +57,14 @@ def generate_sources(seed: int = 14) -> dict[str, int]:
                               "region_code"])  # fmt: skip
     dw = Writer(Deadline, ["application_id", "key", "rule", "what", "start_on", "days", "due", "done_on",
                            "region_code"])  # fmt: skip
-    rw = Writer(CaseReview, ["case_id", "kind", "trigger", "opened_on", "due", "state", "decided_on", "region_code"])
+    rw = Writer(
+        CaseReview, ["case_id", "kind", "trigger", "opened_on", "due", "state", "decided_on", "region_code"]
+    )
     ww = Writer(EarlyWarning, ["household_id", "indicator", "level", "status", "dedupe_key", "is_open", "raised_on",
                                "deadline", "verified_on", "region_code"])  # fmt: skip
-    nw = Writer(NeedPush, ["household_id", "department", "need", "status", "responded_at", "due_on", "region_code"])
+    nw = Writer(
+        NeedPush, ["household_id", "department", "need", "status", "responded_at", "due_on", "region_code"]
+    )
     cw = Writer(Complaint, ["number", "channel", "ctype", "state", "summary", "content", "received_on",
                             "response_due", "resolve_due", "closed_on", "region_code"])  # fmt: skip
     t0 = time.perf_counter()

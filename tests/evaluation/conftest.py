@@ -56,7 +56,9 @@ def people(make_user):
 
 
 def _hh(households, town):
-    return {YANJI_T1: households["H-YJ1"], YANJI_T2: households["H-YJ2"], NANGUAN_T1: households["H-NG1"]}[town]
+    return {YANJI_T1: households["H-YJ1"], YANJI_T2: households["H-YJ2"], NANGUAN_T1: households["H-NG1"]}[
+        town
+    ]
 
 
 def make_deadlines(households, spec) -> None:
@@ -88,7 +90,7 @@ def make_reviews(households, spec, cancelled: int = 0) -> None:
     from doudi.casework.models import Case, CaseReview
 
     cases = {}
-    for town, due, done in spec + [(YANJI_T1, dt.date(2025, 4, 1), None)] * cancelled:
+    for town, _due, _done in spec + [(YANJI_T1, dt.date(2025, 4, 1), None)] * cancelled:
         hh = _hh(households, town)
         if hh.pk not in cases:
             cases[hh.pk] = Case.unscoped.create(household=hh, tier="DIBAO", since=dt.date(2024, 1, 1),

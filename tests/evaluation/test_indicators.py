@@ -32,9 +32,9 @@ def test_score_is_the_weighted_mean_of_the_indicators_that_apply():
     # (0.2·0.9 + 0.2·0.5) / 0.4 = 0.7; the six indicators without data do not count
     assert ev.score(counts, W) == Decimal("70.00")
     counts["spotcheck_problem"] = (1, 4)  # lower is better: 0.75 at weight 0.1
-    assert ev.score(counts, W) == Decimal(100) * (Decimal("0.18") + Decimal("0.1") + Decimal("0.075")) / Decimal(
-        "0.5"
-    )
+    assert ev.score(counts, W) == Decimal(100) * (
+        Decimal("0.18") + Decimal("0.1") + Decimal("0.075")
+    ) / Decimal("0.5")
     assert ev.score({}, W) is None
     assert ev.score(counts, {k: Decimal(0) for k in W}) is None
 
@@ -53,7 +53,9 @@ def test_contributions_add_up_to_the_score():
 
 
 def test_ties_share_a_rank_and_the_next_rank_skips():
-    got = ev.ranks([("b", Decimal("90")), ("a", Decimal("90")), ("c", Decimal("95")), ("d", None), ("e", Decimal(80))])
+    got = ev.ranks(
+        [("b", Decimal("90")), ("a", Decimal("90")), ("c", Decimal("95")), ("d", None), ("e", Decimal(80))]
+    )
     assert got == {"c": 1, "a": 2, "b": 2, "e": 4}
 
 

@@ -81,7 +81,9 @@ def test_weights_from_the_parameters_in_force_on_1_january(world):
     params_store.clear_cache()
     r = run()
     assert r.weights["warning_on_time"] == "0"
-    assert Decimal(r.weights["spotcheck_problem"]) == Decimal("0.1")  # changed during the year: from next year's evaluation
+    assert Decimal(r.weights["spotcheck_problem"]) == Decimal(
+        "0.1"
+    )  # changed during the year: from next year's evaluation
     after = _rows(r)[YANJI].score
     w = {i.key: i.default_weight for i in indicators.INDICATORS} | {"warning_on_time": Decimal(0)}
     assert after == indicators.score(_rows(r)[YANJI].counts(), w) != before

@@ -62,9 +62,7 @@ def test_spot_checks_problems_and_corrections(world):
 
 TOWNS = st.sampled_from([YANJI_T1, YANJI_T2, NANGUAN_T1])
 DAYS = st.integers(-40, 400)  # due: from late 2024 to early 2026
-SPEC = st.lists(
-    st.tuples(TOWNS, DAYS, st.one_of(st.none(), st.integers(-20, 20))), min_size=0, max_size=25
-)
+SPEC = st.lists(st.tuples(TOWNS, DAYS, st.one_of(st.none(), st.integers(-20, 20))), min_size=0, max_size=25)
 
 
 @settings(max_examples=25, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -44,7 +44,9 @@ def test_county_sees_its_own_row_and_rank_only(client, world, people):
     detail = client.get(f"/evaluation/{r.pk}/").content.decode()
     assert "延吉市" in detail and "第2名 / 2" in detail and "南关区" not in detail and "100.00" not in detail
     own = client.get(f"/evaluation/{r.pk}/{YANJI}/").content.decode()
-    assert "52.50" in own and "共2个县（市、区）参评" in own and "投诉举报按时办结率" in own and "66.67%" in own
+    assert (
+        "52.50" in own and "共2个县（市、区）参评" in own and "投诉举报按时办结率" in own and "66.67%" in own
+    )
     assert client.get(f"/evaluation/{r.pk}/{NANGUAN}/").status_code == 404
     assert client.get(f"/evaluation/{r.pk + 1}/").status_code == 404
     client.force_login(people["city"])  # 延边州: its counties
@@ -73,10 +75,17 @@ def test_excel_and_pdf_reports_are_chinese_scoped_and_audited(client, world, peo
     pdf = client.get(f"/evaluation/{r.pk}/report.pdf")
     assert pdf["Content-Type"] == "application/pdf"
     text = pdf_text(pdf.content)
-    assert "2025年度社会救助工作绩效评价" in text and "延吉市" in text and "52.50" in text and "抽查问题发生率" in text
+    assert (
+        "2025年度社会救助工作绩效评价" in text
+        and "延吉市" in text
+        and "52.50" in text
+        and "抽查问题发生率" in text
+    )
     assert AuditEvent.unscoped.filter(action="evaluation.export", subject_id=str(r.pk)).count() == 2
     client.force_login(people["county"])
-    rows = list(load_workbook(io.BytesIO(client.get(f"/evaluation/{r.pk}/report.xlsx").content)).active.values)
+    rows = list(
+        load_workbook(io.BytesIO(client.get(f"/evaluation/{r.pk}/report.xlsx").content)).active.values
+    )
     assert [row[2] for row in rows[1:]] == ["延吉市"]
     assert "南关区" not in pdf_text(client.get(f"/evaluation/{r.pk}/report.pdf").content)
 
@@ -114,9 +123,22 @@ def test_command_runs_and_exports(world, tmp_path):
     assert int(lines["regions"]) > 50 and len(lines["fingerprint"]) == 64
     again = io.StringIO()
     call_command("evaluation", "run", "--year", "2025", "--date", "2026-01-20", stdout=again)
-    assert dict(line.split(": ", 1) for line in again.getvalue().splitlines())["fingerprint"] == lines["fingerprint"]
+    assert (
+        dict(line.split(": ", 1) for line in again.getvalue().splitlines())["fingerprint"]
+        == lines["fingerprint"]
+    )
     target = tmp_path / "report.pdf"
-    call_command("evaluation", "export", "--year", "2025", "--format", "pdf", "--out", str(target), stdout=io.StringIO())
+    call_command(
+        "evaluation",
+        "export",
+        "--year",
+        "2025",
+        "--format",
+        "pdf",
+        "--out",
+        str(target),
+        stdout=io.StringIO(),
+    )
     assert "延吉市" in pdf_text(target.read_bytes())
     ev = AuditEvent.unscoped.filter(action="evaluation.export").get()
     assert ev.actor_label == "doudi evaluation" and ev.after["format"] == "pdf"
