@@ -33,6 +33,8 @@ def test_province_starts_a_run_and_sees_every_county(client, world, people):
     detail = client.get(r["Location"]).content.decode()
     assert "2025年度社会救助工作绩效评价" in detail and "延吉市" in detail and "南关区" in detail
     assert "第1名 / 2" in detail and "evaluation-chart-data" in detail and "<script>" not in detail
+    unranked = detail.split('id="evaluation-unranked"')[1].split("</p>")[0]
+    assert "宽城区" in unranked and "延吉市" not in unranked
     assert client.post("/evaluation/start/", {"year": 1900, "level": "county"}).status_code == 422
 
 

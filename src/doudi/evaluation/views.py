@@ -65,6 +65,8 @@ def detail(request, pk: int):
     }
     ctx = {
         "run": run, "table": table, "chart": chart, "totals": queries.totals(run),
+        "ranked": [t for t in table if t["row"].rank is not None],
+        "unranked": [t for t in table if t["row"].rank is None],
         "indicators": [{"ind": i, "weight": queries.weights(run).get(i.key)} for i in indicators.INDICATORS],
         "title": report.title(run),
     }  # fmt: skip

@@ -13,8 +13,8 @@
     chart.setOption({
       textStyle: { fontFamily: "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif" },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
-      grid: { left: 8, right: 24, top: 16, bottom: 8, containLabel: true },
-      xAxis: { type: "value", name: "得分", min: 0, max: 100 },
+      grid: { left: 8, right: 24, top: 16, bottom: 28, containLabel: true },
+      xAxis: { type: "value", name: "得分", nameLocation: "middle", nameGap: 24, min: 0, max: 100 },
       yAxis: { type: "category", inverse: true, data: data.names, axisLabel: { interval: 0 } },
       series: [{ name: "得分", type: "bar", data: data.scores, barMaxWidth: 18, label: { show: true, position: "right" } }]
     });
