@@ -35,6 +35,14 @@ class Run(models.Model):
         verbose_name = "绩效评价"
         ordering = ["-year", "-pk"]
         indexes = [models.Index(fields=["year", "level", "state"], name="evaluation_run_year")]
+        # two runs started at once: the second fails instead of leaving two current results
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "level"],
+                condition=models.Q(state="current"),
+                name="evaluation_one_current_run",
+            )
+        ]
 
     @property
     def level_label(self) -> str:
