@@ -125,3 +125,13 @@ def test_the_run_is_audited_and_bad_input_refused(world):
         run(level="township")
     with pytest.raises(EvaluationError):
         run(year=ON.year + 1)
+
+
+def test_only_the_province_officer_may_run(world, people):
+    from doudi.evaluation.models import Run
+
+    for who in ("county", "city", "auditor"):
+        with pytest.raises(PermissionError):
+            run(actor=people[who])
+    assert not Run.objects.exists()
+    assert run(actor=people["province"]).computed_by == people["province"]

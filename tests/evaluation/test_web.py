@@ -43,6 +43,9 @@ def test_county_sees_its_own_row_and_rank_only(client, world, people):
     client.force_login(people["county"])
     assert "开始计算" not in client.get("/evaluation/").content.decode()
     assert client.post("/evaluation/start/", {"year": 2025, "level": "county"}).status_code == 403
+    client.force_login(people["auditor"])
+    assert client.post("/evaluation/start/", {"year": 2025, "level": "county"}).status_code == 403
+    client.force_login(people["county"])
     detail = client.get(f"/evaluation/{r.pk}/").content.decode()
     assert "延吉市" in detail and "第2名 / 2" in detail and "南关区" not in detail and "100.00" not in detail
     own = client.get(f"/evaluation/{r.pk}/{YANJI}/").content.decode()

@@ -121,6 +121,8 @@ def run_evaluation(*, year: int, level: str = "county", actor=None, on: dt.date 
     """Evaluate every county (or every city) of the province for ``year``: the figures up to ``on`` (default
     today) for the year in progress, to 31 December for a past year. One transaction: the run and all its rows,
     or nothing."""
+    if getattr(actor, "pk", None) and not actor.can("evaluation.run"):
+        raise PermissionError("只有省级民政部门可以开展绩效评价")
     if level not in LEVELS:
         raise EvaluationError("评价层级无效", "level")
     on = on or timezone.localdate()
