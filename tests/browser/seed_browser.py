@@ -22,6 +22,7 @@ ACCOUNTS = (
     ("b-county", "county_officer", YANJI, "延吉市测试民政干部"),
     ("b-auditor", "auditor", YANJI, "延吉市测试审计员"),
     ("b-admin", "administrator", YANJI, "延吉市测试管理员"),
+    ("b-province", "province_officer", "220000000000", "省民政厅测试干部"),
 )
 
 HEAD_NAME = "崔明浩"

@@ -155,6 +155,17 @@ _SPOTCHECK_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _SPOTCHECK_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Performance evaluation (R-S2): county, city and province officers and auditors read the results of their own
+# region subtree (with the ranks); the province officer runs the evaluation.
+_EVALUATION_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.COUNTY: frozenset({"evaluation.read"}),
+    Role.CITY: frozenset({"evaluation.read"}),
+    Role.PROVINCE: frozenset({"evaluation.read", "evaluation.run"}),
+    Role.AUDITOR: frozenset({"evaluation.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _EVALUATION_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

@@ -164,3 +164,6 @@ class AuditAction(models.TextChoices):
     SPOTCHECK_FINDING = "spotchecks.finding", "登记抽查核查结论"
     SPOTCHECK_CORRECTION = "spotchecks.correction", "登记抽查问题整改"
     SPOTCHECK_EXPORT = "spotchecks.export", "导出抽查核查清单"
+    # performance evaluation (R-S2; doudi.evaluation)
+    EVALUATION_RUN = "evaluation.run", "计算绩效评价"
+    EVALUATION_EXPORT = "evaluation.export", "导出绩效评价报告"

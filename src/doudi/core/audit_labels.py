@@ -56,6 +56,7 @@ SUBJECT_LABELS: dict[str, str] = {
     "unroutable_records": "无法分派记录",
     "spotcheck_item": "抽查核查对象",
     "spotcheck_round": "抽查核查批次",
+    "evaluation_run": "绩效评价",
 }
 
 # actors that are not users (``record_audit(actor="…")``): commands, jobs, the demo seed
@@ -68,6 +69,7 @@ ACTOR_LABELS: dict[str, str] = {
     "doudi simulate": "命令行政策模拟",
     "doudi token": "命令行令牌管理",
     "doudi user": "命令行用户管理",
+    "doudi evaluation": "命令行绩效评价",
     "demo seed": "演示数据生成",
     "doudi disclosure": "命令行发布信息公开",
 }

@@ -100,6 +100,7 @@ class SeedReport:
     complaints: int = 0
     disclosure: DisclosureSeed | None = None
     spotchecks: int = 0
+    evaluation: list[int] = field(default_factory=list)
 
     @property
     def added_nothing(self) -> bool:
@@ -176,6 +177,10 @@ def seed_demo(
         from doudi.devtools.demo_spotchecks import seed_spotchecks
 
         report.spotchecks = seed_spotchecks()
+        # performance evaluation: last year's and this year's county rankings from the data above (idempotent)
+        from doudi.devtools.demo_evaluation import seed_evaluation
+
+        report.evaluation = seed_evaluation()
     return report
 
 

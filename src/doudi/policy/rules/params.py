@@ -278,6 +278,21 @@ SPECS.update(
     )
 )
 
+# Performance evaluation (R-S2; ``doudi.evaluation``): the weight of each indicator in the score; a year's
+# weights are those in force on 1 January of the year.
+SPECS.update(
+    _specs(
+        ParamSpec("evaluation.weight.application_on_time", RATIO, "ratio", "绩效评价权重：申请按时办结率"),
+        ParamSpec("evaluation.weight.warning_on_time", RATIO, "ratio", "绩效评价权重：预警按时核查率"),
+        ParamSpec("evaluation.weight.review_on_time", RATIO, "ratio", "绩效评价权重：动态管理按期复核率"),
+        ParamSpec("evaluation.weight.payment_on_time", RATIO, "ratio", "绩效评价权重：花名册按时报送率"),
+        ParamSpec("evaluation.weight.need_on_time", RATIO, "ratio", "绩效评价权重：需求按时答复率"),
+        ParamSpec("evaluation.weight.complaint_on_time", RATIO, "ratio", "绩效评价权重：投诉举报按时办结率"),
+        ParamSpec("evaluation.weight.spotcheck_problem", RATIO, "ratio", "绩效评价权重：抽查问题发生率"),
+        ParamSpec("evaluation.weight.spotcheck_corrected", RATIO, "ratio", "绩效评价权重：抽查问题整改率"),
+    )
+)
+
 ASSESSMENT_KEYS: tuple[str, ...] = tuple(k for k, s in SPECS.items() if s.assessment)
 
 # The contract's flat override keys → canonical key. ``dibao_standard`` means the household's area type.

@@ -79,6 +79,8 @@ class Command(BaseCommand):
                 )
             if report.spotchecks:
                 out.write(f"演示抽查核查：延吉市抽取 {report.spotchecks} 件（含核查结论和整改）")
+            if report.evaluation:
+                out.write(f"演示绩效评价：{len(report.evaluation)} 次（上年度和本年度各县排名）")
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
