@@ -21,7 +21,7 @@ from doudi.complaints.models import Complaint
 from doudi.core.workdays import add_working_days
 from doudi.devtools.demo_casework import _user
 from doudi.monitoring.loop import disposition_actions, visit_actions, warning_actions
-from doudi.monitoring.models import Disposition, EarlyWarning
+from doudi.monitoring.models import Disposition, EarlyWarning, NeedPush
 from doudi.registry.models import Household
 from doudi.spotchecks import actions as spot_actions
 from doudi.spotchecks.models import Item, Round
@@ -45,10 +45,24 @@ class Office:
 OFFICES: tuple[Office, ...] = (
     Office("222401000000", "222401001000", "yanji", "jinxue", "grid-jinxue", frozenset({4})),
     Office("220102000000", "220102001000", "nanguan", "nanling", "grid-nanling", frozenset()),
-    Office("220122000000", "220122101000", "nongan", "fulongquan", "grid-fulongquan", frozenset({1, 3, 5}),
-           slow_complaints=True),  # fmt: skip
-    Office("220802000000", "220802100000", "taobei", "pingan", "grid-pingan", frozenset({2, 3, 4, 5, 6}),
-           overdue=frozenset({1, 2})),  # fmt: skip
+    Office(
+        "220122000000",
+        "220122101000",
+        "nongan",
+        "fulongquan",
+        "grid-fulongquan",
+        frozenset({1, 3, 5}),
+        slow_complaints=True,
+    ),  # fmt: skip
+    Office(
+        "220802000000",
+        "220802100000",
+        "taobei",
+        "pingan",
+        "grid-pingan",
+        frozenset({2, 3, 4, 5, 6}),
+        overdue=frozenset({1, 2}),
+    ),  # fmt: skip
 )
 # (indicator, level, evidence) of the two warnings of each month
 CAUSES = (
@@ -70,6 +84,7 @@ class ActivitySeed:
     warnings: dict[str, int] = field(default_factory=dict)  # county code → warnings raised
     complaints: dict[str, int] = field(default_factory=dict)
     spot_items: dict[str, int] = field(default_factory=dict)
+    answers: int = 0
 
 
 def _households(township: str) -> list[Household]:
@@ -96,7 +111,9 @@ def _warnings(o: Office, today: dt.date) -> int:
                 return n
             household = pool.pop(0)
             indicator, level, evidence = CAUSES[(back + k) % len(CAUSES)]
-            raised = add_working_days(today, -(21 * back + 3 + 4 * k)) if back else add_working_days(today, -1 - k)
+            raised = (
+                add_working_days(today, -(21 * back + 3 + 4 * k)) if back else add_working_days(today, -1 - k)
+            )
             w = warning_actions.raise_warning(
                 actor=ACTOR, household=household, indicator=indicator, level=level, raised_on=raised,
                 evidence=[{"source": "demo", "batch_id": None, "record_id": f"DEMO-W-{back}-{k}", "detail": evidence}],
@@ -136,6 +153,28 @@ TICKETS = (
 )
 
 
+def _walk(c: Complaint, state: str, late: bool, township, county, today: dt.date) -> None:
+    """Accepted the next working day, investigated, decided and answered (late: weeks after the limit)."""
+    received = c.received_on
+
+    def mv(actor, event: str, wd: int, **kw) -> None:
+        nonlocal c
+        on = min(add_working_days(received, wd), today)
+        c = complaint_actions.move(actor=actor, complaint=c, event=event, on=on, **kw)
+
+    mv(township, "accept", 1)
+    mv(township, "assign", 2, handler=township)
+    if state == "in_progress":
+        return
+    mv(township, "propose", 25 if late else 6, finding="经调查核实，反映情况基本属实",
+       decision="upheld", decision_note="已督促整改")  # fmt: skip
+    mv(county, "approve", 27 if late else 8)
+    if state == "decided":
+        return
+    mv(township, "reply", 30 if late else 9, root_cause="staff",
+       reply="经核实情况属实，已整改并对相关工作人员批评教育，特此答复。", reply_method="phone")  # fmt: skip
+
+
 def _complaints(o: Office, today: dt.date) -> int:
     county, township = _user(o.county_user), _user(o.township_user)
     if county is None or township is None:
@@ -153,24 +192,7 @@ def _complaints(o: Office, today: dt.date) -> int:
         )  # fmt: skip
         n += 1
         # a slow county answers every other ticket after its time limit
-        late = o.slow_complaints and i % 2 == 0
-        step = lambda wd: min(add_working_days(on, wd), today)  # noqa: E731
-
-        def mv(actor, event, wd, **kw):
-            nonlocal c
-            c = complaint_actions.move(actor=actor, complaint=c, event=event, on=step(wd), **kw)
-
-        mv(township, "accept", 1)
-        mv(township, "assign", 2, handler=township)
-        if state == "in_progress":
-            continue
-        mv(township, "propose", 25 if late else 6, finding="经调查核实，反映情况基本属实",
-           decision="upheld", decision_note="已督促整改")  # fmt: skip
-        mv(county, "approve", 27 if late else 8)
-        if state == "decided":
-            continue
-        mv(township, "reply", 30 if late else 9, root_cause="staff",
-           reply="经核实情况属实，已整改并对相关工作人员批评教育，特此答复。", reply_method="phone")  # fmt: skip
+        _walk(c, state, o.slow_complaints and i % 2 == 0, township, county, today)
     return n
 
 
@@ -196,6 +218,43 @@ def _spot_round(o: Office, seed: int, today: dt.date) -> int:
     return Item.unscoped.filter(round=rnd).count()
 
 
+# (username, counties) of the department users answering the peer counties' needs: 长春市's medical insurance and
+# human resources bureaus, the province's disabled persons' federation; 洮北区's other departments never answer
+RESPONDERS = (
+    ("yibao-changchun", ("220102", "220122")),
+    ("renshe-changchun", ("220102", "220122")),
+    ("canlian", ("220102", "220122", "220802")),
+)
+ANSWERS = (
+    ("given", "已按政策落实", "300"),
+    ("accepted", "已受理，正在办理", None),
+    ("declined", "经核实已在其他地区享受同类救助", None),
+)
+
+
+def _answers() -> int:
+    """The oldest two needs (past their deadline: answered late) and the newest (on time) of each county."""
+    users = [(u, counties) for name, counties in RESPONDERS if (u := _user(name)) is not None]
+    if (
+        NeedPush.unscoped.filter(responded_by__in=[u for u, _ in users])
+        .exclude(region_code__startswith="222401")
+        .exists()
+    ):
+        return 0
+    n = 0
+    for user, counties in users:
+        for county in counties:
+            waiting = NeedPush.unscoped.filter(department=user.department, region_code__startswith=county,
+                                               status=NeedPush.Status.PUSHED, source=NeedPush.Source.RULE)  # fmt: skip
+            pushes = list(waiting.order_by("due_on", "pk")[:2]) + list(waiting.order_by("-due_on", "-pk")[:1])
+            for i, push in enumerate(dict.fromkeys(pushes)):
+                status, feedback, amount = ANSWERS[i % len(ANSWERS)]
+                disposition_actions.respond_need(actor=user, push=push, status=status, feedback=feedback,
+                                                 amount=amount)  # fmt: skip
+                n += 1
+    return n
+
+
 def seed_activity(*, today: dt.date | None = None) -> ActivitySeed:
     """Run under ``all_regions()``, after the applications, payments and the other demo steps."""
     today = today or timezone.localdate()
@@ -205,4 +264,5 @@ def seed_activity(*, today: dt.date | None = None) -> ActivitySeed:
         out.complaints[o.county] = _complaints(o, today)
     for o, seed in ((OFFICES[2], 20261208), (OFFICES[3], 20261209)):
         out.spot_items[o.county] = _spot_round(o, seed, today)
+    out.answers = _answers()
     return out

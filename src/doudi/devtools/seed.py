@@ -92,6 +92,10 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("taobei", Role.COUNTY, "220802000000", display_name="洮北区民政局演示用户"),
     DemoAccount("pingan", Role.TOWNSHIP, "220802100000", display_name="平安镇经办人"),
     DemoAccount("grid-pingan", Role.GRID_WORKER, "220802100000", display_name="平安镇网格员"),
+    DemoAccount(
+        "yibao-changchun", Role.DEPARTMENT, "220100000000", "medical_insurance", "长春市医保局演示用户"
+    ),
+    DemoAccount("renshe-changchun", Role.DEPARTMENT, "220100000000", "hrss", "长春市人社局演示用户"),
 )
 
 

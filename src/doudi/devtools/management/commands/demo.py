@@ -87,7 +87,7 @@ class Command(BaseCommand):
             if act is not None and any((*act.warnings.values(), *act.complaints.values())):
                 out.write(f"演示各县区近7个月工作：预警 {sum(act.warnings.values())} 条，"
                           f"投诉举报 {sum(act.complaints.values())} 件，"
-                          f"农安县、洮北区抽查 {sum(act.spot_items.values())} 件")  # fmt: skip
+                          f"农安县、洮北区抽查 {sum(act.spot_items.values())} 件，部门答复需求 {act.answers} 条")  # fmt: skip
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
