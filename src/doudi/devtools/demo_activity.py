@@ -64,12 +64,19 @@ OFFICES: tuple[Office, ...] = (
         overdue=frozenset({1, 2}),
     ),  # fmt: skip
 )
-# (indicator, level, evidence) of the two warnings of each month
+# (indicator, level, source, dataset, record prefix, detail) of the warnings of each month, as a scan writes them
 CAUSES = (
-    ("W-ILL", "orange", "医保数据：近3个月自付医疗费用较高"),
-    ("W-JOB", "yellow", "人社数据：家庭成员登记失业"),
-    ("W-DSR", "red", "应急数据：住房受灾"),
-    ("W-INC", "yellow", "社保数据：缴费基数下降超过30%"),
+    ("W-ILL", "orange", "重特大疾病", "serious_illness", "ILL", "卫健/医保数据：新确诊重特大疾病"),
+    ("W-JOB", "yellow", "失业登记", "unemployment", "UNE", "人社数据：劳动年龄成员登记失业"),
+    ("W-DSR", "red", "受灾信息", "disaster", "DSR", "应急管理数据：受灾，住房严重损坏"),
+    (
+        "W-INC",
+        "yellow",
+        "社会保险",
+        "social_insurance",
+        "SI",
+        "人社数据：家庭社保缴费基数较上期下降30.00%以上",
+    ),
 )
 DISPOSALS = (
     ("no_hardship", {}, "入户核实家庭收支正常，暂无困难"),
@@ -110,13 +117,13 @@ def _warnings(o: Office, today: dt.date) -> int:
             if not pool:
                 return n
             household = pool.pop(0)
-            indicator, level, evidence = CAUSES[(back + k) % len(CAUSES)]
-            raised = (
-                add_working_days(today, -(21 * back + 3 + 4 * k)) if back else add_working_days(today, -1 - k)
-            )
+            indicator, level, source, dataset, prefix, detail = CAUSES[(back + k) % len(CAUSES)]
+            raised = add_working_days(today, -(21 * back + 3 + 4 * k) if back else -1 - k)
+            evidence = {"source": source, "dataset": dataset, "batch_id": None, "record_id": f"{prefix}-M{back}{k}",
+                        "detail": detail, "as_of": raised.isoformat()}  # fmt: skip
             w = warning_actions.raise_warning(
                 actor=ACTOR, household=household, indicator=indicator, level=level, raised_on=raised,
-                evidence=[{"source": "demo", "batch_id": None, "record_id": f"DEMO-W-{back}-{k}", "detail": evidence}],
+                evidence=[evidence],
             )  # fmt: skip
             n += 1
             w = warning_actions.dispatch(actor=county, warning=w, township_code=o.township)
