@@ -78,7 +78,7 @@ CAUSES = (
         "人社数据：家庭社保缴费基数较上期下降30.00%以上",
     ),
 )
-DISPOSALS = (
+DISPOSALS: tuple[tuple[str, dict[str, object], str], ...] = (
     ("no_hardship", {}, "入户核实家庭收支正常，暂无困难"),
     ("referral", {"departments": ["medical_insurance", "hrss"], "note": "转介医疗救助和就业帮扶"}, "已转介相关部门"),
     ("emergency", {"measures": ["temporary_assistance"], "amount": "1500"}, "给予临时救助"),
@@ -117,10 +117,10 @@ def _warnings(o: Office, today: dt.date) -> int:
             if not pool:
                 return n
             household = pool.pop(0)
-            indicator, level, source, dataset, prefix, detail = CAUSES[(back + k) % len(CAUSES)]
+            indicator, level, source, dataset, prefix, text = CAUSES[(back + k) % len(CAUSES)]
             raised = add_working_days(today, -(21 * back + 3 + 4 * k) if back else -1 - k)
             evidence = {"source": source, "dataset": dataset, "batch_id": None, "record_id": f"{prefix}-M{back}{k}",
-                        "detail": detail, "as_of": raised.isoformat()}  # fmt: skip
+                        "detail": text, "as_of": raised.isoformat()}  # fmt: skip
             w = warning_actions.raise_warning(
                 actor=ACTOR, household=household, indicator=indicator, level=level, raised_on=raised,
                 evidence=[evidence],
@@ -141,8 +141,10 @@ def _warnings(o: Office, today: dt.date) -> int:
                 else "入户核实：家庭成员情况属实，已留存相关证明材料", hardship_found=k == 1,
             )  # fmt: skip
             w.refresh_from_db()
-            kind, detail, note = DISPOSALS[(back + k) % len(DISPOSALS)] if k else DISPOSALS[0]
-            disposition_actions.dispose(actor=township, warning=w, kind=kind, detail=dict(detail), note=note)
+            kind, follow_up, note = DISPOSALS[(back + k) % len(DISPOSALS)] if k else DISPOSALS[0]
+            disposition_actions.dispose(
+                actor=township, warning=w, kind=kind, detail=dict(follow_up), note=note
+            )
             if back >= 2:  # the latest disposals are still being followed up
                 w.refresh_from_db()
                 warning_actions.close(actor=township, warning=w, outcome=note)
