@@ -68,6 +68,10 @@ def test_demo_activity_is_spread_over_counties_and_months_and_seeds_once(demo):
 
         # complaints in every state, in several counties, some answered after their time limit
         assert set(Complaint.unscoped.values_list("state", flat=True)) == set(complaint_rules.STATES)
+        states_by_county: dict[str, set[str]] = defaultdict(set)
+        for region, state in Complaint.unscoped.values_list("region_code", "state"):
+            states_by_county[region[:6]].add(state)
+        assert len([c for c, states in states_by_county.items() if len(states) >= 3]) >= 4
         closed = Complaint.unscoped.filter(state="closed", closed_on__isnull=False)
         assert len({c[:6] for c in closed.values_list("region_code", flat=True)}) >= 4
         late = [c for c in closed if c.closed_on > c.resolve_due]

@@ -40,30 +40,18 @@ class Office:
     late: frozenset[int]  # months back whose warnings are verified after their deadline
     overdue: frozenset[int] = frozenset()  # months back whose warnings are still not verified
     slow_complaints: bool = False
+    open_state: str = "in_progress"  # where the county's latest complaint stands
 
 
 OFFICES: tuple[Office, ...] = (
-    Office("222401000000", "222401001000", "yanji", "jinxue", "grid-jinxue", frozenset({4})),
-    Office("220102000000", "220102001000", "nanguan", "nanling", "grid-nanling", frozenset()),
-    Office(
-        "220122000000",
-        "220122101000",
-        "nongan",
-        "fulongquan",
-        "grid-fulongquan",
-        frozenset({1, 3, 5}),
-        slow_complaints=True,
-    ),  # fmt: skip
-    Office(
-        "220802000000",
-        "220802100000",
-        "taobei",
-        "pingan",
-        "grid-pingan",
-        frozenset({2, 3, 4, 5, 6}),
-        overdue=frozenset({1, 2}),
-    ),  # fmt: skip
-)
+    Office("222401000000", "222401001000", "yanji", "jinxue", "grid-jinxue", frozenset({4}),
+           open_state="for_approval"),
+    Office("220102000000", "220102001000", "nanguan", "nanling", "grid-nanling", frozenset(), open_state="on_hold"),
+    Office("220122000000", "220122101000", "nongan", "fulongquan", "grid-fulongquan", frozenset({1, 3, 5}),
+           slow_complaints=True, open_state="for_approval"),
+    Office("220802000000", "220802100000", "taobei", "pingan", "grid-pingan", frozenset({2, 3, 4, 5, 6}),
+           overdue=frozenset({1, 2}), open_state="accepted"),
+)  # fmt: skip
 # (indicator, level, source, dataset, record prefix, detail) of the warnings of each month, as a scan writes them
 CAUSES = (
     ("W-ILL", "orange", "重特大疾病", "serious_illness", "ILL", "卫健/医保数据：新确诊重特大疾病"),
@@ -158,7 +146,7 @@ TICKETS = (
     ("decision", "letter", "对终止低保的决定有异议", 78, "closed"),
     ("data_change", "online", "申请更正家庭成员就业信息", 55, "closed"),
     ("payment", "h12345", "12345转办：特困供养金少发", 32, "decided"),
-    ("service", "hotline", "入户调查预约时间多次变更", 12, "in_progress"),
+    ("service", "hotline", "入户调查预约时间多次变更", 20, "in_progress"),  # the county's ``open_state``
 )
 
 
@@ -172,11 +160,17 @@ def _walk(c: Complaint, state: str, late: bool, township, county, today: dt.date
         c = complaint_actions.move(actor=actor, complaint=c, event=event, on=on, **kw)
 
     mv(township, "accept", 1)
+    if state == "accepted":  # never sent for investigation: past its time limit
+        return
     mv(township, "assign", 2, handler=township)
-    if state == "in_progress":
+    if state == "on_hold":
+        mv(township, "hold", 3, note="等待银行出具发放流水证明")
+    if state in ("in_progress", "on_hold"):
         return
     mv(township, "propose", 25 if late else 6, finding="经调查核实，反映情况基本属实",
        decision="upheld", decision_note="已督促整改")  # fmt: skip
+    if state == "for_approval":
+        return
     mv(county, "approve", 27 if late else 8)
     if state == "decided":
         return
@@ -193,6 +187,7 @@ def _complaints(o: Office, today: dt.date) -> int:
         return 0
     n = 0
     for i, (ctype, channel, summary, ago, state) in enumerate(TICKETS):
+        state = o.open_state if i == len(TICKETS) - 1 else state
         on = add_working_days(today, -ago)
         c = complaint_actions.file_complaint(
             actor=township, ctype=ctype, channel=channel, township=o.township, summary=summary,
