@@ -64,7 +64,9 @@ def test_demo_seed_loads_everything_once():
         assert Household.unscoped.filter(household_key__startswith="DEMO-H").count() == 30
 
     users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in seed.ACCOUNTS])}
-    assert len(users) == len(seed.ACCOUNTS) == 16  # 10 + a user of each department in 延吉市 (R-P1)
+    # 10 + a user of each department in 延吉市 (R-P1) + the peer counties' officers, caseworkers, grid workers,
+    # 长春市 and two of its departments
+    assert len(users) == len(seed.ACCOUNTS) == 27
     assert users["yanji"].role == Role.COUNTY and users["yanji"].region_id == "222401000000"
     assert (
         users["nanling"].region_id == "220102001000" and users["canlian"].department == "disabled_federation"

@@ -34,7 +34,9 @@ from doudi.registry.models import (
 from doudi.registry.roster import import_roster
 
 if TYPE_CHECKING:
+    from doudi.devtools.demo_activity import ActivitySeed
     from doudi.devtools.demo_casework import CaseworkSeed
+    from doudi.devtools.demo_counties import CountiesSeed
     from doudi.devtools.demo_disclosure import DisclosureSeed
     from doudi.devtools.demo_monitoring import MonitoringSeed
     from doudi.devtools.demo_needs import NeedsSeed
@@ -80,6 +82,20 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount(
         "canlian-yanji", Role.DEPARTMENT, "222401000000", "disabled_federation", "延吉市残联演示用户"
     ),
+    # the peer counties of the demo (``demo_counties``): months of work in 长春 and 白城 to compare and rank
+    DemoAccount("changchun", Role.CITY, "220100000000", display_name="长春市民政局演示用户"),
+    DemoAccount("nanguan", Role.COUNTY, "220102000000", display_name="南关区民政局演示用户"),
+    DemoAccount("grid-nanling", Role.GRID_WORKER, "220102001000", display_name="南岭街道网格员"),
+    DemoAccount("nongan", Role.COUNTY, "220122000000", display_name="农安县民政局演示用户"),
+    DemoAccount("fulongquan", Role.TOWNSHIP, "220122101000", display_name="伏龙泉镇经办人"),
+    DemoAccount("grid-fulongquan", Role.GRID_WORKER, "220122101000", display_name="伏龙泉镇网格员"),
+    DemoAccount("taobei", Role.COUNTY, "220802000000", display_name="洮北区民政局演示用户"),
+    DemoAccount("pingan", Role.TOWNSHIP, "220802100000", display_name="平安镇经办人"),
+    DemoAccount("grid-pingan", Role.GRID_WORKER, "220802100000", display_name="平安镇网格员"),
+    DemoAccount(
+        "yibao-changchun", Role.DEPARTMENT, "220100000000", "medical_insurance", "长春市医保局演示用户"
+    ),
+    DemoAccount("renshe-changchun", Role.DEPARTMENT, "220100000000", "hrss", "长春市人社局演示用户"),
 )
 
 
@@ -95,11 +111,13 @@ class SeedReport:
     monitoring: MonitoringSeed | None = None
     casework: CaseworkSeed | None = None
     payments: PaymentsSeed | None = None
+    counties: CountiesSeed | None = None
     needs: NeedsSeed | None = None
     tempaid: TempAidSeed | None = None
     complaints: int = 0
     disclosure: DisclosureSeed | None = None
     spotchecks: int = 0
+    activity: ActivitySeed | None = None
     evaluation: list[int] = field(default_factory=list)
 
     @property
@@ -107,6 +125,8 @@ class SeedReport:
         batches = bool(self.monitoring and (self.monitoring.imported or self.monitoring.new_warnings))
         applications = bool(self.casework and self.casework.applications)
         applications = applications or bool(self.payments and self.payments.lines)
+        applications = applications or bool(self.counties and any(self.counties.applications.values()))
+        applications = applications or bool(self.activity and any(self.activity.warnings.values()))
         applications = applications or bool(self.tempaid and self.tempaid.cases and not self.tempaid.skipped)
         return (
             self.roster_skipped
@@ -157,6 +177,10 @@ def seed_demo(
         from doudi.devtools.demo_payments import seed_payments
 
         report.payments = seed_payments()
+        # the peer counties: six months of applications, exits and rosters in 南关区, 农安县, 洮北区 (idempotent)
+        from doudi.devtools.demo_counties import seed_counties
+
+        report.counties = seed_counties()
         # the needs pushed to departments by rule, answered and overdue ones (idempotent)
         from doudi.devtools.demo_needs import seed_needs
 
@@ -177,6 +201,10 @@ def seed_demo(
         from doudi.devtools.demo_spotchecks import seed_spotchecks
 
         report.spotchecks = seed_spotchecks()
+        # months of warnings, complaints and two more spot-check rounds in the four demo counties (idempotent)
+        from doudi.devtools.demo_activity import seed_activity
+
+        report.activity = seed_activity()
         # performance evaluation: last year's and this year's county rankings from the data above (idempotent)
         from doudi.devtools.demo_evaluation import seed_evaluation
 

@@ -61,6 +61,10 @@ class Command(BaseCommand):
                 out.write(
                     f"演示救助金发放：新增在保对象 {pay.cases} 户，发放明细 {pay.lines} 条；花名册 {states}"
                 )
+            co = report.counties
+            if co is not None and any(co.applications.values()):
+                out.write(f"演示同级县区（南关区、农安县、洮北区）：救助申请 {sum(co.applications.values())} 件，"
+                          f"发放明细 {co.lines} 条")  # fmt: skip
             nd = report.needs
             if nd is not None and (nd.pushed or nd.answered):
                 out.write(f"演示需求推送：按政策推送 {nd.pushed} 条，部门答复 {sum(nd.answered.values())} 条")
@@ -79,6 +83,11 @@ class Command(BaseCommand):
                 )
             if report.spotchecks:
                 out.write(f"演示抽查核查：延吉市抽取 {report.spotchecks} 件（含核查结论和整改）")
+            act = report.activity
+            if act is not None and any((*act.warnings.values(), *act.complaints.values())):
+                out.write(f"演示各县区近7个月工作：预警 {sum(act.warnings.values())} 条，"
+                          f"投诉举报 {sum(act.complaints.values())} 件，"
+                          f"农安县、洮北区抽查 {sum(act.spot_items.values())} 件，部门答复需求 {act.answers} 条")  # fmt: skip
             if report.evaluation:
                 out.write(f"演示绩效评价：{len(report.evaluation)} 次（上年度和本年度各县排名）")
             if report.users_created:
