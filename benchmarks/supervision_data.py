@@ -300,15 +300,14 @@ def answers_and_exits() -> tuple[int, int]:
 
     pg = connection.vendor == "postgresql"
     day = "DATE " if pg else ""  # SQLite keeps dates as ISO text
-    ts = (
-        (lambda d: f"CAST({d} AS timestamp) + interval '3 days'")
-        if pg
-        else (lambda d: f"datetime({d}, '+3 days')")
-    )
+
+    def ts(col: str, shift: str) -> str:  # the date plus an interval, as a timestamp
+        return f"CAST({col} AS timestamp) + interval '{shift}'" if pg else f"datetime({col}, '{shift}')"
+
     with transaction.atomic(), connection.cursor() as cur:
         cur.execute(
             "UPDATE monitoring_needpush SET status = CASE WHEN id % 7 = 0 THEN 'declined' ELSE 'given' END,"
-            f" responded_at = CASE WHEN id % 5 = 0 THEN {ts('due_on')} ELSE created_at END"
+            f" responded_at = CASE WHEN id % 5 = 0 THEN {ts('due_on', '3 days')} ELSE {ts('due_on', '-46 hours')} END"
             " WHERE id % 2 = 0 AND status = 'pushed' AND due_on IS NOT NULL"
         )
         answered = cur.rowcount
@@ -350,6 +349,9 @@ def main() -> None:
     parser.add_argument("--warnings", type=int, default=1_000_000)
     args = parser.parse_args()
     cases_data.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)  # the real commands run below refuse a database behind the code
     t0 = time.perf_counter()
     generate(args.cases, args.warnings)
     log(f"supervision data ready in {time.perf_counter() - t0:.0f} s")
