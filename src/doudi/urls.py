@@ -29,4 +29,5 @@ urlpatterns = [
     path("disclosure/", include("doudi.disclosure.urls")),
     path("public/", include("doudi.disclosure.urls_public")),
     path("spotchecks/", include("doudi.spotchecks.urls")),
+    path("dashboards/", include("doudi.dashboards.urls")),
 ]

@@ -164,3 +164,6 @@ class AuditAction(models.TextChoices):
     SPOTCHECK_FINDING = "spotchecks.finding", "登记抽查核查结论"
     SPOTCHECK_CORRECTION = "spotchecks.correction", "登记抽查问题整改"
     SPOTCHECK_EXPORT = "spotchecks.export", "导出抽查核查清单"
+    # dashboards (DOMAIN R-S1; doudi.dashboards)
+    DASHBOARDS_REFRESH = "dashboards.refresh", "生成统计分析数据"
+    DASHBOARDS_EXPORT = "dashboards.export", "导出统计分析报表"

@@ -1,0 +1,182 @@
+"""The dashboards' reads (DOMAIN R-S1): a region's figures summed from the cells under its code prefix.
+
+Every read takes the user and the region asked for; a region outside the user's subtree (or unknown) is
+``Http404`` — pages and the API turn it into 404, never revealing whether the region exists. The cells are
+read through the scoped manager, so the user's scope holds on top of the region asked for. A page is three
+grouped queries over the cells, whatever the data's size: the region's cells by topic, month and dimension;
+the children's by child prefix; the counties' (for the map) by county prefix.
+
+Called outside a request (the benchmark, a shell), wrap the call in ``core.scoping.using_scope(user_scope(user))``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Q, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.utils import timezone
+
+from doudi.core.scoping import LEVEL_PREFIX_LEN, is_within, prefix_of
+from doudi.dashboards import figures
+from doudi.dashboards.build import TOPICS
+from doudi.dashboards.models import Build, Cell
+from doudi.regions.models import CHILD_LEVEL, Level, Region
+from doudi.regions.queries import ancestors, find_region, regions_by_codes
+
+LEVELS_WITH_CHILDREN = ("province", "city", "county")  # the drill-down stops at the township
+MAX_MONTHS = 120
+
+
+@dataclass
+class Overview:
+    region: Region
+    date_from: dt.date
+    date_to: dt.date
+    built_at: dt.datetime | None
+    as_of: dt.date | None
+    topics: dict[str, figures.Topic]
+    totals: dict[str, int]
+    child_level: str | None = None
+    children: list[dict] = field(default_factory=list)
+    counties: dict[str, dict[str, int]] = field(default_factory=dict)  # 6-digit code → indicators (map)
+    crumbs: list[Region] = field(default_factory=list)
+
+    def chart(self) -> dict:
+        """The data of the page's charts and map (json_script → static/dashboards/dashboards.js)."""
+        return {
+            "topics": [t.chart_data() for t in self.topics.values()],
+            "indicators": [{"key": k, "name": n, "unit": u} for k, (n, u) in figures.INDICATORS.items()],
+            "counties": self.counties,
+            "map": self.region.level in ("province", "city"),
+            "prefix": prefix_of(self.region.code),
+        }
+
+
+def default_range(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The last 12 months, this one included."""
+    today = today or timezone.localdate()
+    year, month = today.year, today.month - 11
+    if month <= 0:
+        year, month = year - 1, month + 12
+    return dt.date(year, month, 1), today
+
+
+def region_for(user, code: str | None) -> Region:
+    """The region asked for, within the user's subtree; anything else is 404 (existence is not leaked)."""
+    own = user.region
+    if own is None:
+        raise Http404("未设置管辖区划")
+    region = find_region((code or "").strip() or own.code)
+    if region is None or not is_within(region.code, own.code):
+        raise Http404("该区划不在您的管辖范围内")
+    return region
+
+
+def clean_range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.date, dt.date]:
+    default_from, default_to = default_range()
+    date_from, date_to = date_from or default_from, date_to or default_to
+    if date_from > date_to:
+        date_from, date_to = date_to, date_from
+    if (date_to.year - date_from.year) * 12 + date_to.month - date_from.month >= MAX_MONTHS:
+        date_from = date_to.replace(year=date_to.year - MAX_MONTHS // 12, day=1)
+    return date_from, date_to
+
+
+def _cells(region: Region, date_from: dt.date, date_to: dt.date):
+    """The region's cells in the range; ``people`` is a count of today, whatever the range."""
+    months = Q(month__gte=date_from.replace(day=1), month__lte=date_to)
+    return Cell.objects.filter(region_code__startswith=prefix_of(region.code)).filter(
+        Q(topic="people") | months
+    )
+
+
+def region_rows(region: Region, date_from: dt.date, date_to: dt.date, topics=TOPICS) -> list[dict]:
+    qs = _cells(region, date_from, date_to).filter(topic__in=topics)
+    return list(qs.values("topic", "month", "d1", "d2", "d3").annotate(n=Sum("n"), amount=Sum("amount"))
+                .order_by())  # fmt: skip
+
+
+def by_prefix(region: Region, length: int, date_from: dt.date, date_to: dt.date) -> dict[str, dict[str, int]]:
+    """Indicators per sub-region (code prefix of ``length``) from one grouped query."""
+    rows = (
+        _cells(region, date_from, date_to)
+        .annotate(sub=Substr("region_code", 1, length))
+        .values("sub", "topic", "d1", "d2")
+        .annotate(n=Sum("n"), amount=Sum("amount"))
+        .order_by()
+    )
+    per: dict[str, list[dict]] = {}
+    for r in rows:
+        per.setdefault(r["sub"], []).append(r)
+    return {sub: figures.indicator_values(rs) for sub, rs in per.items()}
+
+
+def crumbs(region: Region, own: Region) -> list[Region]:
+    codes = [c for c in reversed(ancestors(region.code)) if is_within(c, own.code)]
+    return regions_by_codes(codes)
+
+
+def built() -> Build | None:
+    return Build.objects.filter(key="all").first()
+
+
+def overview(user, region_code: str | None, date_from: dt.date | None = None, date_to: dt.date | None = None,
+             *, with_map: bool = True) -> Overview:  # fmt: skip
+    """Every topic of one region of the user's subtree, its children (one level down) and, for a province or
+    city, its counties for the map."""
+    region = region_for(user, region_code)
+    date_from, date_to = clean_range(date_from, date_to)
+    months = figures.months_between(date_from, date_to)
+    rows = region_rows(region, date_from, date_to)
+    b = built()
+    out = Overview(
+        region=region,
+        date_from=date_from,
+        date_to=date_to,
+        built_at=b.built_at if b else None,
+        as_of=b.as_of if b else None,
+        topics=figures.topics(rows, months),
+        totals=figures.indicator_values(rows),
+        crumbs=crumbs(region, user.region),
+    )
+    if region.level in LEVELS_WITH_CHILDREN:
+        out.child_level = str(CHILD_LEVEL[Level(region.level)])
+        out.children = children(region, out.child_level, date_from, date_to)
+    if with_map and region.level in ("province", "city"):
+        out.counties = by_prefix(region, LEVEL_PREFIX_LEN["county"], date_from, date_to)
+    return out
+
+
+def children(region: Region, child_level: str, date_from: dt.date, date_to: dt.date) -> list[dict]:
+    """One row per child region (zeros included); what lies under the region but under none of its children
+    (a record kept at the county itself) is one more row, so the rows always add up to the region."""
+    n = LEVEL_PREFIX_LEN[child_level]
+    values = by_prefix(region, n, date_from, date_to)
+    empty = dict.fromkeys(figures.INDICATORS, 0)
+    rows = []
+    kids = list(Region.objects.filter(parent_id=region.code).order_by("code"))
+    for child in kids:
+        rows.append({"code": child.code, "name": child.name, "values": values.pop(child.code[:n], empty)})
+    if values:
+        rest = {k: sum(v[k] for v in values.values()) for k in empty}
+        rows.append({"code": "", "name": "未落到下级区划", "values": rest})
+    return rows
+
+
+def topic(user, region_code: str | None, key: str, date_from: dt.date | None = None,
+          date_to: dt.date | None = None) -> tuple[Region, figures.Topic, list[dict]]:  # fmt: skip
+    """One topic of one region, with its children's indicators (the API's and the benchmark's per-topic read)."""
+    if key not in TOPICS:
+        raise Http404("未知的统计主题")
+    region = region_for(user, region_code)
+    date_from, date_to = clean_range(date_from, date_to)
+    months = figures.months_between(date_from, date_to)
+    rows = region_rows(region, date_from, date_to, topics=(key,))
+    fig = figures.topics(rows, months)[key]
+    kids: list[dict] = []
+    if region.level in LEVELS_WITH_CHILDREN:
+        kids = children(region, str(CHILD_LEVEL[Level(region.level)]), date_from, date_to)
+    return region, fig, kids
