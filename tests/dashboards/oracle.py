@@ -41,7 +41,11 @@ def counts(prefix: str, date_from: dt.date, date_to: dt.date, today: dt.date) ->
             c["people", s.category, s.household.area_type] += 1
     for a in Application.unscoped.all():
         if under(a) and inside(a.received_on):
-            group = a.state if a.state in ("confirmed", "refused") else ("other" if a.state in TERMINAL else "open")
+            group = (
+                a.state
+                if a.state in ("confirmed", "refused")
+                else ("other" if a.state in TERMINAL else "open")
+            )
             c["applications", month(a.received_on), group] += 1
     for d in Deadline.unscoped.all():
         if under(d) and inside(d.due):

@@ -3,7 +3,6 @@ counties), for the province, each county and a township, over a random date rang
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import Counter
 
 import pytest

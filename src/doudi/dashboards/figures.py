@@ -70,7 +70,7 @@ def months_between(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
 def people(rows: list[Row]) -> Topic:
     grid = _pivot(rows, lambda r: r["d1"], lambda r: r["d2"])
     cols = list(L.AREA)
-    body, total = _table(grid, list(L.TIERS)[:6], L.TIERS, cols)
+    body, total = _table(grid, L.CATEGORIES, L.TIERS, cols)
     return Topic("people", L.TOPIC_TITLES["people"], ["类别", *L.AREA.values(), "合计"], body, total,
                  series=[1, 2], note="当前在册（统计生成之日），一人属多个类别的分别计入")  # fmt: skip
 
@@ -108,7 +108,7 @@ def dispositions(rows: list[Row]) -> Topic:
 
 def exits(rows: list[Row]) -> Topic:
     grid = _pivot(rows, lambda r: r["d2"], lambda r: r["d1"])
-    body, total = _table(grid, list(L.TIERS)[:6], L.TIERS, list(L.EXIT_KINDS))
+    body, total = _table(grid, L.CATEGORIES, L.TIERS, list(L.EXIT_KINDS))
     return Topic("exits", L.TOPIC_TITLES["exits"], ["类别", *L.EXIT_KINDS.values(), "合计"], body, total,
                  series=[1, 2, 3], unit="户", note="转入其他类别按转入的类别计")  # fmt: skip
 
@@ -124,7 +124,9 @@ PAY_COUNTED = ("due", "held", "paid", "failed", "returned")
 
 
 def payments(rows: list[Row], months: list[dt.date]) -> Topic:
-    tiers = [t for t in L.TIERS if any(r["d1"] == t for r in rows)]
+    present = {r["d1"] for r in rows}
+    tiers = [t for t in [*L.CATEGORIES, *L.TIERS] if t in present]
+    tiers = list(dict.fromkeys(tiers)) + sorted(present - set(L.TIERS))
     grid = _pivot(rows, lambda r: r["month"].strftime("%Y-%m"), lambda r: r["d1"], value="amount")
     state = _pivot(rows, lambda r: r["month"].strftime("%Y-%m"), lambda r: r["d2"], value="amount")
     codes = [m.strftime("%Y-%m") for m in months]
@@ -134,7 +136,7 @@ def payments(rows: list[Row], months: list[dt.date]) -> Topic:
         paid, failed = state.get(code, {}).get("paid", 0), state.get(code, {}).get("failed", 0)
         body.append([code, *values, sum(values), paid, failed])
     total = ["合计", *(sum(r[i] for r in body) for i in range(1, len(tiers) + 4))]
-    head = ["发放月份", *(L.TIERS[t] for t in tiers), "应发合计", "已到账", "发放失败"]
+    head = ["发放月份", *(L.label(L.TIERS, t) for t in tiers), "应发合计", "已到账", "发放失败"]
     return Topic("payments", L.TOPIC_TITLES["payments"], head, body, total, series=list(range(1, len(tiers) + 1)),
                  unit="元", note="花名册明细金额（已剔除的不计），按所发放的月份")  # fmt: skip
 

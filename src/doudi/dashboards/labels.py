@@ -23,7 +23,9 @@ TOPIC_TITLES: dict[str, str] = {
     "complaints": "投诉举报及办理时限",
 }
 AREA = dict(AreaType.choices)
-TIERS: dict[str, str] = {**{str(k): v for k, v in CATEGORY_NAMES.items()}, **dict(Programme.choices)}
+CATEGORIES: list[str] = [str(k) for k in CATEGORY_NAMES]
+# a payment line's tier is a category; a line carrying none is named by its programme (临时救助, …)
+TIERS: dict[str, str] = {**dict(Programme.choices), **{str(k): v for k, v in CATEGORY_NAMES.items()}}
 DEPARTMENTS = dict(Department.choices)
 LEVELS = dict(WarningLevel.choices)
 INDICATORS = dict(Indicator.choices)
