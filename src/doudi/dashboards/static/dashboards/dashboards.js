@@ -6,19 +6,30 @@
   var FONT = "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif";
   var COLORS = ["#1f5fa8", "#2e7d32", "#c62828", "#ef8a17", "#6fa3dc", "#8e6bbf", "#00838f", "#9e9e9e"];
   var charts = [];
+  // tooltips drawn on the canvas (richText): an HTML tooltip would set inline styles, which the CSP refuses
   var geo = null; // the county boundaries, fetched once
+
+  // ECharts styles the element it draws in; drawing in an inner element without an id keeps those styles off the
+  // containers htmx matches by id when it swaps the figures (it would copy them as attributes, which the CSP refuses)
+  function mount(holder) {
+    holder.textContent = "";
+    var inner = document.createElement("div");
+    inner.className = "dash-canvas";
+    holder.appendChild(inner);
+    return echarts.init(inner, null, { renderer: "canvas" });
+  }
 
   function topicOption(t) {
     var base = { color: COLORS, textStyle: { fontFamily: FONT }, animation: false };
     if (t.kind === "pie") {
-      base.tooltip = { trigger: "item" };
+      base.tooltip = { trigger: "item", renderMode: "richText" };
       base.legend = { bottom: 0, type: "scroll" };
       base.series = [{ type: "pie", radius: ["30%", "60%"], center: ["50%", "45%"],
         data: t.x.map(function (name, i) { return { name: name, value: t.series[0].data[i] }; })
           .filter(function (d) { return d.value > 0; }) }];
       return base;
     }
-    base.tooltip = { trigger: "axis", axisPointer: { type: "shadow" } };
+    base.tooltip = { trigger: "axis", axisPointer: { type: "shadow" }, renderMode: "richText" };
     base.legend = { top: 0, type: "scroll" };
     base.grid = { left: 8, right: 12, top: 40, bottom: 8, containLabel: true };
     base.xAxis = { type: "category", data: t.x, axisLabel: { hideOverlap: true } };
@@ -39,7 +50,7 @@
     if (!echarts.getMap(mapName)) {
       echarts.registerMap(mapName, { type: "FeatureCollection", features: features });
     }
-    var chart = echarts.init(holder, null, { renderer: "canvas" });
+    var chart = mount(holder);
     charts.push(chart);
     function paint() {
       var key = select ? select.value : "people";
@@ -51,8 +62,8 @@
       var label = select ? select.options[select.selectedIndex].text : "";
       chart.setOption({
         textStyle: { fontFamily: FONT },
-        tooltip: { trigger: "item", formatter: function (p) {
-          return (names[p.name] || p.name) + "<br>" + label + "：" + (isNaN(p.value) ? 0 : p.value);
+        tooltip: { trigger: "item", renderMode: "richText", formatter: function (p) {
+          return (names[p.name] || p.name) + "\n" + label + "：" + (isNaN(p.value) ? 0 : p.value);
         } },
         visualMap: { min: 0, max: Math.max(max, 1), left: 8, bottom: 8, calculable: true,
                      inRange: { color: ["#e8f0fa", "#1f5fa8"] } },
@@ -79,7 +90,7 @@
     data.topics.forEach(function (t) {
       var holder = document.getElementById("chart-" + t.key);
       if (!holder) return;
-      var chart = echarts.init(holder, null, { renderer: "canvas" });
+      var chart = mount(holder);
       chart.setOption(topicOption(t));
       charts.push(chart);
     });
