@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from doudi.core.scoping import all_regions, prefix_of, user_scope, using_scope
 from doudi.dashboards import actions, queries
-from tests.conftest import NANGUAN, PROVINCE, YANJI, YANJI_T1
+from tests.conftest import CHANGCHUN, NANGUAN, PROVINCE, YANBIAN, YANJI, YANJI_T1
 
 from . import oracle, world
 
@@ -55,8 +55,8 @@ def test_every_figure_equals_a_direct_count(make_user, data, span):
         with all_regions():
             world.build(data, province)
             actions.refresh(today=world.TODAY)
-        for user, code in ((province, PROVINCE), (province, YANJI), (province, NANGUAN), (county, YANJI),
-                           (county, YANJI_T1)):  # fmt: skip
+        for user, code in ((province, PROVINCE), (province, YANBIAN), (province, CHANGCHUN), (province, YANJI),
+                           (province, NANGUAN), (county, YANJI), (county, YANJI_T1)):  # fmt: skip
             with using_scope(user_scope(user)):
                 ov = queries.overview(user, code, date_from, date_to)
                 expected = oracle.counts(prefix_of(code), date_from, date_to, world.TODAY)

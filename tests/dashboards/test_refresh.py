@@ -27,6 +27,11 @@ def test_refresh_is_idempotent(built):
         actions.refresh(today=w.TODAY)
         actions.refresh(today=w.TODAY, full=True)
     assert _cells() == first and len(first) > 10
+    # the county cells are the township cells summed per county
+    for grain in ("township", "county"):
+        assert (
+            sum(Cell.unscoped.filter(grain=grain, topic="payments").values_list("amount", flat=True)) == 1500
+        )
     assert Build.objects.get(key="all").as_of == w.TODAY
 
 
@@ -42,7 +47,9 @@ def test_a_closed_month_is_kept_and_rebuilt_when_its_rosters_change(built):
         Roster.unscoped.filter(pk=line.roster_id).update(amount=900, version=2)
         actions.refresh(today=w.TODAY)
     assert Build.objects.get(key="payments:2026-04").built_at > stamp
-    assert sum(Cell.unscoped.filter(topic="payments").values_list("amount", flat=True)) == 1600
+    assert (
+        sum(Cell.unscoped.filter(topic="payments", grain="township").values_list("amount", flat=True)) == 1600
+    )
 
 
 def test_an_open_month_is_rebuilt_every_time(built):
@@ -52,7 +59,9 @@ def test_an_open_month_is_rebuilt_every_time(built):
         Roster.unscoped.update(state="released")
         RosterLine.unscoped.filter(amount=700).update(amount=100)  # a line changed, the roster not
         actions.refresh(today=w.TODAY)
-    assert sum(Cell.unscoped.filter(topic="payments").values_list("amount", flat=True)) == 900
+    assert (
+        sum(Cell.unscoped.filter(topic="payments", grain="township").values_list("amount", flat=True)) == 900
+    )
 
 
 def test_a_failed_refresh_leaves_the_cells_as_they_were(built, monkeypatch):

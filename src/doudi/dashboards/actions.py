@@ -22,7 +22,7 @@ from doudi.payments.models import Roster
 
 ROOT = "220000000000"  # the province: the refresh covers all of it
 FINAL_ROSTER_STATES = frozenset({"reconciled", "closed"})
-_COLUMNS = "region_code, topic, month, d1, d2, d3, n, amount"
+_COLUMNS = "region_code, grain, topic, month, d1, d2, d3, n, amount"
 
 
 def _insert(topic: str, qs: QuerySet) -> int:
@@ -31,8 +31,22 @@ def _insert(topic: str, qs: QuerySet) -> int:
     with connection.cursor() as cur:
         cur.execute(
             f"INSERT INTO {table} ({_COLUMNS}) "
-            f"SELECT q.c_region, %s, q.c_month, q.c_d1, q.c_d2, q.c_d3, q.c_n, q.c_amount FROM ({sql}) q",
+            f"SELECT q.c_region, 'township', %s, q.c_month, q.c_d1, q.c_d2, q.c_d3, q.c_n, q.c_amount FROM ({sql}) q",
             [topic, *params],
+        )
+        return max(cur.rowcount, 0)
+
+
+def _counties() -> int:
+    """The county cells: every township cell summed per county (a small set-based pass over the cells)."""
+    Cell.unscoped.filter(grain="county").delete()
+    table = connection.ops.quote_name(Cell._meta.db_table)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {table} ({_COLUMNS}) "
+            f"SELECT SUBSTR(region_code, 1, 6) || '000000', 'county', topic, month, d1, d2, d3, SUM(n), SUM(amount) "
+            f"FROM {table} WHERE grain = 'township' "
+            f"GROUP BY SUBSTR(region_code, 1, 6), topic, month, d1, d2, d3"
         )
         return max(cur.rowcount, 0)
 
@@ -82,10 +96,11 @@ def refresh(*, today: dt.date | None = None, actor: object = "system", full: boo
     now = timezone.now()
     out: dict[str, int] = {}
     with transaction.atomic():
-        Cell.unscoped.exclude(topic="payments").delete()
+        Cell.unscoped.filter(grain="township").exclude(topic="payments").delete()
         for topic, fn in build.BUILDERS.items():
             out[topic] = _insert(topic, fn(today))
         out["payment_months"], out["payments"] = _payments(now, full=full)
+        out["county_cells"] = _counties()
         total = Cell.unscoped.count()
         Build.objects.update_or_create(key="all", defaults={"built_at": now, "as_of": today, "rows": total})
         record_audit(

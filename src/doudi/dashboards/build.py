@@ -99,7 +99,7 @@ def deadlines(today: dt.date) -> QuerySet:
 
 def warnings(today: dt.date) -> QuerySet:
     """Warnings by the month raised: verified on time / late, overdue (open, unverified, past the deadline),
-    pending; by level and cause."""
+    pending; by level."""
     timeliness = Case(
         When(verified_on__isnull=False, verified_on__lte=F("deadline"), then=Value("on_time")),
         When(verified_on__isnull=False, then=Value("late")),
@@ -114,7 +114,6 @@ def warnings(today: dt.date) -> QuerySet:
         month=_month("raised_on"),
         d1=timeliness,
         d2=F("level"),
-        d3=F("indicator"),
     )
 
 

@@ -1,7 +1,7 @@
 """The dashboards' pre-aggregated cells (docs/dashboards.md).
 
-A ``Cell`` is one count (and amount) at township × topic × month × up to three dimensions; a region's
-figures are the sum of the cells under its code prefix. ``region_code`` is the township's 12-digit code
+A ``Cell`` is one count (and amount) at township (or county) × topic × month × up to three dimensions; a
+region's figures are the sum of the cells under its code prefix. ``region_code`` is the township's 12-digit code
 (``substr(code, 1, 9) || '000'``), so the scoped manager limits cells exactly as it limits the rows they
 count. The cells are rebuilt set-based by ``actions.refresh`` in one transaction; ``Build`` keeps when
 (and, for paid roster months, from what) they were built.
@@ -15,6 +15,9 @@ from doudi.core.models import Regional
 
 
 class Cell(Regional):
+    # township cells are built from the data; county cells are the township cells summed per county, read by
+    # the province and city pages (15 times fewer rows than the townships under them)
+    grain = models.CharField(max_length=8, default="township")
     topic = models.CharField(max_length=16)
     month = (
         models.DateField()
@@ -28,8 +31,8 @@ class Cell(Regional):
     class Meta(Regional.Meta):
         verbose_name = "统计单元"
         indexes = [
-            # a region's figures: the topic's cells under a code prefix within a month range
-            models.Index(fields=["region_code", "topic", "month"], name="dash_cell_region"),
+            # a region's figures: the cells of one grain in the code range of its subtree
+            models.Index(fields=["grain", "region_code", "topic", "month"], name="dash_cell_region"),
             models.Index(fields=["topic", "month"], name="dash_cell_topic_month"),
         ]
 

@@ -2,9 +2,10 @@
 
 Every read takes the user and the region asked for; a region outside the user's subtree (or unknown) is
 ``Http404`` — pages and the API turn it into 404, never revealing whether the region exists. The cells are
-read through the scoped manager, so the user's scope holds on top of the region asked for. A page is three
-grouped queries over the cells, whatever the data's size: the region's cells by topic, month and dimension;
-the children's by child prefix; the counties' (for the map) by county prefix.
+read through the scoped manager, so the user's scope holds on top of the region asked for. A page is two
+grouped queries over the cells, whatever the data's size: the region's cells by topic, month and dimension,
+and the children's by child prefix (province and city pages: by county, which gives the map too, summed up
+to the cities). Province and city pages read the county cells, county and township pages the township cells.
 
 Called outside a request (the benchmark, a shell), wrap the call in ``core.scoping.using_scope(user_scope(user))``.
 """
@@ -85,12 +86,20 @@ def clean_range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.
     return date_from, date_to
 
 
+def grain_for(region: Region) -> str:
+    """Province and city pages read the county cells; county and township pages the township cells."""
+    return "county" if region.level in ("province", "city") else "township"
+
+
 def _cells(region: Region, date_from: dt.date, date_to: dt.date):
-    """The region's cells in the range; ``people`` is a count of today, whatever the range."""
+    """The region's cells in the range; ``people`` is a count of today, whatever the range. The subtree is a
+    code range (digits only: ``22`` ≤ code < ``23``), which a plain B-tree index serves on either database."""
+    prefix = prefix_of(region.code)
+    upper = str(int(prefix) + 1).zfill(len(prefix))
     months = Q(month__gte=date_from.replace(day=1), month__lte=date_to)
-    return Cell.objects.filter(region_code__startswith=prefix_of(region.code)).filter(
-        Q(topic="people") | months
-    )
+    return Cell.objects.filter(
+        grain=grain_for(region), region_code__gte=prefix, region_code__lt=upper
+    ).filter(Q(topic="people") | months)
 
 
 def region_rows(region: Region, date_from: dt.date, date_to: dt.date, topics=TOPICS) -> list[dict]:
@@ -142,23 +151,37 @@ def overview(user, region_code: str | None, date_from: dt.date | None = None, da
         totals=figures.indicator_values(rows),
         crumbs=crumbs(region, user.region),
     )
+    if region.level in ("province", "city"):
+        # one grouped query per county serves both the map and the children (cities or counties)
+        counties = by_prefix(region, LEVEL_PREFIX_LEN["county"], date_from, date_to)
+        if with_map:
+            out.counties = counties
+    else:
+        counties = None
     if region.level in LEVELS_WITH_CHILDREN:
         out.child_level = str(CHILD_LEVEL[Level(region.level)])
-        out.children = children(region, out.child_level, date_from, date_to)
-    if with_map and region.level in ("province", "city"):
-        out.counties = by_prefix(region, LEVEL_PREFIX_LEN["county"], date_from, date_to)
+        out.children = children(region, out.child_level, date_from, date_to, counties)
     return out
 
 
-def children(region: Region, child_level: str, date_from: dt.date, date_to: dt.date) -> list[dict]:
+def _roll_up(values: dict[str, dict[str, int]], length: int) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for code, v in values.items():
+        into = out.setdefault(code[:length], dict.fromkeys(figures.INDICATORS, 0))
+        for k, n in v.items():
+            into[k] += n
+    return out
+
+
+def children(region: Region, child_level: str, date_from: dt.date, date_to: dt.date,
+             counties: dict[str, dict[str, int]] | None = None) -> list[dict]:  # fmt: skip
     """One row per child region (zeros included); what lies under the region but under none of its children
     (a record kept at the county itself) is one more row, so the rows always add up to the region."""
     n = LEVEL_PREFIX_LEN[child_level]
-    values = by_prefix(region, n, date_from, date_to)
+    values = _roll_up(counties, n) if counties is not None else by_prefix(region, n, date_from, date_to)
     empty = dict.fromkeys(figures.INDICATORS, 0)
     rows = []
-    kids = list(Region.objects.filter(parent_id=region.code).order_by("code"))
-    for child in kids:
+    for child in Region.objects.filter(parent_id=region.code).order_by("code"):
         rows.append({"code": child.code, "name": child.name, "values": values.pop(child.code[:n], empty)})
     if values:
         rest = {k: sum(v[k] for v in values.values()) for k in empty}
