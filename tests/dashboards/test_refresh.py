@@ -27,8 +27,8 @@ def test_refresh_is_idempotent(built):
         actions.refresh(today=w.TODAY)
         actions.refresh(today=w.TODAY, full=True)
     assert _cells() == first and len(first) > 10
-    # the county cells are the township cells summed per county
-    for grain in ("township", "county"):
+    # the county, city and province cells are the township cells summed per region
+    for grain in ("township", "county", "city", "province"):
         assert (
             sum(Cell.unscoped.filter(grain=grain, topic="payments").values_list("amount", flat=True)) == 1500
         )

@@ -37,18 +37,27 @@ def _insert(topic: str, qs: QuerySet) -> int:
         return max(cur.rowcount, 0)
 
 
-def _counties() -> int:
-    """The county cells: every township cell summed per county (a small set-based pass over the cells)."""
-    Cell.unscoped.filter(grain="county").delete()
+# the coarser grains, each summed from the one below: (grain, code prefix length, built from)
+ROLL_UPS = (("county", 6, "township"), ("city", 4, "county"), ("province", 2, "city"))
+
+
+def _roll_ups() -> int:
+    """The county, city and province cells: the township cells summed per region (small set-based passes over
+    the cells, each from the grain below)."""
+    Cell.unscoped.exclude(grain="township").delete()
     table = connection.ops.quote_name(Cell._meta.db_table)
+    n = 0
     with connection.cursor() as cur:
-        cur.execute(
-            f"INSERT INTO {table} ({_COLUMNS}) "
-            f"SELECT SUBSTR(region_code, 1, 6) || '000000', 'county', topic, month, d1, d2, d3, SUM(n), SUM(amount) "
-            f"FROM {table} WHERE grain = 'township' "
-            f"GROUP BY SUBSTR(region_code, 1, 6), topic, month, d1, d2, d3"
-        )
-        return max(cur.rowcount, 0)
+        for grain, length, source in ROLL_UPS:
+            pad = "0" * (12 - length)
+            cur.execute(
+                f"INSERT INTO {table} ({_COLUMNS}) "
+                f"SELECT SUBSTR(region_code, 1, {length}) || '{pad}', '{grain}', topic, month, d1, d2, d3, SUM(n), "
+                f"SUM(amount) FROM {table} WHERE grain = '{source}' "
+                f"GROUP BY SUBSTR(region_code, 1, {length}), topic, month, d1, d2, d3"
+            )
+            n += max(cur.rowcount, 0)
+    return n
 
 
 def _roster_months() -> dict[dt.date, tuple[str, bool]]:
@@ -100,7 +109,7 @@ def refresh(*, today: dt.date | None = None, actor: object = "system", full: boo
         for topic, fn in build.BUILDERS.items():
             out[topic] = _insert(topic, fn(today))
         out["payment_months"], out["payments"] = _payments(now, full=full)
-        out["county_cells"] = _counties()
+        out["rolled_up"] = _roll_ups()
         total = Cell.unscoped.count()
         Build.objects.update_or_create(key="all", defaults={"built_at": now, "as_of": today, "rows": total})
         record_audit(

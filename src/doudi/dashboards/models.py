@@ -15,8 +15,8 @@ from doudi.core.models import Regional
 
 
 class Cell(Regional):
-    # township cells are built from the data; county cells are the township cells summed per county, read by
-    # the province and city pages (15 times fewer rows than the townships under them)
+    # township cells are built from the data; county, city and province cells are them summed per region, so a
+    # page reads its own region's cells and its children's at the grain of the level below, never the townships
     grain = models.CharField(max_length=8, default="township")
     topic = models.CharField(max_length=16)
     month = (

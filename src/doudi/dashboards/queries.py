@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db.models import Q, Sum
-from django.db.models.functions import Substr
+from django.db.models.functions import Coalesce, Substr
 from django.http import Http404
 from django.utils import timezone
 
@@ -87,18 +87,21 @@ def clean_range(date_from: dt.date | None, date_to: dt.date | None) -> tuple[dt.
 
 
 def grain_for(region: Region) -> str:
-    """Province and city pages read the county cells; county and township pages the township cells."""
-    return "county" if region.level in ("province", "city") else "township"
+    """A region's own figures are its own grain's cells (one region's worth of rows)."""
+    return str(region.level)
 
 
-def _cells(region: Region, date_from: dt.date, date_to: dt.date):
+CHILD_GRAIN = {"province": "county", "city": "county", "county": "township"}  # the map and the children
+
+
+def _cells(region: Region, date_from: dt.date, date_to: dt.date, grain: str | None = None):
     """The region's cells in the range; ``people`` is a count of today, whatever the range. The subtree is a
     code range (digits only: ``22`` ≤ code < ``23``), which a plain B-tree index serves on either database."""
     prefix = prefix_of(region.code)
     upper = str(int(prefix) + 1).zfill(len(prefix))
     months = Q(month__gte=date_from.replace(day=1), month__lte=date_to)
     return Cell.objects.filter(
-        grain=grain_for(region), region_code__gte=prefix, region_code__lt=upper
+        grain=grain or grain_for(region), region_code__gte=prefix, region_code__lt=upper
     ).filter(Q(topic="people") | months)
 
 
@@ -108,19 +111,33 @@ def region_rows(region: Region, date_from: dt.date, date_to: dt.date, topics=TOP
                 .order_by())  # fmt: skip
 
 
+def _indicators_sql() -> dict:
+    """The child table's indicators as conditional sums (``figures.indicator_values`` in SQL): one row per child."""
+    n = lambda **q: Coalesce(Sum("n", filter=Q(**q)), 0)  # noqa: E731
+    return {
+        "people": n(topic="people"),
+        "applications": n(topic="applications"),
+        "deadlines_overdue": n(topic="deadlines", d2="overdue"),
+        "warnings": n(topic="warnings"),
+        "warnings_overdue": n(topic="warnings", d1="overdue"),
+        "exits": n(topic="exits"),
+        "needs_overdue": n(topic="needs", d2="overdue"),
+        "paid": Coalesce(Sum("amount", filter=Q(topic="payments")), 0),
+        "complaints": n(topic="complaints"),
+        "complaints_overdue": n(topic="complaints", d2="overdue"),
+    }
+
+
 def by_prefix(region: Region, length: int, date_from: dt.date, date_to: dt.date) -> dict[str, dict[str, int]]:
-    """Indicators per sub-region (code prefix of ``length``) from one grouped query."""
+    """Indicators per sub-region (code prefix of ``length``) from one grouped query over the children's grain."""
     rows = (
-        _cells(region, date_from, date_to)
+        _cells(region, date_from, date_to, grain=CHILD_GRAIN[region.level])
         .annotate(sub=Substr("region_code", 1, length))
-        .values("sub", "topic", "d1", "d2")
-        .annotate(n=Sum("n"), amount=Sum("amount"))
+        .values("sub")
+        .annotate(**_indicators_sql())
         .order_by()
     )
-    per: dict[str, list[dict]] = {}
-    for r in rows:
-        per.setdefault(r["sub"], []).append(r)
-    return {sub: figures.indicator_values(rs) for sub, rs in per.items()}
+    return {r.pop("sub"): {k: int(r[k]) for k in figures.INDICATORS} for r in rows}
 
 
 def crumbs(region: Region, own: Region) -> list[Region]:
