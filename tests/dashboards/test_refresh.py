@@ -28,7 +28,7 @@ def test_refresh_is_idempotent(built):
         actions.refresh(today=w.TODAY, full=True)
     assert _cells() == first and len(first) > 10
     # the county, city and province cells are the township cells summed per region
-    for grain in ("township", "county", "city", "province"):
+    for grain in ("township", "county", "city", "province", "kpi"):
         assert (
             sum(Cell.unscoped.filter(grain=grain, topic="payments").values_list("amount", flat=True)) == 1500
         )

@@ -37,6 +37,10 @@ def _insert(topic: str, qs: QuerySet) -> int:
         return max(cur.rowcount, 0)
 
 
+OVERDUE_FLAG = (
+    "CASE WHEN (topic = 'warnings' AND d1 = 'overdue') OR (topic IN ('deadlines', 'needs', 'complaints') "
+    "AND d2 = 'overdue') THEN 'overdue' ELSE '' END"
+)
 # the coarser grains, each summed from the one below: (grain, code prefix length, built from)
 ROLL_UPS = (("county", 6, "township"), ("city", 4, "county"), ("province", 2, "city"))
 
@@ -57,6 +61,15 @@ def _roll_ups() -> int:
                 f"GROUP BY SUBSTR(region_code, 1, {length}), topic, month, d1, d2, d3"
             )
             n += max(cur.rowcount, 0)
+        # the county indicator cells (grain "kpi"): only what the child table and the map show — each topic's
+        # count and amount, and whether it is overdue — so a province page's map reads a tenth of the rows
+        cur.execute(
+            f"INSERT INTO {table} ({_COLUMNS}) "
+            f"SELECT SUBSTR(region_code, 1, 6) || '000000', 'kpi', topic, month, {OVERDUE_FLAG}, '', '', SUM(n), "
+            f"SUM(amount) FROM {table} WHERE grain = 'township' "
+            f"GROUP BY SUBSTR(region_code, 1, 6), topic, month, {OVERDUE_FLAG}"
+        )
+        n += max(cur.rowcount, 0)
     return n
 
 

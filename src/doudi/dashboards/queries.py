@@ -91,7 +91,8 @@ def grain_for(region: Region) -> str:
     return str(region.level)
 
 
-CHILD_GRAIN = {"province": "county", "city": "county", "county": "township"}  # the map and the children
+# the map and the children: province and city pages read the county indicator cells (``actions._roll_ups``)
+CHILD_GRAIN = {"province": "kpi", "city": "kpi", "county": "township"}
 
 
 def _cells(region: Region, date_from: dt.date, date_to: dt.date, grain: str | None = None):
@@ -111,30 +112,33 @@ def region_rows(region: Region, date_from: dt.date, date_to: dt.date, topics=TOP
                 .order_by())  # fmt: skip
 
 
-def _indicators_sql() -> dict:
-    """The child table's indicators as conditional sums (``figures.indicator_values`` in SQL): one row per child."""
+def _indicators_sql(kpi: bool) -> dict:
+    """The child table's indicators as conditional sums (``figures.indicator_values`` in SQL): one row per child.
+    In the indicator cells (``kpi``) the overdue flag is ``d1`` whatever the topic."""
     n = lambda **q: Coalesce(Sum("n", filter=Q(**q)), 0)  # noqa: E731
+    flag = lambda own: "d1" if kpi else own  # noqa: E731
     return {
         "people": n(topic="people"),
         "applications": n(topic="applications"),
-        "deadlines_overdue": n(topic="deadlines", d2="overdue"),
+        "deadlines_overdue": n(topic="deadlines", **{flag("d2"): "overdue"}),
         "warnings": n(topic="warnings"),
         "warnings_overdue": n(topic="warnings", d1="overdue"),
         "exits": n(topic="exits"),
-        "needs_overdue": n(topic="needs", d2="overdue"),
+        "needs_overdue": n(topic="needs", **{flag("d2"): "overdue"}),
         "paid": Coalesce(Sum("amount", filter=Q(topic="payments")), 0),
         "complaints": n(topic="complaints"),
-        "complaints_overdue": n(topic="complaints", d2="overdue"),
+        "complaints_overdue": n(topic="complaints", **{flag("d2"): "overdue"}),
     }
 
 
 def by_prefix(region: Region, length: int, date_from: dt.date, date_to: dt.date) -> dict[str, dict[str, int]]:
     """Indicators per sub-region (code prefix of ``length``) from one grouped query over the children's grain."""
+    grain = CHILD_GRAIN[region.level]
     rows = (
-        _cells(region, date_from, date_to, grain=CHILD_GRAIN[region.level])
+        _cells(region, date_from, date_to, grain=grain)
         .annotate(sub=Substr("region_code", 1, length))
         .values("sub")
-        .annotate(**_indicators_sql())
+        .annotate(**_indicators_sql(grain == "kpi"))
         .order_by()
     )
     return {r.pop("sub"): {k: int(r[k]) for k in figures.INDICATORS} for r in rows}
