@@ -5,50 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Build',
+            name="Build",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=32, unique=True)),
-                ('signature', models.CharField(blank=True, max_length=200)),
-                ('built_at', models.DateTimeField()),
-                ('as_of', models.DateField(blank=True, null=True)),
-                ('rows', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=32, unique=True)),
+                ("signature", models.CharField(blank=True, max_length=200)),
+                ("built_at", models.DateTimeField()),
+                ("as_of", models.DateField(blank=True, null=True)),
+                ("rows", models.BigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '统计生成记录',
+                "verbose_name": "统计生成记录",
             },
         ),
         migrations.CreateModel(
-            name='Cell',
+            name="Cell",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('grain', models.CharField(default='township', max_length=8)),
-                ('topic', models.CharField(max_length=16)),
-                ('month', models.DateField()),
-                ('d1', models.CharField(blank=True, default='', max_length=40)),
-                ('d2', models.CharField(blank=True, default='', max_length=40)),
-                ('d3', models.CharField(blank=True, default='', max_length=80)),
-                ('n', models.BigIntegerField(default=0)),
-                ('amount', models.BigIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("grain", models.CharField(default="township", max_length=8)),
+                ("topic", models.CharField(max_length=16)),
+                ("month", models.DateField()),
+                ("d1", models.CharField(blank=True, default="", max_length=40)),
+                ("d2", models.CharField(blank=True, default="", max_length=40)),
+                ("d3", models.CharField(blank=True, default="", max_length=80)),
+                ("n", models.BigIntegerField(default=0)),
+                ("amount", models.BigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': '统计单元',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'indexes': [models.Index(fields=['grain', 'region_code', 'topic', 'month'], name='dash_cell_region'), models.Index(fields=['topic', 'month'], name='dash_cell_topic_month')],
+                "verbose_name": "统计单元",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "indexes": [
+                    models.Index(fields=["grain", "region_code", "topic", "month"], name="dash_cell_region"),
+                    models.Index(fields=["topic", "month"], name="dash_cell_topic_month"),
+                ],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
     ]
