@@ -72,6 +72,9 @@ def test_the_dashboards_fit_a_phone(browser, server, cells):
     context, page, console = _new_page(browser, server, **PHONE)
     try:
         login(page, PROVINCE_USER)
+        page.goto("/dashboards/")
+        expect(page.locator("#dash-map canvas")).to_have_count(1)
+        assert fits_width(page)
         page.goto("/dashboards/?region=222401000000")
         expect(page.locator("h1")).to_contain_text("延吉市")
         expect(page.locator("#chart-people canvas")).to_have_count(1)
