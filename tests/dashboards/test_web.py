@@ -95,6 +95,8 @@ def test_api_figures_scoped(client, built, officers, token_for):  # noqa: F811
     body = got.json()
     assert got.status_code == 200 and body["indicators"]["paid"] == 800 and body["indicators"]["people"] == 2
     assert {t["key"] for t in body["topics"]} >= {"people", "payments", "complaints"}
+    later = me.get(f"/api/v1/dashboards/regions/{YANJI}", **{"from": "2026-05-01", "to": "2026-06-15"}).json()
+    assert later["from"] == "2026-05-01" and later["indicators"]["paid"] == 0  # April's payments left out
     assert [c["code"] for c in body["children"]][:2] == ["222401001000", "222401002000"]
     one = me.get(f"/api/v1/dashboards/regions/{YANJI}/topics/complaints", **{"from": "2026-05-01"}).json()
     assert one["topic"]["rows"] == [["服务投诉（态度、拖延）", 0, 0, 1, 0, 1]]
