@@ -30,4 +30,5 @@ urlpatterns = [
     path("public/", include("doudi.disclosure.urls_public")),
     path("spotchecks/", include("doudi.spotchecks.urls")),
     path("evaluation/", include("doudi.evaluation.urls")),
+    path("dashboards/", include("doudi.dashboards.urls")),
 ]

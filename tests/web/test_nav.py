@@ -30,6 +30,7 @@ def test_the_apps_register_the_menu_in_its_order():
         "投诉举报",
         "信息公开",
         "抽查核查",
+        "统计分析",
         "绩效评价",
         "区划",
         "预警",

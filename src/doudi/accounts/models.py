@@ -166,6 +166,18 @@ _EVALUATION_CAPABILITIES: dict[str, frozenset[str]] = {
 ROLE_CAPABILITIES = {
     role: caps | _EVALUATION_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
+# Dashboards (DOMAIN R-S1, doudi.dashboards): the officers of every level above the village read the figures of
+# their subtree; auditors read them too.
+_DASHBOARD_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.TOWNSHIP: frozenset({"dashboards.read"}),
+    Role.COUNTY: frozenset({"dashboards.read"}),
+    Role.CITY: frozenset({"dashboards.read"}),
+    Role.PROVINCE: frozenset({"dashboards.read"}),
+    Role.AUDITOR: frozenset({"dashboards.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _DASHBOARD_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {
     role: caps | (frozenset({"accounts.manage"}) if role in MANAGERS else frozenset())

@@ -167,3 +167,6 @@ class AuditAction(models.TextChoices):
     # performance evaluation (R-S2; doudi.evaluation)
     EVALUATION_RUN = "evaluation.run", "计算绩效评价"
     EVALUATION_EXPORT = "evaluation.export", "导出绩效评价报告"
+    # dashboards (DOMAIN R-S1; doudi.dashboards)
+    DASHBOARDS_REFRESH = "dashboards.refresh", "生成统计分析数据"
+    DASHBOARDS_EXPORT = "dashboards.export", "导出统计分析报表"

@@ -57,6 +57,8 @@ SUBJECT_LABELS: dict[str, str] = {
     "spotcheck_item": "抽查核查对象",
     "spotcheck_round": "抽查核查批次",
     "evaluation_run": "绩效评价",
+    "dashboards": "统计分析",
+    "dashboards_export": "统计分析报表",
 }
 
 # actors that are not users (``record_audit(actor="…")``): commands, jobs, the demo seed
