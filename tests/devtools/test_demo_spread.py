@@ -113,6 +113,26 @@ def test_demo_activity_is_spread_over_counties_and_months_and_seeds_once(demo):
         assert len({r[:6] for r in problems}) >= 2
         assert Round.unscoped.count() >= 3
 
+        # the dashboards and this year's ranking show the four counties' work (built at the end of the seed)
+        from doudi.dashboards.models import Cell
+        from doudi.evaluation.models import Row
+
+        county_cells = Cell.unscoped.filter(grain="county", n__gt=0).values_list("region_code", "topic")
+        topics_by_county: dict[str, set[str]] = defaultdict(set)
+        for region, topic in county_cells:
+            topics_by_county[region[:6]].add(topic)
+        assert all(len(topics_by_county[c]) >= 5 for c in ("222401", "220102", "220122", "220802")), (
+            topics_by_county
+        )
+        scored = Row.unscoped.filter(run__year=today.year, score__isnull=False, level="county")
+        assert {r[:6] for r in scored.values_list("region_code", flat=True)} >= {
+            "222401",
+            "220102",
+            "220122",
+            "220802",
+        }
+        assert len(set(scored.values_list("score", flat=True))) >= 3  # the counties differ
+
     first = _counts()
     seed.seed_demo(households=250, seed=2024)
     assert _counts() == first

@@ -119,6 +119,7 @@ class SeedReport:
     spotchecks: int = 0
     activity: ActivitySeed | None = None
     evaluation: list[int] = field(default_factory=list)
+    dashboard_cells: int = 0
 
     @property
     def added_nothing(self) -> bool:
@@ -209,6 +210,12 @@ def seed_demo(
         from doudi.devtools.demo_evaluation import seed_evaluation
 
         report.evaluation = seed_evaluation()
+        # the dashboards' cells, built from everything above (a second seed that added nothing keeps them)
+        from doudi.dashboards import queries as dashboard_queries
+        from doudi.dashboards.actions import refresh
+
+        if not (report.added_nothing and dashboard_queries.built() is not None):
+            report.dashboard_cells = int(refresh(actor=ACTOR).get("cells", 0))
     return report
 
 

@@ -90,6 +90,8 @@ class Command(BaseCommand):
                           f"农安县、洮北区抽查 {sum(act.spot_items.values())} 件，部门答复需求 {act.answers} 条")  # fmt: skip
             if report.evaluation:
                 out.write(f"演示绩效评价：{len(report.evaluation)} 次（上年度和本年度各县排名）")
+            if report.dashboard_cells:
+                out.write(f"统计分析数据已生成：{report.dashboard_cells} 个统计单元")
             if report.users_created:
                 out.write(f"新建演示账号：{len(report.users_created)} 个")
         rows = [("用户名", "密码", "角色", "管辖区划"), *seed.account_rows()]
