@@ -14,7 +14,7 @@ from doudi.complaints import params, rules
 from doudi.complaints.base import ComplaintConflict, ComplaintError, level, may_handle, recusal_reason
 from doudi.complaints.models import Complaint, ComplaintStep, StaffRelation
 from doudi.core import crypto, tracking
-from doudi.core.audit import record_audit, record_read
+from doudi.core.audit import actor_name, record_audit, record_read
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
 from doudi.core.workdays import add_working_days
@@ -58,9 +58,7 @@ def deadlines(ctype: str, region_code: str, received: dt.date, *, xinfang: bool,
 
 
 def _label(actor) -> str:
-    if getattr(actor, "pk", None):
-        return getattr(actor, "display_name", "") or actor.get_username()
-    return str(actor or PUBLIC)
+    return actor_name(actor, PUBLIC)
 
 
 def _step(actor, c: Complaint, event: str, *, before: str, on: dt.date, note: str = "") -> ComplaintStep:

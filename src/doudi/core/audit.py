@@ -55,6 +55,14 @@ def chain_hash(prev_hash: str, ev: AuditEvent, *, keyed: bool = True) -> str:
     return hmac_sm3_hex(settings.DOUDI_AUDIT_KEY, data) if keyed else sm3_hex(data)
 
 
+def actor_name(actor, default: str) -> str:
+    """How a step names who took it: a user's display name (or username); a command's or job's own label;
+    ``default`` when there is none (the public form, the system)."""
+    if getattr(actor, "pk", None):
+        return getattr(actor, "display_name", "") or actor.get_username()
+    return str(actor or default)
+
+
 def record_audit(
     *,
     actor,

@@ -23,8 +23,8 @@ from doudi.casework.models import Case, CaseDecision
 from doudi.casework.review_decide_actions import decide_review, end_notice
 from doudi.core.scoping import using_scope
 from doudi.devtools.demo_casework import CaseworkSeed, Scenario, Staff, _households, _run, _user
-from doudi.devtools.demo_payments import _bank_return, _set_income, _visit
-from doudi.payments import account_actions, bank_actions, fund_actions, roster_actions
+from doudi.devtools.demo_payments import _set_income, _visit, advance
+from doudi.payments import account_actions, fund_actions
 from doudi.payments.base import add_months, month_start
 from doudi.payments.models import Roster, RosterLine
 from doudi.payments.run_actions import run_month
@@ -137,35 +137,6 @@ def _accounts(c: County, staff: Staff, today: dt.date) -> None:
             )  # fmt: skip
 
 
-def _advance(c: County, staff: Staff, roster: Roster, target: str) -> None:
-    """The township locks, the county approves, releases, sends and reconciles the bank's return."""
-    order: list[str] = [S.DRAFT, S.LOCKED, S.APPROVED, S.RELEASED, S.SENT, S.RECONCILED, S.CLOSED]
-    county = staff.who("county")
-    with using_scope(c.code):
-        for state in order[1 : order.index(target) + 1]:
-            roster.refresh_from_db()
-            if state == S.LOCKED:
-                with using_scope(c.township):
-                    roster_actions.lock(actor=staff.township, roster=roster)
-            elif state == S.APPROVED:
-                roster_actions.approve(actor=county, roster=roster)
-            elif state == S.RELEASED:
-                roster_actions.release(actor=county, roster=roster)
-            elif state == S.SENT:
-                _, _, digest = bank_actions.bank_file(actor=county, roster=roster, fmt="csv")
-                ref = f"{c.code[:6]}-{roster.month:%Y%m}{roster.programme}{roster.pk:04d}"
-                roster_actions.send(actor=county, roster=roster, external_ref=ref, checksum=digest)
-            elif state == S.RECONCILED:
-                content = _bank_return(roster, fail_one=False)
-                bank_actions.import_return(actor=county, roster=roster, content=content,
-                                           file_name=f"回盘-{roster.pk}.csv")  # fmt: skip
-                roster.refresh_from_db()
-                if roster.state != S.RECONCILED:
-                    roster_actions.reconcile(actor=county, roster=roster)
-            elif state == S.CLOSED:
-                roster_actions.close(actor=county, roster=roster)
-
-
 def _exit(c: County, staff: Staff, on: dt.date) -> None:
     """A family's income rose: the county terminates the case (income well above the ceiling) or moves it
     to MARGINAL (between one and two standards), after the review's visit and the termination notice."""
@@ -224,7 +195,7 @@ def _pay(c: County, staff: Staff, today: dt.date) -> None:
         for roster in rosters.order_by("programme", "kind", "seq"):
             # in the last month the other programmes' rosters stop at approval, behind the DIBAO one
             late = target == c.last_state != S.CLOSED and roster.programme != "DIBAO"
-            _advance(c, staff, roster, S.APPROVED if late else target)
+            advance(staff, roster, S.APPROVED if late else target)
         month = add_months(month, 1)
     with using_scope(c.code):
         month = first

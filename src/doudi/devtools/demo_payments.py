@@ -119,15 +119,16 @@ def _raise_standard(staff: Staff, on: dt.date) -> None:
     params_store.clear_cache()
 
 
-def _advance(staff: Staff, roster: Roster, target: str, *, fail_one: bool = False) -> None:
-    """Take a roster through its steps up to ``target``; the bank pays every account (but one)."""
+def advance(staff: Staff, roster: Roster, target: str, *, fail_one: bool = False) -> None:
+    """Take a roster through its steps up to ``target``: the township (``staff.scope``) locks, the county
+    approves, releases, sends and reconciles the bank's return, which pays every account (but one)."""
     order: list[str] = [S.DRAFT, S.LOCKED, S.APPROVED, S.RELEASED, S.SENT, S.RECONCILED, S.CLOSED]
     county = staff.who("county")
     with using_scope(roster.region_code[:6]):
         for state in order[1 : order.index(target) + 1]:
             roster.refresh_from_db()
             if state == S.LOCKED:
-                with using_scope(TOWNSHIP):
+                with using_scope(staff.scope):
                     roster_actions.lock(actor=staff.township, roster=roster)
             elif state == S.APPROVED:
                 roster_actions.approve(actor=county, roster=roster)
@@ -135,7 +136,7 @@ def _advance(staff: Staff, roster: Roster, target: str, *, fail_one: bool = Fals
                 roster_actions.release(actor=county, roster=roster)
             elif state == S.SENT:
                 _, _, digest = bank_actions.bank_file(actor=county, roster=roster, fmt="csv")
-                ref = f"YJ{roster.month:%Y%m}{roster.programme}{roster.pk:04d}"
+                ref = f"{roster.region_code[:6]}-{roster.month:%Y%m}{roster.programme}{roster.pk:04d}"
                 roster_actions.send(actor=county, roster=roster, external_ref=ref, checksum=digest)
             elif state == S.RECONCILED:
                 bank_actions.import_return(
@@ -326,7 +327,7 @@ def seed_payments(*, today: dt.date | None = None) -> PaymentsSeed:
         for roster in rosters:
             target = targets.get(roster.programme, S.CLOSED)
             fail = roster.programme == "DIBAO" and target == S.RECONCILED
-            _advance(staff, roster, target, fail_one=fail)
+            advance(staff, roster, target, fail_one=fail)
             if fail:
                 _fix_failed(staff)
         month = add_months(month, 1)

@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from doudi.core.audit import record_audit
+from doudi.core.audit import actor_name, record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import all_regions
 from doudi.evaluation import indicators, params, sources
@@ -31,9 +31,7 @@ class EvaluationError(ValueError):
 
 
 def _label(actor) -> str:
-    if getattr(actor, "pk", None):
-        return getattr(actor, "display_name", "") or actor.get_username()
-    return str(actor or COMMAND)
+    return actor_name(actor, COMMAND)
 
 
 def period(year: int, on: dt.date) -> tuple[dt.date, dt.date]:

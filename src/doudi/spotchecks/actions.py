@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.casework.models import Application, Case
-from doudi.core.audit import record_audit
+from doudi.core.audit import actor_name, record_audit
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within, prefix_of
 from doudi.core.workdays import add_working_days
@@ -32,9 +32,7 @@ class SpotCheckError(ValueError):
 
 
 def _label(actor) -> str:
-    if getattr(actor, "pk", None):
-        return getattr(actor, "display_name", "") or actor.get_username()
-    return str(actor or COMMAND)
+    return actor_name(actor, COMMAND)
 
 
 def _step(actor, rnd: Round, label: str, *, on: dt.date, item: Item | None = None, note: str = "") -> None:
