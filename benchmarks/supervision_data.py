@@ -48,7 +48,7 @@ def _day(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
 def _bench_user():
     from doudi.accounts.models import User
 
-    user, _ = User.objects.get_or_create(username="bench-supervision", defaults={"role": "province"})
+    user, _ = User.objects.get_or_create(username="bench-supervision", defaults={"role": "province_officer"})
     return user
 
 
