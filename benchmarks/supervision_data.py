@@ -341,6 +341,11 @@ def generate(cases: int = 1_000_000, n_warnings: int = 1_000_000, seed: int = 14
     log(f"warnings {warnings(n_warnings, seed):,}")
     log(f"applications {applications(max(cases * 3 // 10, 1), seed):,}")
     log(f"complaints {complaints(max(cases // 20, 1), seed):,}")
+    from django.db import connection
+
+    if connection.vendor == "postgresql":  # fresh bulk loads have no statistics yet (autovacuum lags)
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE")
 
 
 def main() -> None:
