@@ -8,17 +8,13 @@ CSRF token, no per-request nonce (the template has no inline script or style).""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
 
 from doudi.casework import queries
 from doudi.casework.models import Notice
+from doudi.core import http
 from doudi.regions.queries import find_region
 
 MAX_AGE = (
@@ -27,25 +23,7 @@ MAX_AGE = (
 NOT_FOUND = "公示不存在或已结束"
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """GET only; Cache-Control public with a short max-age. The shell's middleware reads the session to
-    learn the user (scope, password change); the page does not depend on it, so the read is forgotten
-    and the session middleware adds no ``Vary: Cookie`` (nor a cookie: nothing was written)."""
-
-    @require_GET
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404:
-            response = render(request, "casework/public/not_found.html", status=404)
-        session = getattr(request, "session", None)
-        if session is not None and not session.modified:
-            session.accessed = False
-        patch_cache_control(response, public=True, max_age=MAX_AGE)
-        return response
-
-    return wrapped
+public_page = http.public_page("casework/public/not_found.html", MAX_AGE)
 
 
 def _row(notice: Notice) -> dict:

@@ -16,7 +16,7 @@ from doudi.complaints.models import Complaint
 from doudi.core import tracking
 from doudi.core.access import scoped_view
 from doudi.core.http import private, xlsx_download
-from doudi.regions.queries import children, find_region, names_for
+from doudi.regions.queries import names_for, township_choices
 
 
 def _get_or_404(user, pk: int) -> Complaint:
@@ -27,15 +27,7 @@ def _get_or_404(user, pk: int) -> Complaint:
 
 
 def townships_of(user) -> list[tuple[str, str]]:
-    region = find_region(user.region_id)
-    if region is None:
-        return []
-    if region.level in ("township", "village"):
-        town = find_region(region.code[:9].ljust(12, "0"))
-        return [(town.code, town.name)] if town else []
-    if region.level == "county":
-        return [(r.code, r.name) for r in children(region.code).filter(level="township").order_by("code")]
-    return []
+    return township_choices(user.region_id)
 
 
 @require_GET

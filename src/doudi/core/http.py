@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from django.http import HttpResponse, HttpResponseBase
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers, patch_cache_control, patch_vary_headers
+from django.views.decorators.http import require_GET
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -30,3 +35,30 @@ def htmx_redirect(url: str) -> HttpResponse:
     response = HttpResponse(status=204)
     response["HX-Redirect"] = url
     return response
+
+
+def public_page(
+    not_found: str, max_age: int
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """A page for everyone (no login): GET only; a 404 rendered with ``not_found``; ``Cache-Control: public``
+    for ``max_age`` seconds. The shell's middleware reads the session to learn the user (scope, password
+    change); the page does not depend on it, so the read is forgotten and the session middleware adds no
+    ``Vary: Cookie`` (nor a cookie: nothing was written)."""
+
+    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @require_GET
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            try:
+                response = view(request, *args, **kwargs)
+            except Http404:
+                response = render(request, not_found, status=404)
+            session = getattr(request, "session", None)
+            if session is not None and not session.modified:
+                session.accessed = False
+            patch_cache_control(response, public=True, max_age=max_age)
+            return response
+
+        return wrapped
+
+    return decorate

@@ -7,16 +7,12 @@ caches may keep them."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_GET
 
+from doudi.core import http
 from doudi.disclosure import queries, terminations
 from doudi.regions.models import Region
 
@@ -24,24 +20,7 @@ MAX_AGE = 300  # five minutes: a withdrawn name or ended notice stays visible in
 COMPLAINT_FORMS = ("complaints_public:form", "complaints_public:new", "complaints_public:index")
 
 
-def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """GET only; 404 as a page of its own; the session read by the shell's middleware is forgotten (no
-    ``Vary: Cookie``, no cookie); ``Cache-Control: public``."""
-
-    @require_GET
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            response = view(request, *args, **kwargs)
-        except Http404:
-            response = render(request, "disclosure/public/not_found.html", status=404)
-        session = getattr(request, "session", None)
-        if session is not None and not session.modified:
-            session.accessed = False
-        patch_cache_control(response, public=True, max_age=MAX_AGE)
-        return response
-
-    return wrapped
+public_page = http.public_page("disclosure/public/not_found.html", MAX_AGE)
 
 
 def complaint_form_url() -> str:

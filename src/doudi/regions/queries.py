@@ -70,3 +70,17 @@ def county_choices() -> list[tuple[str, str]]:
 def townships_of_county(code: str) -> QuerySet[Region]:
     """The townships under the county of ``code`` (its first six digits), in code order."""
     return Region.objects.filter(level="township", code__startswith=code[:6]).order_by("code")
+
+
+def township_choices(region_code: str | None) -> list[tuple[str, str]]:
+    """(code, name) of the townships an officer of ``region_code`` files for: a township's (or a village's)
+    own township, a county's townships; nothing above the county (they pick by county first)."""
+    region = find_region(region_code)
+    if region is None:
+        return []
+    if region.level in ("township", "village"):
+        town = find_region(region.code[:9].ljust(12, "0"))
+        return [(town.code, town.name)] if town else []
+    if region.level == "county":
+        return [(r.code, r.name) for r in children(region.code).filter(level="township").order_by("code")]
+    return []

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from doudi.core.access import scoped_view
 from doudi.core.http import private, xlsx_download
-from doudi.regions.queries import children, find_region, names_for
+from doudi.regions.queries import children, find_region, names_for, township_choices
 from doudi.tempaid import actions, decision_actions, excel, fund_actions, params, queries
 from doudi.tempaid.base import AUTHORITY_LABELS, TempAidError
 from doudi.tempaid.forms import (
@@ -47,17 +47,7 @@ def _fund_or_404(pk: int) -> ContingencyFund:
 
 
 def townships_of(user) -> list[tuple[str, str]]:
-    region = find_region(user.region_id)
-    if region is None:
-        return []
-    if region.level == "township":
-        return [(region.code, region.name)]
-    if region.level == "village":
-        parent = find_region(region.code[:9].ljust(12, "0"))
-        return [(parent.code, parent.name)] if parent else []
-    if region.level == "county":
-        return [(r.code, r.name) for r in children(region.code).filter(level="township").order_by("code")]
-    return []
+    return township_choices(user.region_id)
 
 
 @require_GET
