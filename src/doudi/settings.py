@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "doudi.spotchecks",
     "doudi.dashboards",
     "doudi.evaluation",
+    "doudi.services",
+    "doudi.charity",
 ]
 
 MIDDLEWARE = [

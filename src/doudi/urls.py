@@ -27,8 +27,11 @@ urlpatterns = [
     path("complaints/", include("doudi.complaints.urls")),
     path("complaint/", include("doudi.complaints.urls_public")),
     path("disclosure/", include("doudi.disclosure.urls")),
+    path("public/needs/", include("doudi.charity.urls_public")),
     path("public/", include("doudi.disclosure.urls_public")),
     path("spotchecks/", include("doudi.spotchecks.urls")),
     path("evaluation/", include("doudi.evaluation.urls")),
     path("dashboards/", include("doudi.dashboards.urls")),
+    path("services/", include("doudi.services.urls")),
+    path("charity/", include("doudi.charity.urls")),
 ]

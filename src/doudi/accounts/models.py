@@ -18,6 +18,7 @@ class Role(models.TextChoices):
     PROVINCE = "province_officer", "省级民政"
     DEPARTMENT = "department_user", "部门用户"
     CHARITY = "charity", "慈善组织"
+    PROVIDER = "service_provider", "服务机构"
     AUDITOR = "auditor", "审计/纪检"
     ADMIN = "administrator", "系统管理员"
 
@@ -48,6 +49,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.PROVINCE: frozenset({"registry.read", "registry.reveal", "registry.import"}),
     Role.DEPARTMENT: frozenset(),
     Role.CHARITY: frozenset(),
+    Role.PROVIDER: frozenset(),
     Role.AUDITOR: frozenset({"registry.read", "registry.reveal", "audit.read"}),
     Role.ADMIN: frozenset(
         {"registry.read", "registry.write", "registry.reveal", "registry.import", "audit.read", "admin"}
@@ -177,6 +179,36 @@ _DASHBOARD_CAPABILITIES: dict[str, frozenset[str]] = {
 }
 ROLE_CAPABILITIES = {
     role: caps | _DASHBOARD_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
+# Service-type assistance (R-P3, seed §13): counties keep the catalogue, providers and contracts and settle each
+# month; townships order services and confirm visits (grid workers confirm on home visits); a provider's staff accept
+# orders and record visits of their own organisation only (``services.queries``).
+_SERVICES_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"services.read", "services.confirm"}),
+    Role.TOWNSHIP: frozenset({"services.read", "services.order", "services.confirm"}),
+    Role.COUNTY: frozenset({"services.read", "services.order", "services.catalogue", "services.settle"}),
+    Role.CITY: frozenset({"services.read", "services.catalogue"}),
+    Role.PROVINCE: frozenset({"services.read", "services.catalogue"}),
+    Role.PROVIDER: frozenset({"services.provide"}),
+    Role.AUDITOR: frozenset({"services.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _SERVICES_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
+}
+# Charity (R-P4, seed §14): grid workers and townships write needs with the family's consent; the township approves
+# the anonymised story and confirms receipt; counties register charities; a charity's members claim, pledge and
+# deliver within the charity's service area (``charity.queries``).
+_CHARITY_CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.GRID_WORKER: frozenset({"charity.read", "charity.propose"}),
+    Role.TOWNSHIP: frozenset({"charity.read", "charity.propose", "charity.approve", "charity.confirm"}),
+    Role.COUNTY: frozenset({"charity.read", "charity.register"}),
+    Role.CITY: frozenset({"charity.read", "charity.register"}),
+    Role.PROVINCE: frozenset({"charity.read", "charity.register"}),
+    Role.CHARITY: frozenset({"charity.claim"}),
+    Role.AUDITOR: frozenset({"charity.read"}),
+}
+ROLE_CAPABILITIES = {
+    role: caps | _CHARITY_CAPABILITIES.get(role, frozenset()) for role, caps in ROLE_CAPABILITIES.items()
 }
 # User administration (``/admin/``): who manages which accounts is ``accounts.privileges``.
 ROLE_CAPABILITIES = {

@@ -24,6 +24,7 @@ AUDITOR = "auditor"
 RANK: dict[str, int] = {
     "grid_worker": 1,
     "charity": 1,
+    "service_provider": 1,
     "department_user": 1,
     "township_caseworker": 2,
     "county_officer": 3,

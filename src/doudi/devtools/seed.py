@@ -69,6 +69,9 @@ ACCOUNTS: tuple[DemoAccount, ...] = (
     DemoAccount("nanling", Role.TOWNSHIP, "220102001000", display_name="南岭街道经办人"),
     DemoAccount("canlian", Role.DEPARTMENT, "220000000000", "disabled_federation", "省残联演示用户"),
     DemoAccount("charity", Role.CHARITY, "220000000000", display_name="慈善总会演示用户"),
+    # service providers in 延吉市 (R-P3, ``demo_services``): two organisations under contract with the county
+    DemoAccount("anxin", Role.PROVIDER, "222401000000", display_name="安馨居家养老服务中心护理员"),
+    DemoAccount("kangning", Role.PROVIDER, "222401000000", display_name="康宁社会工作服务中心社工"),
     DemoAccount("auditor", Role.AUDITOR, "220000000000", display_name="审计演示用户"),
     DemoAccount("admin", Role.ADMIN, "220000000000", display_name="系统管理员"),
     # the department portal (R-P1): a user of each department that needs are pushed to, in 延吉市
@@ -119,6 +122,8 @@ class SeedReport:
     spotchecks: int = 0
     activity: ActivitySeed | None = None
     evaluation: list[int] = field(default_factory=list)
+    services: int = 0  # service orders created (``demo_services``)
+    charity: int = 0  # needs created (``demo_charity``)
     dashboard_cells: int = 0
 
     @property
@@ -206,6 +211,14 @@ def seed_demo(
         from doudi.devtools.demo_activity import seed_activity
 
         report.activity = seed_activity()
+        # service-type assistance: the catalogue, two providers, orders, visits and a settled month (idempotent)
+        from doudi.devtools.demo_services import seed_services
+
+        report.services = seed_services()
+        # charity: needs in every state and a charity that claims and fulfils one (idempotent)
+        from doudi.devtools.demo_charity import seed_charity
+
+        report.charity = seed_charity()
         # performance evaluation: last year's and this year's county rankings from the data above (idempotent)
         from doudi.devtools.demo_evaluation import seed_evaluation
 

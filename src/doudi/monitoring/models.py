@@ -336,6 +336,8 @@ class ChainEvent(Regional):
         CATEGORY = "category", "救助类别变化"
         CLOSED = "closed", "办结"
         REPORT = "report", "群众报告"
+        SERVICE = "service", "救助服务"
+        CHARITY = "charity", "慈善帮扶"
 
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="chain")
     at = models.DateTimeField(db_index=True)
