@@ -17,9 +17,11 @@ from doudi.complaints.models import Complaint
 from doudi.core.models import AuditEvent
 from doudi.core.scoping import all_regions
 from doudi.devtools import seed
-from doudi.monitoring.models import Disposition, EarlyWarning, NeedPush
+from doudi.exchange.models import Batch
+from doudi.monitoring.models import Disposition, EarlyWarning, NeedPush, PotentialCase
 from doudi.payments.models import Roster, RosterLine
 from doudi.spotchecks.models import Item, Round
+from tests.monitoring_scan.demo_checks import check_the_townships_have_warnings_to_work_on
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +40,7 @@ def _spread(rows) -> dict[str, set[str]]:
 
 def _counts() -> dict[str, int]:
     tables = (Application, CaseDecision, EarlyWarning, Disposition, NeedPush, Roster, RosterLine, Complaint)
+    tables += (Batch, PotentialCase)
     with all_regions():
         out = {m.__name__: m.unscoped.count() for m in (*tables, Item)}
         return {**out, "audit": AuditEvent.objects.count()}
@@ -133,6 +136,8 @@ def test_demo_activity_is_spread_over_counties_and_months_and_seeds_once(demo):
         }
         assert len(set(scored.values_list("score", flat=True))) >= 3  # the counties differ
 
+    check_the_townships_have_warnings_to_work_on()
     first = _counts()
+    assert first["PotentialCase"] >= 3
     seed.seed_demo(households=250, seed=2024)
     assert _counts() == first

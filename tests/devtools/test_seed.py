@@ -66,7 +66,7 @@ def test_demo_seed_loads_everything_once():
     users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in seed.ACCOUNTS])}
     # 10 + a user of each department in 延吉市 (R-P1) + the peer counties' officers, caseworkers, grid workers,
     # 长春市 and two of its departments
-    assert len(users) == len(seed.ACCOUNTS) == 27
+    assert len(users) == len(seed.ACCOUNTS) == 29
     assert users["yanji"].role == Role.COUNTY and users["yanji"].region_id == "222401000000"
     assert (
         users["nanling"].region_id == "220102001000" and users["canlian"].department == "disabled_federation"

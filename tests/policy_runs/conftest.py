@@ -29,10 +29,11 @@ def _isolated(settings, tmp_path):
 
 @pytest.fixture
 def demo(db):
-    """Seed the demo (init + 40 households + demo accounts); returns the accounts by username."""
+    """Seed the demo roster (init + 40 households with their facts + demo accounts, without the months of
+    work on them); returns the accounts by username."""
     from doudi.accounts.models import User
 
-    call_command("demo", "seed", "--households", "40", stdout=StringIO(), stderr=StringIO())
+    call_command("demo", "seed", "--households", "40", "--roster-only", stdout=StringIO(), stderr=StringIO())
     return {u.username: u for u in User.objects.all()}
 
 

@@ -29,12 +29,17 @@ class Command(BaseCommand):
         p = sub.add_parser("seed", help="载入演示数据（已存在则不重复载入）")
         p.add_argument("--households", type=int, default=seed.DEFAULT_HOUSEHOLDS, help="家庭户数（默认 600）")
         p.add_argument("--seed", type=int, default=2024, help="随机种子（默认 2024）")
+        p.add_argument(
+            "--roster-only", action="store_true", help="只载入家庭名册、事实和演示账号，不生成办理记录"
+        )
 
     def handle(self, *args, **options):
         if options["households"] < 1:
             raise CommandError("--households 必须为正整数")
         call_command("init", stdout=self.stdout, stderr=self.stderr)
-        report = seed.seed_demo(households=options["households"], seed=options["seed"])
+        report = seed.seed_demo(
+            households=options["households"], seed=options["seed"], roster_only=options["roster_only"]
+        )
         out = self.stdout
         if report.added_nothing:
             out.write("演示数据已存在，未重复载入。")
