@@ -18,6 +18,7 @@ from doudi.services.catalogue_actions import ancestors
 from doudi.services.deadline_actions import missed_plans
 from doudi.services.models import (
     Contract,
+    ContractItem,
     PlannedVisit,
     Provider,
     ServiceOrder,
@@ -196,14 +197,18 @@ def get_contract(user, pk: int) -> Contract:
 def offers(township: str, on: dt.date) -> list[dict]:
     """What may be ordered in the township today: each valid contract's provider, type and price."""
     county = township[:6].ljust(12, "0")
+    items = (
+        ContractItem.unscoped.filter(contract__region_code=county, contract__valid_from__lte=on,
+                                     contract__valid_to__gte=on, contract__provider__active=True,
+                                     service_type__active=True)
+        .select_related("contract", "contract__provider", "service_type")
+        .order_by("service_type__name", "contract__provider__name")
+    )  # fmt: skip
     out = []
-    for c in Contract.unscoped.filter(region_code=county, valid_from__lte=on, valid_to__gte=on).select_related(
-        "provider").prefetch_related("items__service_type"):  # fmt: skip
-        if township in c.townships and c.provider.active:
-            for item in c.items.all():
-                if item.service_type.active:
-                    out.append({"provider": c.provider, "service_type": item.service_type,
-                                "price": item.unit_price, "contract": c})  # fmt: skip
+    for item in items:
+        if township in item.contract.townships:
+            out.append({"provider": item.contract.provider, "service_type": item.service_type,
+                        "price": item.unit_price, "contract": item.contract})  # fmt: skip
     return out
 
 

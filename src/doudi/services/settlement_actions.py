@@ -54,6 +54,8 @@ def compute(contract: Contract, month: dt.date) -> tuple[list[dict], int]:
 
 
 def _write(settlement: Settlement, lines: list[dict], unpaid: int, actor) -> Settlement:
+    if settlement.pk is None:
+        settlement.save()
     SettlementLine.unscoped.filter(settlement=settlement).delete()
     SettlementLine.unscoped.bulk_create(
         [SettlementLine(region_code=settlement.region_code, settlement=settlement, **line) for line in lines]
