@@ -30,7 +30,9 @@ def _person(key, region, name, born, male, category, extra_members=0):
     from doudi.registry import actions
     from doudi.registry.models import Person
 
-    hh = actions.create_household(actor="test", household_key=key, region_code=region, area_type="urban", since=SINCE)
+    hh = actions.create_household(
+        actor="test", household_key=key, region_code=region, area_type="urban", since=SINCE
+    )
     p = actions.add_person_to_household(actor="test", household=hh, person_key=f"{key}-1", name=name,
                                         id_number=idnumber.make(region[:6], born, 31, male=male), relation="head",
                                         since=SINCE)  # fmt: skip
@@ -80,8 +82,12 @@ def world(make_user):
             providers.append(p)
         persons = {
             "tekun": _person("H-SV-1", YANJI_T1, "金永福", dt.date(1941, 2, 14), True, "TEKUN"),
-            "adult": _person("H-SV-2", YANJI_T1, "李春花", dt.date(1985, 5, 20), False, "DIBAO", extra_members=1),
-            "pupil": _person("H-SV-3", YANJI_T1, "崔海龙", dt.date(2014, 5, 20), True, "DIBAO", extra_members=1),
+            "adult": _person(
+                "H-SV-2", YANJI_T1, "李春花", dt.date(1985, 5, 20), False, "DIBAO", extra_members=1
+            ),
+            "pupil": _person(
+                "H-SV-3", YANJI_T1, "崔海龙", dt.date(2014, 5, 20), True, "DIBAO", extra_members=1
+            ),
             "none": _person("H-SV-4", YANJI_T1, "赵一", dt.date(1940, 1, 1), True, None),
             "t2": _person("H-SV-5", YANJI_T2, "朴贞淑", dt.date(1946, 9, 3), False, "TEKUN"),
             "nanguan": _person("H-SV-6", NANGUAN_T1, "王建国", dt.date(1945, 1, 15), True, "TEKUN"),
@@ -105,4 +111,6 @@ def accepted(w: World, **kw):
 
     o = order_for(w, **kw)
     with all_regions():
-        return actions.accept(actor=w.staff["p1" if kw.get("provider", 0) == 0 else "p2"], order=o, on=o.placed_on)
+        return actions.accept(
+            actor=w.staff["p1" if kw.get("provider", 0) == 0 else "p2"], order=o, on=o.placed_on
+        )

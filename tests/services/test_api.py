@@ -44,10 +44,15 @@ def test_round_trip_and_scope(world, call):  # noqa: F811
                                                          "method": "phone"})  # fmt: skip
     assert r.status_code == 200 and r.json()["state_label"] == "已确认"
     county = call(w.staff["county"])
-    assert t.post("/api/v1/services/settlements", {"contract_id": w.contracts[0].pk, "month": "x"}).status_code == 403
+    assert (
+        t.post("/api/v1/services/settlements", {"contract_id": w.contracts[0].pk, "month": "x"}).status_code
+        == 403
+    )
     assert county.post("/api/v1/services/settlements", {"contract_id": w.contracts[0].pk,
                                                         "month": "2026-13"}).status_code == 422  # fmt: skip
-    r = county.post("/api/v1/services/settlements", {"contract_id": w.contracts[0].pk, "month": f"{today:%Y-%m}"})
+    r = county.post(
+        "/api/v1/services/settlements", {"contract_id": w.contracts[0].pk, "month": f"{today:%Y-%m}"}
+    )
     assert r.status_code == 201 and r.json()["total"] == "32.50" and r.json()["lines"][0]["visits"] == 1
     sid = r.json()["id"]
     assert call(w.staff["other_county"]).get(f"/api/v1/services/settlements/{sid}").status_code == 404

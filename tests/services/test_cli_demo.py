@@ -44,9 +44,9 @@ def test_cli(world, tmp_path):
 
 
 def test_demo_seed_is_idempotent(regions):
+    from doudi.accounts.actions import create_user
     from doudi.devtools.demo_services import seed_services
     from doudi.devtools.seed import ACCOUNTS
-    from doudi.accounts.actions import create_user
     from doudi.services.models import PlannedVisit, ServiceOrder, ServiceVisit, Settlement
 
     with all_regions():

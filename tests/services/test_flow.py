@@ -33,7 +33,9 @@ def test_an_ineligible_person_is_refused_in_chinese(world):
         order_for(world, person="adult")
     with pytest.raises(ServicesError, match="不在低收入人口名单内"):
         order_for(world, person="none")
-    assert order_for(world, person="adult", service="talk").state == "placed"  # open to every low-income person
+    assert (
+        order_for(world, person="adult", service="talk").state == "placed"
+    )  # open to every low-income person
     assert order_for(world, person="pupil", service="visit").eligibility == "未成年人"
 
 
@@ -112,7 +114,9 @@ def test_visit_refusals_and_dispute(world):
                                  photo=b"\x89PNG\r\n\x1a\n" + b"0" * 100, on=DAY)  # fmt: skip
         assert v.photo.name.endswith(".png")
         with pytest.raises(ServicesError, match="无权"):
-            actions.confirm_visit(actor=world.staff["township2"], visit=v, family_confirmer="本人", method="phone")
+            actions.confirm_visit(
+                actor=world.staff["township2"], visit=v, family_confirmer="本人", method="phone"
+            )
         with pytest.raises(ServicesError, match="确认人"):
             actions.confirm_visit(actor=world.staff["township"], visit=v, family_confirmer="", method="phone")
         v = actions.dispute_visit(actor=world.staff["township"], visit=v, reason="当天无人上门")

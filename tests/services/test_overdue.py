@@ -32,7 +32,9 @@ def test_late_acceptance_and_missed_visits_are_raised_once(world):
         assert any("1个工单超期未接单" in n and "1次计划服务未按期上门" in n for n in notes)
         assert not Notification.objects.filter(user=world.staff["township2"], text__contains="逾期").exists()
     with all_regions():
-        overdue = {o.pk for o in queries.orders(world.staff["township"], "overdue", today=dt.date(2026, 12, 11))}
+        overdue = {
+            o.pk for o in queries.orders(world.staff["township"], "overdue", today=dt.date(2026, 12, 11))
+        }
         assert overdue == {late.pk, served.pk}
         rows = queries.rows(queries.orders(world.staff["township"], "all"), today=dt.date(2026, 12, 11))
         by = {r["o"].pk: r for r in rows}

@@ -56,9 +56,13 @@ def test_eligibility_needs_a_category_and_a_tag():
     assert rules.eligibility(care, facts(), ON).matched == ("分散供养特困人员", "独居老人")
     no_cat = rules.eligibility(care, facts(categories=frozenset()), ON)
     assert not no_cat.ok and "低收入人口" in no_cat.reason
-    young = rules.eligibility(care, facts(birth_date=dt.date(1985, 1, 1), categories=frozenset({"DIBAO"})), ON)
+    young = rules.eligibility(
+        care, facts(birth_date=dt.date(1985, 1, 1), categories=frozenset({"DIBAO"})), ON
+    )
     assert not young.ok and "分散供养特困人员、独居老人" in young.reason
-    assert rules.eligibility([], facts(birth_date=dt.date(1985, 1, 1), categories=frozenset({"DIBAO"})), ON).ok
+    assert rules.eligibility(
+        [], facts(birth_date=dt.date(1985, 1, 1), categories=frozenset({"DIBAO"})), ON
+    ).ok
     assert not rules.eligibility([], facts(deceased=True), ON).ok
 
 
@@ -73,7 +77,12 @@ def test_quantity_per_unit():
 
 def test_weekly_plan_dates():
     dates = rules.suggest_dates(dt.date(2026, 12, 7), dt.date(2026, 12, 20), "week", 2)
-    assert dates == [dt.date(2026, 12, 7), dt.date(2026, 12, 10), dt.date(2026, 12, 14), dt.date(2026, 12, 17)]
+    assert dates == [
+        dt.date(2026, 12, 7),
+        dt.date(2026, 12, 10),
+        dt.date(2026, 12, 14),
+        dt.date(2026, 12, 17),
+    ]
 
 
 @given(st.dates(dt.date(2025, 1, 1), dt.date(2027, 1, 1)), st.integers(0, 120), st.sampled_from(["week", "month"]),

@@ -54,7 +54,9 @@ def test_total_is_confirmed_quantity_times_price(world, seed):
             v = actions.record_visit(actor=world.staff["p1"], order=o, visited_on=NOV + dt.timedelta(days=day),
                                      minutes=minutes, worker="护理员", on=dt.date(2026, 12, 7))  # fmt: skip
             if state == "confirmed":
-                actions.confirm_visit(actor=world.staff["township"], visit=v, family_confirmer="本人", method="phone")
+                actions.confirm_visit(
+                    actor=world.staff["township"], visit=v, family_confirmer="本人", method="phone"
+                )
                 expected += rules.quantity(o.service_type.unit, minutes) * o.unit_price
             elif state == "disputed":
                 actions.dispute_visit(actor=world.staff["township"], visit=v, reason="不符")
@@ -84,7 +86,9 @@ def test_rerun_is_idempotent_and_confirm_freezes(world):
     with all_regions():
         v = actions.record_visit(actor=world.staff["p1"], order=a, visited_on=NOV, minutes=120, worker="韩",
                                  on=dt.date(2026, 12, 7))  # fmt: skip
-        actions.confirm_visit(actor=world.staff["township"], visit=v, family_confirmer="本人", method="present")
+        actions.confirm_visit(
+            actor=world.staff["township"], visit=v, family_confirmer="本人", method="present"
+        )
         s1 = settlement_actions.settle(actor=county, contract=world.contracts[0], month=NOV)
         s2 = settlement_actions.settle(actor=county, contract=world.contracts[0], month=NOV)
         assert s1.pk == s2.pk and s2.total == Decimal("65.00")
@@ -121,7 +125,9 @@ def test_export_has_chinese_headers_and_masked_names(world):
     with all_regions():
         v = actions.record_visit(actor=world.staff["p1"], order=a, visited_on=NOV, minutes=60, worker="韩秀兰",
                                  on=dt.date(2026, 12, 7))  # fmt: skip
-        actions.confirm_visit(actor=world.staff["township"], visit=v, family_confirmer="金小明", method="phone")
+        actions.confirm_visit(
+            actor=world.staff["township"], visit=v, family_confirmer="金小明", method="phone"
+        )
         s = settlement_actions.settle(actor=world.staff["county"], contract=world.contracts[0], month=NOV)
         data, n = excel.settlement_book(s)
     ws = openpyxl.load_workbook(io.BytesIO(data)).active

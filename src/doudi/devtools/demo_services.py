@@ -16,10 +16,28 @@ from doudi.services.rules import make_credit_code
 YANJI = "222401000000"
 JINXUE = "222401001000"
 BEISHAN = "222401002000"
-CATALOGUE = (
-    ("上门探访与陪伴", "visit", "40.00", ["elderly_alone", "tekun_home", "severe_disability", "minor"], "上门看望、聊天陪伴、安全检查"),
-    ("生活照料", "hour", "35.00", ["tekun_home", "elderly_alone", "severe_disability"], "助浴、助洁、助行、代购"),
-    ("清洁卫生", "visit", "60.00", ["tekun_home", "elderly_alone", "severe_disability"], "居室清洁、衣物清洗"),
+CATALOGUE: tuple[tuple[str, str, str, list[str], str], ...] = (
+    (
+        "上门探访与陪伴",
+        "visit",
+        "40.00",
+        ["elderly_alone", "tekun_home", "severe_disability", "minor"],
+        "上门看望、聊天陪伴、安全检查",
+    ),
+    (
+        "生活照料",
+        "hour",
+        "35.00",
+        ["tekun_home", "elderly_alone", "severe_disability"],
+        "助浴、助洁、助行、代购",
+    ),
+    (
+        "清洁卫生",
+        "visit",
+        "60.00",
+        ["tekun_home", "elderly_alone", "severe_disability"],
+        "居室清洁、衣物清洗",
+    ),
     ("助餐服务", "day", "15.00", ["tekun_home", "elderly"], "送餐上门或助餐点就餐"),
     ("心理疏导", "hour", "80.00", [], "社会工作者心理疏导、资源链接"),
     ("康复辅助", "hour", "60.00", ["severe_disability"], "康复训练指导"),
@@ -80,7 +98,7 @@ def seed_services() -> int:
             types[name] = ServiceType.unscoped.filter(region_code=YANJI, name=name).first() or (
                 catalogue_actions.add_service_type(actor=county, name=name, unit=unit, unit_price=price, tags=tags,
                                                    description=desc))  # fmt: skip
-        providers = []
+        providers: list = []
         for name, code, contact, phone, username, prices in PROVIDERS:
             p = catalogue_actions.register_provider(actor=county, name=name, credit_code=code, contact=contact,
                                                     phone=phone, address="延吉市进学街道")  # fmt: skip

@@ -52,7 +52,12 @@ from doudi.services.models import (
 S = ServiceOrder.State
 V = ServiceVisit.State
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "png"), (b"\xff\xd8\xff", "jpg"), (b"GIF87a", "gif"), (b"GIF89a", "gif"))
+IMAGE_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "png"),
+    (b"\xff\xd8\xff", "jpg"),
+    (b"GIF87a", "gif"),
+    (b"GIF89a", "gif"),
+)
 ORIGINS = {"warning": ("monitoring", "EarlyWarning"), "application": ("casework", "Application"),
            "case": ("casework", "Case")}  # fmt: skip
 
@@ -189,7 +194,9 @@ def accept(*, actor, order: ServiceOrder, dates: list[dt.date] | None = None, on
     order.state, order.accepted_on = S.ACCEPTED, on
     order.save(update_fields=["state", "accepted_on"])
     if dates is None:
-        dates = rules.suggest_dates(max(on, order.starts_on), order.ends_on, order.frequency, order.visits_per_period)
+        dates = rules.suggest_dates(
+            max(on, order.starts_on), order.ends_on, order.frequency, order.visits_per_period
+        )
     planned = _plan(order, dates, on)
     audit(actor, AuditAction.SERVICES_ORDER, "service_order", order, {"event": "accept", "planned": planned})
     notify(township_staff(order.region_code), text=f"{order.provider.name}已接单{order.number}，计划服务{planned}次",
@@ -280,7 +287,9 @@ def record_visit(
         data, ext = picture
         visit.photo.save(f"{hashlib.sha256(data).hexdigest()[:16]}.{ext}", ContentFile(data), save=False)
     visit.save()
-    PlannedVisit.unscoped.get_or_create(order=order, on=visited_on, defaults={"region_code": order.region_code})
+    PlannedVisit.unscoped.get_or_create(
+        order=order, on=visited_on, defaults={"region_code": order.region_code}
+    )
     audit(actor, AuditAction.SERVICES_VISIT, "service_visit", visit,
           {"event": "record", "order": order.number, "on": visited_on, "minutes": minutes,
            "quantity": visit.quantity, "photo": picture is not None})  # fmt: skip

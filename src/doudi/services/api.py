@@ -51,7 +51,9 @@ class OrderIn(Schema):
     frequency: Literal["week", "month"] = "week"
     visits_per_period: int = 1
     note: str = ""
-    origin: Literal["", "warning", "application", "case"] = Field("", description="来源：预警、救助申请或救助档案")
+    origin: Literal["", "warning", "application", "case"] = Field(
+        "", description="来源：预警、救助申请或救助档案"
+    )
     origin_id: int | None = None
 
 
@@ -146,7 +148,9 @@ def order_event(request: HttpRequest, order_id: int, body: OrderEventIn):
     return serialize.order(o, deadline=queries.deadline(o), detail=True)
 
 
-@router.post("/services/orders/{order_id}/visits", response={201: dict, **ERRORS}, summary="登记服务记录（服务机构）")
+@router.post(
+    "/services/orders/{order_id}/visits", response={201: dict, **ERRORS}, summary="登记服务记录（服务机构）"
+)
 def record_visit(request: HttpRequest, order_id: int, body: VisitIn):
     user = require_capability(request, "services.provide")
     o = queries.get_order(user, order_id)
@@ -158,13 +162,17 @@ def record_visit(request: HttpRequest, order_id: int, body: VisitIn):
     return Status(201, serialize.visit(v))
 
 
-@router.post("/services/visits/{visit_id}/events", response={200: dict, **ERRORS}, summary="确认或异议服务记录")
+@router.post(
+    "/services/visits/{visit_id}/events", response={200: dict, **ERRORS}, summary="确认或异议服务记录"
+)
 def visit_event(request: HttpRequest, visit_id: int, body: VisitEventIn):
     user = require_capability(request, "services.confirm")
     v = queries.get_visit(user, visit_id)
     try:
         if body.event == "confirm":
-            v = actions.confirm_visit(actor=user, visit=v, family_confirmer=body.family_confirmer, method=body.method)
+            v = actions.confirm_visit(
+                actor=user, visit=v, family_confirmer=body.family_confirmer, method=body.method
+            )
         else:
             v = actions.dispute_visit(actor=user, visit=v, reason=body.reason)
     except ServicesError as exc:
@@ -185,7 +193,9 @@ def get_settlement(request: HttpRequest, settlement_id: int):
     return serialize.settlement(s, lines=queries.settlement_lines(s))
 
 
-@router.post("/services/settlements", response={201: dict, **ERRORS}, summary="计算（或重新计算）月度结算（县级）")
+@router.post(
+    "/services/settlements", response={201: dict, **ERRORS}, summary="计算（或重新计算）月度结算（县级）"
+)
 def settle(request: HttpRequest, body: SettleIn):
     user = require_capability(request, "services.settle")
     contract = queries.get_contract(user, body.contract_id)
@@ -200,7 +210,11 @@ def settle(request: HttpRequest, body: SettleIn):
     return Status(201, serialize.settlement(s, lines=queries.settlement_lines(s)))
 
 
-@router.post("/services/settlements/{settlement_id}/confirm", response={200: dict, **ERRORS}, summary="确认结算（县级）")
+@router.post(
+    "/services/settlements/{settlement_id}/confirm",
+    response={200: dict, **ERRORS},
+    summary="确认结算（县级）",
+)
 def confirm_settlement(request: HttpRequest, settlement_id: int):
     user = require_capability(request, "services.settle")
     s = queries.get_settlement(user, settlement_id)

@@ -31,12 +31,22 @@ class ServicesConfig(AppConfig):
         from doudi.core.shell import HomePanel, NavEntry, register_nav, register_panel
         from doudi.monitoring import schedule
 
-        register_nav(48, NavEntry("救助服务", "services:orders", views=("services:orders", "services:order",
-                                                                        "services:new", "services:visit")))
-        register_nav(49, NavEntry("今日服务", "services:today"))
-        register_nav(50, NavEntry("服务清单与合同", "services:catalogue"))
-        register_nav(51, NavEntry("服务结算", "services:settlements", views=("services:settlements",
-                                                                          "services:settlement")))
+        register_nav(
+            46,
+            NavEntry(
+                "救助服务",
+                "services:orders",
+                views=("services:orders", "services:order", "services:new", "services:visit"),
+            ),
+        )
+        register_nav(46, NavEntry("今日服务", "services:today"))
+        register_nav(47, NavEntry("服务清单与合同", "services:catalogue"))
+        register_nav(
+            47,
+            NavEntry(
+                "服务结算", "services:settlements", views=("services:settlements", "services:settlement")
+            ),
+        )
         register_panel(29, HomePanel("services_todo", "services/home_counts.html", _home))
         schedule.register_daily("services", daily)
         CAPABILITY_LABELS.setdefault("services.read", "查看救助服务")

@@ -130,7 +130,8 @@ def create_contract(
     """A county's contract with a provider: the townships of the county it covers and the contracted unit
     price of each service type (of the county's catalogue or the one it inherits)."""
     code = _region(actor)
-    if find_region(code) is None or find_region(code).level != "county":
+    region = find_region(code)
+    if region is None or region.level != "county":
         raise ServicesError("服务合同由县级民政部门签订", "actor")
     if not is_within(provider.region_code, code) and not is_within(code, provider.region_code):
         raise ServicesError("该机构不在您的辖区内", "provider")

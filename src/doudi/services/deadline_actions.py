@@ -43,7 +43,9 @@ def raise_overdue(*, today: dt.date, actor=ACTOR) -> dict:
     for _, town in missed:
         per_town[town][1] += 1
     for town, (n_late, n_missed) in sorted(per_town.items()):
-        parts = ([f"{n_late}个工单超期未接单"] if n_late else []) + ([f"{n_missed}次计划服务未按期上门"] if n_missed else [])
+        parts = ([f"{n_late}个工单超期未接单"] if n_late else []) + (
+            [f"{n_missed}次计划服务未按期上门"] if n_missed else []
+        )
         notify(township_staff(town), text="救助服务逾期：" + "，".join(parts) + "，请督促服务机构",
                link="/services/orders/?show=overdue", dedupe_key=f"services:overdue:{today.isoformat()}")  # fmt: skip
         record_audit(actor=actor, action=AuditAction.SERVICES_OVERDUE, region_code=town,

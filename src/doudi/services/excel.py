@@ -18,7 +18,10 @@ def settlement_book(s: Settlement) -> tuple[bytes, int]:
                    f"{line.visits}次", "", ""]  # fmt: skip
         yield ["合计", f"{s.month:%Y年%m月}", s.contract.number, s.provider.name, "", "", "", "", "", s.total,
                Settlement.State(s.state).label, "", ""]  # fmt: skip
-        for group, qs in (("已确认（结算）", queries.paid_visits(s)), ("未确认或有异议（不结算）", queries.unpaid_visits(s))):
+        for group, qs in (
+            ("已确认（结算）", queries.paid_visits(s)),
+            ("未确认或有异议（不结算）", queries.unpaid_visits(s)),
+        ):
             for v in qs.iterator(chunk_size=5000):
                 yield [group, v.visited_on.isoformat(), v.order.number, mask_name(v.order.person.name),
                        v.order.service_type.name, v.worker, v.minutes, v.quantity, v.order.unit_price,

@@ -34,14 +34,17 @@ def facts_for(person_ids: list[int], on: dt.date) -> dict[int, PersonFacts]:
         .values_list("household_id", "n")
     )
     disability: dict[int, tuple[dt.date, bytes]] = {}
-    for pid, since, blob in PersonFact.unscoped.filter(person_id__in=person_ids, kind="disability").filter(
-        holds_on(on)
-    ).values_list("person_id", "valid_from", "value_enc"):
+    for pid, since, blob in (
+        PersonFact.unscoped.filter(person_id__in=person_ids, kind="disability")
+        .filter(holds_on(on))
+        .values_list("person_id", "valid_from", "value_enc")
+    ):
         if blob is not None and (pid not in disability or since > disability[pid][0]):
             disability[pid] = (since, bytes(blob))
     centralized = set(
-        Case.unscoped.filter(household_id__in=hh_ids, tier="TEKUN", state__in=OPEN_CASE, support_form="centralized")
-        .values_list("household_id", flat=True)
+        Case.unscoped.filter(
+            household_id__in=hh_ids, tier="TEKUN", state__in=OPEN_CASE, support_form="centralized"
+        ).values_list("household_id", flat=True)
     )
     out = {}
     for p in persons:
@@ -49,8 +52,9 @@ def facts_for(person_ids: list[int], on: dt.date) -> dict[int, PersonFacts]:
         if p["pk"] in disability:
             value = crypto.decrypt_json(disability[p["pk"]][1])
             if isinstance(value, dict):
+                raw = value.get("grade")
                 try:
-                    grade = int(value.get("grade")) if value.get("grade") is not None else None
+                    grade = int(raw) if raw is not None else None
                 except (TypeError, ValueError):
                     grade = None
                 kind = str(value.get("kind") or "")

@@ -14,8 +14,12 @@ class ServiceTypeForm(forms.Form):
     name = forms.CharField(label="服务项目", max_length=60)
     unit = forms.ChoiceField(label="计量单位", choices=Unit.choices)
     unit_price = forms.DecimalField(label="指导单价（元）", min_value=0.01, max_digits=10, decimal_places=2)
-    tags = forms.MultipleChoiceField(label="服务对象（不选为全部低收入人口）", required=False,
-                                     choices=list(rules.TAGS.items()), widget=forms.CheckboxSelectMultiple)
+    tags = forms.MultipleChoiceField(
+        label="服务对象（不选为全部低收入人口）",
+        required=False,
+        choices=list(rules.TAGS.items()),
+        widget=forms.CheckboxSelectMultiple,
+    )
     description = forms.CharField(label="服务内容", max_length=300, required=False)
 
 
@@ -41,8 +45,9 @@ class ContractForm(forms.Form):
     number = forms.CharField(label="合同编号", max_length=40)
     valid_from = forms.DateField(label="生效日期", widget=DATE)
     valid_to = forms.DateField(label="截止日期", widget=DATE)
-    townships = forms.MultipleChoiceField(label="服务区域（乡镇、街道）", choices=(),
-                                          widget=forms.CheckboxSelectMultiple)
+    townships = forms.MultipleChoiceField(
+        label="服务区域（乡镇、街道）", choices=(), widget=forms.CheckboxSelectMultiple
+    )
 
     def __init__(self, *a, providers=(), townships=(), types=(), **kw):
         super().__init__(*a, **kw)
@@ -65,7 +70,9 @@ class OrderForm(forms.Form):
     visits_per_period = forms.IntegerField(label="每周/每月次数", min_value=1, max_value=31, initial=1)
     starts_on = forms.DateField(label="服务开始", widget=DATE)
     ends_on = forms.DateField(label="服务结束", widget=DATE)
-    note = forms.CharField(label="需求说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="需求说明", max_length=300, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     origin = forms.CharField(required=False, widget=forms.HiddenInput)
     origin_id = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -83,7 +90,9 @@ class DeclineForm(forms.Form):
 
 
 class PlanForm(forms.Form):
-    dates = forms.CharField(label="计划服务日期（每行一个，YYYY-MM-DD）", widget=forms.Textarea(attrs={"rows": 4}))
+    dates = forms.CharField(
+        label="计划服务日期（每行一个，YYYY-MM-DD）", widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def clean_dates(self):
         import datetime as dt
@@ -99,12 +108,19 @@ class PlanForm(forms.Form):
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(label="服务日期", widget=DATE)
-    start_time = forms.TimeField(label="开始时间", required=False, widget=forms.TimeInput(attrs={"type": "time"}))
+    start_time = forms.TimeField(
+        label="开始时间", required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
     minutes = forms.IntegerField(label="服务时长（分钟）", min_value=5, max_value=1440, initial=60)
     worker = forms.CharField(label="服务人员", max_length=40)
-    notes = forms.CharField(label="服务内容", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    photo = forms.FileField(label="现场照片（可选，JPG/PNG，不超过5MB）", required=False,
-                            widget=forms.ClearableFileInput(attrs={"accept": "image/*"}))
+    notes = forms.CharField(
+        label="服务内容", max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    photo = forms.FileField(
+        label="现场照片（可选，JPG/PNG，不超过5MB）",
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*"}),
+    )
 
 
 class ConfirmForm(forms.Form):

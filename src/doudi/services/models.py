@@ -22,9 +22,6 @@ from django.db import models
 
 from doudi.core.models import Regional
 
-MONEY = {"max_digits": 12, "decimal_places": 2}
-QTY = {"max_digits": 8, "decimal_places": 2}
-
 
 class Unit(models.TextChoices):
     VISIT = "visit", "次"
@@ -35,16 +32,20 @@ class Unit(models.TextChoices):
 class ServiceType(Regional):
     name = models.CharField("服务项目", max_length=60)
     unit = models.CharField("计量单位", max_length=8, choices=Unit.choices, default=Unit.VISIT)
-    unit_price = models.DecimalField("指导单价（元）", **MONEY)
+    unit_price = models.DecimalField("指导单价（元）", max_digits=12, decimal_places=2)
     tags = models.JSONField("服务对象", default=list)  # rules.TAGS keys; empty = any low-income person
     description = models.CharField("服务内容", max_length=300, blank=True)
     active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):
         verbose_name = "服务项目"
-        constraints = [models.UniqueConstraint(fields=["region_code", "name"], name="services_type_name_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["region_code", "name"], name="services_type_name_once")
+        ]
 
 
 class Provider(Regional):
@@ -54,7 +55,9 @@ class Provider(Regional):
     phone = models.CharField("联系电话", max_length=20)
     address = models.CharField("地址", max_length=200, blank=True)
     active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):
@@ -63,7 +66,9 @@ class Provider(Regional):
 
 class ProviderStaff(Regional):
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="staff")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_staff"
+    )
     active = models.BooleanField(default=True)
 
     class Meta(Regional.Meta):
@@ -76,7 +81,9 @@ class Contract(Regional):
     valid_from = models.DateField("生效日期")
     valid_to = models.DateField("截止日期")
     townships = models.JSONField("服务区域", default=list)  # township codes of the county
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):
@@ -86,11 +93,13 @@ class Contract(Regional):
 class ContractItem(Regional):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="items")
     service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+")
-    unit_price = models.DecimalField("合同单价（元）", **MONEY)
+    unit_price = models.DecimalField("合同单价（元）", max_digits=12, decimal_places=2)
 
     class Meta(Regional.Meta):
         verbose_name = "合同服务项目"
-        constraints = [models.UniqueConstraint(fields=["contract", "service_type"], name="services_item_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "service_type"], name="services_item_once")
+        ]
 
 
 class Frequency(models.TextChoices):
@@ -124,7 +133,7 @@ class ServiceOrder(Regional):
     service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="orders")
     provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="orders")
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="orders")
-    unit_price = models.DecimalField("合同单价（元）", **MONEY)
+    unit_price = models.DecimalField("合同单价（元）", max_digits=12, decimal_places=2)
     frequency = models.CharField("频次", max_length=6, choices=Frequency.choices, default=Frequency.WEEK)
     visits_per_period = models.PositiveSmallIntegerField("每期次数", default=1)
     starts_on = models.DateField("服务开始")
@@ -142,7 +151,9 @@ class ServiceOrder(Regional):
     satisfaction = models.CharField("满意度", max_length=12, choices=Satisfaction.choices, blank=True)
     completion_note = models.CharField(max_length=300, blank=True)
     escalated_on = models.DateField(null=True, blank=True)  # the township was told the order is overdue
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):
@@ -174,11 +185,13 @@ class ServiceVisit(Regional):
         DISPUTED = "disputed", "有异议"
 
     order = models.ForeignKey(ServiceOrder, on_delete=models.PROTECT, related_name="visits")
-    provider = models.ForeignKey(Provider, on_delete=models.PROTECT, related_name="+")  # the order's, for sums
+    provider = models.ForeignKey(
+        Provider, on_delete=models.PROTECT, related_name="+"
+    )  # the order's, for sums
     visited_on = models.DateField("服务日期", db_index=True)
     start_time = models.TimeField("开始时间", null=True, blank=True)
     minutes = models.PositiveIntegerField("服务时长（分钟）", default=60)
-    quantity = models.DecimalField("计量数量", **QTY)
+    quantity = models.DecimalField("计量数量", max_digits=8, decimal_places=2)
     worker = models.CharField("服务人员", max_length=40)
     notes = models.CharField("服务内容", max_length=500, blank=True)
     photo = models.FileField(upload_to="services/%Y/%m/", blank=True)
@@ -190,7 +203,9 @@ class ServiceVisit(Regional):
     family_confirmer = models.CharField("家庭方确认人", max_length=40, blank=True)
     confirm_method = models.CharField("确认方式", max_length=10, choices=ConfirmMethod.choices, blank=True)
     dispute_reason = models.CharField("异议说明", max_length=300, blank=True)
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):
@@ -208,10 +223,12 @@ class Settlement(Regional):
     month = models.DateField("结算月份")  # the first day
     state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT)
     visits = models.PositiveIntegerField("确认服务次数", default=0)
-    total = models.DecimalField("结算金额（元）", **MONEY)
+    total = models.DecimalField("结算金额（元）", max_digits=12, decimal_places=2)
     unpaid_visits = models.PositiveIntegerField("未确认或有异议次数", default=0)
     computed_at = models.DateTimeField()
-    computed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     confirmed_on = models.DateField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -225,10 +242,10 @@ class Settlement(Regional):
 class SettlementLine(Regional):
     settlement = models.ForeignKey(Settlement, on_delete=models.CASCADE, related_name="lines")
     service_type = models.ForeignKey(ServiceType, on_delete=models.PROTECT, related_name="+")
-    unit_price = models.DecimalField("合同单价（元）", **MONEY)
+    unit_price = models.DecimalField("合同单价（元）", max_digits=12, decimal_places=2)
     visits = models.PositiveIntegerField("次数")
     quantity = models.DecimalField("数量", max_digits=14, decimal_places=2)
-    amount = models.DecimalField("金额（元）", **MONEY)
+    amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
 
     class Meta(Regional.Meta):
         verbose_name = "服务结算明细"

@@ -106,7 +106,9 @@ def rows(qs, today: dt.date | None = None) -> list[dict]:
         missed_plans(today).filter(order_id__in=ids).values("order_id").annotate(n=Count("id"))
         .values_list("order_id", "n")
     )  # fmt: skip
-    return [{"o": o, "deadline": deadline(o, today, nxt.get(o.pk)), "missed": missed.get(o.pk, 0)} for o in items]
+    return [
+        {"o": o, "deadline": deadline(o, today, nxt.get(o.pk)), "missed": missed.get(o.pk, 0)} for o in items
+    ]
 
 
 def plans(order: ServiceOrder, today: dt.date | None = None) -> list[dict]:
@@ -114,7 +116,9 @@ def plans(order: ServiceOrder, today: dt.date | None = None) -> list[dict]:
     visited = set(order.visits.values_list("visited_on", flat=True))
     out = []
     for p in order.plans.order_by("on"):
-        status = "done" if p.on in visited else ("missed" if p.on < today and order.state == S.ACCEPTED else "due")
+        status = (
+            "done" if p.on in visited else ("missed" if p.on < today and order.state == S.ACCEPTED else "due")
+        )
         out.append({"on": p.on, "status": status,
                     "label": {"done": "已服务", "missed": "未按期上门", "due": "待服务"}[status]})  # fmt: skip
     return out
@@ -161,7 +165,9 @@ def counts(user, today: dt.date | None = None) -> dict:
 
 def catalogue(user, *, active_only: bool = False) -> QuerySet[ServiceType]:
     code = user.region_id or ""
-    qs = ServiceType.unscoped.filter(Q(region_code__in=ancestors(code)) | Q(pk__in=ServiceType.objects.values("pk")))
+    qs = ServiceType.unscoped.filter(
+        Q(region_code__in=ancestors(code)) | Q(pk__in=ServiceType.objects.values("pk"))
+    )
     if active_only:
         qs = qs.filter(active=True)
     return qs.order_by("region_code", "name")
@@ -187,7 +193,11 @@ def get_provider(user, pk: int) -> Provider:
 
 
 def contracts(user) -> QuerySet[Contract]:
-    return Contract.objects.select_related("provider").prefetch_related("items__service_type").order_by("-valid_to")
+    return (
+        Contract.objects.select_related("provider")
+        .prefetch_related("items__service_type")
+        .order_by("-valid_to")
+    )
 
 
 def get_contract(user, pk: int) -> Contract:
@@ -274,7 +284,11 @@ def provider_user(user, username: str):
     from doudi.core.scoping import is_within
 
     found = User.objects.filter(username=username, is_active=True, role="service_provider").first()
-    return found if found is not None and found.region_id and is_within(found.region_id, user.region_id) else None
+    return (
+        found
+        if found is not None and found.region_id and is_within(found.region_id, user.region_id)
+        else None
+    )
 
 
 def household_orders(household_id: int) -> QuerySet[ServiceOrder]:

@@ -102,7 +102,9 @@ def line_amount(quantity_sum: Decimal, unit_price: Decimal) -> Decimal:
     return (Decimal(quantity_sum) * Decimal(unit_price)).quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-def suggest_dates(start: dt.date, end: dt.date, frequency: str, per_period: int, *, limit: int = 120) -> list[dt.date]:
+def suggest_dates(
+    start: dt.date, end: dt.date, frequency: str, per_period: int, *, limit: int = 120
+) -> list[dt.date]:
     """Evenly spread visit dates: ``per_period`` a week (from each Monday, every 7/n days) or a month."""
     out: list[dt.date] = []
     per_period = max(1, min(int(per_period), 7 if frequency == "week" else 31))

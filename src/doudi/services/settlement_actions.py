@@ -31,7 +31,9 @@ def _settler(actor, contract: Contract) -> None:
 
 def month_visits(contract_id: int, month: dt.date):
     first, nxt = rules.month_bounds(month)
-    return ServiceVisit.unscoped.filter(order__contract_id=contract_id, visited_on__gte=first, visited_on__lt=nxt)
+    return ServiceVisit.unscoped.filter(
+        order__contract_id=contract_id, visited_on__gte=first, visited_on__lt=nxt
+    )
 
 
 def compute(contract: Contract, month: dt.date) -> tuple[list[dict], int]:
@@ -117,7 +119,9 @@ def settle_month(*, actor, month: dt.date, county: str = "") -> list[Settlement]
     code = county or getattr(actor, "region_id", "") or ""
     contracts = Contract.unscoped.filter(valid_from__lt=nxt, valid_to__gte=first).order_by("pk")
     done = set(
-        Settlement.unscoped.filter(month=first, state=Settlement.State.CONFIRMED).values_list("contract_id", flat=True)
+        Settlement.unscoped.filter(month=first, state=Settlement.State.CONFIRMED).values_list(
+            "contract_id", flat=True
+        )
     )
     return [settle(actor=actor, contract=c, month=first) for c in contracts
             if is_within(c.region_code, code) and c.pk not in done]  # fmt: skip

@@ -70,7 +70,9 @@ def orders(request):
         "provider": queries.is_provider(request.user),
     }
     hx = request.headers.get("HX-Request") == "true" and request.headers.get("HX-Boosted") != "true"
-    return private(render(request, "services/partials/order_rows.html" if hx else "services/orders.html", ctx))
+    return private(
+        render(request, "services/partials/order_rows.html" if hx else "services/orders.html", ctx)
+    )
 
 
 ORIGIN_PARAMS = ("warning", "application", "case")
@@ -144,8 +146,10 @@ def order(request, pk: int):
         "may_complete": township_user and o.state == S.ACCEPTED,
         "may_cancel": township_user and o.state in (S.PLACED, S.ACCEPTED),
         "decline_form": DeclineForm(auto_id="decline_%s"),
-        "plan_form": PlanForm(auto_id="plan_%s", initial={"dates": "\n".join(
-            p["on"].isoformat() for p in plans if p["status"] == "due")}),  # fmt: skip
+        "plan_form": PlanForm(
+            auto_id="plan_%s",
+            initial={"dates": "\n".join(p["on"].isoformat() for p in plans if p["status"] == "due")},
+        ),  # fmt: skip
         "confirm_form": ConfirmForm(auto_id=False),
         "dispute_form": DisputeForm(auto_id=False),
         "complete_form": CompleteForm(auto_id="complete_%s"),
@@ -154,7 +158,13 @@ def order(request, pk: int):
     return private(render(request, "services/order.html", ctx))
 
 
-STEPS = {"accept": None, "decline": DeclineForm, "plan": PlanForm, "complete": CompleteForm, "cancel": CancelForm}
+STEPS = {
+    "accept": None,
+    "decline": DeclineForm,
+    "plan": PlanForm,
+    "complete": CompleteForm,
+    "cancel": CancelForm,
+}
 
 
 @require_POST

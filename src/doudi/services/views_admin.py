@@ -115,8 +115,13 @@ def settlements(request):
                 messages.success(request, f"已计算{s.month:%Y年%m月}结算：{s.total} 元")
                 return redirect(reverse("services:settlement", args=[s.pk]))
     rows = list(queries.settlements(user)[:200])
-    return private(render(request, "services/settlements.html", {"rows": rows, "form": form,
-                                                                  "may_settle": user.can("services.settle")}))
+    return private(
+        render(
+            request,
+            "services/settlements.html",
+            {"rows": rows, "form": form, "may_settle": user.can("services.settle")},
+        )
+    )
 
 
 @require_GET

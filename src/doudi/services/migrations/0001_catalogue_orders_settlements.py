@@ -7,286 +7,619 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_h3_legal_supporter'),
+        ("registry", "0002_h3_legal_supporter"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Provider',
+            name="Provider",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('name', models.CharField(max_length=100, verbose_name='机构名称')),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码')),
-                ('contact', models.CharField(max_length=40, verbose_name='联系人')),
-                ('phone', models.CharField(max_length=20, verbose_name='联系电话')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='地址')),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("name", models.CharField(max_length=100, verbose_name="机构名称")),
+                (
+                    "credit_code",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码"),
+                ),
+                ("contact", models.CharField(max_length=40, verbose_name="联系人")),
+                ("phone", models.CharField(max_length=20, verbose_name="联系电话")),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="地址")),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务机构',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务机构",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Contract',
+            name="Contract",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('number', models.CharField(max_length=40, unique=True, verbose_name='合同编号')),
-                ('valid_from', models.DateField(verbose_name='生效日期')),
-                ('valid_to', models.DateField(verbose_name='截止日期')),
-                ('townships', models.JSONField(default=list, verbose_name='服务区域')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='contracts', to='services.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("number", models.CharField(max_length=40, unique=True, verbose_name="合同编号")),
+                ("valid_from", models.DateField(verbose_name="生效日期")),
+                ("valid_to", models.DateField(verbose_name="截止日期")),
+                ("townships", models.JSONField(default=list, verbose_name="服务区域")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contracts",
+                        to="services.provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务合同',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务合同",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ProviderStaff',
+            name="ProviderStaff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('active', models.BooleanField(default=True)),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='staff', to='services.provider')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='service_staff', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("active", models.BooleanField(default=True)),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="staff",
+                        to="services.provider",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="service_staff",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务机构人员',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务机构人员",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ServiceType',
+            name="ServiceType",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('name', models.CharField(max_length=60, verbose_name='服务项目')),
-                ('unit', models.CharField(choices=[('visit', '次'), ('hour', '小时'), ('day', '天')], default='visit', max_length=8, verbose_name='计量单位')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='指导单价（元）')),
-                ('tags', models.JSONField(default=list, verbose_name='服务对象')),
-                ('description', models.CharField(blank=True, max_length=300, verbose_name='服务内容')),
-                ('active', models.BooleanField(default=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("name", models.CharField(max_length=60, verbose_name="服务项目")),
+                (
+                    "unit",
+                    models.CharField(
+                        choices=[("visit", "次"), ("hour", "小时"), ("day", "天")],
+                        default="visit",
+                        max_length=8,
+                        verbose_name="计量单位",
+                    ),
+                ),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="指导单价（元）"),
+                ),
+                ("tags", models.JSONField(default=list, verbose_name="服务对象")),
+                ("description", models.CharField(blank=True, max_length=300, verbose_name="服务内容")),
+                ("active", models.BooleanField(default=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务项目',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务项目",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ServiceOrder',
+            name="ServiceOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('number', models.CharField(max_length=24, unique=True, verbose_name='工单编号')),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='合同单价（元）')),
-                ('frequency', models.CharField(choices=[('week', '每周'), ('month', '每月')], default='week', max_length=6, verbose_name='频次')),
-                ('visits_per_period', models.PositiveSmallIntegerField(default=1, verbose_name='每期次数')),
-                ('starts_on', models.DateField(verbose_name='服务开始')),
-                ('ends_on', models.DateField(verbose_name='服务结束')),
-                ('eligibility', models.CharField(blank=True, max_length=200, verbose_name='符合条件')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='需求说明')),
-                ('origin', models.CharField(blank=True, choices=[('', '直接下单'), ('warning', '预警处置'), ('application', '救助申请'), ('case', '救助档案')], default='', max_length=12, verbose_name='来源')),
-                ('origin_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('state', models.CharField(choices=[('placed', '待机构接单'), ('accepted', '服务中'), ('declined', '机构已拒单'), ('completed', '已完成'), ('cancelled', '已撤销')], db_index=True, default='placed', max_length=10)),
-                ('placed_on', models.DateField(verbose_name='下单日期')),
-                ('accept_due', models.DateField(verbose_name='接单期限')),
-                ('accepted_on', models.DateField(blank=True, null=True)),
-                ('decline_reason', models.CharField(blank=True, max_length=300, verbose_name='拒单理由')),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('satisfaction', models.CharField(blank=True, choices=[('satisfied', '满意'), ('fair', '基本满意'), ('unsatisfied', '不满意')], max_length=12, verbose_name='满意度')),
-                ('completion_note', models.CharField(blank=True, max_length=300)),
-                ('escalated_on', models.DateField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='services.contract')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.household')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='services.provider')),
-                ('service_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='services.servicetype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("number", models.CharField(max_length=24, unique=True, verbose_name="工单编号")),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="合同单价（元）"),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("week", "每周"), ("month", "每月")],
+                        default="week",
+                        max_length=6,
+                        verbose_name="频次",
+                    ),
+                ),
+                ("visits_per_period", models.PositiveSmallIntegerField(default=1, verbose_name="每期次数")),
+                ("starts_on", models.DateField(verbose_name="服务开始")),
+                ("ends_on", models.DateField(verbose_name="服务结束")),
+                ("eligibility", models.CharField(blank=True, max_length=200, verbose_name="符合条件")),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="需求说明")),
+                (
+                    "origin",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("", "直接下单"),
+                            ("warning", "预警处置"),
+                            ("application", "救助申请"),
+                            ("case", "救助档案"),
+                        ],
+                        default="",
+                        max_length=12,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("origin_id", models.PositiveBigIntegerField(blank=True, null=True)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("placed", "待机构接单"),
+                            ("accepted", "服务中"),
+                            ("declined", "机构已拒单"),
+                            ("completed", "已完成"),
+                            ("cancelled", "已撤销"),
+                        ],
+                        db_index=True,
+                        default="placed",
+                        max_length=10,
+                    ),
+                ),
+                ("placed_on", models.DateField(verbose_name="下单日期")),
+                ("accept_due", models.DateField(verbose_name="接单期限")),
+                ("accepted_on", models.DateField(blank=True, null=True)),
+                ("decline_reason", models.CharField(blank=True, max_length=300, verbose_name="拒单理由")),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                (
+                    "satisfaction",
+                    models.CharField(
+                        blank=True,
+                        choices=[("satisfied", "满意"), ("fair", "基本满意"), ("unsatisfied", "不满意")],
+                        max_length=12,
+                        verbose_name="满意度",
+                    ),
+                ),
+                ("completion_note", models.CharField(blank=True, max_length=300)),
+                ("escalated_on", models.DateField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="services.contract",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.household"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.person"
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="services.provider",
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="services.servicetype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务工单',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务工单",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ContractItem',
+            name="ContractItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='合同单价（元）')),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='services.contract')),
-                ('service_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.servicetype')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="合同单价（元）"),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="services.contract",
+                    ),
+                ),
+                (
+                    "service_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="services.servicetype",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '合同服务项目',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "合同服务项目",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='ServiceVisit',
+            name="ServiceVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('visited_on', models.DateField(db_index=True, verbose_name='服务日期')),
-                ('start_time', models.TimeField(blank=True, null=True, verbose_name='开始时间')),
-                ('minutes', models.PositiveIntegerField(default=60, verbose_name='服务时长（分钟）')),
-                ('quantity', models.DecimalField(decimal_places=2, max_digits=8, verbose_name='计量数量')),
-                ('worker', models.CharField(max_length=40, verbose_name='服务人员')),
-                ('notes', models.CharField(blank=True, max_length=500, verbose_name='服务内容')),
-                ('photo', models.FileField(blank=True, upload_to='services/%Y/%m/')),
-                ('state', models.CharField(choices=[('recorded', '待确认'), ('confirmed', '已确认'), ('disputed', '有异议')], db_index=True, default='recorded', max_length=10)),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('family_confirmer', models.CharField(blank=True, max_length=40, verbose_name='家庭方确认人')),
-                ('confirm_method', models.CharField(blank=True, choices=[('present', '服务对象或家属当面确认'), ('phone', '电话回访确认'), ('home', '网格员入户核实'), ('signed', '服务记录单签字')], max_length=10, verbose_name='确认方式')),
-                ('dispute_reason', models.CharField(blank=True, max_length=300, verbose_name='异议说明')),
-                ('recorded_at', models.DateTimeField(auto_now_add=True)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='visits', to='services.serviceorder')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.provider')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("visited_on", models.DateField(db_index=True, verbose_name="服务日期")),
+                ("start_time", models.TimeField(blank=True, null=True, verbose_name="开始时间")),
+                ("minutes", models.PositiveIntegerField(default=60, verbose_name="服务时长（分钟）")),
+                ("quantity", models.DecimalField(decimal_places=2, max_digits=8, verbose_name="计量数量")),
+                ("worker", models.CharField(max_length=40, verbose_name="服务人员")),
+                ("notes", models.CharField(blank=True, max_length=500, verbose_name="服务内容")),
+                ("photo", models.FileField(blank=True, upload_to="services/%Y/%m/")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("recorded", "待确认"), ("confirmed", "已确认"), ("disputed", "有异议")],
+                        db_index=True,
+                        default="recorded",
+                        max_length=10,
+                    ),
+                ),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "family_confirmer",
+                    models.CharField(blank=True, max_length=40, verbose_name="家庭方确认人"),
+                ),
+                (
+                    "confirm_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("present", "服务对象或家属当面确认"),
+                            ("phone", "电话回访确认"),
+                            ("home", "网格员入户核实"),
+                            ("signed", "服务记录单签字"),
+                        ],
+                        max_length=10,
+                        verbose_name="确认方式",
+                    ),
+                ),
+                ("dispute_reason", models.CharField(blank=True, max_length=300, verbose_name="异议说明")),
+                ("recorded_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="visits",
+                        to="services.serviceorder",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="services.provider"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务记录',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务记录",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Settlement',
+            name="Settlement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('month', models.DateField(verbose_name='结算月份')),
-                ('state', models.CharField(choices=[('draft', '待县级确认'), ('confirmed', '已确认结算')], default='draft', max_length=10)),
-                ('visits', models.PositiveIntegerField(default=0, verbose_name='确认服务次数')),
-                ('total', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='结算金额（元）')),
-                ('unpaid_visits', models.PositiveIntegerField(default=0, verbose_name='未确认或有异议次数')),
-                ('computed_at', models.DateTimeField()),
-                ('confirmed_on', models.DateField(blank=True, null=True)),
-                ('computed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('contract', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='services.contract')),
-                ('provider', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='settlements', to='services.provider')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("month", models.DateField(verbose_name="结算月份")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("draft", "待县级确认"), ("confirmed", "已确认结算")],
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("visits", models.PositiveIntegerField(default=0, verbose_name="确认服务次数")),
+                (
+                    "total",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="结算金额（元）"),
+                ),
+                ("unpaid_visits", models.PositiveIntegerField(default=0, verbose_name="未确认或有异议次数")),
+                ("computed_at", models.DateTimeField()),
+                ("confirmed_on", models.DateField(blank=True, null=True)),
+                (
+                    "computed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "contract",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="services.contract",
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="settlements",
+                        to="services.provider",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务结算',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务结算",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='SettlementLine',
+            name="SettlementLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='合同单价（元）')),
-                ('visits', models.PositiveIntegerField(verbose_name='次数')),
-                ('quantity', models.DecimalField(decimal_places=2, max_digits=14, verbose_name='数量')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额（元）')),
-                ('service_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='services.servicetype')),
-                ('settlement', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='services.settlement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                (
+                    "unit_price",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="合同单价（元）"),
+                ),
+                ("visits", models.PositiveIntegerField(verbose_name="次数")),
+                ("quantity", models.DecimalField(decimal_places=2, max_digits=14, verbose_name="数量")),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额（元）")),
+                (
+                    "service_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="services.servicetype",
+                    ),
+                ),
+                (
+                    "settlement",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="services.settlement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '服务结算明细',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "服务结算明细",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='PlannedVisit',
+            name="PlannedVisit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('on', models.DateField(verbose_name='计划日期')),
-                ('missed_notified', models.BooleanField(default=False)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plans', to='services.serviceorder')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("on", models.DateField(verbose_name="计划日期")),
+                ("missed_notified", models.BooleanField(default=False)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="plans",
+                        to="services.serviceorder",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '计划服务日期',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
-                'constraints': [models.UniqueConstraint(fields=('order', 'on'), name='services_plan_once')],
+                "verbose_name": "计划服务日期",
+                "abstract": False,
+                "base_manager_name": "unscoped",
+                "constraints": [models.UniqueConstraint(fields=("order", "on"), name="services_plan_once")],
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddConstraint(
-            model_name='servicetype',
-            constraint=models.UniqueConstraint(fields=('region_code', 'name'), name='services_type_name_once'),
+            model_name="servicetype",
+            constraint=models.UniqueConstraint(
+                fields=("region_code", "name"), name="services_type_name_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='serviceorder',
-            index=models.Index(fields=['provider', 'state'], name='services_se_provide_43e2a2_idx'),
+            model_name="serviceorder",
+            index=models.Index(fields=["provider", "state"], name="services_se_provide_43e2a2_idx"),
         ),
         migrations.AddConstraint(
-            model_name='contractitem',
-            constraint=models.UniqueConstraint(fields=('contract', 'service_type'), name='services_item_once'),
+            model_name="contractitem",
+            constraint=models.UniqueConstraint(
+                fields=("contract", "service_type"), name="services_item_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='servicevisit',
-            index=models.Index(fields=['provider', 'visited_on', 'state'], name='services_visit_month'),
+            model_name="servicevisit",
+            index=models.Index(fields=["provider", "visited_on", "state"], name="services_visit_month"),
         ),
         migrations.AddConstraint(
-            model_name='settlement',
-            constraint=models.UniqueConstraint(fields=('contract', 'month'), name='services_settle_once'),
+            model_name="settlement",
+            constraint=models.UniqueConstraint(fields=("contract", "month"), name="services_settle_once"),
         ),
     ]

@@ -96,7 +96,11 @@ class Command(BaseCommand):
             raise CommandError(f"月份格式应为 YYYY-MM：{month}", returncode=2) from None
         user, scope = self._ctx(as_user)
         with scope:
-            done = settlement_actions.settle_month(actor=user or "command", month=first, county=county or (user.region_id if user else "220000000000"))
+            done = settlement_actions.settle_month(
+                actor=user or "command",
+                month=first,
+                county=county or (user.region_id if user else "220000000000"),
+            )
             total = Decimal(0)
             for s in done:
                 total += s.total
