@@ -49,7 +49,9 @@ def world(n_visits: int) -> list:
         towns = [code for code, _ in township_choices(YANJI)]
         types = [
             catalogue_actions.add_service_type(actor=county, name="生活照料", unit="hour", unit_price="35"),
-            catalogue_actions.add_service_type(actor=county, name="上门探访与陪伴", unit="visit", unit_price="40"),
+            catalogue_actions.add_service_type(
+                actor=county, name="上门探访与陪伴", unit="visit", unit_price="40"
+            ),
             catalogue_actions.add_service_type(actor=county, name="助餐服务", unit="day", unit_price="15"),
         ]
         contracts = []
@@ -102,9 +104,13 @@ def expected_totals() -> dict[int, Decimal]:
     from doudi.services.models import ServiceVisit
 
     groups: dict[tuple[int, int, Decimal], Decimal] = {}
-    for cid, tid, price, q in ServiceVisit.unscoped.filter(
-        state="confirmed", visited_on__gte=MONTH, visited_on__lt=dt.date(2026, 12, 1)
-    ).values_list("order__contract_id", "order__service_type_id", "order__unit_price", "quantity").iterator(20000):
+    for cid, tid, price, q in (
+        ServiceVisit.unscoped.filter(
+            state="confirmed", visited_on__gte=MONTH, visited_on__lt=dt.date(2026, 12, 1)
+        )
+        .values_list("order__contract_id", "order__service_type_id", "order__unit_price", "quantity")
+        .iterator(20000)
+    ):
         groups[(cid, tid, price)] = groups.get((cid, tid, price), Decimal(0)) + q
     out: dict[int, Decimal] = {}
     for (cid, _, price), q in groups.items():

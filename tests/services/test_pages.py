@@ -102,3 +102,28 @@ def test_home_panel_and_menu(world):
     assert "今日及逾期待上门" in home and "服务清单与合同" not in home
     home = login(w.staff["county"]).get("/").content.decode()
     assert "服务清单与合同" in home and "今日服务" not in home
+
+
+def test_settlement_pages_scope_and_deadline(world):
+    from doudi.services import settlement_actions
+
+    w = world
+    with all_regions():
+        s = settlement_actions.settle(
+            actor=w.staff["county"], contract=w.contracts[0], month=timezone.localdate()
+        )
+    county = login(w.staff["county"])
+    listing = text(county.get("/services/settlements/"))
+    assert "起可确认" in listing and "待县级确认" in listing
+    for who in ("other_county", "p1"):
+        assert login(w.staff[who]).get(f"/services/settlements/{s.pk}/").status_code in (403, 404), who
+    assert login(w.staff["other_county"]).get(f"/services/settlements/{s.pk}/").status_code == 404
+    assert login(w.staff["township"]).post(f"/services/settlements/{s.pk}/steps/confirm/").status_code == 403
+
+
+def test_household_page_lists_the_orders(world):
+    w = world
+    o = accepted(w, on=timezone.localdate())
+    page = login(w.staff["township"]).get(f"/households/{o.household_id}/")
+    assert page.status_code == 200
+    assert 'id="household-services"' in page.content.decode() and o.number in page.content.decode()

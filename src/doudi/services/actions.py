@@ -24,6 +24,7 @@ from doudi.monitoring.models import ChainEvent
 from doudi.registry.models import Person
 from doudi.services import rules
 from doudi.services.base import (
+    ORIGINS,
     ServicesConflict,
     ServicesError,
     audit,
@@ -58,8 +59,6 @@ IMAGE_MAGIC = (
     (b"GIF87a", "gif"),
     (b"GIF89a", "gif"),
 )
-ORIGINS = {"warning": ("monitoring", "EarlyWarning"), "application": ("casework", "Application"),
-           "case": ("casework", "Case")}  # fmt: skip
 
 
 def order_link(order: ServiceOrder) -> str:

@@ -30,6 +30,8 @@ class ServicesConfig(AppConfig):
         from doudi.core.api_auth import CAPABILITY_LABELS
         from doudi.core.shell import HomePanel, NavEntry, register_nav, register_panel
         from doudi.monitoring import schedule
+        from doudi.registry.hooks import register_household_section
+        from doudi.services import household_section
 
         register_nav(
             46,
@@ -49,6 +51,9 @@ class ServicesConfig(AppConfig):
         )
         register_panel(29, HomePanel("services_todo", "services/home_counts.html", _home))
         schedule.register_daily("services", daily)
+        register_household_section(
+            "services", "services/household_section.html", household_section.context, 68
+        )
         CAPABILITY_LABELS.setdefault("services.read", "查看救助服务")
         CAPABILITY_LABELS.setdefault("services.order", "下达救助服务工单")
         CAPABILITY_LABELS.setdefault("services.confirm", "确认救助服务记录")

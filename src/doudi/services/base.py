@@ -18,6 +18,11 @@ DEFAULTS: dict[str, Decimal] = {
 }
 
 
+# where an order may come from (``?warning=<id>`` …): the model holding the household it is about
+ORIGINS = {"warning": ("monitoring", "EarlyWarning"), "application": ("casework", "Application"),
+           "case": ("casework", "Case")}  # fmt: skip
+
+
 class ServicesError(ValueError):
     def __init__(self, message: str, path: str | None = None):
         super().__init__(message)

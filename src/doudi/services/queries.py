@@ -292,4 +292,21 @@ def provider_user(user, username: str):
 
 
 def household_orders(household_id: int) -> QuerySet[ServiceOrder]:
-    return ServiceOrder.objects.filter(household_id=household_id).select_related("service_type", "provider")
+    return ServiceOrder.objects.filter(household_id=household_id).select_related(
+        "service_type", "provider", "person"
+    )
+
+
+def origin_persons(origin: str, origin_id: int) -> list[Person]:
+    """The current members of the household a warning, application or case (in the caller's scope) is about."""
+    from django.apps import apps
+
+    from doudi.services.base import ORIGINS
+
+    if origin not in ORIGINS:
+        return []
+    model = apps.get_model(*ORIGINS[origin])
+    household_id = model.objects.filter(pk=origin_id).values_list("household_id", flat=True).first()
+    if household_id is None:
+        return []
+    return list(Person.objects.filter(household_id=household_id).order_by("pk"))

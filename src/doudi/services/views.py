@@ -94,6 +94,8 @@ def new(request):
     q = (request.GET.get("q") or "").strip()[:20]
     ctx: dict = {"q": q, "person": person, "origin": origin, "origin_id": origin_id,
                  "found": queries.persons_search(q) if q and person is None else []}  # fmt: skip
+    if person is None and origin and origin_id and not q:
+        ctx["found"] = queries.origin_persons(origin, origin_id)
     if person is not None:
         township = township_of(person.household.region_code) if person.household_id else ""
         offers = queries.offers(township, today) if township else []

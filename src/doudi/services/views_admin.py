@@ -115,6 +115,8 @@ def settlements(request):
                 messages.success(request, f"已计算{s.month:%Y年%m月}结算：{s.total} 元")
                 return redirect(reverse("services:settlement", args=[s.pk]))
     rows = list(queries.settlements(user)[:200])
+    for s in rows:
+        s.confirm_from = rules.month_bounds(s.month)[1]  # type: ignore[attr-defined]
     return private(
         render(
             request,
