@@ -123,3 +123,25 @@ def test_visit_refusals_and_dispute(world):
         assert v.state == "disputed"
         with pytest.raises(ServicesConflict):
             actions.dispute_visit(actor=world.staff["township"], visit=v, reason="again")
+
+
+def test_order_from_a_warning_records_its_origin(world):
+    from django.test import Client
+    from django.utils import timezone
+
+    from doudi.monitoring.loop import warning_actions
+
+    w = world
+    tekun = w.persons["tekun"]
+    with all_regions():
+        warning = warning_actions.raise_warning(
+            actor="scan", household=tekun.household, indicator="W-ILL", level="orange", raised_on=DAY,
+            evidence=[{"source": "医保", "batch_id": 1, "record_id": "r1", "detail": "自付医疗费用高"}],
+        )  # fmt: skip
+    c = Client()
+    c.force_login(w.staff["township"])
+    page = c.get(f"/services/orders/new/?warning={warning.pk}").content.decode()
+    assert "预警处置" in page and tekun.name in page and f"person={tekun.pk}&amp;warning={warning.pk}" in page
+    o = order_for(w, origin="warning", origin_id=warning.pk, on=timezone.localdate())
+    assert (o.origin, o.origin_id) == ("warning", warning.pk)
+    assert c.get(f"/services/orders/{o.pk}/").content.decode().count("预警处置") == 1

@@ -133,12 +133,22 @@ def order(request, pk: int):
     township_user = user.can("services.order") and not mine
     plans = queries.plans(o, today)
     nxt = next((p["on"] for p in plans if p["status"] == "due"), None)
+    missed = [p for p in plans if p["status"] == "missed"]
+    done = [p for p in plans if p["status"] == "done"][-4:]
+    due = [p for p in plans if p["status"] == "due"][:8]
+    shown = sorted(missed + done + due, key=lambda p: p["on"])
+    visits = list(queries.visits(o))
+    open_visits = [v for v in visits if v.state != "confirmed"]
+    recent = [v for v in visits if v.state == "confirmed"][:10]
     ctx = {
         "o": o,
         "deadline": queries.deadline(o, today, nxt),
-        "plans": plans,
-        "missed": sum(1 for p in plans if p["status"] == "missed"),
-        "visits": queries.visits(o),
+        "plans": shown,
+        "plans_hidden": len(plans) - len(shown),
+        "missed": len(missed),
+        "visits": sorted(open_visits + recent, key=lambda v: (v.visited_on, v.pk), reverse=True),
+        "visits_hidden": len(visits) - len(open_visits) - len(recent),
+        "visits_total": len(visits),
         "township": queries.township_name(o.region_code),
         "unit": o.service_type.get_unit_display(),
         "may_accept": mine and o.state == S.PLACED,
