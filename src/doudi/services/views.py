@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from doudi.core.access import scoped_view
 from doudi.core.http import private
+from doudi.registry.models import Person
 from doudi.services import actions, queries
 from doudi.services.base import ServicesError, township_of
 from doudi.services.forms import (
@@ -89,7 +90,7 @@ def new(request):
     if (request.GET.get("person") or "").isdigit():
         try:
             person = queries.orderable_person(user, int(request.GET["person"]))
-        except Exception:
+        except Person.DoesNotExist:
             raise Http404("该人员不存在，或不在您的管辖范围内") from None
     q = (request.GET.get("q") or "").strip()[:20]
     ctx: dict = {"q": q, "person": person, "origin": origin, "origin_id": origin_id,
