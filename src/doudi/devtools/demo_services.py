@@ -70,13 +70,13 @@ def _person(key, name, born, male, category, since):
     found = Person.unscoped.filter(person_key=f"{key}-1").select_related("household").first()
     if found is not None:
         return found
-    hh = actions.create_household(actor="demo", household_key=key, region_code=JINXUE, area_type="urban",
+    hh = actions.create_household(actor="demo seed", household_key=key, region_code=JINXUE, area_type="urban",
                                   since=since)  # fmt: skip
     person = actions.add_person_to_household(
-        actor="demo", household=hh, person_key=f"{key}-1", name=name,
+        actor="demo seed", household=hh, person_key=f"{key}-1", name=name,
         id_number=idnumber.make("222401", born, 60 + int(key[-1]), male=male), relation="head", since=since,
     )  # fmt: skip
-    actions.set_category(actor="demo", person=person, category=category, since=since, source="roster")
+    actions.set_category(actor="demo seed", person=person, category=category, since=since, source="roster")
     return Person.unscoped.select_related("household").get(pk=person.pk)
 
 
