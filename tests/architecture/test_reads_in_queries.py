@@ -21,6 +21,7 @@ APPS = (
     "casework",
     "letters",
     "tempaid",
+    "services",
 )
 DIRECT_READ = re.compile(r"\b[A-Z]\w*\.(objects|unscoped)\b|get_(object|list)_or_404\(")
 # views/API modules allowed to read directly, with why

@@ -170,3 +170,10 @@ class AuditAction(models.TextChoices):
     # dashboards (DOMAIN R-S1; doudi.dashboards)
     DASHBOARDS_REFRESH = "dashboards.refresh", "生成统计分析数据"
     DASHBOARDS_EXPORT = "dashboards.export", "导出统计分析报表"
+    # service-type assistance (R-P3; doudi.services)
+    SERVICES_CATALOGUE = "services.catalogue", "维护救助服务项目、服务机构或合同"
+    SERVICES_ORDER = "services.order", "救助服务工单办理"
+    SERVICES_VISIT = "services.visit", "登记或确认救助服务记录"
+    SERVICES_OVERDUE = "services.overdue", "救助服务逾期提醒乡镇"
+    SERVICES_SETTLE = "services.settle", "救助服务月度结算"
+    SERVICES_EXPORT = "services.export", "导出救助服务结算表"

@@ -59,6 +59,13 @@ SUBJECT_LABELS: dict[str, str] = {
     "evaluation_run": "绩效评价",
     "dashboards": "统计分析",
     "dashboards_export": "统计分析报表",
+    # service-type assistance (doudi.services)
+    "service_type": "救助服务项目",
+    "service_provider": "服务机构",
+    "service_contract": "服务合同",
+    "service_order": "服务工单",
+    "service_visit": "服务记录",
+    "service_settlement": "服务结算",
 }
 
 # actors that are not users (``record_audit(actor="…")``): commands, jobs, the demo seed

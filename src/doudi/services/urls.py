@@ -1,4 +1,21 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from doudi.services import views, views_admin
 
 app_name = "services"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.orders, name="index"),
+    path("orders/", views.orders, name="orders"),
+    path("orders/new/", views.new, name="new"),
+    path("orders/<int:pk>/", views.order, name="order"),
+    path("orders/<int:pk>/steps/<str:step>/", views.order_step, name="step"),
+    path("orders/<int:pk>/visit/", views.visit, name="visit"),
+    path("visits/<int:pk>/<str:step>/", views.visit_step, name="visit_step"),
+    path("visits/<int:pk>/photo", views.photo, name="photo"),
+    path("today/", views.today, name="today"),
+    path("catalogue/", views_admin.catalogue, name="catalogue"),
+    path("settlements/", views_admin.settlements, name="settlements"),
+    path("settlements/<int:pk>/", views_admin.settlement, name="settlement"),
+    path("settlements/<int:pk>/steps/<str:step>/", views_admin.settlement_step, name="settlement_step"),
+    path("settlements/<int:pk>/export.xlsx", views_admin.settlement_xlsx, name="settlement_xlsx"),
+]
