@@ -48,10 +48,11 @@ PROVIDERS = (
     ("康宁社会工作服务中心", make_credit_code("52222401MJY65432X"[:17]), "李文博", "0433-2510002", "kangning",
      {"上门探访与陪伴": "40.00", "心理疏导": "75.00", "康复辅助": "58.00"}),
 )  # fmt: skip
+# their households are keyed "SV-…", not "DEMO-…": the demo department batches are drawn from the "DEMO-" roster
 FAMILIES = (  # key, name, born, male, category, service, provider, per week
-    ("DEMO-SV-1", "金永福", dt.date(1941, 2, 14), True, "TEKUN", "生活照料", 0, 2),
-    ("DEMO-SV-2", "朴贞淑", dt.date(1946, 9, 3), False, "DIBAO", "上门探访与陪伴", 1, 1),
-    ("DEMO-SV-3", "崔海龙", dt.date(2011, 5, 20), True, "DIBAO", "心理疏导", 1, 1),
+    ("SV-1", "金永福", dt.date(1941, 2, 14), True, "TEKUN", "生活照料", 0, 2),
+    ("SV-2", "朴贞淑", dt.date(1946, 9, 3), False, "DIBAO", "上门探访与陪伴", 1, 1),
+    ("SV-3", "崔海龙", dt.date(2011, 5, 20), True, "DIBAO", "心理疏导", 1, 1),
 )
 
 

@@ -194,6 +194,11 @@ def seed_demo(
         from doudi.devtools.demo_counties import seed_counties
 
         report.counties = seed_counties()
+        # service-type assistance: the catalogue, two providers, orders, visits and a settled month (idempotent);
+        # before the needs, which its families' categories push too
+        from doudi.devtools.demo_services import seed_services
+
+        report.services = seed_services()
         # the needs pushed to departments by rule, answered and overdue ones (idempotent)
         from doudi.devtools.demo_needs import seed_needs
 
@@ -218,10 +223,6 @@ def seed_demo(
         from doudi.devtools.demo_activity import seed_activity
 
         report.activity = seed_activity()
-        # service-type assistance: the catalogue, two providers, orders, visits and a settled month (idempotent)
-        from doudi.devtools.demo_services import seed_services
-
-        report.services = seed_services()
         # charity: needs in every state and a charity that claims and fulfils one (idempotent)
         from doudi.devtools.demo_charity import seed_charity
 
