@@ -170,3 +170,10 @@ class AuditAction(models.TextChoices):
     # dashboards (DOMAIN R-S1; doudi.dashboards)
     DASHBOARDS_REFRESH = "dashboards.refresh", "生成统计分析数据"
     DASHBOARDS_EXPORT = "dashboards.export", "导出统计分析报表"
+    # charity assistance (R-P4, seed §14; doudi.charity)
+    CHARITY_REGISTER = "charity.register", "登记慈善组织"
+    CHARITY_NEED = "charity.need", "帮扶需求办理"
+    CHARITY_CONSENT = "charity.consent", "帮扶需求家庭同意或撤回"
+    CHARITY_CLAIM = "charity.claim", "慈善组织认领认捐"
+    CHARITY_DELIVERY = "charity.delivery", "慈善帮扶交付及确认"
+    CHARITY_EXPORT = "charity.export", "导出帮扶需求清单"
