@@ -300,7 +300,7 @@ def fulfilled_by_region(year: int) -> dict:
                                              "money": Decimal(0), "goods_needs": 0})  # fmt: skip
         e["needs"] += r["n"]
         if r["measure"] == "money":
-            e["money"] += r["amount"] or 0
+            e["money"] += Decimal(r["amount"] or 0)
         else:
             e["goods_needs"] += r["n"]
     regions = [by[c] for c in sorted(by)]
@@ -325,23 +325,24 @@ def summary(year: int | None = None) -> dict:
     got = list(
         qs.values("county_code")
         .annotate(
-            published=Count("pk"),
-            claimed=Count("pk", filter=Q(state__in=("claimed", "completed"))),
-            partly=Count("pk", filter=Q(state="partly_claimed")),
-            fulfilled=Count("pk", filter=Q(state="completed")),
-            target=Sum("target", filter=money),
-            claimed_amount=Sum("claimed", filter=money),
-            fulfilled_amount=Sum("fulfilled", filter=money),
+            n_published=Count("pk"),
+            n_claimed=Count("pk", filter=Q(state__in=("claimed", "completed"))),
+            n_partly=Count("pk", filter=Q(state="partly_claimed")),
+            n_fulfilled=Count("pk", filter=Q(state="completed")),
+            sum_target=Sum("target", filter=money),
+            sum_claimed=Sum("claimed", filter=money),
+            sum_fulfilled=Sum("fulfilled", filter=money),
         )
         .order_by("county_code")
     )
     names = names_for({r["county_code"] for r in got})
     for r in got:
         r["county"] = names.get(r["county_code"], "")
-        for k in ("target", "claimed_amount", "fulfilled_amount"):
-            r[k] = r[k] or Decimal(0)
-    keys = ("published", "claimed", "partly", "fulfilled", "target", "claimed_amount", "fulfilled_amount")
-    total = {k: sum((r[k] for r in got), Decimal(0) if "amount" in k or k == "target" else 0) for k in keys}
+        for k in ("sum_target", "sum_claimed", "sum_fulfilled"):
+            r[k] = Decimal(r[k] or 0)
+    counts = ("n_published", "n_claimed", "n_partly", "n_fulfilled")
+    sums = ("sum_target", "sum_claimed", "sum_fulfilled")
+    total = {k: sum(r[k] for r in got) for k in counts} | {k: sum((r[k] for r in got), Decimal(0)) for k in sums}
     return {"rows": got, "total": total, "year": year}
 
 
