@@ -58,7 +58,9 @@ def make_need(people, households):
     def make(state: str = "published", *, target="1000", household: str = "H-YJ1", story: str = STORY,
              measure: str = "money", due_days: int = 30, category: str = "medical"):  # fmt: skip
         hh = households[household]
-        town = {"H-YJ1": people["township"], "H-YJ2": people["beishan"], "H-NG1": people["nanguan_town"]}[household]
+        town = {"H-YJ1": people["township"], "H-YJ2": people["beishan"], "H-NG1": people["nanguan_town"]}[
+            household
+        ]
         with all_regions():
             need = actions.create_need(
                 actor=town, household=hh, category=category,
@@ -68,7 +70,9 @@ def make_need(people, households):
             )  # fmt: skip
             if state == "draft":
                 return need
-            need = actions.record_consent(actor=town, need=need, by="金明哲", on=timezone.localdate(), method="paper")
+            need = actions.record_consent(
+                actor=town, need=need, by="金明哲", on=timezone.localdate(), method="paper"
+            )
             need = actions.submit(actor=town, need=need)
             if state == "pending":
                 return need

@@ -46,7 +46,12 @@ def test_charity_api_flow(make_need, people, charities):
     assert r.status_code == 201
     d = Delivery.unscoped.get()
     assert c.post(f"/api/v1/charity/deliveries/{d.pk}/confirm", headers=h).status_code == 403
-    assert c.post(f"/api/v1/charity/deliveries/{d.pk}/confirm", headers=_token(people["nanguan_town"])).status_code == 404
+    assert (
+        c.post(
+            f"/api/v1/charity/deliveries/{d.pk}/confirm", headers=_token(people["nanguan_town"])
+        ).status_code
+        == 404
+    )
     r = c.post(f"/api/v1/charity/deliveries/{d.pk}/confirm", headers=_token(people["township"]))
     assert r.status_code == 200 and r.json()["state"] == "confirmed"
     staff = c.get("/api/v1/charity/needs", {"show": "completed"}, headers=_token(people["county"])).json()

@@ -86,7 +86,9 @@ def test_delivery_confirmation_completes_the_need_and_lands_on_the_chain(make_ne
         claim_actions.confirm_delivery(actor=people["township"], delivery=d3)
         n = _need(need.pk)
         assert n.state == "completed" and n.completed_on == timezone.localdate()
-        events = list(ChainEvent.unscoped.filter(household_id=need.household_id, kind="charity").order_by("pk"))
+        events = list(
+            ChainEvent.unscoped.filter(household_id=need.household_id, kind="charity").order_by("pk")
+        )
         assert len(events) == 3 and "测试慈善会prov" in events[0].summary and "确认收到" in events[0].summary
         assert events[0].ref_type == "charity.delivery"
 

@@ -24,7 +24,9 @@ def test_no_consent_no_submission_and_no_publication(make_need, people):
     with all_regions():
         with pytest.raises(CharityError, match="家庭同意"):
             actions.submit(actor=town, need=need)
-        need = actions.record_consent(actor=town, need=need, by="金明哲", on=timezone.localdate(), method="paper")
+        need = actions.record_consent(
+            actor=town, need=need, by="金明哲", on=timezone.localdate(), method="paper"
+        )
         need = actions.submit(actor=town, need=need)
         # consent withdrawn while awaiting approval: the need can no longer be published
         need = actions.withdraw_consent(actor=town, need=need, note="不愿公开")

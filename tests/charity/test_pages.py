@@ -51,21 +51,36 @@ def test_township_creates_consents_and_approval_refuses_names(people, households
     need = Need.unscoped.get()
     step = lambda s, data=None: client.post(reverse("charity:need_step", args=[need.pk, s]), data or {})  # noqa: E731
     assert "须先登记家庭同意" in step("submit").content.decode()
-    step("consent", {"consent_by": "金明哲", "consent_on": timezone.localdate().isoformat(), "consent_method": "paper"})
+    step(
+        "consent",
+        {"consent_by": "金明哲", "consent_on": timezone.localdate().isoformat(), "consent_method": "paper"},
+    )
     assert step("submit").status_code == 302
-    html = step("approve", {"title": "慢性病长期用药费用", "public_story": need.public_story}).content.decode()
+    html = step(
+        "approve", {"title": "慢性病长期用药费用", "public_story": need.public_story}
+    ).content.decode()
     assert "家庭成员姓名“金明哲”" in html and "电话号码" in html and 'id="story-suggestion"' in html
     assert Need.unscoped.get().state == "pending"
-    assert step("approve", {"title": "慢性病长期用药费用", "public_story": "某某患糖尿病，需长期用药。"}).status_code == 302
+    assert (
+        step(
+            "approve", {"title": "慢性病长期用药费用", "public_story": "某某患糖尿病，需长期用药。"}
+        ).status_code
+        == 302
+    )
     assert Need.unscoped.get().state == "published"
 
 
 def test_charity_claims_pledges_delivers_and_township_confirms(make_need, people, charities, as_user):
     need = make_need(target="1000")
     client = as_user(people["ch_prov"])
-    html = client.get(reverse("charity:library"), {"category": "medical", "max_amount": "2000"}).content.decode()
+    html = client.get(
+        reverse("charity:library"), {"category": "medical", "max_amount": "2000"}
+    ).content.decode()
     assert need.public_number in html and "金明哲" not in html and "进学" not in html
-    assert need.public_number not in client.get(reverse("charity:library"), {"category": "housing"}).content.decode()
+    assert (
+        need.public_number
+        not in client.get(reverse("charity:library"), {"category": "housing"}).content.decode()
+    )
     page = client.get(reverse("charity:need_public", args=[need.public_number])).content.decode()
     assert "金明哲" not in page and "糖尿病" not in page  # the private description never reaches a charity
     response = client.post(reverse("charity:need_public", args=[need.public_number]), {"amount": "1000"})
@@ -82,7 +97,10 @@ def test_charity_claims_pledges_delivers_and_township_confirms(make_need, people
     assert as_user(people["ch_yanji"]).get(reverse("charity:evidence", args=[d.pk])).status_code == 404
     town = as_user(people["township"])
     assert town.get(reverse("charity:evidence", args=[d.pk])).status_code == 200
-    assert town.get(reverse("charity:index"), {"show": "to_confirm"}).content.decode().count(need.public_number) == 1
+    assert (
+        town.get(reverse("charity:index"), {"show": "to_confirm"}).content.decode().count(need.public_number)
+        == 1
+    )
     town.post(reverse("charity:delivery_step", args=[d.pk, "confirm"]))
     assert Need.unscoped.get(pk=need.pk).state == "completed"
     chain = town.get(reverse("registry:household", args=[need.household_id])).content.decode()

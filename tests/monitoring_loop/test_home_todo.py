@@ -121,7 +121,9 @@ def test_department_user_sees_needs_waiting_for_an_answer(raise_on, staff, loop,
     assert _counts(todo) == {"待答复的救助需求": 0}
 
 
-def test_auditor_sees_recent_audit_and_an_unlinked_charity_is_told_why_it_has_nothing(world, staff, as_user, make_user):
+def test_auditor_sees_recent_audit_and_an_unlinked_charity_is_told_why_it_has_nothing(
+    world, staff, as_user, make_user
+):
     response = as_user(staff["auditor"]).get("/")
     assert response.context["todo"] is None and response.context["recent_audit"]
     assert 'id="recent-audit"' in response.content.decode()

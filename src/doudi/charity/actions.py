@@ -85,7 +85,11 @@ def add_member(*, actor, charity: Charity, user) -> CharityMember:
     if CharityMember.unscoped.filter(user_id=user.pk).exists():
         raise CharityError("该账号已关联慈善组织", "user")
     member = CharityMember.unscoped.create(
-        charity=charity, user=user, region_code=charity.region_code, added_on=timezone.localdate(), added_by=actor
+        charity=charity,
+        user=user,
+        region_code=charity.region_code,
+        added_on=timezone.localdate(),
+        added_by=actor,
     )
     audit(actor, AuditAction.CHARITY_REGISTER, region_code=charity.region_code, subject_type="charity",
           subject_id=charity.pk, after={"member": user.get_username()})  # fmt: skip
@@ -156,7 +160,9 @@ def create_need(*, actor, household, category: str, title: str, description: str
         created_by=actor, **fields,
     )  # fmt: skip
     step(actor, need, "登记帮扶需求", before="", note=f"来源：{rules.ORIGINS[origin]} {olabel}".strip())
-    _audit_need(actor, need, {"created": need.public_number, "category": category, "target": str(need.target)})
+    _audit_need(
+        actor, need, {"created": need.public_number, "category": category, "target": str(need.target)}
+    )
     return need
 
 
@@ -204,7 +210,9 @@ def record_consent(*, actor, need: Need, by: str, on: dt.date, method: str) -> N
     need.consent_by, need.consent_on, need.consent_method = by.strip()[:64], on, method
     need.consent_withdrawn_on = None
     need.save(update_fields=["consent_by", "consent_on", "consent_method", "consent_withdrawn_on"])
-    step(actor, need, "登记家庭同意", before=need.state, note=f"{rules.CONSENT_METHODS[method]}，{on:%Y-%m-%d}")
+    step(
+        actor, need, "登记家庭同意", before=need.state, note=f"{rules.CONSENT_METHODS[method]}，{on:%Y-%m-%d}"
+    )
     audit(actor, AuditAction.CHARITY_CONSENT, region_code=need.region_code, subject_type="charity_need",
           subject_id=need.pk, after={"consent_on": on, "method": method})  # fmt: skip
     return need

@@ -190,7 +190,11 @@ def error_message(found: list[Finding]) -> str:
         if masked(f) not in by_kind[f.kind]:
             by_kind[f.kind].append(masked(f))
     parts = [f"{KIND_LABELS[k]}{'、'.join(v[:5])}" for k, v in by_kind.items()]
-    return "公开内容不能含有可识别家庭的信息，发现：" + "；".join(parts) + "。请改用中性表述，或采用系统建议的隐去版本。"
+    return (
+        "公开内容不能含有可识别家庭的信息，发现："
+        + "；".join(parts)
+        + "。请改用中性表述，或采用系统建议的隐去版本。"
+    )
 
 
 def county_level_only(region_names: dict[str, str], region_code: str) -> str:

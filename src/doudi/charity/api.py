@@ -86,7 +86,9 @@ class ClaimOut(Schema):
 
 
 class DeliveryIn(Schema):
-    kind: str = Field(..., description="帮扶形式：" + "、".join(f"{k} {v}" for k, v in rules.DELIVERY_KINDS.items()))
+    kind: str = Field(
+        ..., description="帮扶形式：" + "、".join(f"{k} {v}" for k, v in rules.DELIVERY_KINDS.items())
+    )
     amount: Decimal
     description: str
     delivered_on: dt.date
@@ -126,10 +128,14 @@ def _page_number(page: int) -> int:
 
 
 @router.get("/public/needs", response=PublicPageOut, auth=None, summary="慈善帮扶需求（公开、匿名）")
-def public_needs(request: HttpRequest, response: HttpResponse, county: str = "", category: str = "", page: int = 1):
+def public_needs(
+    request: HttpRequest, response: HttpResponse, county: str = "", category: str = "", page: int = 1
+):
     _public(response)
     if category and category not in rules.CATEGORIES:
-        raise ApiInputError("类别无效：" + "、".join(f"{k} {v}" for k, v in rules.CATEGORIES.items()), "category")
+        raise ApiInputError(
+            "类别无效：" + "、".join(f"{k} {v}" for k, v in rules.CATEGORIES.items()), "category"
+        )
     if county and not (county.isdigit() and len(county) == 12):
         raise ApiInputError("县（市、区）应为12位区划代码", "county")
     try:
@@ -209,7 +215,9 @@ def claim_need(request: HttpRequest, number: str, data: ClaimIn):
     return Status(201, _claim_out(c))
 
 
-@router.get("/charity/claims", response={200: list[ClaimOut], **ERRORS}, auth=api_auth(), summary="本组织的认领")
+@router.get(
+    "/charity/claims", response={200: list[ClaimOut], **ERRORS}, auth=api_auth(), summary="本组织的认领"
+)
 def my_claims(request: HttpRequest, show: str = "open"):
     _, charity = _charity_or_403(request)
     return [_claim_out(c) for c in queries.my_claims(charity, "all" if show == "all" else "open")[:500]]
@@ -222,7 +230,9 @@ def _my_claim(charity, pk: int) -> Claim:
         raise HttpError(404, "认领记录不存在") from None
 
 
-@router.post("/charity/claims/{pk}/pledge", response={200: ClaimOut, **ERRORS}, auth=api_auth(), summary="认捐")
+@router.post(
+    "/charity/claims/{pk}/pledge", response={200: ClaimOut, **ERRORS}, auth=api_auth(), summary="认捐"
+)
 def pledge(request: HttpRequest, pk: int):
     user, charity = _charity_or_403(request)
     try:
@@ -242,7 +252,7 @@ def deliver(request: HttpRequest, pk: int, data: DeliveryIn):
     except CharityConflict as exc:
         return Status(409, {"error": str(exc)})
     except CharityError as exc:
-        raise ApiInputError(str(exc), exc.path) from None
+        raise ApiInputError(str(exc), exc.path or "") from None
     return Status(201, {"id": d.pk, "state": d.state, "state_label": d.state_label})
 
 
@@ -263,7 +273,7 @@ def delivery_step(request: HttpRequest, pk: int, step: str, data: Query[ReasonIn
     except CharityConflict as exc:
         return Status(409, {"error": str(exc)})
     except CharityError as exc:
-        raise ApiInputError(str(exc), exc.path) from None
+        raise ApiInputError(str(exc), exc.path or "") from None
     except PermissionError as exc:
         return Status(403, {"error": str(exc)})
     return {"id": d.pk, "state": d.state, "state_label": d.state_label}

@@ -94,7 +94,9 @@ def claim(*, actor, need: Need, amount) -> Claim:
     need.version += 1
     need.save(update_fields=["claimed", "state", "completed_on", "version"])
     step(actor, need, "慈善组织认领", before=before, note=f"{charity.name} 认领 {amount} {need.unit}")
-    _audit_claim(actor, c, {"need": need.public_number, "amount": str(amount), "locked_until": c.locked_until})
+    _audit_claim(
+        actor, c, {"need": need.public_number, "amount": str(amount), "locked_until": c.locked_until}
+    )
     return c
 
 
@@ -117,7 +119,13 @@ def pledge(*, actor, claim: Claim) -> Claim:
     days = params.days("charity.delivery_days", region_code=c.region_code, on=today)
     c.state, c.pledged_on, c.locked_until = "pledged", today, today + dt.timedelta(days=days)
     c.save(update_fields=["state", "pledged_on", "locked_until"])
-    step(actor, c.need, "慈善组织认捐", before=c.need.state, note=f"{c.charity.name} 认捐 {c.amount} {c.need.unit}")
+    step(
+        actor,
+        c.need,
+        "慈善组织认捐",
+        before=c.need.state,
+        note=f"{c.charity.name} 认捐 {c.amount} {c.need.unit}",
+    )
     _audit_claim(actor, c, {"pledged": str(c.amount), "deliver_by": c.locked_until})
     return c
 
@@ -212,7 +220,13 @@ def confirm_delivery(*, actor, delivery: Delivery) -> Delivery:
     _set_state(need, today)
     need.version += 1
     need.save(update_fields=["claimed", "fulfilled", "state", "completed_on", "version"])
-    step(actor, need, "确认收到帮扶", before=before, note=f"{d.charity.name} {d.kind_label} {d.amount} {need.unit}")
+    step(
+        actor,
+        need,
+        "确认收到帮扶",
+        before=before,
+        note=f"{d.charity.name} {d.kind_label} {d.amount} {need.unit}",
+    )
     amount = f"{d.amount:g} {need.unit}" if need.measure == "goods" else f"{d.amount} 元"
     chain(household_id=need.household_id, region_code=need.region_code, kind=ChainEvent.Kind.CHARITY, ref=d,
           summary=f"慈善帮扶：{d.charity.name}{d.kind_label}帮扶“{need.title}”{amount}，乡镇（街道）确认收到",
@@ -278,7 +292,9 @@ def _release(claim_ids: list[int], *, reason: str) -> list[int]:
 
 def release_claims_of(need: Need, *, reason: str) -> int:
     """Release every live claim of a (locked) need: consent withdrawn, need closed."""
-    ids = list(Claim.unscoped.filter(need_id=need.pk, state__in=rules.LIVE_CLAIMS).values_list("pk", flat=True))
+    ids = list(
+        Claim.unscoped.filter(need_id=need.pk, state__in=rules.LIVE_CLAIMS).values_list("pk", flat=True)
+    )
     _release(ids, reason=reason)
     need.refresh_from_db(fields=["claimed", "state", "version"])
     return len(ids)
@@ -298,8 +314,14 @@ def release_expired(*, today: dt.date | None = None, actor="系统") -> int:
     _release([r[0] for r in rows], reason="认领锁定期满未完成，已自动释放")
     states = dict(Need.unscoped.filter(pk__in=need_ids).values_list("pk", "state"))
     NeedStep.unscoped.bulk_create(
-        NeedStep(need_id=nid, region_code=rc, label="认领期满自动释放", to_state=states.get(nid, ""),
-                 actor_label=str(actor), note=f"释放 {amt}")  # fmt: skip
+        NeedStep(
+            need_id=nid,
+            region_code=rc,
+            label="认领期满自动释放",
+            to_state=states.get(nid, ""),
+            actor_label=str(actor),
+            note=f"释放 {amt}",
+        )  # fmt: skip
         for _, nid, rc, amt in rows
     )
     audit(actor, AuditAction.CHARITY_CLAIM, region_code="220000000000", subject_type="charity_claim",
@@ -317,12 +339,21 @@ def close_expired(*, today: dt.date | None = None, actor="系统") -> int:
     if not rows:
         return 0
     ids = [r[0] for r in rows]
-    claims = list(Claim.unscoped.filter(need_id__in=ids, state__in=rules.LIVE_CLAIMS).values_list("pk", flat=True))
+    claims = list(
+        Claim.unscoped.filter(need_id__in=ids, state__in=rules.LIVE_CLAIMS).values_list("pk", flat=True)
+    )
     _release(claims, reason="需求已过截止日期，认领已释放")
     Need.unscoped.filter(pk__in=ids).update(state="closed", closed_on=today, close_reason="已过需求截止日期")
     NeedStep.unscoped.bulk_create(
-        NeedStep(need_id=pk, region_code=rc, label="到期关闭", from_state=st, to_state="closed",
-                 actor_label=str(actor), note="已过需求截止日期")  # fmt: skip
+        NeedStep(
+            need_id=pk,
+            region_code=rc,
+            label="到期关闭",
+            from_state=st,
+            to_state="closed",
+            actor_label=str(actor),
+            note="已过需求截止日期",
+        )  # fmt: skip
         for pk, rc, st in rows
     )
     audit(actor, AuditAction.CHARITY_NEED, region_code="220000000000", subject_type="charity_need",

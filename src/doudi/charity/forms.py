@@ -17,9 +17,13 @@ def _with_blank(table: dict[str, str], blank: str = "请选择") -> list[tuple[s
 class NeedForm(forms.Form):
     category = forms.ChoiceField(label="需求类别", choices=_with_blank(rules.CATEGORIES))
     title = forms.CharField(label="需求标题（公开，不含姓名、地址）", max_length=60)
-    description = forms.CharField(label="需求详情（内部，仅工作人员可见）", widget=forms.Textarea(attrs={"rows": 4}))
+    description = forms.CharField(
+        label="需求详情（内部，仅工作人员可见）", widget=forms.Textarea(attrs={"rows": 4})
+    )
     measure = forms.ChoiceField(label="需求形式", choices=list(rules.MEASURES.items()), initial="money")
-    target = forms.DecimalField(label="所需金额（元）或物资数量", min_value=0, max_digits=12, decimal_places=2)
+    target = forms.DecimalField(
+        label="所需金额（元）或物资数量", min_value=0, max_digits=12, decimal_places=2
+    )
     unit = forms.CharField(label="物资单位（资金不填）", max_length=8, required=False)
     due_on = forms.DateField(label="需求截止日期", widget=DATE)
     public_story = forms.CharField(
@@ -32,9 +36,13 @@ class NewNeedForm(NeedForm):
     household_key = forms.CharField(label="户编号", max_length=64, required=False)
     origin = forms.ChoiceField(label="需求来源", choices=list(rules.ORIGINS.items()), initial="township")
     origin_ref = forms.CharField(
-        label="所涉记录（申请编号、救助档案号或预警号；网格员走访或乡镇发现可不填）", max_length=40, required=False
+        label="所涉记录（申请编号、救助档案号或预警号；网格员走访或乡镇发现可不填）",
+        max_length=40,
+        required=False,
     )
-    person = forms.TypedChoiceField(label="需求涉及的成员（可不选）", coerce=int, required=False, empty_value=None)
+    person = forms.TypedChoiceField(
+        label="需求涉及的成员（可不选）", coerce=int, required=False, empty_value=None
+    )
 
     field_order = ["household_key", "origin", "origin_ref", "person"]
 

@@ -28,12 +28,16 @@ class Charity(Regional):
     name = models.CharField("组织名称", max_length=100)
     credit_code = models.CharField("统一社会信用代码（登记证号）", max_length=18, unique=True)
     authority = models.CharField("登记管理机关", max_length=60)
-    service_area = models.JSONField("服务区域", default=list)  # 12-digit codes of counties, cities or the province
+    service_area = models.JSONField(
+        "服务区域", default=list
+    )  # 12-digit codes of counties, cities or the province
     contact_name = models.CharField("联系人", max_length=40)
     contact_phone = models.CharField("联系电话", max_length=20)
     active = models.BooleanField("有效", default=True)
     registered_on = models.DateField("登记日期")
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta(Regional.Meta):
@@ -45,9 +49,13 @@ class Charity(Regional):
 
 class CharityMember(Regional):
     charity = models.ForeignKey(Charity, on_delete=models.PROTECT, related_name="members")
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="charity_member")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="charity_member"
+    )
     added_on = models.DateField()
-    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta(Regional.Meta):
         verbose_name = "慈善组织用户"
@@ -57,7 +65,9 @@ class Need(Regional):
     public_number = models.CharField("需求编号", max_length=16, unique=True)  # random, shown to the public
     county_code = models.CharField(max_length=12)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "registry.Person", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     origin = models.CharField("来源", max_length=12, choices=_choices(rules.ORIGINS))
     origin_type = models.CharField(max_length=40, blank=True)  # e.g. casework.case, monitoring.earlywarning
     origin_id = models.BigIntegerField(null=True, blank=True)
@@ -87,7 +97,9 @@ class Need(Regional):
     completed_on = models.DateField(null=True, blank=True)
     closed_on = models.DateField(null=True, blank=True)
     close_reason = models.CharField(max_length=200, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -96,7 +108,9 @@ class Need(Regional):
         indexes = [
             # the needs library: open needs by due date, by county and category (charity and public search)
             models.Index(fields=["state", "due_on", "id"], name="charity_need_state_due"),
-            models.Index(fields=["state", "county_code", "category", "due_on"], name="charity_need_county_cat"),
+            models.Index(
+                fields=["state", "county_code", "category", "due_on"], name="charity_need_county_cat"
+            ),
             models.Index(fields=["state", "category", "due_on"], name="charity_need_cat_due"),
             models.Index(fields=["state", "completed_on"], name="charity_need_completed"),
             models.Index(fields=["household"], name="charity_need_household"),
@@ -135,7 +149,9 @@ class Claim(Regional):
     amount = models.DecimalField("认领金额或数量", max_digits=12, decimal_places=2)
     state = models.CharField("状态", max_length=10, choices=_choices(rules.CLAIM_STATES), default="locked")
     locked_until = models.DateField("锁定截止日期", null=True, blank=True)
-    claimed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     claimed_on = models.DateField()
     pledged_on = models.DateField(null=True, blank=True)
     released_on = models.DateField(null=True, blank=True)
@@ -169,7 +185,9 @@ class Delivery(Regional):
     evidence = models.FileField(upload_to="charity/%Y/%m/", blank=True)
     evidence_name = models.CharField(max_length=120, blank=True)
     state = models.CharField(max_length=10, choices=_choices(rules.DELIVERY_STATES), default="submitted")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

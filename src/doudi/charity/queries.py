@@ -121,8 +121,13 @@ def due_label(need: Need, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     left = (need.due_on - today).days
     finished = need.state in ("completed", "closed", "withdrawn")
-    return {"due": need.due_on, "left": left, "overdue": left < 0 and not finished, "finished": finished,
-            "overdue_days": max(-left, 0)}
+    return {
+        "due": need.due_on,
+        "left": left,
+        "overdue": left < 0 and not finished,
+        "finished": finished,
+        "overdue_days": max(-left, 0),
+    }
 
 
 def rows(items, today: dt.date | None = None) -> list[dict]:
@@ -193,7 +198,12 @@ def page_of(qs, number: int, size: int = PAGE_SIZE) -> dict:
             return {"items": [], "page": 1, "pages": 1, "total": 0}
         raise
     items = list(page.object_list)
-    return {"items": public_rows(items), "page": number, "pages": paginator.num_pages, "total": paginator.count}
+    return {
+        "items": public_rows(items),
+        "page": number,
+        "pages": paginator.num_pages,
+        "total": paginator.count,
+    }
 
 
 _PUBLIC_COLUMNS = ("id", "public_number", "county_code", "category", "title", "public_story", "unit", "target",
@@ -322,8 +332,9 @@ def summary(year: int | None = None) -> dict:
     if year:
         qs = qs.filter(published_on__year=year)
     money = Q(measure="money")
-    got = list(
-        qs.values("county_code")
+    got: list[dict] = [
+        dict(r)
+        for r in qs.values("county_code")
         .annotate(
             n_published=Count("pk"),
             n_claimed=Count("pk", filter=Q(state__in=("claimed", "completed"))),
@@ -334,7 +345,7 @@ def summary(year: int | None = None) -> dict:
             sum_fulfilled=Sum("fulfilled", filter=money),
         )
         .order_by("county_code")
-    )
+    ]
     names = names_for({r["county_code"] for r in got})
     for r in got:
         r["county"] = names.get(r["county_code"], "")
@@ -342,7 +353,9 @@ def summary(year: int | None = None) -> dict:
             r[k] = Decimal(r[k] or 0)
     counts = ("n_published", "n_claimed", "n_partly", "n_fulfilled")
     sums = ("sum_target", "sum_claimed", "sum_fulfilled")
-    total = {k: sum(r[k] for r in got) for k in counts} | {k: sum((r[k] for r in got), Decimal(0)) for k in sums}
+    total = {k: sum(r[k] for r in got) for k in counts} | {
+        k: sum((r[k] for r in got), Decimal(0)) for k in sums
+    }
     return {"rows": got, "total": total, "year": year}
 
 
@@ -361,7 +374,9 @@ def area_choices(user_region: str) -> list[tuple[str, str]]:
 
     prefix = user_region[:2] if user_region.endswith("0000000000") else user_region[:4] if \
         user_region.endswith("00000000") else user_region[:6]  # fmt: skip
-    qs = Region.objects.filter(code__startswith=prefix, level__in=("province", "city", "county")).order_by("code")
+    qs = Region.objects.filter(code__startswith=prefix, level__in=("province", "city", "county")).order_by(
+        "code"
+    )
     return list(qs.values_list("code", "full_name"))
 
 
@@ -373,5 +388,7 @@ def library_counties(charity: Charity | None) -> list[tuple[str, str]]:
         return []
     q = Q(pk__in=[])
     for code in charity.service_area or []:
-        q |= Q(code__startswith=code[:6] if code[4:6] != "00" else code[:4] if code[2:4] != "00" else code[:2])
+        q |= Q(
+            code__startswith=code[:6] if code[4:6] != "00" else code[:4] if code[2:4] != "00" else code[:2]
+        )
     return list(Region.objects.filter(q, level="county").order_by("code").values_list("code", "name"))

@@ -53,7 +53,9 @@ def index(request):
         "can_propose": request.user.can("charity.propose"),
         "can_register": request.user.can("charity.register"),
     }
-    template = "charity/partials/need_rows.html" if request.headers.get("HX-Request") else "charity/index.html"
+    template = (
+        "charity/partials/need_rows.html" if request.headers.get("HX-Request") else "charity/index.html"
+    )
     return private(render(request, template, ctx))
 
 
@@ -147,25 +149,25 @@ def need_step(request, pk: int, step: str):
     extra: dict = {}
     try:
         if step == "consent":
-            f = ConsentForm(request.POST)
-            if not f.is_valid():
+            cf = ConsentForm(request.POST)
+            if not cf.is_valid():
                 raise CharityError("请填写同意人、同意日期和方式")
-            d = f.cleaned_data
+            d = cf.cleaned_data
             actions.record_consent(actor=request.user, need=n, by=d["consent_by"], on=d["consent_on"],
                                    method=d["consent_method"])  # fmt: skip
         elif step == "edit":
-            f = NeedForm(request.POST)
-            if not f.is_valid():
-                extra["edit_form"] = f
+            nf = NeedForm(request.POST)
+            if not nf.is_valid():
+                extra["edit_form"] = nf
                 raise CharityError("请检查填写的内容")
-            actions.update_need(actor=request.user, need=n, **f.cleaned_data)
+            actions.update_need(actor=request.user, need=n, **nf.cleaned_data)
         elif step == "submit":
             actions.submit(actor=request.user, need=n)
         elif step == "approve":
-            f = ApproveForm(request.POST)
-            f.is_valid()
-            d = f.cleaned_data
-            extra["approve_form"] = f
+            af = ApproveForm(request.POST)
+            af.is_valid()
+            d = af.cleaned_data
+            extra["approve_form"] = af
             actions.approve(actor=request.user, need=n, title=d.get("title", ""),
                             public_story=d.get("public_story", ""))  # fmt: skip
         else:
@@ -184,7 +186,9 @@ def need_step(request, pk: int, step: str):
         messages.success(request, "已办理")
         return redirect("charity:need", pk=n.pk)
     n = need_or_404(pk)
-    return private(render(request, "charity/need.html", _need_context(request, n, **extra), status=422), htmx=False)
+    return private(
+        render(request, "charity/need.html", _need_context(request, n, **extra), status=422), htmx=False
+    )
 
 
 @require_POST
@@ -196,7 +200,9 @@ def delivery_step(request, pk: int, step: str):
             claim_actions.confirm_delivery(actor=request.user, delivery=d)
             messages.success(request, "已确认收到，帮扶已记入家庭救助链")
         elif step == "reject":
-            claim_actions.reject_delivery(actor=request.user, delivery=d, reason=request.POST.get("reason", ""))
+            claim_actions.reject_delivery(
+                actor=request.user, delivery=d, reason=request.POST.get("reason", "")
+            )
             messages.success(request, "已退回该交付")
         else:
             raise Http404("no such step")

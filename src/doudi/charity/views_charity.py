@@ -48,7 +48,9 @@ def library(request):
     params = request.GET.copy()
     params.pop("page", None)
     ctx = {"charity": charity, "form": f, "page": page, "query": params.urlencode()}
-    template = "charity/partials/library_rows.html" if request.headers.get("HX-Request") else "charity/library.html"
+    template = (
+        "charity/partials/library_rows.html" if request.headers.get("HX-Request") else "charity/library.html"
+    )
     return private(render(request, template, ctx))
 
 
@@ -78,7 +80,9 @@ def need_public(request, number: str):
         n = _need_or_404(charity, number)
     row = queries.public_rows([n])[0]
     ctx = {"charity": charity, "need": row, "open": n.state in ("published", "partly_claimed"), "form": form}
-    return private(render(request, "charity/need_public.html", ctx, status=422 if form.errors else 200), htmx=False)
+    return private(
+        render(request, "charity/need_public.html", ctx, status=422 if form.errors else 200), htmx=False
+    )
 
 
 @require_GET
