@@ -4,33 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("monitoring", "0009_needpush_region_page"),
+        ('monitoring', '0009_needpush_region_page'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="chainevent",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("warning", "预警"),
-                    ("escalation", "逾期升级"),
-                    ("dispatch", "派发/指派"),
-                    ("visit", "入户核查"),
-                    ("disposition", "处置"),
-                    ("need_push", "需求推送"),
-                    ("feedback", "部门反馈"),
-                    ("application", "救助申请"),
-                    ("referral", "转介"),
-                    ("decision", "认定结果"),
-                    ("category", "救助类别变化"),
-                    ("closed", "办结"),
-                    ("report", "群众报告"),
-                    ("service", "救助服务"),
-                    ("charity", "慈善帮扶"),
-                ],
-                max_length=12,
-            ),
+            model_name='chainevent',
+            name='kind',
+            field=models.CharField(choices=[('warning', '预警'), ('escalation', '逾期升级'), ('dispatch', '派发/指派'), ('visit', '入户核查'), ('disposition', '处置'), ('need_push', '需求推送'), ('feedback', '部门反馈'), ('application', '救助申请'), ('referral', '转介'), ('decision', '认定结果'), ('category', '救助类别变化'), ('closed', '办结'), ('report', '群众报告'), ('service', '救助服务'), ('charity', '慈善帮扶')], max_length=12),
         ),
     ]
