@@ -4,30 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("accounts", "0003_merge_h2_h7"),
+        ('accounts', '0003_merge_h2_h7'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="user",
-            name="role",
-            field=models.CharField(
-                choices=[
-                    ("grid_worker", "网格员/协理员"),
-                    ("township_caseworker", "乡镇（街道）经办人"),
-                    ("county_officer", "县级民政"),
-                    ("city_officer", "市级民政"),
-                    ("province_officer", "省级民政"),
-                    ("department_user", "部门用户"),
-                    ("charity", "慈善组织"),
-                    ("service_provider", "服务机构"),
-                    ("auditor", "审计/纪检"),
-                    ("administrator", "系统管理员"),
-                ],
-                default="grid_worker",
-                max_length=32,
-                verbose_name="角色",
-            ),
+            model_name='user',
+            name='role',
+            field=models.CharField(choices=[('grid_worker', '网格员/协理员'), ('township_caseworker', '乡镇（街道）经办人'), ('county_officer', '县级民政'), ('city_officer', '市级民政'), ('province_officer', '省级民政'), ('department_user', '部门用户'), ('charity', '慈善组织'), ('service_provider', '服务机构'), ('auditor', '审计/纪检'), ('administrator', '系统管理员')], default='grid_worker', max_length=32, verbose_name='角色'),
         ),
     ]
