@@ -15,6 +15,7 @@ from django.utils import timezone
 from doudi.charity import rules
 from doudi.charity.base import area_q, county_of
 from doudi.charity.models import Charity, CharityMember, Claim, Delivery, Need, NeedStep
+from doudi.core.scoping import require_scope
 from doudi.regions.queries import names_for
 
 PAGE_SIZE = 20
@@ -170,8 +171,15 @@ def unlinked_charity_users() -> list:
 def library(charity: Charity | None, *, county: str = "", category: str = "", min_amount=None, max_amount=None,
             due_before: dt.date | None = None) -> QuerySet[Need]:  # fmt: skip
     """Open needs in the charity's service area, soonest due first."""
-    qs = Need.objects.filter(state__in=rules.OPEN).filter(area_q(charity))
+    qs = _in_scope(Need.unscoped.filter(listed=1)).filter(area_q(charity))
     return _filtered(qs, county, category, min_amount, max_amount, due_before)
+
+
+def _in_scope(qs: QuerySet[Need]) -> QuerySet[Need]:
+    """The caller's region scope on the needs, like ``Need.objects`` (fails closed without a scope), but without
+    the no-op ``LIKE '22%'`` of a province-wide scope that would make the library's count read every row."""
+    scope = require_scope()
+    return qs.filter(region_code__startswith=scope.prefix) if len(scope.prefix) > 2 else qs
 
 
 def _filtered(qs, county, category, min_amount, max_amount, due_before):
@@ -281,7 +289,7 @@ def charity_counts(charity: Charity | None) -> dict[str, int]:
 
 def public_open(*, county: str = "", category: str = "") -> QuerySet[Need]:
     """Open needs of the whole province (the public page: no login, anonymised fields only)."""
-    return _filtered(Need.unscoped.filter(state__in=rules.OPEN), county, category, None, None, None)
+    return _filtered(Need.unscoped.filter(listed=1), county, category, None, None, None)
 
 
 def public_counties() -> list[tuple[str, str]]:
