@@ -35,3 +35,10 @@ def test_release_expired_list_export_and_summary(make_need, people, charities, t
     assert "exported: 1" in _run("export", "--as", people["county"].username, "--out", str(out))
     assert out.read_bytes()[:2] == b"PK"
     assert "延吉市\t1\t0\t0" in _run("summary", "--as", people["county"].username)
+
+
+def test_the_daily_job_releases_and_closes():
+    from doudi.charity import apps
+    from doudi.monitoring import schedule
+
+    assert schedule._DAILY["charity"] is apps.daily

@@ -293,9 +293,10 @@ def public_open(*, county: str = "", category: str = "") -> QuerySet[Need]:
 
 
 def public_counties() -> list[tuple[str, str]]:
-    codes = set(Need.unscoped.filter(state__in=rules.PUBLIC).values_list("county_code", flat=True).distinct())
-    names = names_for(codes)
-    return sorted(((c, names.get(c, "")) for c in codes if c in names), key=lambda cn: cn[0])
+    """Every county-level region (the public filter: one small read, whatever the number of needs)."""
+    from doudi.regions.queries import county_choices
+
+    return [(code, full.removeprefix("吉林省")) for code, full in county_choices()]
 
 
 def fulfilled_years() -> list[int]:

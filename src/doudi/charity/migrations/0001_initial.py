@@ -7,227 +7,504 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('registry', '0002_h3_legal_supporter'),
+        ("registry", "0002_h3_legal_supporter"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Charity',
+            name="Charity",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('name', models.CharField(max_length=100, verbose_name='组织名称')),
-                ('credit_code', models.CharField(max_length=18, unique=True, verbose_name='统一社会信用代码（登记证号）')),
-                ('authority', models.CharField(max_length=60, verbose_name='登记管理机关')),
-                ('service_area', models.JSONField(default=list, verbose_name='服务区域')),
-                ('contact_name', models.CharField(max_length=40, verbose_name='联系人')),
-                ('contact_phone', models.CharField(max_length=20, verbose_name='联系电话')),
-                ('active', models.BooleanField(default=True, verbose_name='有效')),
-                ('registered_on', models.DateField(verbose_name='登记日期')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('registered_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("name", models.CharField(max_length=100, verbose_name="组织名称")),
+                (
+                    "credit_code",
+                    models.CharField(max_length=18, unique=True, verbose_name="统一社会信用代码（登记证号）"),
+                ),
+                ("authority", models.CharField(max_length=60, verbose_name="登记管理机关")),
+                ("service_area", models.JSONField(default=list, verbose_name="服务区域")),
+                ("contact_name", models.CharField(max_length=40, verbose_name="联系人")),
+                ("contact_phone", models.CharField(max_length=20, verbose_name="联系电话")),
+                ("active", models.BooleanField(default=True, verbose_name="有效")),
+                ("registered_on", models.DateField(verbose_name="登记日期")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "registered_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '慈善组织',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "慈善组织",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='CharityMember',
+            name="CharityMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('added_on', models.DateField()),
-                ('added_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('charity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='members', to='charity.charity')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='charity_member', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("added_on", models.DateField()),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "charity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="members",
+                        to="charity.charity",
+                    ),
+                ),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="charity_member",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '慈善组织用户',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "慈善组织用户",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Claim',
+            name="Claim",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='认领金额或数量')),
-                ('state', models.CharField(choices=[('locked', '已认领（锁定中）'), ('pledged', '已认捐'), ('delivered', '已交付待确认'), ('fulfilled', '已确认收到'), ('released', '已释放')], default='locked', max_length=10, verbose_name='状态')),
-                ('locked_until', models.DateField(blank=True, null=True, verbose_name='锁定截止日期')),
-                ('claimed_on', models.DateField()),
-                ('pledged_on', models.DateField(blank=True, null=True)),
-                ('released_on', models.DateField(blank=True, null=True)),
-                ('release_reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('charity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='charity.charity')),
-                ('claimed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                (
+                    "amount",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="认领金额或数量"),
+                ),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("locked", "已认领（锁定中）"),
+                            ("pledged", "已认捐"),
+                            ("delivered", "已交付待确认"),
+                            ("fulfilled", "已确认收到"),
+                            ("released", "已释放"),
+                        ],
+                        default="locked",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                ("locked_until", models.DateField(blank=True, null=True, verbose_name="锁定截止日期")),
+                ("claimed_on", models.DateField()),
+                ("pledged_on", models.DateField(blank=True, null=True)),
+                ("released_on", models.DateField(blank=True, null=True)),
+                ("release_reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "charity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="claims",
+                        to="charity.charity",
+                    ),
+                ),
+                (
+                    "claimed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '认领认捐',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "认领认捐",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Need',
+            name="Need",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('public_number', models.CharField(max_length=16, unique=True, verbose_name='需求编号')),
-                ('county_code', models.CharField(max_length=12)),
-                ('origin', models.CharField(choices=[('case', '救助案件'), ('application', '救助申请'), ('warning', '监测预警'), ('grid', '网格员走访'), ('township', '乡镇（街道）发现')], max_length=12, verbose_name='来源')),
-                ('origin_type', models.CharField(blank=True, max_length=40)),
-                ('origin_id', models.BigIntegerField(blank=True, null=True)),
-                ('origin_label', models.CharField(blank=True, max_length=40)),
-                ('category', models.CharField(choices=[('living', '生活物资'), ('medical', '医疗费用'), ('education', '助学'), ('housing', '住房修缮'), ('employment', '就业帮扶'), ('care', '照料服务'), ('other', '其他')], max_length=12, verbose_name='类别')),
-                ('title', models.CharField(max_length=60, verbose_name='需求标题')),
-                ('description', models.TextField(verbose_name='需求详情（内部）')),
-                ('public_story', models.TextField(blank=True, verbose_name='公开说明')),
-                ('story_approved_at', models.DateTimeField(blank=True, null=True)),
-                ('measure', models.CharField(choices=[('money', '资金（元）'), ('goods', '物资（数量）')], default='money', max_length=6, verbose_name='计量')),
-                ('unit', models.CharField(default='元', max_length=8, verbose_name='单位')),
-                ('target', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='所需金额或数量')),
-                ('claimed', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('fulfilled', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('due_on', models.DateField(verbose_name='需求截止日期')),
-                ('state', models.CharField(choices=[('draft', '草稿'), ('pending', '待审核'), ('published', '已发布'), ('partly_claimed', '部分认领'), ('claimed', '已认领'), ('completed', '已完成'), ('closed', '已关闭'), ('withdrawn', '已撤回')], default='draft', max_length=16, verbose_name='状态')),
-                ('listed', models.GeneratedField(db_persist=True, expression=models.Case(models.When(state__in=('published', 'partly_claimed'), then=models.Value(1)), default=models.Value(0), output_field=models.SmallIntegerField()), output_field=models.SmallIntegerField())),
-                ('consent_by', models.CharField(blank=True, max_length=64, verbose_name='同意人')),
-                ('consent_on', models.DateField(blank=True, null=True, verbose_name='同意日期')),
-                ('consent_method', models.CharField(blank=True, choices=[('paper', '书面签字'), ('electronic', '电子签署'), ('verbal', '口头同意并录音')], max_length=12, verbose_name='同意方式')),
-                ('consent_withdrawn_on', models.DateField(blank=True, null=True)),
-                ('published_on', models.DateField(blank=True, null=True)),
-                ('completed_on', models.DateField(blank=True, null=True)),
-                ('closed_on', models.DateField(blank=True, null=True)),
-                ('close_reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('household', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.household')),
-                ('person', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='registry.person')),
-                ('story_approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("public_number", models.CharField(max_length=16, unique=True, verbose_name="需求编号")),
+                ("county_code", models.CharField(max_length=12)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("case", "救助案件"),
+                            ("application", "救助申请"),
+                            ("warning", "监测预警"),
+                            ("grid", "网格员走访"),
+                            ("township", "乡镇（街道）发现"),
+                        ],
+                        max_length=12,
+                        verbose_name="来源",
+                    ),
+                ),
+                ("origin_type", models.CharField(blank=True, max_length=40)),
+                ("origin_id", models.BigIntegerField(blank=True, null=True)),
+                ("origin_label", models.CharField(blank=True, max_length=40)),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("living", "生活物资"),
+                            ("medical", "医疗费用"),
+                            ("education", "助学"),
+                            ("housing", "住房修缮"),
+                            ("employment", "就业帮扶"),
+                            ("care", "照料服务"),
+                            ("other", "其他"),
+                        ],
+                        max_length=12,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("title", models.CharField(max_length=60, verbose_name="需求标题")),
+                ("description", models.TextField(verbose_name="需求详情（内部）")),
+                ("public_story", models.TextField(blank=True, verbose_name="公开说明")),
+                ("story_approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "measure",
+                    models.CharField(
+                        choices=[("money", "资金（元）"), ("goods", "物资（数量）")],
+                        default="money",
+                        max_length=6,
+                        verbose_name="计量",
+                    ),
+                ),
+                ("unit", models.CharField(default="元", max_length=8, verbose_name="单位")),
+                (
+                    "target",
+                    models.DecimalField(decimal_places=2, max_digits=12, verbose_name="所需金额或数量"),
+                ),
+                ("claimed", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("fulfilled", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("due_on", models.DateField(verbose_name="需求截止日期")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "草稿"),
+                            ("pending", "待审核"),
+                            ("published", "已发布"),
+                            ("partly_claimed", "部分认领"),
+                            ("claimed", "已认领"),
+                            ("completed", "已完成"),
+                            ("closed", "已关闭"),
+                            ("withdrawn", "已撤回"),
+                        ],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "listed",
+                    models.GeneratedField(
+                        db_persist=True,
+                        expression=models.Case(
+                            models.When(state__in=("published", "partly_claimed"), then=models.Value(1)),
+                            default=models.Value(0),
+                            output_field=models.SmallIntegerField(),
+                        ),
+                        output_field=models.SmallIntegerField(),
+                    ),
+                ),
+                ("consent_by", models.CharField(blank=True, max_length=64, verbose_name="同意人")),
+                ("consent_on", models.DateField(blank=True, null=True, verbose_name="同意日期")),
+                (
+                    "consent_method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("paper", "书面签字"),
+                            ("electronic", "电子签署"),
+                            ("verbal", "口头同意并录音"),
+                        ],
+                        max_length=12,
+                        verbose_name="同意方式",
+                    ),
+                ),
+                ("consent_withdrawn_on", models.DateField(blank=True, null=True)),
+                ("published_on", models.DateField(blank=True, null=True)),
+                ("completed_on", models.DateField(blank=True, null=True)),
+                ("closed_on", models.DateField(blank=True, null=True)),
+                ("close_reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "household",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="registry.household"
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="registry.person",
+                    ),
+                ),
+                (
+                    "story_approved_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '帮扶需求',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "帮扶需求",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.CreateModel(
-            name='Delivery',
+            name="Delivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('kind', models.CharField(choices=[('money', '资金'), ('goods', '物资'), ('service', '服务')], max_length=8, verbose_name='帮扶形式')),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='金额或数量')),
-                ('description', models.TextField(verbose_name='交付说明')),
-                ('delivered_on', models.DateField(verbose_name='交付日期')),
-                ('evidence', models.FileField(blank=True, upload_to='charity/%Y/%m/')),
-                ('evidence_name', models.CharField(blank=True, max_length=120)),
-                ('state', models.CharField(choices=[('submitted', '待确认'), ('confirmed', '已确认收到'), ('rejected', '已退回')], default='submitted', max_length=10)),
-                ('confirmed_on', models.DateField(blank=True, null=True)),
-                ('reject_reason', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('charity', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='charity.charity')),
-                ('claim', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='charity.claim')),
-                ('confirmed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='deliveries', to='charity.need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("money", "资金"), ("goods", "物资"), ("service", "服务")],
+                        max_length=8,
+                        verbose_name="帮扶形式",
+                    ),
+                ),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12, verbose_name="金额或数量")),
+                ("description", models.TextField(verbose_name="交付说明")),
+                ("delivered_on", models.DateField(verbose_name="交付日期")),
+                ("evidence", models.FileField(blank=True, upload_to="charity/%Y/%m/")),
+                ("evidence_name", models.CharField(blank=True, max_length=120)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "待确认"),
+                            ("confirmed", "已确认收到"),
+                            ("rejected", "已退回"),
+                        ],
+                        default="submitted",
+                        max_length=10,
+                    ),
+                ),
+                ("confirmed_on", models.DateField(blank=True, null=True)),
+                ("reject_reason", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "charity",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="charity.charity",
+                    ),
+                ),
+                (
+                    "claim",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="charity.claim",
+                    ),
+                ),
+                (
+                    "confirmed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="deliveries",
+                        to="charity.need",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '帮扶交付',
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "帮扶交付",
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddField(
-            model_name='claim',
-            name='need',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='claims', to='charity.need'),
+            model_name="claim",
+            name="need",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="claims", to="charity.need"
+            ),
         ),
         migrations.CreateModel(
-            name='NeedStep',
+            name="NeedStep",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('region_code', models.CharField(db_index=True, max_length=12)),
-                ('label', models.CharField(max_length=40)),
-                ('from_state', models.CharField(blank=True, max_length=16)),
-                ('to_state', models.CharField(blank=True, max_length=16)),
-                ('actor_label', models.CharField(max_length=150)),
-                ('note', models.CharField(blank=True, max_length=500)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('need', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='steps', to='charity.need')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("region_code", models.CharField(db_index=True, max_length=12)),
+                ("label", models.CharField(max_length=40)),
+                ("from_state", models.CharField(blank=True, max_length=16)),
+                ("to_state", models.CharField(blank=True, max_length=16)),
+                ("actor_label", models.CharField(max_length=150)),
+                ("note", models.CharField(blank=True, max_length=500)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "need",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="steps", to="charity.need"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '帮扶需求办理记录',
-                'ordering': ['pk'],
-                'abstract': False,
-                'base_manager_name': 'unscoped',
+                "verbose_name": "帮扶需求办理记录",
+                "ordering": ["pk"],
+                "abstract": False,
+                "base_manager_name": "unscoped",
             },
             managers=[
-                ('objects', django.db.models.manager.Manager()),
-                ('unscoped', django.db.models.manager.Manager()),
+                ("objects", django.db.models.manager.Manager()),
+                ("unscoped", django.db.models.manager.Manager()),
             ],
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['listed', 'due_on', 'id'], name='charity_need_open_due'),
+            model_name="need",
+            index=models.Index(fields=["listed", "due_on", "id"], name="charity_need_open_due"),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['listed', 'county_code', 'due_on', 'id'], name='charity_need_open_county'),
+            model_name="need",
+            index=models.Index(
+                fields=["listed", "county_code", "due_on", "id"], name="charity_need_open_county"
+            ),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['listed', 'category', 'due_on', 'id'], name='charity_need_open_cat'),
+            model_name="need",
+            index=models.Index(fields=["listed", "category", "due_on", "id"], name="charity_need_open_cat"),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['state', 'due_on'], name='charity_need_state_due'),
+            model_name="need",
+            index=models.Index(fields=["state", "due_on"], name="charity_need_state_due"),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['state', 'completed_on'], name='charity_need_completed'),
+            model_name="need",
+            index=models.Index(fields=["state", "completed_on"], name="charity_need_completed"),
         ),
         migrations.AddIndex(
-            model_name='need',
-            index=models.Index(fields=['household'], name='charity_need_household'),
+            model_name="need",
+            index=models.Index(fields=["household"], name="charity_need_household"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['state', 'locked_until'], name='charity_claim_expiry'),
+            model_name="claim",
+            index=models.Index(fields=["state", "locked_until"], name="charity_claim_expiry"),
         ),
         migrations.AddIndex(
-            model_name='claim',
-            index=models.Index(fields=['charity', 'state'], name='charity_claim_charity'),
+            model_name="claim",
+            index=models.Index(fields=["charity", "state"], name="charity_claim_charity"),
         ),
     ]
