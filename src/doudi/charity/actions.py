@@ -16,6 +16,7 @@ from doudi.charity import anonymise, rules
 from doudi.charity.base import CharityConflict, CharityError, county_of
 from doudi.charity.history_actions import audit, step
 from doudi.charity.models import Charity, CharityMember, Need
+from doudi.charity.release_actions import locked, release_claims_of
 from doudi.core import tracking
 from doudi.core.audit_actions import AuditAction
 from doudi.core.scoping import is_within
@@ -171,11 +172,6 @@ def _audit_need(actor, need: Need, after: dict, before: dict | None = None) -> N
           subject_id=need.pk, after=after, before=before)  # fmt: skip
 
 
-def locked(need: Need) -> Need:
-    """The need, re-read under its row lock (every state change and claim goes through here)."""
-    return Need.unscoped.select_for_update().get(pk=need.pk)
-
-
 @transaction.atomic
 def update_need(*, actor, need: Need, category: str, title: str, description: str, measure: str, target,
                 unit: str, due_on: dt.date, public_story: str) -> Need:  # fmt: skip
@@ -302,8 +298,6 @@ def send_back(*, actor, need: Need, reason: str) -> Need:
 def withdraw_consent(*, actor, need: Need, on: dt.date | None = None, note: str = "") -> Need:
     """The family withdraws its consent: the need leaves the library at once and its open claims are released
     (deliveries awaiting confirmation are returned)."""
-    from doudi.charity import claim_actions
-
     _require(actor, "charity.propose", need.region_code)
     need = locked(need)
     if need.state in ("completed", "closed", "withdrawn"):
@@ -313,7 +307,7 @@ def withdraw_consent(*, actor, need: Need, on: dt.date | None = None, note: str 
     need.state, need.closed_on, need.close_reason = "withdrawn", need.consent_withdrawn_on, "家庭撤回同意"
     need.version += 1
     need.save()
-    released = claim_actions.release_claims_of(need, reason="家庭撤回同意，认领已释放")
+    released = release_claims_of(need, reason="家庭撤回同意，认领已释放")
     step(actor, need, "家庭撤回同意，需求撤下", before=before, note=(note or "").strip())
     audit(actor, AuditAction.CHARITY_CONSENT, region_code=need.region_code, subject_type="charity_need",
           subject_id=need.pk, after={"withdrawn_on": need.consent_withdrawn_on, "claims_released": released},
@@ -323,8 +317,6 @@ def withdraw_consent(*, actor, need: Need, on: dt.date | None = None, note: str 
 
 @transaction.atomic
 def close(*, actor, need: Need, reason: str) -> Need:
-    from doudi.charity import claim_actions
-
     _require(actor, "charity.approve", need.region_code)
     need = locked(need)
     if need.state in ("completed", "closed", "withdrawn"):
@@ -337,7 +329,7 @@ def close(*, actor, need: Need, reason: str) -> Need:
     need.state, need.closed_on, need.close_reason = "closed", timezone.localdate(), reason.strip()[:200]
     need.version += 1
     need.save()
-    released = claim_actions.release_claims_of(need, reason="需求已关闭，认领已释放")
+    released = release_claims_of(need, reason="需求已关闭，认领已释放")
     step(actor, need, "关闭需求", before=before, note=reason.strip())
     _audit_need(actor, need, {"state": "closed", "claims_released": released}, {"state": before})
     return need

@@ -1,7 +1,7 @@
 """Demo data of the charity app (R-P4): 吉林省慈善总会 (serving the province, linked to the demo user ``charity``)
-and 延边州慈善总会 (serving 延边州, with a user ``charity-yanbian``); needs in 进学街道 in every state — draft,
-awaiting approval, published, partly claimed, claimed (pledged), fulfilled (delivered, confirmed, on the chain),
-closed and consent withdrawn — and two published needs in 南岭街道. Idempotent: nothing is added once
+and 延边朝鲜族自治州慈善总会 (serving 延边州, registered by the city, no user linked yet); needs in 进学街道 in every
+state — draft, awaiting approval, published, partly claimed, claimed (pledged), fulfilled (delivered, confirmed,
+on the chain), closed and consent withdrawn (its claim released) — and two published needs in 南岭街道. Idempotent: nothing is added once
 吉林省慈善总会 is registered."""
 
 from __future__ import annotations
@@ -46,19 +46,6 @@ def _households(prefix: str, n: int) -> list:
     return list(Household.unscoped.filter(region_code__startswith=prefix[:9]).order_by("pk")[:n])
 
 
-def _charity_user():
-    from doudi.accounts.actions import create_user
-    from doudi.accounts.models import User
-    from doudi.devtools.seed import DEMO_PASSWORD
-
-    user = User.objects.filter(username="charity-yanbian").first()
-    if user is None:
-        user = create_user(actor="demo seed", username="charity-yanbian", password=DEMO_PASSWORD, role="charity",
-                           region_code="222400000000", display_name="延边州慈善总会演示用户",
-                           check_password=False)  # fmt: skip
-    return user
-
-
 def seed_charity(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     province, yanbian, township, grid, nanling = (_user(u) for u in ("province", "yanbian", "jinxue",
@@ -77,12 +64,10 @@ def seed_charity(today: dt.date | None = None) -> int:
             service_area=["220000000000"], contact_name="王主任", contact_phone="0431-88888888",
         )  # fmt: skip
         actions.add_member(actor=province, charity=big, user=member)
-        small = actions.register_charity(
+        actions.register_charity(
             actor=yanbian, name="延边朝鲜族自治州慈善总会", credit_code=YANBIAN_CODE, authority="延边州民政局",
             service_area=["222400000000"], contact_name="金主任", contact_phone="0433-2222222",
         )  # fmt: skip
-        yb_user = _charity_user()
-        actions.add_member(actor=yanbian, charity=small, user=yb_user)
         homes = {JINXUE: iter(jinxue_homes), NANLING: iter(nanling_homes)}
         n = 0
         for key, town, cat, title, story, measure, target, unit, days, final in NEEDS:
@@ -103,7 +88,7 @@ def seed_charity(today: dt.date | None = None) -> int:
                 continue
             need = actions.approve(actor=approver, need=need)
             if final == "partly" or final == "partly_claimed":
-                claim_actions.claim(actor=yb_user, need=need, amount=3000)
+                claim_actions.claim(actor=member, need=need, amount=3000)
             elif final == "claimed":
                 c = claim_actions.claim(actor=member, need=need, amount=target)
                 claim_actions.pledge(actor=member, claim=c)
@@ -116,6 +101,6 @@ def seed_charity(today: dt.date | None = None) -> int:
             elif final == "closed":
                 actions.close(actor=township, need=need, reason="家庭成员已通过公益性岗位就业，需求不再存在")
             elif final == "withdrawn":
-                claim_actions.claim(actor=yb_user, need=need, amount=1000)
+                claim_actions.claim(actor=member, need=need, amount=1000)
                 actions.withdraw_consent(actor=township, need=need, note="家庭表示不希望继续公开")
         return n
