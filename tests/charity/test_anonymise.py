@@ -132,3 +132,14 @@ def test_approval_refuses_identifying_stories_and_the_published_need_shows_none(
         assert name not in text
     assert ident not in digits(text) and phone not in digits(text)
     assert "进学" not in text
+
+
+def test_redaction_keeps_the_chinese_punctuation_and_names_a_place_once():
+    text = "崔明浩家住进学街道，电话１３９１２３４５６７８。"
+    assert anonymise.redact(text, names=["崔明浩"], places=["进学街道"]) == "某某家住本地，电话[已隐去]。"
+    found = anonymise.findings(text, names=["崔明浩"], places=["进学街道"])
+    assert [(f.kind, f.text) for f in found] == [
+        ("name", "崔明浩"),
+        ("place", "进学街道"),
+        ("phone", "13912345678"),
+    ]

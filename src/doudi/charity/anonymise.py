@@ -5,14 +5,13 @@ public story, amounts, due date and state. Before a township approves the story 
 lists what still identifies the family: the household members' names (full name, and the given name of two
 characters or more), identity numbers (18 or 15 digits), mobile and landline numbers, bank card numbers, any
 other run of 7 or more digits, the members' birth dates, and the village's or township's name (also its short
-form without 村/社区/街道/镇/乡). Text is compared after NFKC (full-width digits and letters fold) with spaces
-and dashes between digits ignored. ``redact`` offers the same text with every finding replaced."""
+form without 村/社区/街道/镇/乡). Full-width digits and letters are folded to ASCII before matching, and spaces
+and dashes between digits are ignored. ``redact`` offers the same text with every finding replaced."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -52,8 +51,15 @@ class Finding:
         return KIND_LABELS[self.kind]
 
 
+# full-width digits, letters and dashes fold to ASCII one character for one (so positions hold and the
+# Chinese punctuation of the text is kept as written)
+_FOLD = {
+    c: c - 0xFEE0 for c in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF0D)
+}
+
+
 def normalise(text: str) -> str:
-    return unicodedata.normalize("NFKC", text or "")
+    return (text or "").translate(_FOLD)
 
 
 def _classify(digits: str) -> str:
@@ -136,7 +142,14 @@ def findings(
     """What in ``text`` still identifies the family (each distinct finding once, in order of appearance)."""
     text = normalise(text)
     seen: dict[tuple[str, str], Finding] = {}
-    for start, end, kind in sorted(_spans(text, list(names), list(places), list(dates_of(birth_dates)))):
+    covered_to = -1
+    spans = sorted(
+        _spans(text, list(names), list(places), dates_of(birth_dates)), key=lambda s: (s[0], -s[1])
+    )
+    for start, end, kind in spans:
+        if end <= covered_to:
+            continue  # inside a longer finding ("进学" within "进学街道")
+        covered_to = end
         key = (kind, text[start:end])
         seen.setdefault(key, Finding(kind, text[start:end]))
     return list(seen.values())
@@ -150,9 +163,9 @@ def redact(
     text: str, *, names: Iterable[str] = (), places: Iterable[str] = (), birth_dates: Iterable[dt.date] = ()
 ) -> str:
     """``text`` with every finding replaced (a suggestion the township may accept or rewrite)."""
-    text = normalise(text)
+    text = text or ""
     for _ in range(5):  # a replacement never creates a finding, but overlapping spans need another pass
-        spans = sorted(_spans(text, list(names), list(places), dates_of(birth_dates)))
+        spans = sorted(_spans(normalise(text), list(names), list(places), dates_of(birth_dates)))
         if not spans:
             break
         merged: list[tuple[int, int, str]] = []
