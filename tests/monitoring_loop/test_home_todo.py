@@ -121,13 +121,15 @@ def test_department_user_sees_needs_waiting_for_an_answer(raise_on, staff, loop,
     assert _counts(todo) == {"待答复的救助需求": 0}
 
 
-def test_auditor_sees_recent_audit_and_charity_is_told_it_has_nothing_yet(world, staff, as_user, make_user):
+def test_auditor_sees_recent_audit_and_an_unlinked_charity_is_told_why_it_has_nothing(
+    world, staff, as_user, make_user
+):
     response = as_user(staff["auditor"]).get("/")
     assert response.context["todo"] is None and response.context["recent_audit"]
     assert 'id="recent-audit"' in response.content.decode()
     charity = as_user(make_user("charity", YANJI)).get("/")
     html = charity.content.decode()
-    assert charity.status_code == 200 and "慈善组织账号目前没有待办事项" in html
+    assert charity.status_code == 200 and "您的账号尚未关联慈善组织" in html  # the charity app's home panel
 
 
 def test_inbox_region_filter_stays_inside_scope(world, staff, as_user):

@@ -33,7 +33,9 @@ def test_the_apps_register_the_menu_in_its_order():
         "信息公开",
         "服务清单与合同",
         "服务结算",
+        "慈善帮扶",
         "抽查核查",
+        "需求信息库",
         "统计分析",
         "绩效评价",
         "区划",
@@ -68,7 +70,7 @@ def test_one_current_entry_the_most_specific(make_user):
 
 def test_roles_see_only_what_they_may_open(make_user):
     labels = lambda user: [i["label"] for i in nav.entries(user)]  # noqa: E731
-    assert labels(make_user("charity", PROVINCE)) == ["首页", "区划", "政策参数"]
+    assert labels(make_user("charity", PROVINCE)) == ["首页", "需求信息库", "区划", "政策参数"]
     assert labels(make_user("department_user", PROVINCE, department="disabled_federation")) == [
         "首页",
         "区划",

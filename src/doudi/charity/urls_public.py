@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from doudi.charity import views_public
 
 app_name = "charity_public"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_public.index, name="index"),
+    path("fulfilled/", views_public.fulfilled, name="fulfilled"),
+]

@@ -177,3 +177,10 @@ class AuditAction(models.TextChoices):
     SERVICES_OVERDUE = "services.overdue", "救助服务逾期提醒乡镇"
     SERVICES_SETTLE = "services.settle", "救助服务月度结算"
     SERVICES_EXPORT = "services.export", "导出救助服务结算表"
+    # charity assistance (R-P4, seed §14; doudi.charity)
+    CHARITY_REGISTER = "charity.register", "登记慈善组织"
+    CHARITY_NEED = "charity.need", "帮扶需求办理"
+    CHARITY_CONSENT = "charity.consent", "帮扶需求家庭同意或撤回"
+    CHARITY_CLAIM = "charity.claim", "慈善组织认领认捐"
+    CHARITY_DELIVERY = "charity.delivery", "慈善帮扶交付及确认"
+    CHARITY_EXPORT = "charity.export", "导出帮扶需求清单"

@@ -8,9 +8,8 @@ class WebConfig(AppConfig):
 
     def ready(self) -> None:
         from doudi.core.shell import HomePanel, NavEntry, register_nav, register_panel
-        from doudi.web.views import charity_panel, recent_audit_panel
+        from doudi.web.views import recent_audit_panel
 
         register_nav(10, NavEntry("首页", "web:home"))
         register_nav(40, NavEntry("审计日志", "web:audit"))
         register_panel(20, HomePanel("recent_audit", "web/partials/recent_audit.html", recent_audit_panel))
-        register_panel(30, HomePanel("charity", "web/partials/charity.html", charity_panel))

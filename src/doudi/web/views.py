@@ -61,11 +61,6 @@ def recent_audit_panel(request) -> dict:
     return {}
 
 
-def charity_panel(request) -> dict:
-    """The charity account's home panel: nothing waiting yet, and why."""
-    return {"charity": True} if request.user.role == "charity" else {}
-
-
 @never_cache
 @scoped_view
 def home(request):
