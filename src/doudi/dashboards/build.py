@@ -11,14 +11,29 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Case, CharField, Count, DateField, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce, Concat, NullIf, Substr, TruncDate, TruncMonth
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DecimalField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Concat, NullIf, Round, Substr, TruncDate, TruncMonth
 
 from doudi.casework.models import Application, CaseDecision, Deadline
+from doudi.charity.models import Need
 from doudi.complaints.models import Complaint
 from doudi.monitoring.models import Disposition, EarlyWarning, NeedPush
 from doudi.payments.models import RosterLine
 from doudi.registry.models import CategoryStatus
+from doudi.services.models import ServiceVisit
 
 TOPICS = (
     "people",
@@ -30,6 +45,8 @@ TOPICS = (
     "needs",
     "payments",
     "complaints",
+    "services",
+    "charity",
 )
 EXIT_KINDS = ("terminate", "transition", "grace")
 NEED_ANSWERED = ("accepted", "given", "declined")
@@ -190,6 +207,38 @@ def complaints(today: dt.date) -> QuerySet:
     )
 
 
+def _yuan(expression) -> Cast:
+    """A money sum in whole yuan (cells keep integers)."""
+    return Cast(Round(Sum(expression)), IntegerField())
+
+
+def services(today: dt.date) -> QuerySet:
+    """Service visits (R-P3) by the month visited, service and state; amount: the visits × contracted price."""
+    return _shape(
+        ServiceVisit.unscoped.all(),
+        region="region_code",
+        month=_month("visited_on"),
+        d1=F("order__service_type__name"),
+        d2=F("state"),
+        amount=_yuan(F("quantity") * F("order__unit_price")),
+    )
+
+
+def charity(today: dt.date) -> QuerySet:
+    """Published needs of the needs library (R-P4) by the month published, category and state; amount: the money
+    confirmed received (needs of goods count in n only)."""
+    return _shape(
+        Need.unscoped.filter(published_on__isnull=False),
+        region="region_code",
+        month=_month("published_on"),
+        d1=F("category"),
+        d2=F("state"),
+        amount=_yuan(
+            Case(When(measure="money", then=F("fulfilled")), default=Value(0), output_field=DecimalField())
+        ),
+    )
+
+
 BUILDERS = {
     "people": people,
     "applications": applications,
@@ -199,4 +248,6 @@ BUILDERS = {
     "exits": exits,
     "needs": needs,
     "complaints": complaints,
+    "services": services,
+    "charity": charity,
 }

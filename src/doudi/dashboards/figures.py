@@ -148,6 +148,34 @@ def complaints(rows: list[Row]) -> Topic:
                  body, total, series=[1, 2, 3, 4], unit="件", note="按收到日期所在月份；时限按工作日计算")  # fmt: skip
 
 
+def _counted_with_money(rows: list[Row], col, codes: list[str], labels: dict, cols: list[str], money_rows):
+    """Rows (one per code, counts by ``col`` and their total) ending with the money of ``money_rows``."""
+    grid = _pivot(rows, lambda r: r["d1"], col)
+    money = _pivot(money_rows, lambda r: r["d1"], lambda r: "amount", value="amount")
+    codes = [c for c in codes if c in grid] + sorted(set(grid) - set(codes))
+    body, total = _table(grid, codes, labels, cols, keep_empty=True)
+    body = [[*r, money.get(c, {}).get("amount", 0)] for r, c in zip(body, codes, strict=True)]
+    return body, [*total, sum(r[-1] for r in body)]
+
+
+def services(rows: list[Row]) -> Topic:
+    names = sorted({r["d1"] for r in rows})
+    confirmed = [r for r in rows if r["d2"] == "confirmed"]
+    body, total = _counted_with_money(rows, lambda r: r["d2"], names, {n: n for n in names}, list(L.VISIT_STATES),
+                                      confirmed)  # fmt: skip
+    return Topic("services", L.TOPIC_TITLES["services"], ["服务项目", *L.VISIT_STATES.values(), "服务次数",
+                 "已确认金额（元）"], body, total, series=[1, 2, 3], unit="次",
+                 note="按服务日期所在月份；金额为已确认服务按合同单价计算（取整到元）")  # fmt: skip
+
+
+def charity(rows: list[Row]) -> Topic:
+    body, total = _counted_with_money(rows, lambda r: L.need_group(r["d2"]), list(L.NEED_CATEGORIES),
+                                      L.NEED_CATEGORIES, list(L.NEED_GROUPS), rows)  # fmt: skip
+    return Topic("charity", L.TOPIC_TITLES["charity"], ["类别", *L.NEED_GROUPS.values(), "发布需求",
+                 "已到位资金（元）"], body, total, series=[1, 2, 3, 4], unit="项",
+                 note="按需求发布日期所在月份；资金为乡镇确认收到的金额")  # fmt: skip
+
+
 def topics(rows: list[Row], months: list[dt.date]) -> dict[str, Topic]:
     by: dict[str, list[Row]] = defaultdict(list)
     for r in rows:
@@ -162,6 +190,8 @@ def topics(rows: list[Row], months: list[dt.date]) -> dict[str, Topic]:
         "needs": needs(by["needs"]),
         "payments": payments(by["payments"], months),
         "complaints": complaints(by["complaints"]),
+        "services": services(by["services"]),
+        "charity": charity(by["charity"]),
     }
 
 

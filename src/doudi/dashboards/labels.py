@@ -6,10 +6,12 @@ from doudi.accounts.models import Department
 from doudi.casework.models import CaseDecision
 from doudi.casework.states import STATES as APPLICATION_STATES
 from doudi.casework.states import TERMINAL
+from doudi.charity.rules import CATEGORIES as NEED_CATEGORIES
 from doudi.complaints.rules import TYPES as COMPLAINT_TYPES
 from doudi.monitoring.models import Disposition, Indicator, WarningLevel
 from doudi.payments.models import Programme, RosterLine
 from doudi.registry.models import CATEGORY_NAMES, AreaType
+from doudi.services.models import ServiceVisit
 
 TOPIC_TITLES: dict[str, str] = {
     "people": "救助对象（按类别和城乡）",
@@ -21,6 +23,8 @@ TOPIC_TITLES: dict[str, str] = {
     "needs": "需求推送与部门答复",
     "payments": "救助金发放（按月、按类别）",
     "complaints": "投诉举报及办理时限",
+    "services": "救助服务（按服务项目）",
+    "charity": "慈善帮扶需求（按类别）",
 }
 AREA = dict(AreaType.choices)
 CATEGORIES: list[str] = [str(k) for k in CATEGORY_NAMES]
@@ -65,6 +69,25 @@ COMPLAINT_TIMELINESS: dict[str, str] = {
     "pending": "办理中（未到期）",
 }
 
+VISIT_STATES = dict(ServiceVisit.State.choices)
+# a published need's state, grouped as a donor reads it
+NEED_GROUPS: dict[str, str] = {
+    "open": "待认领",
+    "claimed": "认领中",
+    "completed": "已完成",
+    "ended": "已关闭或撤回",
+}
+NEED_GROUP_OF = {
+    "published": "open",
+    "partly_claimed": "claimed",
+    "claimed": "claimed",
+    "completed": "completed",
+}
+
+
+def need_group(state: str) -> str:
+    return NEED_GROUP_OF.get(state, "ended")
+
 
 def application_group(state: str) -> str:
     if state not in TERMINAL:
@@ -76,4 +99,4 @@ def label(table: dict[str, str], code: str) -> str:
     return table.get(code) or ("（未填）" if not code else "其他")
 
 
-__all__ = ["APPLICATION_STATES", "COMPLAINT_TYPES"]
+__all__ = ["APPLICATION_STATES", "COMPLAINT_TYPES", "NEED_CATEGORIES"]
