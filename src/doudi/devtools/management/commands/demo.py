@@ -93,6 +93,12 @@ class Command(BaseCommand):
                 out.write(f"演示各县区近7个月工作：预警 {sum(act.warnings.values())} 条，"
                           f"投诉举报 {sum(act.complaints.values())} 件，"
                           f"农安县、洮北区抽查 {sum(act.spot_items.values())} 件，部门答复需求 {act.answers} 条")  # fmt: skip
+            if report.services:
+                out.write(
+                    f"演示救助服务：进学街道服务工单 {report.services} 件（两家服务机构，含服务记录和月度结算）"
+                )
+            if report.charity:
+                out.write(f"演示慈善帮扶：帮扶需求 {report.charity} 条（各办理状态，慈善总会认领并完成一条）")
             if report.evaluation:
                 out.write(f"演示绩效评价：{len(report.evaluation)} 次（上年度和本年度各县排名）")
             if report.dashboard_cells:
