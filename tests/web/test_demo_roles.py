@@ -22,7 +22,7 @@ HREF = re.compile(r'href="([^"]+)"')
 @pytest.fixture
 def demo(tmp_path, settings):
     settings.DOUDI_STORE_DIR = tmp_path / "store"
-    call_command("demo", "seed", "--households", "120", stdout=StringIO(), stderr=StringIO())
+    call_command("demo", "seed", "--households", "40", stdout=StringIO(), stderr=StringIO())
 
 
 def nav_links(client) -> list[str]:
