@@ -1,5 +1,5 @@
 """The charity walk's world: a charity serving 延吉市 with its user ``b-charity``, and a published need of the
-browser household B-YJ-001 (进学街道) written by the township with the family's consent and an anonymised story.
+household of its own, B-CH-001 in 进学街道 (the other walks' households keep their chains as they expect), written by the township with the family's consent and an anonymised story.
 Run as a script in the running server's environment; prints the ids the walk needs as JSON."""
 
 from __future__ import annotations
@@ -10,7 +10,19 @@ import os
 
 CHARITY_USER = "b-charity"
 YANJI = "222401000000"
+JINXUE = "222401001000"
 STORY = "家中老人行动不便，冬季需要取暖和御寒物资，希望资助取暖费用。"
+
+
+def _household():
+    from doudi.registry import actions
+
+    since = dt.date(2020, 1, 1)
+    hh = actions.create_household(actor="browser-test seed", household_key="B-CH-001", region_code=JINXUE,
+                                  area_type="urban", since=since)  # fmt: skip
+    actions.add_person_to_household(actor="browser-test seed", household=hh, person_key="B-CH-001-1", name="韩春梅",
+                                    id_number=None, relation="head", since=since)  # fmt: skip
+    return hh
 
 
 def seed() -> dict:
@@ -30,11 +42,11 @@ def seed() -> dict:
                                            authority="延吉市民政局", service_area=[YANJI], contact_name="李会长",
                                            contact_phone="0433-2512345")  # fmt: skip
         actions.add_member(actor=county, charity=charity, user=user)
-        hh = Household.unscoped.get(household_key="B-YJ-001")
+        hh = Household.unscoped.filter(household_key="B-CH-001").first() or _household()
         need = actions.create_need(actor=town, household=hh, category="living", title="冬季取暖费用",
-                                   description="崔明浩年迈，冬季取暖费用无力承担。", target="1200",
+                                   description="韩春梅年迈，冬季取暖费用无力承担。", target="1200",
                                    due_on=dt.date.today() + dt.timedelta(days=30), public_story=STORY)  # fmt: skip
-        actions.record_consent(actor=town, need=need, by="崔明浩", on=dt.date.today(), method="paper")
+        actions.record_consent(actor=town, need=need, by="韩春梅", on=dt.date.today(), method="paper")
         actions.submit(actor=town, need=need)
         need = actions.approve(actor=town, need=need)
     return {"number": need.public_number, "need": need.pk, "household": hh.pk}
