@@ -132,8 +132,9 @@ def new(request):
                     visits_per_period=d["visits_per_period"], note=d["note"] or "",
                     origin=d.get("origin") or "", origin_id=d.get("origin_id"),
                 )  # fmt: skip
-            except ServicesError as exc:
-                form.add_error(exc.path if exc.path in form.fields else None, str(exc))
+            except ServicesError as exc:  # the origin fields are hidden: their errors go on top
+                visible = exc.path in form.fields and exc.path not in ("origin", "origin_id")
+                form.add_error(exc.path if visible else None, str(exc))
             else:
                 messages.success(request, f"已下达服务工单 {order.number}")
                 return redirect(reverse("services:order", args=[order.pk]))
