@@ -7,17 +7,16 @@ that does not allow the step: 409; invalid input: 422. Public (``/api/v1/public/
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from decimal import Decimal
 from typing import Any
-
-import mimetypes
 
 from django.core.paginator import EmptyPage
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
 from ninja import File, Query, Router, Schema, Status
-from ninja.files import UploadedFile
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from doudi.charity import claim_actions, queries, rules
