@@ -17,11 +17,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _sheet(response) -> list[list]:
-    from openpyxl import load_workbook
-
     assert response.status_code == 200, response.content[:300]
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    ws = load_workbook(io.BytesIO(response.content)).active
+    return _sheet_bytes(response.content)
+
+
+def _sheet_bytes(data: bytes) -> list[list]:
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(data)).active
     return [[c if c is not None else "" for c in row] for row in ws.iter_rows(values_only=True)]
 
 
@@ -82,3 +86,18 @@ def test_the_list_page_links_the_export(world):
     assert 'id="services-export"' in page and "/services/orders/export.xlsx?show=placed" in page
     assert "导出Excel" in text(login(w.staff["county"]).get("/services/orders/"))
     assert 'id="services-export"' not in login(w.staff["p1"]).get("/services/orders/").content.decode()
+
+
+def test_the_command_line_writes_the_same_workbook(world, tmp_path):
+    from django.core.management import call_command
+
+    w = world
+    o = order_for(w, person="pupil", service="visit", on=timezone.localdate())
+    out, f = io.StringIO(), tmp_path / "orders.xlsx"
+    call_command("services", "orders", "--show", "placed", "--xlsx", str(f), stdout=out)
+    assert out.getvalue().strip() == "rows: 1"
+    rows = _sheet_bytes(f.read_bytes())
+    assert rows[1][0] == o.number and rows[1][1] == "崔*龙" and "待机构接单" in rows[1]
+    call_command("services", "orders", "--show", "all", "--as", w.staff["township2"].username, "--xlsx", str(f),
+                 stdout=io.StringIO())  # fmt: skip
+    assert _sheet_bytes(f.read_bytes())[1:] == []
