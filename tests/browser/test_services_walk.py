@@ -120,3 +120,31 @@ def test_township_orders_care_the_provider_visits_the_county_settles(seeded, des
     assert after - before == Decimal("48.00")
     expect(desk.locator("#settlement-lines")).to_contain_text("生活照料")
     desk_console.assert_clean()
+
+
+def test_county_switches_a_type_on_a_phone_and_the_township_exports_the_list(seeded, browser, server):
+    context, page, console = _new_page(browser, server, **PHONE)
+    try:
+        login(page, "b-county")
+        page.goto("/services/catalogue/")
+        row = page.locator("#catalogue-types tbody tr", has_text="生活照料").first
+        row.locator(".sv-confirm summary").click()
+        expect(row.locator(".sv-confirm p")).to_contain_text("确定停用吗")
+        assert fits_width(page)
+        row.get_by_role("button", name="确认停用").click()
+        row = page.locator("#catalogue-types tbody tr", has_text="生活照料").first
+        expect(row).to_contain_text("已停用")
+        assert fits_width(page)
+        row.locator(".sv-confirm summary").click()
+        row.get_by_role("button", name="确认启用").click()
+        expect(page.locator("#catalogue-types tbody tr", has_text="生活照料").first).to_contain_text("在用")
+
+        login(page, "b-jinxue")
+        page.goto("/services/orders/?show=all")
+        assert fits_width(page)
+        with page.expect_download() as got:
+            page.locator("#services-export").click()
+        assert got.value.suggested_filename.startswith("services-orders-all-")
+        console.assert_clean()
+    finally:
+        context.close()

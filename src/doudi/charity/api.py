@@ -7,14 +7,16 @@ that does not allow the step: 409; invalid input: 422. Public (``/api/v1/public/
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import EmptyPage
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.utils.cache import patch_cache_control
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from doudi.charity import claim_actions, queries, rules
@@ -22,6 +24,7 @@ from doudi.charity.base import CharityConflict, CharityError, charity_of
 from doudi.charity.models import Claim, Delivery, Need
 from doudi.core.api_auth import api_auth, auth_user, require_capability
 from doudi.core.api_errors import ApiInputError
+from doudi.core.http import private
 
 router = Router(tags=["慈善帮扶"])
 MAX_AGE = 300
@@ -242,7 +245,7 @@ def pledge(request: HttpRequest, pk: int):
 
 
 @router.post("/charity/claims/{pk}/deliveries", response={201: dict, **ERRORS}, auth=api_auth(),
-             summary="登记交付（凭证文件请在网页上传）")  # fmt: skip
+             summary="登记交付（凭证文件随后上传到 /charity/deliveries/{id}/evidence）")  # fmt: skip
 def deliver(request: HttpRequest, pk: int, data: DeliveryIn):
     user, charity = _charity_or_403(request)
     try:
@@ -254,6 +257,45 @@ def deliver(request: HttpRequest, pk: int, data: DeliveryIn):
     except CharityError as exc:
         raise ApiInputError(str(exc), exc.path or "") from None
     return Status(201, {"id": d.pk, "state": d.state, "state_label": d.state_label})
+
+
+class EvidenceOut(Schema):
+    id: int
+    evidence_name: str = Field(..., description="上传时的文件名")
+    state: str
+    state_label: str
+
+
+# registered before ``/charity/deliveries/{pk}/{step}`` so that ``evidence`` is not taken for a step
+@router.post("/charity/deliveries/{pk}/evidence", response={200: EvidenceOut, **ERRORS}, auth=api_auth(),
+             summary="上传交付凭证（multipart 字段 file；JPG、PNG、WebP 或 PDF，5 MB以内；待确认的交付可替换）")  # fmt: skip
+def upload_evidence(request: HttpRequest, pk: int, file: File[UploadedFile]):
+    user, charity = _charity_or_403(request)
+    try:
+        d = claim_actions.attach_evidence(
+            actor=user, delivery=queries.my_delivery(charity, pk), evidence=file
+        )
+    except Delivery.DoesNotExist:
+        return Status(404, {"error": "交付记录不存在"})
+    except CharityConflict as exc:
+        return Status(409, {"error": str(exc)})
+    except CharityError as exc:
+        raise ApiInputError(str(exc), "file") from None
+    return {"id": d.pk, "evidence_name": d.evidence_name, "state": d.state, "state_label": d.state_label}
+
+
+@router.get("/charity/deliveries/{pk}/evidence", response={404: ErrorOut}, auth=api_auth(),
+            summary="交付凭证文件（本辖区工作人员或登记该交付的慈善组织）")  # fmt: skip
+def evidence_file(request: HttpRequest, pk: int):
+    user = auth_user(request)
+    d = queries.evidence_for(user, pk, charity_of(user))
+    if d is None or not d.evidence:
+        return Status(404, {"error": "文件不存在"})
+    content_type = mimetypes.guess_type(d.evidence.name or "")[0] or "application/octet-stream"
+    response = FileResponse(d.evidence.open("rb"), content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = "inline"
+    return private(response, htmx=False)
 
 
 @router.post("/charity/deliveries/{pk}/{step}", response={200: dict, **ERRORS}, auth=api_auth("charity.confirm"),

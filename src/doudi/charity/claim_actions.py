@@ -142,6 +142,39 @@ def cancel(*, actor, claim: Claim, reason: str = "") -> Claim:
     return c
 
 
+def _checked_evidence(evidence) -> str:
+    """Refuse a file over 5 MB or not a JPEG/PNG/WebP/PDF by content; rename it for storage and return the
+    name it was uploaded under (shown to staff)."""
+    if getattr(evidence, "size", 0) > EVIDENCE_MAX_BYTES:
+        raise CharityError("凭证文件不能超过5 MB", "evidence")
+    head = evidence.read(16)
+    evidence.seek(0)
+    ext = evidence_type(head)
+    if ext is None:
+        raise CharityError("凭证只能是图片（JPG、PNG、WebP）或PDF文件", "evidence")
+    name = (getattr(evidence, "name", "") or f"凭证.{ext}")[:120]
+    evidence.name = f"delivery.{ext}"
+    return name
+
+
+@transaction.atomic
+def attach_evidence(*, actor, delivery: Delivery, evidence) -> Delivery:
+    """The charity that recorded a delivery adds (or replaces) its evidence file while it awaits the
+    township's confirmation (the API's upload). Another charity's delivery: ``Delivery.DoesNotExist``."""
+    charity = _member(actor)
+    d = Delivery.unscoped.select_for_update().get(pk=delivery.pk)
+    if d.charity_id != charity.pk:
+        raise Delivery.DoesNotExist("another charity's delivery")
+    if d.state != "submitted":
+        raise CharityConflict("该交付已确认或已退回，不能再上传凭证")
+    d.evidence_name = _checked_evidence(evidence)
+    d.evidence = evidence
+    d.save(update_fields=["evidence", "evidence_name"])
+    audit(actor, AuditAction.CHARITY_DELIVERY, region_code=d.region_code, subject_type="charity_delivery",
+          subject_id=d.pk, after={"evidence": d.evidence_name})  # fmt: skip
+    return d
+
+
 @transaction.atomic
 def record_delivery(*, actor, claim: Claim, kind: str, amount, description: str, delivered_on: dt.date,
                     evidence=None) -> Delivery:  # fmt: skip
@@ -158,17 +191,7 @@ def record_delivery(*, actor, claim: Claim, kind: str, amount, description: str,
         raise CharityError("请说明交付内容", "description")
     if delivered_on is None or delivered_on > timezone.localdate():
         raise CharityError("交付日期不能晚于今天", "delivered_on")
-    name = ""
-    if evidence is not None:
-        if getattr(evidence, "size", 0) > EVIDENCE_MAX_BYTES:
-            raise CharityError("凭证文件不能超过5 MB", "evidence")
-        head = evidence.read(16)
-        evidence.seek(0)
-        ext = evidence_type(head)
-        if ext is None:
-            raise CharityError("凭证只能是图片（JPG、PNG、WebP）或PDF文件", "evidence")
-        name = (getattr(evidence, "name", "") or f"凭证.{ext}")[:120]
-        evidence.name = f"delivery.{ext}"
+    name = _checked_evidence(evidence) if evidence is not None else ""
     d = Delivery(
         claim=c, need=need, charity=c.charity, region_code=c.region_code, kind=kind, amount=amount,
         description=description.strip()[:2000], delivered_on=delivered_on, evidence_name=name, recorded_by=actor,

@@ -267,6 +267,13 @@ def my_claim(charity: Charity | None, pk: int) -> Claim:
     return Claim.objects.select_related("need", "charity").get(pk=pk, charity=charity)
 
 
+def my_delivery(charity: Charity | None, pk: int) -> Delivery:
+    """A delivery the charity recorded (another charity's, or none: ``DoesNotExist``)."""
+    if charity is None:
+        raise Delivery.DoesNotExist
+    return Delivery.objects.get(pk=pk, charity=charity)
+
+
 def claim_deliveries(claim: Claim) -> list[Delivery]:
     return list(Delivery.objects.filter(claim=claim).order_by("pk"))
 

@@ -148,7 +148,8 @@ def place_order(
 
         model = apps.get_model(*ORIGINS[origin])
         if not model.unscoped.filter(pk=origin_id, household_id=household.pk).exists():
-            raise ServicesError("来源的预警或救助记录不存在，或不属于该家庭", "origin")
+            what = ServiceOrder.Origin(origin).label.removesuffix("处置")
+            raise ServicesError(f"来源的{what}不存在，或不属于该家庭", "origin")
     order = ServiceOrder.unscoped.create(
         region_code=township, number=_number(township, on), person=person, household=household,
         service_type=service_type, provider=provider, contract=contract, unit_price=item.unit_price,

@@ -6,6 +6,7 @@ app_name = "services"
 urlpatterns = [
     path("", views.orders, name="index"),
     path("orders/", views.orders, name="orders"),
+    path("orders/export.xlsx", views.orders_xlsx, name="orders_xlsx"),
     path("orders/new/", views.new, name="new"),
     path("orders/<int:pk>/", views.order, name="order"),
     path("orders/<int:pk>/steps/<str:step>/", views.order_step, name="step"),

@@ -16,7 +16,7 @@ from doudi.regions.queries import township_choices
 from doudi.services import catalogue_actions, excel, queries, rules, settlement_actions
 from doudi.services.base import ServicesError
 from doudi.services.forms import ContractForm, ProviderForm, ServiceTypeForm, SettleForm, StaffForm
-from doudi.services.models import Settlement
+from doudi.services.models import ServiceType, Settlement
 
 
 def _err(request, exc: ServicesError) -> None:
@@ -68,6 +68,8 @@ def catalogue(request):
                 )  # fmt: skip
                 messages.success(request, f"已登记服务合同 {d['number']}")
                 return redirect(reverse("services:catalogue"))
+            if what == "type_active":
+                return _type_active(request)
             if what in ("type", "provider", "staff", "contract"):
                 messages.error(request, "请检查填写的内容")
         except ServicesError as exc:
@@ -84,8 +86,25 @@ def catalogue(request):
         "staff_form": staff_form,
         "contract_form": contract_form,
         "may_contract": user.role == "county_officer",
+        "own_region": user.region_id,
     }
     return private(render(request, "services/catalogue.html", ctx))
+
+
+def _type_active(request):
+    """Deactivate (no new orders or contracts; orders already placed go on) or reactivate a service type
+    of the caller's own level, after the page's confirmation step."""
+    pk, active = request.POST.get("service_type", ""), request.POST.get("active")
+    if not pk.isdigit() or active not in ("0", "1"):
+        raise Http404("服务项目不存在")
+    try:
+        st = queries.get_service_type(request.user, int(pk))
+    except ServiceType.DoesNotExist:
+        raise Http404("服务项目不存在，或不在您的管辖范围内") from None
+    catalogue_actions.set_service_type_active(actor=request.user, service_type=st, active=active == "1")
+    messages.success(request, f"已重新启用服务项目“{st.name}”" if active == "1" else
+                     f"已停用服务项目“{st.name}”：不能再下单或签入新合同，已下达的工单不受影响")  # fmt: skip
+    return redirect(reverse("services:catalogue") + "#catalogue-types")
 
 
 def _settlement_or_404(user, pk: int) -> Settlement:

@@ -1,7 +1,8 @@
 """``doudi services …``: service-type assistance from the command line (R-P3).
 
-* ``orders [--as USER] [--show open|placed|overdue|accepted|confirm|completed|declined|all]`` — orders
-  (tab-separated: number, person, service, provider, state, deadline, deadline status); last line ``orders: N``;
+* ``orders [--as USER] [--show open|placed|overdue|accepted|confirm|completed|declined|all] [--xlsx FILE]`` —
+  orders (tab-separated: number, person, service, provider, state, deadline, deadline status); last line
+  ``orders: N``; with ``--xlsx`` the page's workbook instead (masked names, deadlines; audited), ``rows: N``;
 * ``overdue [--date DATE]`` — raise late acceptances and missed visits to the townships (also daily);
 * ``settle --month YYYY-MM [--county CODE] [--as USER]`` — draft (or re-run) every contract's settlement of the
   month; tab-separated contract, provider, visits, total, unpaid, state; last line ``total: YUAN``;
@@ -21,7 +22,7 @@ from django.utils import timezone
 from doudi.casework.management.commands.casework import _scope_of, _user
 from doudi.core.commands import date_option
 from doudi.core.scoping import all_regions
-from doudi.services import deadline_actions, excel, queries, rules, settlement_actions
+from doudi.services import deadline_actions, excel, export_actions, queries, rules, settlement_actions
 from doudi.services.base import ServicesConflict, ServicesError
 from doudi.services.models import Settlement
 
@@ -44,6 +45,7 @@ class Command(BaseCommand):
         ls = sub.add_parser("orders", help="服务工单（含期限）")
         ls.add_argument("--show", default="open")
         ls.add_argument("--as", dest="as_user")
+        ls.add_argument("--xlsx", help="导出为 Excel 文件（与页面导出相同）")
         od = sub.add_parser("overdue", help="逾期未接单、未按期上门提醒乡镇")
         od.add_argument("--date")
         st = sub.add_parser("settle", help="月度结算（草稿，可重复计算）")
@@ -69,8 +71,17 @@ class Command(BaseCommand):
         except ServicesError as exc:
             raise CommandError(str(exc), returncode=2) from None
 
-    def _orders(self, show: str, as_user: str | None, **_):
+    def _orders(self, show: str, as_user: str | None, xlsx: str | None = None, **_):
         user, scope = self._ctx(as_user)
+        show = show if show in queries.FILTERS else "open"
+        if xlsx:
+            with scope:
+                data, n = excel.orders_book(queries.export_orders(user or _Everyone(), show),
+                                            f"救助服务工单（{queries.FILTERS[show]}）")  # fmt: skip
+                export_actions.record_orders_export(actor=user or "command", which=show, q="", rows=n)
+            Path(xlsx).write_bytes(data)
+            self.stdout.write(f"rows: {n}")
+            return
         with scope:
             qs = queries.orders(user or _Everyone(), show if show in queries.FILTERS else "open")
             n = 0
