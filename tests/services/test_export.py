@@ -58,7 +58,7 @@ def test_township_exports_its_orders_with_deadlines_masked(world):
     assert s["身份证号"] and s["身份证号"] != raw and "*" in s["身份证号"]
     with all_regions():
         ev = AuditEvent.objects.filter(
-            action="services.export", subject_type="service_order", subject_id=""
+            action="services.orders_export", subject_type="service_order", subject_id=""
         ).get()
     assert ev.after["rows"] == 2 and ev.after["list"] == "all"
 

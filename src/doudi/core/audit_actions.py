@@ -177,6 +177,7 @@ class AuditAction(models.TextChoices):
     SERVICES_OVERDUE = "services.overdue", "救助服务逾期提醒乡镇"
     SERVICES_SETTLE = "services.settle", "救助服务月度结算"
     SERVICES_EXPORT = "services.export", "导出救助服务结算表"
+    SERVICES_ORDERS_EXPORT = "services.orders_export", "导出救助服务工单"
     # charity assistance (R-P4, seed §14; doudi.charity)
     CHARITY_REGISTER = "charity.register", "登记慈善组织"
     CHARITY_NEED = "charity.need", "帮扶需求办理"

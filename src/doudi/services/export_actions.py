@@ -10,6 +10,6 @@ from doudi.core.audit_actions import AuditAction
 
 def record_orders_export(*, actor, which: str, q: str, rows: int) -> None:
     with transaction.atomic():
-        record_audit(actor=actor, action=AuditAction.SERVICES_EXPORT, region_code=getattr(actor, "region_id", None) or "",
+        record_audit(actor=actor, action=AuditAction.SERVICES_ORDERS_EXPORT, region_code=getattr(actor, "region_id", None) or "",
                      subject_type="service_order", subject_id="",
                      after={"list": which, "search": q, "rows": rows})  # fmt: skip
