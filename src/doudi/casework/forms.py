@@ -13,17 +13,12 @@ from django.utils import timezone
 
 from doudi.casework import clock
 from doudi.casework.models import Authorization, Channel
+from doudi.core.files import image_type
 from doudi.registry.models import Category
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 
 # the tiers one application covers (R-W1); none ticked off = every tier
@@ -40,15 +35,6 @@ LABOUR_CHOICES = [
 METHOD_CHOICES = [("home", "入户"), ("video", "视频"), ("phone", "电话")]
 LEVEL_CHOICES = [("township", "乡镇（街道）入户"), ("county", "县级入户")]
 SIGNED_CHOICES = [("yes", "家庭成员已签字"), ("no", "家庭成员拒绝签字")]
-
-
-def image_type(data: bytes) -> str | None:
-    for magic, ext in IMAGE_MAGIC:
-        if data.startswith(magic):
-            return ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 def _split(text: str) -> list[str]:

@@ -19,6 +19,7 @@ from doudi.charity.models import Claim, Delivery, Need, NeedStep
 from doudi.charity.release_actions import locked
 from doudi.charity.release_actions import release as _release
 from doudi.core.audit_actions import AuditAction
+from doudi.core.files import file_type
 from doudi.core.scoping import is_within
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
@@ -27,15 +28,8 @@ EVIDENCE_TYPES = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp",
 
 def evidence_type(head: bytes) -> str | None:
     """The evidence file's type from its first bytes (JPEG, PNG, WebP or PDF), None for anything else."""
-    if head.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "webp"
-    if head.startswith(b"%PDF-"):
-        return "pdf"
-    return None
+    kind = file_type(head)
+    return kind if kind in EVIDENCE_TYPES else None
 
 
 def _member(actor):

@@ -16,6 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from doudi.core.audit_actions import AuditAction
+from doudi.core.files import image_type
 from doudi.core.scoping import is_within
 from doudi.core.workdays import add_working_days
 from doudi.monitoring.loop.base import chain
@@ -53,12 +54,6 @@ from doudi.services.models import (
 S = ServiceOrder.State
 V = ServiceVisit.State
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
 
 
 def order_link(order: ServiceOrder) -> str:
@@ -241,11 +236,9 @@ def _photo(photo) -> tuple[bytes, str] | None:
     data = photo.read() if hasattr(photo, "read") else bytes(photo)
     if len(data) > MAX_PHOTO_BYTES:
         raise ServicesError("照片不能超过5MB", "photo")
-    for magic, ext in IMAGE_MAGIC:
-        if data.startswith(magic):
-            return data, ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return data, "webp"
+    ext = image_type(data)
+    if ext:
+        return data, ext
     raise ServicesError("只接受JPG、PNG、GIF、WebP格式的照片", "photo")
 
 

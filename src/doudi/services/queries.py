@@ -93,11 +93,8 @@ def deadline(order: ServiceOrder, today: dt.date | None = None, next_plan: dt.da
     return {"label": "", "due": None, "status": "", "status_label": "", "overdue_days": 0}
 
 
-def rows(qs, today: dt.date | None = None) -> list[dict]:
-    """List rows with their deadline, the next planned visit and the missed count (two grouped reads)."""
-    today = today or timezone.localdate()
-    items = list(qs)
-    ids = [o.pk for o in items]
+def _next_and_missed(ids, today: dt.date) -> tuple[dict, dict]:
+    """Per order id: its next planned visit, and how many planned visits were missed (two grouped reads)."""
     nxt = dict(
         PlannedVisit.objects.filter(order_id__in=ids, on__gte=today)
         .values("order_id").annotate(m=Min("on")).values_list("order_id", "m")
@@ -106,6 +103,15 @@ def rows(qs, today: dt.date | None = None) -> list[dict]:
         missed_plans(today).filter(order_id__in=ids).values("order_id").annotate(n=Count("id"))
         .values_list("order_id", "n")
     )  # fmt: skip
+    return nxt, missed
+
+
+def rows(qs, today: dt.date | None = None) -> list[dict]:
+    """List rows with their deadline, the next planned visit and the missed count (two grouped reads)."""
+    today = today or timezone.localdate()
+    items = list(qs)
+    ids = [o.pk for o in items]
+    nxt, missed = _next_and_missed(ids, today)
     return [
         {"o": o, "deadline": deadline(o, today, nxt.get(o.pk)), "missed": missed.get(o.pk, 0)} for o in items
     ]
@@ -319,14 +325,7 @@ def export_orders(user, which: str = "open", *, q: str = "", today: dt.date | No
     today = today or timezone.localdate()
     qs = orders(user, which, q=q, today=today).select_related("service_type", "provider", "person")
     ids = qs.values("pk")
-    nxt = dict(
-        PlannedVisit.objects.filter(order_id__in=ids, on__gte=today)
-        .values("order_id").annotate(m=Min("on")).values_list("order_id", "m")
-    )  # fmt: skip
-    missed = dict(
-        missed_plans(today).filter(order_id__in=ids).values("order_id").annotate(n=Count("id"))
-        .values_list("order_id", "n")
-    )  # fmt: skip
+    nxt, missed = _next_and_missed(ids, today)
     items = list(qs)
     from doudi.regions.queries import names_for
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from doudi.core.audit_actions import AuditAction
+from doudi.core.files import image_type
 from doudi.monitoring.loop.base import MonitoringError, Transition
 from doudi.monitoring.loop.notify_actions import township_staff
 from doudi.monitoring.models import ChainEvent, EarlyWarning, Visit, VisitPhoto
@@ -26,24 +27,9 @@ from doudi.registry.models import PersonFactKind as PK
 
 MAX_PHOTOS = 9
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
-IMAGE_MAGIC = (
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"\xff\xd8\xff", "jpg"),
-    (b"GIF87a", "gif"),
-    (b"GIF89a", "gif"),
-)
 DISABILITY_KINDS = ("visual", "hearing", "speech", "physical", "intellectual", "mental", "multiple", "none")
 PERSON_KINDS = (PK.DISABILITY, PK.SERIOUS_ILLNESS, PK.EMPLOYMENT, PK.OWN_INCOME, PK.SCHOOLING)
 HOUSEHOLD_KINDS = ("income",)
-
-
-def image_type(data: bytes) -> str | None:
-    for magic, ext in IMAGE_MAGIC:
-        if data.startswith(magic):
-            return ext
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    return None
 
 
 def _read_photo(photo) -> tuple[str, bytes]:
